@@ -1,0 +1,71 @@
+"""protrules: administrative compliance standards as executable, explainable rules.
+
+The pipeline has four public stages, each a plain function::
+
+    module  = protrules.parse(text, name)          # text → syntax tree
+    program = protrules.check(module, source)      # names resolved, types checked
+    rules   = protrules.compile(program)           # → RuleSet, reusable
+    result  = rules.evaluate(ledger, as_of=date)   # → EntityResult with verdicts
+
+``protrules.load_rules(path)`` does the first three for a file; ``protrules.load_ledger``
+reads a street's facts (JSON or a CSV folder). Every error for bad input is a
+:class:`ProtrulesError` with a stable code and a located, readable message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from protrules.checker import check
+from protrules.diagnostics import Diagnostic, RuleFileError, Source, Span
+from protrules.errors import CalendarError, ProtrulesError
+from protrules.ir import Program
+from protrules.model import Duration, Fact, FactType, Judgement, Ledger
+from protrules.parser import parse, parse_file
+from protrules.results import Check, EntityResult, RuleResult
+from protrules.ruleset import RuleSet, compile
+
+if TYPE_CHECKING:
+    import os
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CalendarError",
+    "Check",
+    "Diagnostic",
+    "Duration",
+    "EntityResult",
+    "Fact",
+    "FactType",
+    "Judgement",
+    "Ledger",
+    "Program",
+    "ProtrulesError",
+    "RuleFileError",
+    "RuleResult",
+    "RuleSet",
+    "Source",
+    "Span",
+    "__version__",
+    "check",
+    "compile",
+    "load_rules",
+    "parse",
+    "parse_date",
+    "parse_file",
+]
+
+
+def load_rules(path: str | os.PathLike[str]) -> RuleSet:
+    """Parse, check and compile a .prl file (raises :class:`RuleFileError` on any error)."""
+    module, source = parse_file(str(path))
+    return compile(check(module, source))
+
+
+def parse_date(text: str) -> dt.date:
+    """A strict YYYY-MM-DD date, or a :class:`ProtrulesError` saying what is wrong."""
+    from protrules.workdays import parse_date as _parse_date
+
+    return _parse_date(text)

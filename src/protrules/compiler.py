@@ -1,0 +1,400 @@
+"""Checked expressions → Python closures, built once per rule set.
+
+Each IR node becomes a function of the evaluation context. Nothing is parsed and no tree is
+walked at evaluation time. With ``trace=True`` every node outside per-fact conditions is
+wrapped to record its value; without it no wrapper exists, so tracing costs nothing when off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from protrules import ir
+from protrules.model import Fact, Kind
+from protrules.results import TraceStep
+from protrules.runtime import (
+    Ctx,
+    Partial,
+    Unknown,
+    arith,
+    calendar_test,
+    compare,
+    date_part,
+    deadline,
+    fact_field,
+    facts_of,
+    member,
+    param_value,
+    period_part,
+    shift,
+)
+from protrules.workdays import Period
+
+Fn = Callable[[Ctx], Any]
+
+__all__ = ["Fn", "compile_expr"]
+
+
+def compile_expr(node: ir.Node, trace: bool = False) -> Fn:
+    """Compile an IR expression to a closure; ``trace`` records sub-expression values."""
+    fn = _compile(node, trace)
+    if not trace or isinstance(node, ir.Const):
+        return fn
+    text = node.text
+
+    def traced(ctx: Ctx) -> Any:
+        steps = ctx.trace
+        if steps is None:
+            return fn(ctx)
+        index = len(steps)
+        steps.append(None)
+        ctx.depth += 1
+        try:
+            value = fn(ctx)
+        finally:
+            ctx.depth -= 1
+        steps[index] = TraceStep(ctx.depth, text, value)
+        return value
+
+    return traced
+
+
+def _compile(node: ir.Node, trace: bool) -> Fn:
+    def sub(child: ir.Node) -> Fn:
+        return compile_expr(child, trace)
+
+    if isinstance(node, ir.Const):
+        value = node.value
+        return lambda ctx: value
+    if isinstance(node, ir.Ref):
+        key = node.key
+        if node.scope == "local":
+            return lambda ctx: ctx.env[key]
+        if node.scope == "facts":
+            return lambda ctx: facts_of(ctx, key)
+        if node.scope == "param":
+            return lambda ctx: param_value(ctx, key, ctx.as_of)
+        return lambda ctx: ctx.as_of
+    if isinstance(node, ir.GetAttr):
+        target, name = sub(node.target), node.name
+        if node.on == "fact":
+
+            def get_field(ctx: Ctx) -> Any:
+                fact = target(ctx)
+                if isinstance(fact, Unknown):
+                    return fact
+                return fact_field(fact, name)
+
+            return get_field
+        part = date_part if node.on == "date" else period_part
+
+        def get_part(ctx: Ctx) -> Any:
+            value = target(ctx)
+            return value if isinstance(value, Unknown) else part(value, name)
+
+        return get_part
+    if isinstance(node, ir.ParamAt):
+        when, key = sub(node.when), node.key
+
+        def param_at(ctx: Ctx) -> Any:
+            day = when(ctx)
+            return day if isinstance(day, Unknown) else param_value(ctx, key, day)
+
+        return param_at
+    if isinstance(node, ir.Filter):
+        return _filter(node)
+    if isinstance(node, ir.Aggregate):
+        return _aggregate(node)
+    if isinstance(node, ir.Apply):
+        return _apply(node, [sub(a) for a in node.args])
+    if isinstance(node, ir.Logic):
+        return _logic(node.op, tuple(sub(o) for o in node.operands))
+    if isinstance(node, ir.Not):
+        inner = sub(node.operand)
+
+        def negate(ctx: Ctx) -> Any:
+            value = inner(ctx)
+            return value if isinstance(value, Unknown) else not value
+
+        return negate
+    if isinstance(node, ir.Neg):
+        inner = sub(node.operand)
+        return lambda ctx: v if isinstance(v := inner(ctx), Unknown) else -v
+    if isinstance(node, ir.Arith):
+        return _arith(node, sub(node.left), sub(node.right))
+    if isinstance(node, ir.Cmp):
+        return _compare(node, sub(node.left), sub(node.right))
+    if isinstance(node, ir.In):
+        left, right, mode, negated = sub(node.left), sub(node.right), node.mode, node.negated
+
+        def is_in(ctx: Ctx) -> Any:
+            a = left(ctx)
+            if isinstance(a, Unknown):
+                return a
+            b = right(ctx)
+            if isinstance(b, Unknown):
+                return b
+            return member(mode, a, b) != negated
+
+        return is_in
+    if isinstance(node, ir.Within):
+        return _within(node, sub(node.subject), sub(node.anchor))
+    if isinstance(node, ir.Test):
+        return _test(node, trace)
+    if isinstance(node, ir.MakePeriod):
+        start, end = sub(node.start), sub(node.end)
+
+        def make_period(ctx: Ctx) -> Any:
+            a, b = start(ctx), end(ctx)
+            if isinstance(a, Unknown):
+                return a
+            if isinstance(b, Unknown):
+                return b
+            if b < a:
+                return Unknown(f"the period {a} .. {b} ends before it starts")
+            return Period(a, b)
+
+        return make_period
+    raise AssertionError(node)  # pragma: no cover
+
+
+def _filter(node: ir.Filter) -> Fn:
+    source = compile_expr(node.source)
+    condition = compile_expr(node.condition)
+    var = node.var
+
+    def select(ctx: Ctx) -> Any:
+        facts = source(ctx)
+        if isinstance(facts, Unknown):
+            return facts
+        env = ctx.env
+        saved = env.get(var)
+        kept: list[Fact] = []
+        maybe: list[Fact] = list(facts.maybe) if isinstance(facts, Partial) else []
+        reason = facts.reason if isinstance(facts, Partial) else ""
+        for fact in facts.items if isinstance(facts, Partial) else facts:
+            env[var] = fact
+            verdict = condition(ctx)
+            if verdict is True:
+                kept.append(fact)
+            elif isinstance(verdict, Unknown):
+                maybe.append(fact)
+                reason = reason or verdict.reason
+        env[var] = saved
+        if maybe:
+            return Partial(tuple(kept), tuple(maybe), reason)
+        return tuple(kept)
+
+    return select
+
+
+def _items(value: Any) -> tuple[tuple[Fact, ...], tuple[Fact, ...], str]:
+    if isinstance(value, Partial):
+        return value.items, value.maybe, value.reason
+    return value, (), ""
+
+
+def _aggregate(node: ir.Aggregate) -> Fn:
+    source = compile_expr(node.source)
+    arg = compile_expr(node.arg) if node.arg is not None else None
+    var, func = node.var, node.func
+    percentage = node.arg is not None and node.arg.type.kind is Kind.PERCENTAGE
+
+    def count(ctx: Ctx) -> Any:
+        value = source(ctx)
+        if isinstance(value, Unknown):
+            return value
+        items, maybe, reason = _items(value)
+        ctx.evidence.extend(items)
+        if maybe:
+            return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
+        return len(items)
+
+    def exists(ctx: Ctx) -> Any:
+        value = source(ctx)
+        if isinstance(value, Unknown):
+            return value
+        items, maybe, reason = _items(value)
+        if items:
+            ctx.evidence.extend(items)
+            return True
+        return Unknown(reason) if maybe else False
+
+    def none(ctx: Ctx) -> Any:
+        result = exists(ctx)
+        return result if isinstance(result, Unknown) else not result
+
+    def per_item(ctx: Ctx) -> Any:
+        value = source(ctx)
+        if isinstance(value, Unknown):
+            return value
+        items, maybe, reason = _items(value)
+        if maybe and func != "every":
+            return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
+        assert arg is not None
+        env = ctx.env
+        saved = env.get(var)
+        values: list[Any] = []
+        unknown: Unknown | None = Unknown(reason) if maybe else None
+        try:
+            for fact in items:
+                env[var] = fact
+                result = arg(ctx)
+                if isinstance(result, Unknown):
+                    if func != "every":
+                        return result
+                    unknown = unknown or result
+                    continue
+                if func == "every" and result is False:
+                    ctx.evidence.append(fact)
+                    return False
+                values.append(result)
+        finally:
+            env[var] = saved
+        if func == "every":
+            if unknown is not None:
+                return unknown
+            ctx.evidence.extend(items)
+            return True
+        ctx.evidence.extend(items)
+        if func == "share":
+            if not items:
+                return Unknown("share of no facts")
+            return Decimal(sum(1 for v in values if v is True)) / Decimal(len(items))
+        if func == "distinct":
+            return len(set(values))
+        if func == "sum":
+            total: Any = Decimal(0) if percentage or any(isinstance(v, Decimal) for v in values) else 0
+            for v in values:
+                total = total + v
+            return total
+        if not values:
+            return Unknown(f"{func} of no facts")
+        return min(values) if func == "min" else max(values)
+
+    return {"count": count, "exists": exists, "none": none}.get(func, per_item)
+
+
+def _apply(node: ir.Apply, args: list[Fn]) -> Fn:
+    func = node.func
+
+    def apply(ctx: Ctx) -> Any:
+        values = [a(ctx) for a in args]
+        for value in values:
+            if isinstance(value, Unknown):
+                return value
+        if func == "deadline":
+            return deadline(ctx.calendar, values[0], values[1])
+        if func == "working_days_between":
+            return ctx.calendar.working_days_between(values[0], values[1])
+        return (values[1] - values[0]).days
+
+    return apply
+
+
+def _logic(op: str, operands: tuple[Fn, ...]) -> Fn:
+    decisive = op == "or"  # `or` stops at the first true, `and` at the first false
+
+    def logic(ctx: Ctx) -> Any:
+        unknown: Unknown | None = None
+        for operand in operands:
+            value = operand(ctx)
+            if isinstance(value, Unknown):
+                unknown = unknown or value
+            elif value is decisive:
+                return decisive
+        return unknown if unknown is not None else not decisive
+
+    return logic
+
+
+def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
+    op = node.op
+    if node.mode == "date_duration":
+        sign = 1 if op == "+" else -1
+
+        def move(ctx: Ctx) -> Any:
+            d, dur = left(ctx), right(ctx)
+            if isinstance(d, Unknown):
+                return d
+            if isinstance(dur, Unknown):
+                return dur
+            return shift(ctx.calendar, d, dur, sign)
+
+        return move
+
+    def compute(ctx: Ctx) -> Any:
+        a = left(ctx)
+        if isinstance(a, Unknown):
+            return a
+        b = right(ctx)
+        if isinstance(b, Unknown):
+            return b
+        return arith(op, a, b)
+
+    return compute
+
+
+def _compare(node: ir.Cmp, left: Fn, right: Fn) -> Fn:
+    op, mode = node.op, node.mode
+
+    def cmp(ctx: Ctx) -> Any:
+        a = left(ctx)
+        if isinstance(a, Unknown):
+            return a
+        b = right(ctx)
+        if isinstance(b, Unknown):
+            return b
+        return compare(op, mode, a, b)
+
+    return cmp
+
+
+def _within(node: ir.Within, subject: Fn, anchor: Fn) -> Fn:
+    duration = node.duration
+
+    def within(ctx: Ctx) -> Any:
+        d = subject(ctx)
+        if isinstance(d, Unknown):
+            return d
+        start = anchor(ctx)
+        if isinstance(start, Unknown):
+            return start
+        if d < start:
+            return False
+        end = deadline(ctx.calendar, start, duration)
+        return end if isinstance(end, Unknown) else d <= end
+
+    return within
+
+
+def _test(node: ir.Test, trace: bool) -> Fn:
+    test = node.test
+    if test in ("set", "missing"):
+        subject = node.subject
+        if isinstance(subject, ir.GetAttr) and subject.on == "fact":
+            target, name = compile_expr(subject.target, trace), subject.name
+            want = test == "set"
+
+            def presence(ctx: Ctx) -> Any:
+                fact = target(ctx)
+                if isinstance(fact, Unknown):
+                    return fact
+                return (name in fact.values or name == "id") == want
+
+            return presence
+        inner = compile_expr(subject, trace)
+
+        def presence_value(ctx: Ctx) -> Any:
+            return isinstance(inner(ctx), Unknown) != (test == "set")
+
+        return presence_value
+    date_fn = compile_expr(node.subject, trace)
+
+    def calendar(ctx: Ctx) -> Any:
+        d = date_fn(ctx)
+        return d if isinstance(d, Unknown) else calendar_test(ctx.calendar, test, d)
+
+    return calendar

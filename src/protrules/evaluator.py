@@ -1,0 +1,421 @@
+"""Compiled rules → verdicts for one entity: checks, rule results, status and score.
+
+A requirement whose due date (``by d``, or the end of the enclosing calendar unit) is after
+the as-of date is *pending* unless it is already decided: an "at least" requirement that is
+met stays met as facts are added (monotonicity ``inc``), a "none" requirement that is broken
+stays broken (``dec``). The as-of date means the ledgers are complete up to and including
+that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from protrules import ir
+from protrules.compiler import Fn, compile_expr
+from protrules.ir import CONST, DEC, INC
+from protrules.model import Fact, Kind, Ledger
+from protrules.results import (
+    FAIL,
+    FAILS,
+    INCOMPLETE,
+    MEETS,
+    NA,
+    PASS,
+    PENDING,
+    UNKNOWN,
+    VETOED,
+    Check,
+    EntityResult,
+    RuleResult,
+    combine_verdicts,
+)
+from protrules.runtime import Ctx, Unknown, show, units
+
+__all__ = ["CompiledRule", "compile_rule", "decide_entity", "run_rule"]
+
+
+# ------------------------------------------------------------------ compiled statements
+
+
+@attrs.frozen
+class _Let:
+    var: str
+    name: str
+    value: Fn
+
+
+@attrs.frozen
+class _Require:
+    text: str
+    condition_text: str
+    condition: Fn
+    parts: tuple[Fn, Fn, str, ir.Node, ir.Node] | None  # a top-level comparison's operands
+    by: Fn | None
+    monotonicity: str
+
+
+@attrs.frozen
+class _Advise:
+    text: str
+    condition: Fn
+
+
+@attrs.frozen
+class _Applies:
+    text: str
+    condition: Fn
+
+
+@attrs.frozen
+class _ForFacts:
+    text: str
+    var: str
+    name: str
+    source: Fn
+    condition: Fn | None
+    body: tuple[Any, ...]
+
+
+@attrs.frozen
+class _ForPeriods:
+    text: str
+    unit: str
+    var: str
+    name: str
+    period: Fn
+    condition: Fn | None
+    body: tuple[Any, ...]
+
+
+@attrs.frozen
+class CompiledRule:
+    """A rule, compiled: its definition and its statements as closures."""
+
+    rule: ir.RuleDef
+    body: tuple[Any, ...]
+
+
+def compile_rule(rule: ir.RuleDef, trace: bool = False) -> CompiledRule:
+    return CompiledRule(rule, _compile_block(rule.body, trace))
+
+
+def _compile_block(stmts: tuple[ir.Stmt, ...], trace: bool) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for stmt in stmts:
+        if isinstance(stmt, ir.LetS):
+            out.append(_Let(stmt.var, stmt.name, compile_expr(stmt.value, trace)))
+        elif isinstance(stmt, ir.RequireS):
+            cond = stmt.condition
+            parts = None
+            if isinstance(cond, ir.Cmp):
+                parts = (
+                    compile_expr(cond.left, trace),
+                    compile_expr(cond.right, trace),
+                    cond.op,
+                    cond.left,
+                    cond.right,
+                )
+            out.append(
+                _Require(
+                    stmt.text,
+                    cond.text,
+                    compile_expr(cond, trace),
+                    parts,
+                    compile_expr(stmt.by, trace) if stmt.by is not None else None,
+                    stmt.monotonicity,
+                )
+            )
+        elif isinstance(stmt, ir.AdviseS):
+            out.append(_Advise(stmt.text, compile_expr(stmt.condition, trace)))
+        elif isinstance(stmt, ir.AppliesS):
+            out.append(_Applies(stmt.text, compile_expr(stmt.condition, trace)))
+        elif isinstance(stmt, ir.ForFactsS):
+            out.append(
+                _ForFacts(
+                    stmt.text,
+                    stmt.var,
+                    stmt.name,
+                    compile_expr(stmt.source),
+                    compile_expr(stmt.condition) if stmt.condition else None,
+                    _compile_block(stmt.body, trace),
+                )
+            )
+        elif isinstance(stmt, ir.ForPeriodsS):
+            out.append(
+                _ForPeriods(
+                    stmt.text,
+                    stmt.unit,
+                    stmt.var,
+                    stmt.name,
+                    compile_expr(stmt.period),
+                    compile_expr(stmt.condition) if stmt.condition else None,
+                    _compile_block(stmt.body, trace),
+                )
+            )
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ running
+
+
+class _NotApplicable(Exception):
+    def __init__(self, check: Check) -> None:
+        self.check = check
+
+
+def _evidence_ids(facts: list[Fact]) -> tuple[str, ...]:
+    return tuple(sorted({f"{f.type}:{f.id}" for f in facts}))
+
+
+def _typed(value: Any, node: ir.Node | None) -> str:
+    if node is not None and node.type.kind is Kind.PERCENTAGE and isinstance(value, Decimal):
+        return f"{(value * 100).quantize(Decimal('0.1')).normalize():f}%"
+    return show(value)
+
+
+def _require(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt.date | None) -> Check:
+    ctx.evidence = []
+    trace_start = len(ctx.trace) if ctx.trace is not None else 0
+    if stmt.by is not None:
+        by = stmt.by(ctx)
+        due = by if isinstance(by, dt.date) else due
+    detail = ""
+    if stmt.parts is not None:
+        left_fn, right_fn, op, left_node, right_node = stmt.parts
+        left = left_fn(ctx)
+        right = right_fn(ctx)
+        if isinstance(left, Unknown):
+            value: Any = left
+        elif isinstance(right, Unknown):
+            value = right
+        else:
+            from protrules.runtime import compare
+
+            value = compare(op, _mode(stmt), left, right)
+        detail = f"{left_node.text} = {_typed(left, left_node)}, required {op} {_typed(right, right_node)}"
+    else:
+        value = stmt.condition(ctx)
+        detail = f"{stmt.condition_text} is {show(value)}"
+    evidence = _evidence_ids(ctx.evidence)
+    trace = tuple(ctx.trace[trace_start:]) if ctx.trace is not None else ()
+    if isinstance(value, Unknown):
+        return Check(stmt.text, context, UNKNOWN, f"{value.reason}", due, evidence, trace=trace)
+    open_ = due is not None and due > ctx.as_of
+    mono = stmt.monotonicity
+    if value is True:
+        verdict = PENDING if open_ and mono not in (CONST, INC) else PASS
+    else:
+        verdict = PENDING if open_ and mono not in (CONST, DEC) else FAIL
+    if verdict == PENDING:
+        detail += f"; due {due}"
+    elif verdict == FAIL and due is not None:
+        detail += f"; was due {due}"
+    return Check(stmt.text, context, verdict, detail, due, evidence, trace=trace)
+
+
+def _mode(stmt: _Require) -> str:
+    assert stmt.parts is not None
+    left = stmt.parts[3]
+    return (
+        "duration"
+        if left.type.kind is Kind.DURATION
+        else ("fact" if left.type.kind is Kind.FACT else "value")
+    )
+
+
+def _run_block(
+    body: tuple[Any, ...],
+    ctx: Ctx,
+    context: tuple[str, ...],
+    due: dt.date | None,
+    checks: list[Check],
+    lets: list[tuple[str, Any]],
+) -> None:
+    env = ctx.env
+    for stmt in body:
+        if isinstance(stmt, _Let):
+            value = stmt.value(ctx)
+            env[stmt.var] = value
+            lets.append((f"{stmt.name} ({'; '.join(context)})" if context else stmt.name, value))
+        elif isinstance(stmt, _Require):
+            checks.append(_require(stmt, ctx, context, due))
+        elif isinstance(stmt, _Advise):
+            ctx.evidence = []
+            value = stmt.condition(ctx)
+            verdict = UNKNOWN if isinstance(value, Unknown) else (PASS if value else FAIL)
+            checks.append(
+                Check(
+                    stmt.text, context, verdict, show(value), None, _evidence_ids(ctx.evidence), advisory=True
+                )
+            )
+        elif isinstance(stmt, _Applies):
+            value = stmt.condition(ctx)
+            if isinstance(value, Unknown):
+                checks.append(Check(stmt.text, context, UNKNOWN, value.reason))
+                return
+            if value is False:
+                raise _NotApplicable(Check(stmt.text, context, NA, "does not apply"))
+        elif isinstance(stmt, _ForFacts):
+            _for_facts(stmt, ctx, context, due, checks, lets)
+        elif isinstance(stmt, _ForPeriods):
+            _for_periods(stmt, ctx, context, due, checks, lets)
+
+
+def _for_facts(
+    stmt: _ForFacts,
+    ctx: Ctx,
+    context: tuple[str, ...],
+    due: dt.date | None,
+    checks: list[Check],
+    lets: list[tuple[str, Any]],
+) -> None:
+    facts = stmt.source(ctx)
+    if isinstance(facts, Unknown):
+        checks.append(Check(stmt.text, context, UNKNOWN, facts.reason))
+        return
+    items = facts.items + facts.maybe if not isinstance(facts, tuple) else facts
+    env = ctx.env
+    matched = 0
+    for fact in items:
+        env[stmt.var] = fact
+        if stmt.condition is not None:
+            keep = stmt.condition(ctx)
+            if isinstance(keep, Unknown):
+                checks.append(
+                    Check(
+                        stmt.text,
+                        (*context, f"{stmt.name} = {fact.id}"),
+                        UNKNOWN,
+                        keep.reason,
+                        evidence=(f"{fact.type}:{fact.id}",),
+                    )
+                )
+                continue
+            if not keep:
+                continue
+        matched += 1
+        inner: list[Check] = []
+        try:
+            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {fact.id}"), due, inner, lets)
+        except _NotApplicable as skip:
+            inner = [skip.check]
+        checks.extend(inner)
+    if matched == 0:
+        checks.append(Check(stmt.text, context, NA, "no facts to check"))
+
+
+def _for_periods(
+    stmt: _ForPeriods,
+    ctx: Ctx,
+    context: tuple[str, ...],
+    due: dt.date | None,
+    checks: list[Check],
+    lets: list[tuple[str, Any]],
+) -> None:
+    period = stmt.period(ctx)
+    if isinstance(period, Unknown):
+        checks.append(Check(stmt.text, context, UNKNOWN, period.reason))
+        return
+    env = ctx.env
+    matched = 0
+    for label, unit in units(ctx.calendar, stmt.unit, period):
+        env[stmt.var] = unit
+        if stmt.condition is not None:
+            keep = stmt.condition(ctx)
+            if keep is not True:
+                continue
+        matched += 1
+        inner: list[Check] = []
+        try:
+            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {label}"), unit.end, inner, lets)
+        except _NotApplicable as skip:
+            inner = [skip.check]
+        checks.extend(inner)
+    if matched == 0:
+        checks.append(Check(stmt.text, context, NA, f"no {stmt.unit} to check"))
+
+
+def run_rule(compiled: CompiledRule, ctx: Ctx) -> RuleResult:
+    """Evaluate one compiled rule for the context's ledger."""
+    rule = compiled.rule
+    ctx.env = {}
+    checks: list[Check] = []
+    lets: list[tuple[str, Any]] = []
+    try:
+        _run_block(compiled.body, ctx, (), None, checks, lets)
+    except _NotApplicable as skip:
+        checks = [skip.check]
+    if rule.kind == "assessed" and not (checks and checks[0].verdict == NA and len(checks) == 1):
+        checks.append(_judgement(rule.id, ctx.ledger))
+    decisive = [c for c in checks if not c.advisory]
+    verdict = combine_verdicts(c.verdict for c in decisive)
+    due_dates = [c.due for c in decisive if c.verdict == PENDING and c.due is not None]
+    due = min(due_dates) if due_dates else None
+    reason = _reason(verdict, decisive)
+    evidence = tuple(sorted({e for c in decisive for e in c.evidence}))
+    return RuleResult(
+        rule.id,
+        rule.title,
+        rule.kind,
+        rule.weight,
+        verdict,
+        reason,
+        due,
+        evidence,
+        tuple(checks),
+        tuple(lets),
+    )
+
+
+def _judgement(rule_id: str, ledger: Ledger) -> Check:
+    found = [j for j in ledger.judgements if j.rule == rule_id]
+    if not found:
+        return Check("assessor's judgement", (), UNKNOWN, "no assessor's judgement recorded")
+    latest = max(enumerate(found), key=lambda pair: (pair[1].date, pair[0]))[1]
+    note = f": {latest.note}" if latest.note else ""
+    return Check(
+        "assessor's judgement",
+        (),
+        latest.verdict,
+        f"judged {latest.verdict} by {latest.by} on {latest.date}{note}",
+    )
+
+
+def _reason(verdict: str, checks: list[Check]) -> str:
+    for check in checks:
+        if check.verdict == verdict:
+            where = "; ".join(check.context)
+            return f"{where}: {check.detail}" if where else check.detail
+    return "no requirement"
+
+
+def decide_entity(ledger: Ledger, as_of: dt.date, results: list[RuleResult]) -> EntityResult:
+    """Status and score from rule results (DOMAIN.md §1)."""
+    vetoed_by = tuple(r.rule for r in results if r.kind == "veto" and r.verdict == FAIL)
+    scored = [r for r in results if r.counts_in_score]
+    passed = sum((r.weight for r in scored if r.verdict == PASS), 0)
+    applicable = sum((r.weight for r in scored), 0)
+    score = (Decimal(passed) / Decimal(applicable)).quantize(Decimal("0.0001")) if applicable else None
+    required = [r for r in results if r.kind in ("required", "assessed")]
+    if vetoed_by:
+        status = VETOED
+    elif any(r.verdict == FAIL for r in required):
+        status = FAILS
+    elif any(r.verdict in (UNKNOWN, PENDING) for r in required) or any(
+        r.kind == "veto" and r.verdict in (UNKNOWN, PENDING) for r in results
+    ):
+        status = INCOMPLETE
+    else:
+        status = MEETS
+    return EntityResult(
+        ledger.id, ledger.name, as_of, status, score, passed, applicable, vetoed_by, tuple(results)
+    )
+
+
+RuleRunner = Callable[[CompiledRule, Ctx], RuleResult]

@@ -1,0 +1,120 @@
+"""What an evaluation returns: per-check, per-rule and per-entity results.
+
+These are plain frozen data; :mod:`protrules.render` turns them into text, JSON and
+Markdown. Verdicts are DOMAIN.md §2's: pass, fail, pending, unknown, n/a.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "FAIL",
+    "NA",
+    "PASS",
+    "PENDING",
+    "UNKNOWN",
+    "VERDICTS",
+    "Check",
+    "EntityResult",
+    "RuleResult",
+    "TraceStep",
+    "combine_verdicts",
+]
+
+PASS, FAIL, PENDING, UNKNOWN, NA = "pass", "fail", "pending", "unknown", "n/a"
+VERDICTS = (PASS, FAIL, PENDING, UNKNOWN, NA)
+#: Which verdict wins when a rule's checks disagree: a breach beats missing data, missing
+#: data beats an open deadline, which beats a pass; n/a only when nothing applied.
+_PRIORITY = {FAIL: 4, UNKNOWN: 3, PENDING: 2, PASS: 1, NA: 0}
+
+#: Entity statuses: every required rule passes and no veto is hit (meets); a veto is hit
+#: (vetoed); a required rule fails (fails); nothing failed but something is unknown or
+#: pending (incomplete).
+MEETS, FAILS, VETOED, INCOMPLETE = "meets", "fails", "vetoed", "incomplete"
+STATUS_ZH = {MEETS: "达标", FAILS: "不达标", VETOED: "一票否决", INCOMPLETE: "待定"}
+VERDICT_ZH = {PASS: "通过", FAIL: "未通过", PENDING: "未到期", UNKNOWN: "缺少数据", NA: "不适用"}
+
+
+def combine_verdicts(verdicts: Iterable[str]) -> str:
+    best = NA
+    for verdict in verdicts:
+        if _PRIORITY[verdict] > _PRIORITY[best]:
+            best = verdict
+    return best
+
+
+@attrs.frozen
+class TraceStep:
+    """One evaluated sub-expression: its source text, its value, its depth in the tree."""
+
+    depth: int
+    text: str
+    value: Any
+
+
+@attrs.frozen
+class Check:
+    """One requirement, evaluated once (per fact or period when inside `for each`)."""
+
+    text: str
+    context: tuple[str, ...]
+    verdict: str
+    detail: str
+    due: dt.date | None = None
+    evidence: tuple[str, ...] = ()
+    advisory: bool = False
+    trace: tuple[TraceStep, ...] = ()
+
+
+@attrs.frozen
+class RuleResult:
+    """A rule's verdict for one entity, with the checks that decided it."""
+
+    rule: str
+    title: str
+    kind: str
+    weight: Any
+    verdict: str
+    reason: str
+    due: dt.date | None
+    evidence: tuple[str, ...]
+    checks: tuple[Check, ...]
+    lets: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def counts_in_score(self) -> bool:
+        return self.kind in ("required", "assessed") and self.verdict != NA
+
+
+@attrs.frozen
+class EntityResult:
+    """One entity's assessment: its status, score and every rule's result."""
+
+    entity: str
+    name: str
+    as_of: dt.date
+    status: str
+    score: Decimal | None
+    passed: Any
+    applicable: Any
+    vetoed_by: tuple[str, ...]
+    results: tuple[RuleResult, ...]
+
+    def result(self, rule_id: str) -> RuleResult | None:
+        for result in self.results:
+            if result.rule == rule_id:
+                return result
+        return None
+
+    def count(self, verdict: str, kinds: tuple[str, ...] = ("required", "assessed")) -> int:
+        return sum(1 for r in self.results if r.verdict == verdict and r.kind in kinds)
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        return {r.rule: r.verdict for r in self.results}

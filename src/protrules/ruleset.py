@@ -1,0 +1,155 @@
+"""The compiled rule set: what :func:`protrules.compile` returns and integrators keep.
+
+A :class:`RuleSet` is built once and evaluates any number of ledgers: nothing is parsed and
+no syntax tree is walked at evaluation time. It pickles (it keeps the checked program and
+rebuilds its closures on load), so process pools and Dask workers never reparse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
+from typing import Any
+
+from protrules import ir
+from protrules.errors import ProtrulesError
+from protrules.evaluator import CompiledRule, compile_rule, decide_entity, run_rule
+from protrules.model import FactType, Ledger
+from protrules.results import EntityResult, RuleResult
+from protrules.runtime import Ctx
+from protrules.workdays import WorkCalendar
+
+__all__ = ["RuleSet", "compile"]
+
+
+class UnknownRuleError(ProtrulesError):
+    code = "PRL601"
+
+
+class RuleSet:
+    """A checked, compiled standard, ready to evaluate ledgers."""
+
+    def __init__(self, program: ir.Program) -> None:
+        self.program = program
+        self.calendar = WorkCalendar.china(notices=program.notices, vacations=program.vacations)
+        self._rules = tuple(compile_rule(rule) for rule in program.rules)
+        self._traced: dict[str, CompiledRule] = {}
+        self._params = {name: p.values for name, p in program.params.items()}
+
+    # -- pickling: keep the program, rebuild closures
+    def __getstate__(self) -> dict[str, Any]:
+        return {"program": self.program}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["program"])  # type: ignore[misc]
+
+    # -- introspection
+    @property
+    def id(self) -> str:
+        return self.program.id
+
+    @property
+    def title(self) -> str:
+        return self.program.title
+
+    @property
+    def fact_types(self) -> Mapping[str, FactType]:
+        return self.program.fact_types
+
+    @property
+    def rules(self) -> tuple[ir.RuleDef, ...]:
+        return self.program.rules
+
+    def rule(self, rule_id: str) -> ir.RuleDef:
+        found = self.program.rule(rule_id)
+        if found is None:
+            from protrules.diagnostics import suggest
+
+            guess = suggest(rule_id, [r.id for r in self.program.rules])
+            hint = f"; did you mean {guess}?" if guess else ""
+            raise UnknownRuleError(f"unknown rule id {rule_id}{hint}")
+        return found
+
+    def default_as_of(self) -> dt.date:
+        """The end of the assessment period, or today if the standard declares none."""
+        name = self.program.assessment
+        if name is not None and name in self.program.periods:
+            end: dt.date = self.program.periods[name].end
+            return end
+        return dt.date.today()
+
+    # -- evaluation
+    def _context(self, ledger: Ledger, as_of: dt.date, trace: bool = False) -> Ctx:
+        return Ctx(
+            ledger=ledger,
+            as_of=as_of,
+            calendar=self.calendar,
+            params=self._params,
+            trace=[] if trace else None,
+        )
+
+    def evaluate(self, ledger: Ledger, as_of: dt.date | None = None) -> EntityResult:
+        """Every rule's verdict for one ledger, and the entity's status and score."""
+        day = as_of or self.default_as_of()
+        ctx = self._context(ledger, day)
+        results = [run_rule(rule, ctx) for rule in self._rules]
+        return decide_entity(ledger, day, results)
+
+    def explain(
+        self, ledger: Ledger, rule_ids: Sequence[str] | None = None, as_of: dt.date | None = None
+    ) -> list[RuleResult]:
+        """Rule results with a trace of every sub-expression's value (compiled on demand)."""
+        day = as_of or self.default_as_of()
+        wanted = [self.rule(r) for r in rule_ids] if rule_ids else list(self.program.rules)
+        out = []
+        for rule in wanted:
+            compiled = self._traced.get(rule.id)
+            if compiled is None:
+                compiled = self._traced[rule.id] = compile_rule(rule, trace=True)
+            ctx = self._context(ledger, day, trace=True)
+            out.append(run_rule(compiled, ctx))
+        return out
+
+    def evaluate_many(
+        self,
+        ledgers: Iterable[Ledger],
+        as_of: dt.date | None = None,
+        *,
+        executor: Executor | None = None,
+        chunk: int = 16,
+    ) -> Iterator[EntityResult]:
+        """Evaluate ledgers lazily, in input order; with an executor, in parallel.
+
+        Any ``concurrent.futures.Executor`` works (threads, processes, Dask's
+        ``Client.get_executor()``); the rule set is pickled to workers once per chunk.
+        """
+        day = as_of or self.default_as_of()
+        if executor is None:
+            for ledger in ledgers:
+                yield self.evaluate(ledger, day)
+            return
+        pending = []
+        batch: list[Ledger] = []
+        limit = max(2, (os.cpu_count() or 2) * 2)
+        for ledger in ledgers:
+            batch.append(ledger)
+            if len(batch) >= chunk:
+                pending.append(executor.submit(_evaluate_batch, self, batch, day))
+                batch = []
+                while len(pending) >= limit:
+                    yield from pending.pop(0).result()
+        if batch:
+            pending.append(executor.submit(_evaluate_batch, self, batch, day))
+        for future in pending:
+            yield from future.result()
+
+
+def _evaluate_batch(ruleset: RuleSet, ledgers: list[Ledger], as_of: dt.date) -> list[EntityResult]:
+    return [ruleset.evaluate(ledger, as_of) for ledger in ledgers]
+
+
+def compile(program: ir.Program) -> RuleSet:
+    """Compile a checked program into a reusable :class:`RuleSet`."""
+    return RuleSet(program)

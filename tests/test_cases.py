@@ -1,0 +1,65 @@
+"""Run every language case file (tests/cases/lang/*.case, tests/cases/errors/*.case).
+
+Each case is checked on the compiled evaluator and on the reference interpreter, so the
+two backends must agree on every construct.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import protrules
+from protrules.diagnostics import RuleFileError
+from protrules.facts import ledger_from_mapping
+from tests.casefile import Case, read_case
+
+CASES = Path(__file__).parent / "cases"
+LANG = sorted((CASES / "lang").glob("*.case"))
+ERRORS = sorted((CASES / "errors").glob("*.case"))
+
+
+def _compile(case: Case) -> protrules.RuleSet:
+    module = protrules.parse(case.source, case.path.name)
+    program = protrules.check(module, protrules.Source(case.path.name, case.source))
+    return protrules.compile(program)
+
+
+@pytest.mark.parametrize("path", LANG, ids=[p.stem for p in LANG])
+def test_language_case(path: Path) -> None:
+    case = read_case(path)
+    assert case.expectations, f"{path.name} has no expectations"
+    rules = _compile(case)
+    for expectation in case.expectations:
+        ledger = ledger_from_mapping(case.ledgers[expectation.ledger], rules.fact_types,
+                                     origin=f"{path.name}:{expectation.ledger}")
+        result = rules.evaluate(ledger, expectation.as_of)
+        got = {rule_id: result.verdicts[rule_id] for rule_id in expectation.verdicts}
+        reasons = {r.rule: r.reason for r in result.results if r.rule in expectation.verdicts}
+        assert got == expectation.verdicts, (
+            f"{path.name} [{expectation.ledger} @ {expectation.as_of}]: {reasons}"
+        )
+        if expectation.status is not None:
+            assert result.status == expectation.status, f"{path.name} [{expectation.ledger}]"
+        if expectation.score is not None:
+            assert result.score == expectation.score, f"{path.name} [{expectation.ledger}]"
+
+
+@pytest.mark.parametrize("path", ERRORS, ids=[p.stem for p in ERRORS])
+def test_error_case(path: Path) -> None:
+    case = read_case(path)
+    assert case.errors, f"{path.name} lists no wanted errors"
+    with pytest.raises(RuleFileError) as info:
+        _compile(case)
+    got = [
+        (d.code, d.span.line - case.offset, d.span.column) if d.span else (d.code, 0, 0)
+        for d in info.value.diagnostics
+        if d.severity == "error"
+    ]
+    assert got == case.errors
+
+
+def test_every_case_directory_is_not_empty() -> None:
+    assert len(LANG) >= 10
+    assert len(ERRORS) >= 10
