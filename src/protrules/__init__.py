@@ -58,8 +58,27 @@ __all__ = [
 ]
 
 
-def load_rules(path: str | os.PathLike[str]) -> RuleSet:
-    """Parse, check and compile a .prl file (raises :class:`RuleFileError` on any error)."""
+def load_rules(path: str | os.PathLike[str], *, cache: bool = False) -> RuleSet:
+    """Parse, check and compile a .prl file (raises :class:`RuleFileError` on any error).
+
+    With ``cache=True`` the checked program is kept in ``$PROTRULES_CACHE`` (default
+    ``~/.cache/protrules``), keyed by the file's bytes, so an unchanged file is not parsed again.
+    """
+    if cache:
+        from protrules import cache as program_cache
+
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            data = b""
+        if data:
+            program = program_cache.load_cached(data)
+            if program is None:
+                module, source = parse_file(str(path))
+                program = check(module, source)
+                program_cache.store(data, program)
+            return compile(program)
     module, source = parse_file(str(path))
     return compile(check(module, source))
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from protrules import ir
+from protrules import indexes, ir
 from protrules.model import Fact, Kind
 from protrules.results import TraceStep
 from protrules.runtime import (
@@ -164,11 +164,18 @@ def _filter(node: ir.Filter) -> Fn:
     source = compile_expr(node.source)
     condition = compile_expr(node.condition)
     var = node.var
+    index_plan = indexes.plan(node)
+    key_fn = compile_expr(index_plan.key) if index_plan is not None else None
 
     def select(ctx: Ctx) -> Any:
         facts = source(ctx)
         if isinstance(facts, Unknown):
             return facts
+        if index_plan is not None and type(facts) is tuple and facts:
+            assert key_fn is not None
+            narrowed = indexes.candidates(index_plan, key_fn, ctx, facts)
+            if narrowed is not None:
+                facts = narrowed
         env = ctx.env
         saved = env.get(var)
         kept: list[Fact] = []

@@ -18,6 +18,7 @@ import attrs
 
 from protrules import ir
 from protrules.compiler import Fn, compile_expr
+from protrules.errors import CalendarError
 from protrules.ir import CONST, DEC, INC
 from protrules.model import Fact, Kind, Ledger
 from protrules.results import (
@@ -180,6 +181,14 @@ def _typed(value: Any, node: ir.Node | None) -> str:
 
 
 def _require(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt.date | None) -> Check:
+    """A requirement's check; a question about an unpublished calendar year makes it unknown."""
+    try:
+        return _require_checked(stmt, ctx, context, due)
+    except CalendarError as error:
+        return Check(stmt.text, context, UNKNOWN, str(error), due)
+
+
+def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt.date | None) -> Check:
     ctx.evidence = []
     trace_start = len(ctx.trace) if ctx.trace is not None else 0
     if stmt.by is not None:
@@ -351,6 +360,8 @@ def run_rule(compiled: CompiledRule, ctx: Ctx) -> RuleResult:
         _run_block(compiled.body, ctx, (), None, checks, lets)
     except _NotApplicable as skip:
         checks = [skip.check]
+    except CalendarError as error:
+        checks = [Check(rule.id, (), UNKNOWN, str(error))]
     if rule.kind == "assessed" and not (checks and checks[0].verdict == NA and len(checks) == 1):
         checks.append(_judgement(rule.id, ctx.ledger))
     decisive = [c for c in checks if not c.advisory]

@@ -112,14 +112,19 @@ def grammar_text() -> str:
 
 @functools.cache
 def _lark() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        postlex=_Indent(),
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
+    """The parser, built once per process; Lark keeps its tables in a cache file keyed by the
+    grammar's hash, so later processes skip building them (about 150 ms)."""
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "postlex": _Indent(),
+        "propagate_positions": True,
+        "maybe_placeholders": False,
+    }
+    try:
+        return Lark(grammar_text(), cache=True, **options)
+    except OSError:  # pragma: no cover - an unwritable temporary directory
+        return Lark(grammar_text(), **options)
 
 
 # ------------------------------------------------------------------ public API

@@ -52,6 +52,7 @@ class Ctx:
     evidence: list[Fact] = attrs.field(factory=list)
     trace: list[Any] | None = None
     depth: int = 0
+    indexes: dict[tuple[str, str, str], Any] = attrs.field(factory=dict)
 
 
 def facts_of(ctx: Ctx, name: str) -> tuple[Fact, ...] | Unknown:

@@ -1,0 +1,142 @@
+"""Index-backed selections: the compiled evaluator's fast path for the commonest filters.
+
+``meeting where meeting.date in 季度 and …`` is answered by bisecting the ledger's meetings
+sorted by date, and ``termination where termination.person = hit.person and …`` by a hash
+index, instead of testing every fact. Indexes are built lazily, once per ledger.
+
+The fast path is taken only where it cannot change any result: the indexed conjunct must be
+reached before any conjunct that collects evidence (an aggregate), facts lacking the indexed
+field are still tested with the full condition, and kept facts come back in ledger order.
+The differential tests hold it to the reference interpreter.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from protrules import ir
+from protrules.model import Fact
+from protrules.runtime import Ctx, Unknown
+
+__all__ = ["IndexPlan", "plan"]
+
+
+@attrs.frozen
+class IndexPlan:
+    """How to narrow a selection: by a date range or by equality on one field."""
+
+    kind: str  # "range" | "equal"
+    fact_type: str
+    field: str
+    key: ir.Node  # the period (range) or the value (equal), not mentioning the item
+
+
+def _mentions(node: Any, var: str) -> bool:
+    if isinstance(node, ir.Ref):
+        return node.scope == "local" and node.key == var
+    if isinstance(node, ir.Node):
+        return any(_mentions(getattr(node, f.name), var) for f in attrs.fields(type(node))
+                   if f.name not in ("type", "text", "span"))
+    if isinstance(node, tuple):
+        return any(_mentions(item, var) for item in node)
+    return False
+
+
+def _has_aggregate(node: Any) -> bool:
+    if isinstance(node, ir.Aggregate):
+        return True
+    if isinstance(node, ir.Node):
+        return any(_has_aggregate(getattr(node, f.name)) for f in attrs.fields(type(node))
+                   if f.name not in ("type", "text", "span"))
+    if isinstance(node, tuple):
+        return any(_has_aggregate(item) for item in node)
+    return False
+
+
+def _item_field(node: ir.Node, var: str) -> str | None:
+    if (isinstance(node, ir.GetAttr) and node.on == "fact" and node.name != "id"
+            and isinstance(node.target, ir.Ref) and node.target.scope == "local" and node.target.key == var):
+        return node.name
+    return None
+
+
+def plan(node: ir.Filter) -> IndexPlan | None:
+    """An index plan for a filter over a whole fact type, or None."""
+    if not (isinstance(node.source, ir.Ref) and node.source.scope == "facts"):
+        return None
+    condition = node.condition
+    conjuncts = condition.operands if isinstance(condition, ir.Logic) and condition.op == "and" else (condition,)
+    for position, conjunct in enumerate(conjuncts):
+        if any(_has_aggregate(c) for c in conjuncts[:position]):
+            return None
+        if isinstance(conjunct, ir.In) and conjunct.mode == "date_period" and not conjunct.negated:
+            field = _item_field(conjunct.left, node.var)
+            if field is not None and not _mentions(conjunct.right, node.var) \
+                    and not _has_aggregate(conjunct.right):
+                return IndexPlan("range", node.source.key, field, conjunct.right)
+        if isinstance(conjunct, ir.Cmp) and conjunct.op == "=" and conjunct.mode in ("value", "fact"):
+            for side, other in ((conjunct.left, conjunct.right), (conjunct.right, conjunct.left)):
+                field = _item_field(side, node.var)
+                if field is not None and not _mentions(other, node.var) and not _has_aggregate(other):
+                    return IndexPlan("equal", node.source.key, field, other)
+    return None
+
+
+def _range_index(ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]) -> tuple[list[Any], list[tuple[int, Fact]], list[tuple[int, Fact]]]:
+    cache = ctx.indexes
+    key = ("range", fact_type, field)
+    found = cache.get(key)
+    if found is None:
+        present = sorted(((f.values[field], i, f) for i, f in enumerate(facts) if field in f.values),
+                         key=lambda t: (t[0], t[1]))
+        missing = [(i, f) for i, f in enumerate(facts) if field not in f.values]
+        found = cache[key] = ([t[0] for t in present], [(t[1], t[2]) for t in present], missing)
+    return found  # type: ignore[no-any-return]
+
+
+def _equal_index(ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]) -> tuple[dict[Any, list[tuple[int, Fact]]], list[tuple[int, Fact]]]:
+    cache = ctx.indexes
+    key = ("equal", fact_type, field)
+    found = cache.get(key)
+    if found is None:
+        table: dict[Any, list[tuple[int, Fact]]] = {}
+        missing = []
+        for i, fact in enumerate(facts):
+            if field in fact.values:
+                value = fact.values[field]
+                table.setdefault(id(value) if isinstance(value, Fact) else value, []).append((i, fact))
+            else:
+                missing.append((i, fact))
+        found = cache[key] = (table, missing)
+    return found  # type: ignore[no-any-return]
+
+
+def candidates(index_plan: IndexPlan, key_fn: Callable[[Ctx], Any], ctx: Ctx, facts: tuple[Fact, ...]) -> list[Fact] | None:
+    """The facts that may satisfy the condition, in ledger order; None to test them all."""
+    from protrules.errors import CalendarError
+
+    try:
+        key = key_fn(ctx)
+    except CalendarError:
+        return None  # the full scan raises (or not) exactly where the original would
+    if isinstance(key, Unknown):
+        return None
+    if index_plan.kind == "range":
+        dates, entries, missing = _range_index(ctx, index_plan.fact_type, index_plan.field, facts)
+        lo = bisect.bisect_left(dates, key.start)
+        hi = bisect.bisect_right(dates, key.end)
+        chosen = entries[lo:hi] + missing
+    else:
+        table, missing = _equal_index(ctx, index_plan.fact_type, index_plan.field, facts)
+        lookup = id(key) if isinstance(key, Fact) else key
+        try:
+            chosen = table.get(lookup, []) + missing
+        except TypeError:  # an unhashable key: test every fact
+            return None
+    if missing or index_plan.kind == "range":
+        chosen.sort(key=lambda pair: pair[0])
+    return [fact for _, fact in chosen]
