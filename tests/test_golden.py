@@ -72,3 +72,20 @@ def test_json_is_byte_identical_across_runs(example: protrules.RuleSet) -> None:
     again = protrules.load_rules(ROOT / "rules" / "example.prl")
     second = render.report_json(again.program, [again.evaluate(load_ledger(path, again.fact_types), AS_OF)], AS_OF)
     assert first == second
+
+
+def test_result_json_matches_its_published_schema(example: protrules.RuleSet) -> None:
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("protrules").joinpath("schemas/result-1.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    ledgers = [load_ledger(ROOT / "examples" / "demo" / f"{s}.json", example.fact_types)
+               for s in ("yangguang", "xingxing")]
+    document = json.loads(render.report_json(example.program, [example.evaluate(x, AS_OF) for x in ledgers], AS_OF))
+    jsonschema.validate(document, schema)
+    document["entities"][0]["status"] = "great"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)

@@ -7,6 +7,7 @@ wrapped to record its value; without it no wrapper exists, so tracing costs noth
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,7 @@ def compile_expr(node: ir.Node, trace: bool = False) -> Fn:
     if not trace or isinstance(node, ir.Const):
         return fn
     text = node.text
+    misses = _near_misses(node)
 
     def traced(ctx: Ctx) -> Any:
         steps = ctx.trace
@@ -56,9 +58,47 @@ def compile_expr(node: ir.Node, trace: bool = False) -> Fn:
         finally:
             ctx.depth -= 1
         steps[index] = TraceStep(ctx.depth, text, value)
+        if misses is not None and (value is False or type(value) is int):
+            for line in misses(ctx):
+                steps.append(TraceStep(ctx.depth + 1, line, "near miss"))
         return value
 
     return traced
+
+
+def _near_misses(node: ir.Node, limit: int = 3) -> Callable[[Ctx], list[str]] | None:
+    """For `exists`/`count` over `S where a and b and …`: the facts of S that fail exactly one
+    condition, and which — what an assessor asks when a required record is not found."""
+    if not (isinstance(node, ir.Aggregate) and node.func in ("exists", "count")
+            and isinstance(node.source, ir.Filter)):
+        return None
+    selection = node.source
+    condition = selection.condition
+    if not (isinstance(condition, ir.Logic) and condition.op == "and"):
+        return None
+    source = compile_expr(selection.source)
+    parts = [(c.text, compile_expr(c)) for c in condition.operands]
+    var = selection.var
+
+    def misses(ctx: Ctx) -> list[str]:
+        facts = source(ctx)
+        if isinstance(facts, Unknown):
+            return []
+        saved_evidence, saved = list(ctx.evidence), ctx.env.get(var)
+        out: list[str] = []
+        for fact in facts.items if isinstance(facts, Partial) else facts:
+            ctx.env[var] = fact
+            failed = [text for text, part in parts if part(ctx) is not True]
+            if len(failed) == 1:
+                dates = ", ".join(f"{k} {v}" for k, v in fact.values.items() if isinstance(v, dt.date))
+                out.append(f"{fact.type} {fact.id}{f' ({dates})' if dates else ''} fails only: {failed[0]}")
+                if len(out) >= limit:
+                    break
+        ctx.env[var] = saved
+        ctx.evidence = saved_evidence
+        return out
+
+    return misses
 
 
 def _compile(node: ir.Node, trace: bool) -> Fn:

@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 RESULT_FORMAT = "protrules-result/1"
+NEAR_MISS = "near miss"
 EXPLAIN_FORMAT = "protrules-explain/1"
 
 
@@ -318,7 +319,10 @@ def explain_text(
             out.append(f"    {check.text}")
             out.append(f"    → {check.detail}")
             for step in check.trace:
-                out.append(f"      {'  ' * step.depth}{step.text} = {show(step.value)}")
+                if step.value == NEAR_MISS:
+                    out.append(f"      {'  ' * step.depth}≈ 近似 near miss: {step.text}")
+                else:
+                    out.append(f"      {'  ' * step.depth}{step.text} = {show(step.value)}")
             for ref in check.evidence[:max_facts]:
                 fact = _lookup(ledger, ref)
                 if fact is not None:
