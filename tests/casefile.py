@@ -103,7 +103,9 @@ def read_case(path: Path) -> Case:
                     score = Decimal(parts[1])
                 else:
                     verdicts[parts[0]] = parts[1]
-            expectations.append(Expectation(words[1], dt.date.fromisoformat(words[2]), verdicts, status, score))
+            expectations.append(
+                Expectation(words[1], dt.date.fromisoformat(words[2]), verdicts, status, score)
+            )
         elif words[0] == "errors":
             for line in body:
                 parts = line.split("#", 1)[0].split()

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from protrules.facts import ledger_from_mapping
 
 import protrules
 from protrules.diagnostics import RuleFileError
-from protrules.facts import ledger_from_mapping
 from tests.casefile import Case, read_case
 
 CASES = Path(__file__).parent / "cases"
@@ -32,8 +32,9 @@ def test_language_case(path: Path) -> None:
     assert case.expectations, f"{path.name} has no expectations"
     rules = _compile(case)
     for expectation in case.expectations:
-        ledger = ledger_from_mapping(case.ledgers[expectation.ledger], rules.fact_types,
-                                     origin=f"{path.name}:{expectation.ledger}")
+        ledger = ledger_from_mapping(
+            case.ledgers[expectation.ledger], rules.fact_types, origin=f"{path.name}:{expectation.ledger}"
+        )
         result = rules.evaluate(ledger, expectation.as_of)
         got = {rule_id: result.verdicts[rule_id] for rule_id in expectation.verdicts}
         reasons = {r.rule: r.reason for r in result.results if r.rule in expectation.verdicts}

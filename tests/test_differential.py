@@ -39,19 +39,34 @@ fact incident "事件":
     date: date "日期"
 """
 
-SETS = st.sampled_from([
-    "meeting", "meeting where meeting.kind = \"A\"", "meeting where meeting.date in 评估期",
-    "meeting where meeting.date is rest day", "meeting where meeting.hours > 2",
-    "meeting where meeting.note is set", "meeting where meeting.owner.female",
-    "meeting where meeting.date within 3 months after 2023-06-30",
-    "meeting where meeting.date in 暑假 or meeting.date is statutory holiday",
-    "person where person.appointed in 评估期", "incident",
-])
-ITEM = st.sampled_from([
-    "{x}.date is working day", "{x}.hours >= 3", "{x}.kind = \"B\"", "{x}.share >= 50%",
-    "{x}.note is missing", "{x}.owner.name = \"王芳\"", "{x}.date in 评估期",
-    "{x}.date + 10 working days <= 评估期.end", "{x}.date is in holiday",
-])
+SETS = st.sampled_from(
+    [
+        "meeting",
+        'meeting where meeting.kind = "A"',
+        "meeting where meeting.date in 评估期",
+        "meeting where meeting.date is rest day",
+        "meeting where meeting.hours > 2",
+        "meeting where meeting.note is set",
+        "meeting where meeting.owner.female",
+        "meeting where meeting.date within 3 months after 2023-06-30",
+        "meeting where meeting.date in 暑假 or meeting.date is statutory holiday",
+        "person where person.appointed in 评估期",
+        "incident",
+    ]
+)
+ITEM = st.sampled_from(
+    [
+        "{x}.date is working day",
+        "{x}.hours >= 3",
+        '{x}.kind = "B"',
+        "{x}.share >= 50%",
+        "{x}.note is missing",
+        '{x}.owner.name = "王芳"',
+        "{x}.date in 评估期",
+        "{x}.date + 10 working days <= 评估期.end",
+        "{x}.date is in holiday",
+    ]
+)
 
 
 def _aggregate(draw: st.DrawFn) -> str:
@@ -96,9 +111,11 @@ def rule_bodies(draw: st.DrawFn) -> str:
         lines.append(f"        for each {unit} 期 of 评估期{where}:")
         lines.append(f"            require {cond.replace('评估期', '期')}")
     elif shape == 2:
-        lines.append("        for each m in meeting where m.kind = \"A\":")
-        lines.append("            require exists(meeting where meeting.date within 30 working days after m.date"
-                     " and meeting.kind = \"B\") by deadline(m.date, 30 working days)")
+        lines.append('        for each m in meeting where m.kind = "A":')
+        lines.append(
+            "            require exists(meeting where meeting.date within 30 working days after m.date"
+            ' and meeting.kind = "B") by deadline(m.date, 30 working days)'
+        )
     elif shape == 3:
         lines.append(f"        applies when {draw(conditions(1))}")
         lines.append(f"        require {cond}")
@@ -114,16 +131,20 @@ def programs(draw: st.DrawFn) -> str:
     rules = []
     for i in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["required", "veto", "assessed", "advisory"]))
-        rules.append(f"    rule 1.{i + 1} \"r{i}\":\n        kind: {kind}\n        clause: \"c{i}\"\n"
-                     + draw(rule_bodies()))
-    return SCHEMA + "area 1 \"a\":\n" + "\n".join(rules) + "\n"
+        rules.append(
+            f'    rule 1.{i + 1} "r{i}":\n        kind: {kind}\n        clause: "c{i}"\n'
+            + draw(rule_bodies())
+        )
+    return SCHEMA + 'area 1 "a":\n' + "\n".join(rules) + "\n"
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_generated_rules_agree_on_both_backends(data: st.DataObject) -> None:
     text = data.draw(programs(), label="rules")
-    rules = protrules.compile(protrules.check(protrules.parse(text, "gen.prl"), protrules.Source("gen.prl", text)))
+    rules = protrules.compile(
+        protrules.check(protrules.parse(text, "gen.prl"), protrules.Source("gen.prl", text))
+    )
     ledger = data.draw(ledgers(rules, covered="some"), label="ledger")
     as_of = data.draw(as_of_dates(rules), label="as_of")
     compiled = decided(rules.evaluate(ledger, as_of))

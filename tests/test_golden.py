@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
+from protrules.facts import load_ledger
 
 import protrules
 from protrules import render
 from protrules.diagnostics import RuleFileError
-from protrules.facts import load_ledger
 from tests.casefile import read_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,13 +52,19 @@ def example() -> protrules.RuleSet:
 def test_explain_text_and_json(example: protrules.RuleSet, street: str) -> None:
     ledger = load_ledger(ROOT / "examples" / "demo" / f"{street}.json", example.fact_types)
     results = example.explain(ledger, ["1.1.1", "2.1.1", "3.1.2", "N.1"], AS_OF)
-    _compare(GOLDEN / "explain" / f"{street}.txt", render.explain_text(example.program, ledger, results, AS_OF))
-    _compare(GOLDEN / "explain" / f"{street}.json", render.explain_json(example.program, ledger, results, AS_OF))
+    _compare(
+        GOLDEN / "explain" / f"{street}.txt", render.explain_text(example.program, ledger, results, AS_OF)
+    )
+    _compare(
+        GOLDEN / "explain" / f"{street}.json", render.explain_json(example.program, ledger, results, AS_OF)
+    )
 
 
 def test_reports(example: protrules.RuleSet) -> None:
-    ledgers = [load_ledger(ROOT / "examples" / "demo" / f"{s}.json", example.fact_types)
-               for s in ("yangguang", "xingxing")]
+    ledgers = [
+        load_ledger(ROOT / "examples" / "demo" / f"{s}.json", example.fact_types)
+        for s in ("yangguang", "xingxing")
+    ]
     results = [example.evaluate(ledger, AS_OF) for ledger in ledgers]
     _compare(GOLDEN / "report" / "demo.json", render.report_json(example.program, results, AS_OF))
     _compare(GOLDEN / "report" / "demo.md", render.markdown_report(example.program, results))
@@ -68,9 +74,13 @@ def test_reports(example: protrules.RuleSet) -> None:
 
 def test_json_is_byte_identical_across_runs(example: protrules.RuleSet) -> None:
     path = ROOT / "examples" / "demo" / "xingxing.json"
-    first = render.report_json(example.program, [example.evaluate(load_ledger(path, example.fact_types), AS_OF)], AS_OF)
+    first = render.report_json(
+        example.program, [example.evaluate(load_ledger(path, example.fact_types), AS_OF)], AS_OF
+    )
     again = protrules.load_rules(ROOT / "rules" / "example.prl")
-    second = render.report_json(again.program, [again.evaluate(load_ledger(path, again.fact_types), AS_OF)], AS_OF)
+    second = render.report_json(
+        again.program, [again.evaluate(load_ledger(path, again.fact_types), AS_OF)], AS_OF
+    )
     assert first == second
 
 
@@ -82,9 +92,13 @@ def test_result_json_matches_its_published_schema(example: protrules.RuleSet) ->
 
     schema = json.loads(resources.files("protrules").joinpath("schemas/result-1.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    ledgers = [load_ledger(ROOT / "examples" / "demo" / f"{s}.json", example.fact_types)
-               for s in ("yangguang", "xingxing")]
-    document = json.loads(render.report_json(example.program, [example.evaluate(x, AS_OF) for x in ledgers], AS_OF))
+    ledgers = [
+        load_ledger(ROOT / "examples" / "demo" / f"{s}.json", example.fact_types)
+        for s in ("yangguang", "xingxing")
+    ]
+    document = json.loads(
+        render.report_json(example.program, [example.evaluate(x, AS_OF) for x in ledgers], AS_OF)
+    )
     jsonschema.validate(document, schema)
     document["entities"][0]["status"] = "great"
     with pytest.raises(jsonschema.ValidationError):

@@ -19,12 +19,68 @@ RULE_FILES = sorted((ROOT / "rules").glob("*.prl"))
 EXAMPLE = (ROOT / "rules" / "example.prl").read_text(encoding="utf-8")
 
 TOKENS = [
-    "standard", "fact", "rule", "area", "item", "require", "let", "for", "each", "in", "of",
-    "where", "as", "by", "count(", "exists(", "none(", "every(", "share(", "deadline(", ")",
-    "(", ":", ",", ".", "..", "=", ">=", "<", "and", "or", "not", "is", "working day",
-    "rest day", "within", "after", "3 months", "30个工作日", "2023-04-01", "2023-02-30",
-    '"条款"', "评估期", "meeting", "meeting.date", "\n", "\n    ", "\n        ", "#注释\n",
-    "：", "（", "２０２３", "\t", "'", "\\", "\ufeff", "50%", "1.5", "-", "+", "*", "/",
+    "standard",
+    "fact",
+    "rule",
+    "area",
+    "item",
+    "require",
+    "let",
+    "for",
+    "each",
+    "in",
+    "of",
+    "where",
+    "as",
+    "by",
+    "count(",
+    "exists(",
+    "none(",
+    "every(",
+    "share(",
+    "deadline(",
+    ")",
+    "(",
+    ":",
+    ",",
+    ".",
+    "..",
+    "=",
+    ">=",
+    "<",
+    "and",
+    "or",
+    "not",
+    "is",
+    "working day",
+    "rest day",
+    "within",
+    "after",
+    "3 months",
+    "30个工作日",
+    "2023-04-01",
+    "2023-02-30",
+    '"条款"',
+    "评估期",
+    "meeting",
+    "meeting.date",
+    "\n",
+    "\n    ",
+    "\n        ",
+    "#注释\n",
+    "：",
+    "（",
+    "２０２３",
+    "\t",
+    "'",
+    "\\",
+    "\ufeff",
+    "50%",
+    "1.5",
+    "-",
+    "+",
+    "*",
+    "/",
 ]
 
 
@@ -55,11 +111,20 @@ def _lark_without_layout() -> Lark:
     return Lark(grammar_text(), parser="lalr", lexer="contextual")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.filter_too_much])
-@given(from_lark(_lark_without_layout(), start="start", explicit={
-    "_INDENT": st.just("\n    "), "_DEDENT": st.just("\n"), "_NL": st.just("\n"),
-}))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+@given(
+    from_lark(
+        _lark_without_layout(),
+        start="start",
+        explicit={
+            "_INDENT": st.just("\n    "),
+            "_DEDENT": st.just("\n"),
+            "_NL": st.just("\n"),
+        },
+    )
+)
 def test_text_from_the_grammar_never_escapes(text: str) -> None:
     _check_text(text)
 
@@ -72,7 +137,7 @@ def test_mutated_real_files_never_escape(data: st.DataObject) -> None:
         position = data.draw(st.integers(0, len(text)))
         action = data.draw(st.sampled_from(["delete", "insert", "truncate", "duplicate"]))
         if action == "delete":
-            text = text[:position] + text[position + data.draw(st.integers(1, 40)):]
+            text = text[:position] + text[position + data.draw(st.integers(1, 40)) :]
         elif action == "insert":
             text = text[:position] + data.draw(st.sampled_from(TOKENS)) + text[position:]
         elif action == "truncate":
@@ -102,8 +167,9 @@ def test_long_operator_chains_do_not_overflow() -> None:
 
 
 def test_megabyte_string_is_read() -> None:
-    text = EXAMPLE.replace('clause: "服务站每年至少召开两次协调会议，并形成会议纪要。"',
-                           'clause: "' + "长" * 1_000_000 + '"')
+    text = EXAMPLE.replace(
+        'clause: "服务站每年至少召开两次协调会议，并形成会议纪要。"', 'clause: "' + "长" * 1_000_000 + '"'
+    )
     module = protrules.parse(text, "big.prl")
     program = protrules.check(module, protrules.Source("big.prl", text))
     rule = program.rule("1.1.1")

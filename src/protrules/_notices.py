@@ -1,10 +1,14 @@
-"""The boundary with the ``holidays`` package: the State Council's published notices as plain data.
+"""Holiday data for :mod:`protrules.workdays`: the ``holidays`` boundary and the per-year tables.
 
 ``holidays`` is untyped at its edges and silently *estimates* years the State Council has
 not yet published (and years before 2001, which it never checked). This module is the only
 place that touches it: it says which years are really published and, for one of those
 years, returns the days off, the make-up working days and the strict statutory days as
 sorted tuples of dates. Everything else in protrules works on that data.
+
+It also turns one year of such data (from the library or from a loaded notice) into a
+:class:`YearTable`: a byte per day and the sorted working-day ordinals, so that "is this a
+working day" is an index and counting working days is a bisection.
 
 ``holidays`` is imported lazily (it costs ~50–80 ms), so ``import protrules`` stays cheap
 for callers that never ask a working-day question.
@@ -14,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from typing import Any, NamedTuple
+
+import attrs
 
 # Names ``holidays`` gives (in zh_CN) to the strict statutory days of 《全国年节及纪念日放假办法》.
 # Observed days are labelled "…（补假）", swapped days "休息日（由 … 调休）", and one-off
@@ -100,4 +107,53 @@ def library_year(year: int) -> LibraryYear:
     source = f"国务院办公厅 holiday notices as published in holidays {holidays_version()}"
     return LibraryYear(
         year, tuple(sorted(days_off)), tuple(sorted(make_up)), tuple(sorted(statutory)), source
+    )
+
+
+@attrs.frozen
+class YearTable:
+    """One year precomputed for O(1) day questions and O(log n) counting."""
+
+    first: int  # ordinal of 1 January
+    last: int  # ordinal of 31 December
+    working: bytes  # working[ordinal - first] == 1 for a working day
+    workdays: tuple[int, ...]  # sorted ordinals of the working days
+    statutory: frozenset[int]
+    run_starts: tuple[int, ...]  # rest-day runs inside the year, by start
+    runs: tuple[tuple[int, int, bool], ...]  # (start, end, contains a statutory day)
+
+
+def build_table(
+    year: int,
+    days_off: Iterable[dt.date],
+    make_up_days: Iterable[dt.date],
+    statutory_days: Iterable[dt.date],
+) -> YearTable:
+    """The tables for one year: weekdays work unless off, weekends rest unless made up.
+
+    The data must already be valid (a ``Notice`` checks it): all days inside ``year``.
+    """
+    first = dt.date(year, 1, 1).toordinal()
+    last = dt.date(year, 12, 31).toordinal()
+    off = {d.toordinal() for d in days_off}
+    make_up = {d.toordinal() for d in make_up_days}
+    statutory = frozenset(d.toordinal() for d in statutory_days)
+    weekday = dt.date(year, 1, 1).weekday()
+    flags = bytearray()
+    for ordinal in range(first, last + 1):
+        is_weekend = (weekday + ordinal - first) % 7 >= 5
+        flags.append(ordinal in make_up or (not is_weekend and ordinal not in off))
+    workdays = tuple(first + i for i, flag in enumerate(flags) if flag)
+    runs: list[tuple[int, int, bool]] = []
+    ordinal = first
+    while ordinal <= last:
+        if flags[ordinal - first]:
+            ordinal += 1
+            continue
+        start = ordinal
+        while ordinal <= last and not flags[ordinal - first]:
+            ordinal += 1
+        runs.append((start, ordinal - 1, any(o in statutory for o in range(start, ordinal))))
+    return YearTable(
+        first, last, bytes(flags), workdays, statutory, tuple(r[0] for r in runs), tuple(runs)
     )

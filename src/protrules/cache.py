@@ -48,8 +48,8 @@ def load_cached(data: bytes, directory: Path | None = None) -> ir.Program | None
     if not raw.startswith(_MAGIC):
         return None
     try:
-        program = pickle.loads(raw[len(_MAGIC):])  # noqa: S301 - our own cache file
-    except Exception:  # noqa: BLE001 - a stale or damaged cache entry is a miss
+        program = pickle.loads(raw[len(_MAGIC) :])
+    except Exception:
         return None
     return program if isinstance(program, ir.Program) else None
 

@@ -69,8 +69,11 @@ def compile_expr(node: ir.Node, trace: bool = False) -> Fn:
 def _near_misses(node: ir.Node, limit: int = 3) -> Callable[[Ctx], list[str]] | None:
     """For `exists`/`count` over `S where a and b and …`: the facts of S that fail exactly one
     condition, and which — what an assessor asks when a required record is not found."""
-    if not (isinstance(node, ir.Aggregate) and node.func in ("exists", "count")
-            and isinstance(node.source, ir.Filter)):
+    if not (
+        isinstance(node, ir.Aggregate)
+        and node.func in ("exists", "count")
+        and isinstance(node.source, ir.Filter)
+    ):
         return None
     selection = node.source
     condition = selection.condition

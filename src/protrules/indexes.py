@@ -39,8 +39,11 @@ def _mentions(node: Any, var: str) -> bool:
     if isinstance(node, ir.Ref):
         return node.scope == "local" and node.key == var
     if isinstance(node, ir.Node):
-        return any(_mentions(getattr(node, f.name), var) for f in attrs.fields(type(node))
-                   if f.name not in ("type", "text", "span"))
+        return any(
+            _mentions(getattr(node, f.name), var)
+            for f in attrs.fields(type(node))
+            if f.name not in ("type", "text", "span")
+        )
     if isinstance(node, tuple):
         return any(_mentions(item, var) for item in node)
     return False
@@ -50,16 +53,25 @@ def _has_aggregate(node: Any) -> bool:
     if isinstance(node, ir.Aggregate):
         return True
     if isinstance(node, ir.Node):
-        return any(_has_aggregate(getattr(node, f.name)) for f in attrs.fields(type(node))
-                   if f.name not in ("type", "text", "span"))
+        return any(
+            _has_aggregate(getattr(node, f.name))
+            for f in attrs.fields(type(node))
+            if f.name not in ("type", "text", "span")
+        )
     if isinstance(node, tuple):
         return any(_has_aggregate(item) for item in node)
     return False
 
 
 def _item_field(node: ir.Node, var: str) -> str | None:
-    if (isinstance(node, ir.GetAttr) and node.on == "fact" and node.name != "id"
-            and isinstance(node.target, ir.Ref) and node.target.scope == "local" and node.target.key == var):
+    if (
+        isinstance(node, ir.GetAttr)
+        and node.on == "fact"
+        and node.name != "id"
+        and isinstance(node.target, ir.Ref)
+        and node.target.scope == "local"
+        and node.target.key == var
+    ):
         return node.name
     return None
 
@@ -69,14 +81,19 @@ def plan(node: ir.Filter) -> IndexPlan | None:
     if not (isinstance(node.source, ir.Ref) and node.source.scope == "facts"):
         return None
     condition = node.condition
-    conjuncts = condition.operands if isinstance(condition, ir.Logic) and condition.op == "and" else (condition,)
+    conjuncts = (
+        condition.operands if isinstance(condition, ir.Logic) and condition.op == "and" else (condition,)
+    )
     for position, conjunct in enumerate(conjuncts):
         if any(_has_aggregate(c) for c in conjuncts[:position]):
             return None
         if isinstance(conjunct, ir.In) and conjunct.mode == "date_period" and not conjunct.negated:
             field = _item_field(conjunct.left, node.var)
-            if field is not None and not _mentions(conjunct.right, node.var) \
-                    and not _has_aggregate(conjunct.right):
+            if (
+                field is not None
+                and not _mentions(conjunct.right, node.var)
+                and not _has_aggregate(conjunct.right)
+            ):
                 return IndexPlan("range", node.source.key, field, conjunct.right)
         if isinstance(conjunct, ir.Cmp) and conjunct.op == "=" and conjunct.mode in ("value", "fact"):
             for side, other in ((conjunct.left, conjunct.right), (conjunct.right, conjunct.left)):
@@ -86,19 +103,25 @@ def plan(node: ir.Filter) -> IndexPlan | None:
     return None
 
 
-def _range_index(ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]) -> tuple[list[Any], list[tuple[int, Fact]], list[tuple[int, Fact]]]:
+def _range_index(
+    ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]
+) -> tuple[list[Any], list[tuple[int, Fact]], list[tuple[int, Fact]]]:
     cache = ctx.indexes
     key = ("range", fact_type, field)
     found = cache.get(key)
     if found is None:
-        present = sorted(((f.values[field], i, f) for i, f in enumerate(facts) if field in f.values),
-                         key=lambda t: (t[0], t[1]))
+        present = sorted(
+            ((f.values[field], i, f) for i, f in enumerate(facts) if field in f.values),
+            key=lambda t: (t[0], t[1]),
+        )
         missing = [(i, f) for i, f in enumerate(facts) if field not in f.values]
         found = cache[key] = ([t[0] for t in present], [(t[1], t[2]) for t in present], missing)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
-def _equal_index(ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]) -> tuple[dict[Any, list[tuple[int, Fact]]], list[tuple[int, Fact]]]:
+def _equal_index(
+    ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]
+) -> tuple[dict[Any, list[tuple[int, Fact]]], list[tuple[int, Fact]]]:
     cache = ctx.indexes
     key = ("equal", fact_type, field)
     found = cache.get(key)
@@ -112,10 +135,12 @@ def _equal_index(ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]) 
             else:
                 missing.append((i, fact))
         found = cache[key] = (table, missing)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
-def candidates(index_plan: IndexPlan, key_fn: Callable[[Ctx], Any], ctx: Ctx, facts: tuple[Fact, ...]) -> list[Fact] | None:
+def candidates(
+    index_plan: IndexPlan, key_fn: Callable[[Ctx], Any], ctx: Ctx, facts: tuple[Fact, ...]
+) -> list[Fact] | None:
     """The facts that may satisfy the condition, in ledger order; None to test them all."""
     from protrules.errors import CalendarError
 

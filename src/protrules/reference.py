@@ -56,7 +56,7 @@ class _Interpreter:
         assert isinstance(value, tuple)
         return value
 
-    def value(self, node: ir.Node, env: dict[str, Any]) -> Any:  # noqa: PLR0911, PLR0912
+    def value(self, node: ir.Node, env: dict[str, Any]) -> Any:
         if isinstance(node, ir.Const):
             return node.value
         if isinstance(node, ir.Ref):
@@ -167,7 +167,7 @@ class _Interpreter:
             return day if isinstance(day, Unknown) else calendar_test(self.calendar, node.test, day)
         raise AssertionError(node)  # pragma: no cover
 
-    def aggregate(self, node: ir.Aggregate, env: dict[str, Any]) -> Any:  # noqa: PLR0911
+    def aggregate(self, node: ir.Aggregate, env: dict[str, Any]) -> Any:
         source = self.facts(node.source, env)
         if isinstance(source, Unknown):
             return source
@@ -205,7 +205,9 @@ class _Interpreter:
             return unknowns[0]
         self.note(items)
         if func == "share":
-            return Decimal(results.count(True)) / Decimal(len(items)) if items else Unknown("share of no facts")
+            return (
+                Decimal(results.count(True)) / Decimal(len(items)) if items else Unknown("share of no facts")
+            )
         if func == "distinct":
             return len(set(results))
         if func == "sum":
@@ -220,7 +222,9 @@ class _Interpreter:
         self.evidence.update(f"{f.type}:{f.id}" for f in facts)
 
     # -- statements: a list of (verdict, due, evidence, advisory)
-    def block(self, stmts: tuple[ir.Stmt, ...], env: dict[str, Any], due: dt.date | None) -> list[tuple[str, dt.date | None, frozenset[str], bool]]:
+    def block(
+        self, stmts: tuple[ir.Stmt, ...], env: dict[str, Any], due: dt.date | None
+    ) -> list[tuple[str, dt.date | None, frozenset[str], bool]]:
         out: list[tuple[str, dt.date | None, frozenset[str], bool]] = []
         env = dict(env)
         for stmt in stmts:
@@ -246,13 +250,17 @@ class _Interpreter:
                 out.extend(self.for_periods(stmt, env))
         return out
 
-    def require(self, stmt: ir.RequireS, env: dict[str, Any], due: dt.date | None) -> tuple[str, dt.date | None, frozenset[str], bool]:
+    def require(
+        self, stmt: ir.RequireS, env: dict[str, Any], due: dt.date | None
+    ) -> tuple[str, dt.date | None, frozenset[str], bool]:
         try:
             return self.require_checked(stmt, env, due)
         except CalendarError:
             return (UNKNOWN, due, frozenset(), False)
 
-    def require_checked(self, stmt: ir.RequireS, env: dict[str, Any], due: dt.date | None) -> tuple[str, dt.date | None, frozenset[str], bool]:
+    def require_checked(
+        self, stmt: ir.RequireS, env: dict[str, Any], due: dt.date | None
+    ) -> tuple[str, dt.date | None, frozenset[str], bool]:
         self.evidence = set()
         if stmt.by is not None:
             by = self.value(stmt.by, env)
@@ -269,11 +277,13 @@ class _Interpreter:
         settled = stmt.monotonicity in (CONST, DEC)
         return (FAIL if settled or not still_open else PENDING, due, evidence, False)
 
-    def for_facts(self, stmt: ir.ForFactsS, env: dict[str, Any], due: dt.date | None) -> list[tuple[str, dt.date | None, frozenset[str], bool]]:
+    def for_facts(
+        self, stmt: ir.ForFactsS, env: dict[str, Any], due: dt.date | None
+    ) -> list[tuple[str, dt.date | None, frozenset[str], bool]]:
         source = self.facts(stmt.source, env)
         if isinstance(source, Unknown):
             return [(UNKNOWN, None, frozenset(), False)]
-        out = []
+        out: list[tuple[str, dt.date | None, frozenset[str], bool]] = []
         matched = 0
         for fact in source[0] + source[1]:
             inner = {**env, stmt.var: fact}
@@ -291,11 +301,13 @@ class _Interpreter:
                 out.append((NA, None, frozenset(), False))
         return out if matched else [*out, (NA, None, frozenset(), False)]
 
-    def for_periods(self, stmt: ir.ForPeriodsS, env: dict[str, Any]) -> list[tuple[str, dt.date | None, frozenset[str], bool]]:
+    def for_periods(
+        self, stmt: ir.ForPeriodsS, env: dict[str, Any]
+    ) -> list[tuple[str, dt.date | None, frozenset[str], bool]]:
         period = self.value(stmt.period, env)
         if isinstance(period, Unknown):
             return [(UNKNOWN, None, frozenset(), False)]
-        out = []
+        out: list[tuple[str, dt.date | None, frozenset[str], bool]] = []
         matched = 0
         for _label, unit in units(self.calendar, stmt.unit, period):
             inner = {**env, stmt.var: unit}
@@ -334,7 +346,9 @@ class _NotApplicable(Exception):
     pass
 
 
-def evaluate_reference(program: ir.Program, ledger: Ledger, as_of: dt.date) -> dict[str, tuple[str, dt.date | None, tuple[str, ...]]]:
+def evaluate_reference(
+    program: ir.Program, ledger: Ledger, as_of: dt.date
+) -> dict[str, tuple[str, dt.date | None, tuple[str, ...]]]:
     """Every rule's (verdict, due date, evidence) by the reference interpreter."""
     interpreter = _Interpreter(program, ledger, as_of)
     return {rule.id: interpreter.rule(rule) for rule in program.rules}
@@ -343,4 +357,3 @@ def evaluate_reference(program: ir.Program, ledger: Ledger, as_of: dt.date) -> d
 def decided(results: EntityResult) -> dict[str, tuple[str, dt.date | None, tuple[str, ...]]]:
     """The same triple from a compiled evaluation, for comparison."""
     return {r.rule: (r.verdict, r.due, r.evidence) for r in results.results}
-

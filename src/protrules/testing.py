@@ -68,10 +68,13 @@ def _hot_dates(rules: RuleSet) -> list[dt.date]:
     cal = rules.calendar
     hot = {period.start, period.end, period.start - dt.timedelta(days=1), period.end + dt.timedelta(days=1)}
     published = cal.published_years
-    inside = Period(max(period.start, dt.date(min(published), 1, 1)),
-                    min(period.end, dt.date(max(published), 12, 31)))
+    inside = Period(
+        max(period.start, dt.date(min(published), 1, 1)), min(period.end, dt.date(max(published), 12, 31))
+    )
     for block in cal.holiday_blocks(inside):
-        hot.update({block.start - dt.timedelta(days=1), block.start, block.end, block.end + dt.timedelta(days=1)})
+        hot.update(
+            {block.start - dt.timedelta(days=1), block.start, block.end, block.end + dt.timedelta(days=1)}
+        )
     day = inside.start
     while day <= inside.end:
         if day.isoweekday() >= 6 and cal.is_working_day(day):
@@ -118,14 +121,24 @@ def _value(rules: RuleSet, kind: Kind, members: tuple[str, ...]) -> st.SearchStr
     if kind is Kind.BOOLEAN:
         return st.booleans()
     if kind is Kind.DURATION:
-        return st.builds(Duration, st.integers(1, 12),
-                         st.sampled_from(["days", "weeks", "working_days", "months", "years"]))
+        return st.builds(
+            Duration,
+            st.integers(1, 12),
+            st.sampled_from(["days", "weeks", "working_days", "months", "years"]),
+        )
     raise ValueError(kind)  # pragma: no cover - references are drawn by the ledger strategy
 
 
 @st.composite
-def fact_records(draw: st.DrawFn, rules: RuleSet, fact_type: str, *, ident: str = "F1",
-                 targets: dict[str, list[Fact]] | None = None, complete: bool = False) -> Fact:
+def fact_records(
+    draw: st.DrawFn,
+    rules: RuleSet,
+    fact_type: str,
+    *,
+    ident: str = "F1",
+    targets: dict[str, list[Fact]] | None = None,
+    complete: bool = False,
+) -> Fact:
     """One fact of a type; ``complete`` sets every optional field too."""
     declared: FactType = rules.fact_types[fact_type]
     values: dict[str, Any] = {}
@@ -165,18 +178,22 @@ def ledgers(draw: st.DrawFn, rules: RuleSet, *, max_facts: int = 6, covered: str
     for name in _order(rules):
         if covered == "some" and not draw(st.booleans()):
             continue
-        needs_target = any(f.type.kind is Kind.FACT and not f.optional and str(f.type.fact) not in facts
-                           for f in rules.fact_types[name].fields)
+        needs_target = any(
+            f.type.kind is Kind.FACT and not f.optional and str(f.type.fact) not in facts
+            for f in rules.fact_types[name].fields
+        )
         if needs_target:
             continue
         count = draw(st.integers(0, max_facts))
-        facts[name] = [draw(fact_records(rules, name, ident=f"{name[:3]}{i + 1}", targets=facts))
-                       for i in range(count)]
+        facts[name] = [
+            draw(fact_records(rules, name, ident=f"{name[:3]}{i + 1}", targets=facts)) for i in range(count)
+        ]
     judgements = []
     for rule in rules.rules:
         if rule.kind == "assessed" and draw(st.booleans()):
-            judgements.append(Judgement(rule.id, draw(st.sampled_from(["pass", "fail"])), "评估组",
-                                        draw(dates(rules))))
+            judgements.append(
+                Judgement(rule.id, draw(st.sampled_from(["pass", "fail"])), "评估组", draw(dates(rules)))
+            )
     entity = draw(st.sampled_from(["e1", "e2", "街道甲"]))
     return Ledger(entity, entity, {k: tuple(v) for k, v in facts.items()}, tuple(judgements), "hypothesis")
 
@@ -216,7 +233,8 @@ def check_as_of_stability(rules: RuleSet, ledger: Ledger, earlier: dt.date, late
         if before.verdict in (PASS, FAIL):
             assert after.verdict == before.verdict, (
                 f"rule {before.rule}: {before.verdict} on {earlier} but {after.verdict} on {later}"
-                f" ({before.reason} / {after.reason})")
+                f" ({before.reason} / {after.reason})"
+            )
 
 
 def monotone_rules(rules: RuleSet) -> list[str]:
@@ -258,7 +276,9 @@ def check_monotonicity(rules: RuleSet, ledger: Ledger, extra: Fact, as_of: dt.da
     wanted = set(monotone_rules(rules))
     for a, b in zip(before.results, after.results, strict=True):
         if a.rule in wanted and a.verdict == PASS:
-            assert b.verdict == PASS, f"rule {a.rule}: adding {extra!r} turned pass into {b.verdict}: {b.reason}"
+            assert b.verdict == PASS, (
+                f"rule {a.rule}: adding {extra!r} turned pass into {b.verdict}: {b.reason}"
+            )
 
 
 def check_properties(rules: RuleSet, data: st.DataObject) -> None:
@@ -272,12 +292,20 @@ def check_properties(rules: RuleSet, data: st.DataObject) -> None:
     check_order_independence(rules, ledger, as_of, data.draw(st.integers(0, 2**16), label="seed"))
     later = data.draw(st.dates(as_of, _period(rules).end + dt.timedelta(days=200)), label="later")
     check_as_of_stability(rules, ledger, as_of, later)
-    covered = [name for name in ledger.facts if not any(
-        f.type.kind is Kind.FACT and not ledger.facts.get(str(f.type.fact)) for f in rules.fact_types[name].fields)]
+    covered = [
+        name
+        for name in ledger.facts
+        if not any(
+            f.type.kind is Kind.FACT and not ledger.facts.get(str(f.type.fact))
+            for f in rules.fact_types[name].fields
+        )
+    ]
     if covered:
         name = data.draw(st.sampled_from(covered), label="extra type")
         pool = {k: list(v) for k, v in ledger.facts.items()}
-        extra = data.draw(fact_records(rules, name, ident="extra", targets=pool, complete=True), label="extra")
+        extra = data.draw(
+            fact_records(rules, name, ident="extra", targets=pool, complete=True), label="extra"
+        )
         check_monotonicity(rules, ledger, extra, as_of)
 
 

@@ -29,6 +29,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from protrules import _notices
+from protrules._notices import YearTable
 from protrules.errors import CalendarError
 
 __all__ = [
@@ -77,7 +78,9 @@ def _check_date(value: object, what: str = "date") -> date:
 def _check_int(value: object, what: str) -> int:
     """``value`` as an int; bools and floats are refused (1.5 months has no meaning here)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CalendarError(f"{what} must be a whole number, not `{_show(value)}`")
+        raise CalendarError(
+            f"{what} must be a whole number, not {type(value).__name__} `{_show(value)}`"
+        )
     return value
 
 
@@ -113,11 +116,11 @@ def _year_ranges(years: Iterable[int]) -> str:
 # --------------------------------------------------------------------------- data classes
 
 
-def _period_start(value: object) -> date:
+def _period_start(value: date) -> date:
     return _check_date(value, "a period's start")
 
 
-def _period_end(value: object) -> date:
+def _period_end(value: date) -> date:
     return _check_date(value, "a period's end")
 
 
@@ -162,6 +165,12 @@ class Period:
         return f"{self.start}..{self.end}"
 
 
+def _check_period(value: object) -> Period:
+    if not isinstance(value, Period):
+        raise CalendarError(f"expected a Period, not `{_show(value)}`")
+    return value
+
+
 def _date_tuple(value: Iterable[date]) -> tuple[date, ...]:
     """Sorted, de-duplicated dates, so two notices listing the same days compare equal."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
@@ -169,7 +178,7 @@ def _date_tuple(value: Iterable[date]) -> tuple[date, ...]:
     return tuple(sorted({_check_date(item, "a notice day") for item in value}))
 
 
-def _notice_year(value: object) -> int:
+def _notice_year(value: int) -> int:
     year = _check_int(value, "a notice's year")
     if not 1 <= year <= 9999:
         raise CalendarError(f"a notice's year must be 1..9999, not {year}")
@@ -234,44 +243,10 @@ class Vacation:
 # --------------------------------------------------------------------------- year tables
 
 
-@attrs.frozen
-class _Year:
-    """One year precomputed for O(1) day questions and O(log n) counting."""
-
-    first: int  # ordinal of 1 January
-    last: int  # ordinal of 31 December
-    working: bytes  # working[ordinal - first] == 1 for a working day
-    workdays: tuple[int, ...]  # sorted ordinals of the working days
-    statutory: frozenset[int]
-    run_starts: tuple[int, ...]  # rest-day runs inside the year, by start
-    runs: tuple[tuple[int, int, bool], ...]  # (start, end, contains a statutory day)
-
-
-def _build_year(notice: Notice) -> _Year:
-    """The tables for one year: weekdays work unless off, weekends rest unless made up."""
-    first = date(notice.year, 1, 1).toordinal()
-    last = date(notice.year, 12, 31).toordinal()
-    off = {d.toordinal() for d in notice.days_off}
-    make_up = {d.toordinal() for d in notice.make_up_days}
-    statutory = frozenset(d.toordinal() for d in notice.statutory)
-    weekday = date(notice.year, 1, 1).weekday()
-    flags = bytearray()
-    for ordinal in range(first, last + 1):
-        is_weekend = (weekday + ordinal - first) % 7 >= 5
-        flags.append(ordinal in make_up or (not is_weekend and ordinal not in off))
-    workdays = tuple(first + i for i, flag in enumerate(flags) if flag)
-    runs: list[tuple[int, int, bool]] = []
-    ordinal = first
-    while ordinal <= last:
-        if flags[ordinal - first]:
-            ordinal += 1
-            continue
-        start = ordinal
-        while ordinal <= last and not flags[ordinal - first]:
-            ordinal += 1
-        runs.append((start, ordinal - 1, any(o in statutory for o in range(start, ordinal))))
-    return _Year(
-        first, last, bytes(flags), workdays, statutory, tuple(r[0] for r in runs), tuple(runs)
+def _build_year(notice: Notice) -> YearTable:
+    """The tables for a notice's year (see :func:`protrules._notices.build_table`)."""
+    return _notices.build_table(
+        notice.year, notice.days_off, notice.make_up_days, notice.statutory
     )
 
 
@@ -283,7 +258,7 @@ def _library_notice(year: int) -> Notice:
 
 
 @functools.cache
-def _library_table(year: int) -> _Year:
+def _library_table(year: int) -> YearTable:
     """The shared, cached tables of a published library year (every calendar reuses them)."""
     return _build_year(_library_notice(year))
 
@@ -330,22 +305,35 @@ class WorkCalendar:
     lazily filled per-year cache never changes an answer, so every method is pure.
     """
 
-    __slots__ = ("_cache", "_library_years", "_notices", "_vacation_starts", "_vacations")
+    __slots__ = ("_cache", "_library_years", "_notices", "_published", "_vacation_starts", "_vacations")
 
     def __init__(
-        self,
-        notices: dict[int, Notice],
-        vacations: tuple[Vacation, ...],
-        *,
-        _internal: bool = False,
+        self, *, notices: Iterable[Notice] = (), vacations: Iterable[Vacation] = ()
     ) -> None:
-        if not _internal:
-            raise CalendarError("build a calendar with WorkCalendar.china(...)")
-        self._notices = notices
-        self._vacations = vacations
-        self._vacation_starts = tuple(v.period.start.toordinal() for v in vacations)
+        """Same as :meth:`china`: two notices for one year or overlapping vacations are refused."""
+        by_year: dict[int, Notice] = {}
+        for notice in notices:
+            if not isinstance(notice, Notice):
+                raise CalendarError(f"expected a Notice, not `{_show(notice)}`")
+            if notice.year in by_year and by_year[notice.year] != notice:
+                raise CalendarError(f"two different notices for {notice.year} were loaded")
+            by_year[notice.year] = notice
+        unique: set[Vacation] = set()
+        for vacation in vacations:
+            if not isinstance(vacation, Vacation):
+                raise CalendarError(f"expected a Vacation, not `{_show(vacation)}`")
+            unique.add(vacation)
+        # Overlaps are refused because vacation_of must name one vacation per day.
+        ordered = tuple(sorted(unique, key=lambda v: (v.period, v.name)))
+        for a, b in itertools.pairwise(ordered):
+            if a.period.overlaps(b.period):
+                raise CalendarError(f"vacations {a} and {b} overlap")
+        self._notices = by_year
+        self._vacations = ordered
+        self._vacation_starts = tuple(v.period.start.toordinal() for v in ordered)
         self._library_years = _notices.library_years()
-        self._cache: dict[int, _Year] = {}
+        self._published = self._library_years | frozenset(by_year)
+        self._cache: dict[int, YearTable] = {}
 
     # ---- construction
 
@@ -354,36 +342,18 @@ class WorkCalendar:
         cls, *, notices: Iterable[Notice] = (), vacations: Iterable[Vacation] = ()
     ) -> WorkCalendar:
         """The national calendar (Shanghai follows it), plus notices and vacations as data."""
-        return cls({}, (), _internal=True).with_notices(notices).with_vacations(vacations)
+        return cls(notices=notices, vacations=vacations)
 
     def with_notices(self, notices: Iterable[Notice]) -> WorkCalendar:
         """A new calendar where each notice replaces any data (library or loaded) for its year."""
         merged = dict(self._notices)
-        seen: set[int] = set()
-        for notice in notices:
-            if not isinstance(notice, Notice):
-                raise CalendarError(f"expected a Notice, not `{_show(notice)}`")
-            if notice.year in seen:
-                raise CalendarError(f"two notices for {notice.year} were loaded at once")
-            seen.add(notice.year)
-            merged[notice.year] = notice
-        return WorkCalendar(merged, self._vacations, _internal=True)
+        incoming = WorkCalendar(notices=notices)._notices  # validates, refuses duplicates
+        merged.update(incoming)
+        return WorkCalendar(notices=merged.values(), vacations=self._vacations)
 
     def with_vacations(self, vacations: Iterable[Vacation]) -> WorkCalendar:
-        """A new calendar with these vacations added; overlapping vacations are refused.
-
-        Overlaps are refused because :meth:`vacation_of` must name one vacation per day.
-        """
-        items = set(self._vacations)
-        for vacation in vacations:
-            if not isinstance(vacation, Vacation):
-                raise CalendarError(f"expected a Vacation, not `{_show(vacation)}`")
-            items.add(vacation)
-        ordered = tuple(sorted(items, key=lambda v: (v.period, v.name)))
-        for a, b in itertools.pairwise(ordered):
-            if a.period.overlaps(b.period):
-                raise CalendarError(f"vacations {a} and {b} overlap")
-        return WorkCalendar(self._notices, ordered, _internal=True)
+        """A new calendar with these vacations added to its own (overlaps are refused)."""
+        return WorkCalendar(notices=self._notices.values(), vacations=(*self._vacations, *vacations))
 
     def __repr__(self) -> str:
         return (
@@ -396,7 +366,7 @@ class WorkCalendar:
     @property
     def published_years(self) -> frozenset[int]:
         """The years this calendar answers for: the library's published years plus notices."""
-        return self._library_years | frozenset(self._notices)
+        return self._published
 
     def notice(self, year: int) -> Notice:
         """The notice data used for ``year`` (loaded, or the library's), to show or audit."""
@@ -414,7 +384,7 @@ class WorkCalendar:
                 " (days off, make-up working days, source)"
             )
 
-    def _year(self, year: int) -> _Year:
+    def _year(self, year: int) -> YearTable:
         table = self._cache.get(year)
         if table is None:
             notice = self._notices.get(year)
@@ -465,7 +435,7 @@ class WorkCalendar:
         return Period(_from_ordinal(start), _from_ordinal(end)) if statutory else None
 
     def _merge_run(
-        self, year: int, table: _Year, run: tuple[int, int, bool]
+        self, year: int, table: YearTable, run: tuple[int, int, bool]
     ) -> tuple[int, int, bool]:
         """A year's rest-day run joined with the adjacent year's run it touches, if any."""
         start, end, statutory = run
@@ -481,6 +451,7 @@ class WorkCalendar:
 
     def holiday_blocks(self, period: Period) -> tuple[Period, ...]:
         """The 节假日 blocks overlapping ``period``, sorted (each whole, even past its ends)."""
+        period = _check_period(period)
         low, high = period.start.toordinal(), period.end.toordinal()
         found: set[tuple[int, int]] = set()
         for year in range(period.start.year, period.end.year + 1):
@@ -512,6 +483,7 @@ class WorkCalendar:
 
     def vacations(self, period: Period) -> tuple[Vacation, ...]:
         """The declared vacations overlapping ``period``, sorted by start."""
+        period = _check_period(period)
         return tuple(v for v in self._vacations if v.period.overlaps(period))
 
     # ---- counting
@@ -615,9 +587,7 @@ class WorkCalendar:
         Units are whole even where they stick out of the period, because the standards
         count per calendar unit (每季度 is Q1 = January–March, not a rolling 3 months).
         """
-        if not isinstance(period, Period):
-            raise CalendarError(f"expected a Period, not `{_show(period)}`")
-        return _units(period, unit)
+        return _units(_check_period(period), unit)
 
 
 @functools.cache
