@@ -219,6 +219,7 @@ def _filter(node: ir.Filter) -> Fn:
             narrowed = indexes.candidates(index_plan, key_fn, ctx, facts)
             if narrowed is not None:
                 facts = narrowed
+        ctx.spend(len(facts.items) if isinstance(facts, Partial) else len(facts))
         env = ctx.env
         saved = env.get(var)
         kept: list[Fact] = []
@@ -284,6 +285,7 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         if maybe and func != "every":
             return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
         assert arg is not None
+        ctx.spend(len(items))
         env = ctx.env
         saved = env.get(var)
         values: list[Any] = []

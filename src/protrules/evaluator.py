@@ -289,6 +289,7 @@ def _for_facts(
         checks.append(Check(stmt.text, context, UNKNOWN, facts.reason))
         return
     items = facts.items + facts.maybe if not isinstance(facts, tuple) else facts
+    ctx.spend(len(items))
     env = ctx.env
     matched = 0
     for fact in items:

@@ -31,8 +31,12 @@ class UnknownRuleError(ProtrulesError):
 class RuleSet:
     """A checked, compiled standard, ready to evaluate ledgers."""
 
-    def __init__(self, program: ir.Program) -> None:
+    #: Facts a single entity's evaluation may visit before it stops with EvaluationLimitError.
+    DEFAULT_MAX_WORK = 200_000_000
+
+    def __init__(self, program: ir.Program, *, max_work: int = DEFAULT_MAX_WORK) -> None:
         self.program = program
+        self.max_work = max_work
         self.calendar = WorkCalendar.china(notices=program.notices, vacations=program.vacations)
         self._rules = tuple(compile_rule(rule) for rule in program.rules)
         self._traced: dict[str, CompiledRule] = {}
@@ -40,10 +44,10 @@ class RuleSet:
 
     # -- pickling: keep the program, rebuild closures
     def __getstate__(self) -> dict[str, Any]:
-        return {"program": self.program}
+        return {"program": self.program, "max_work": self.max_work}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["program"])  # type: ignore[misc]
+        self.__init__(state["program"], max_work=state["max_work"])  # type: ignore[misc]
 
     # -- introspection
     @property
@@ -88,6 +92,7 @@ class RuleSet:
             calendar=self.calendar,
             params=self._params,
             trace=[] if trace else None,
+            max_work=self.max_work,
         )
 
     def evaluate(self, ledger: Ledger, as_of: dt.date | None = None) -> EntityResult:
@@ -150,6 +155,10 @@ def _evaluate_batch(ruleset: RuleSet, ledgers: list[Ledger], as_of: dt.date) -> 
     return [ruleset.evaluate(ledger, as_of) for ledger in ledgers]
 
 
-def compile(program: ir.Program) -> RuleSet:
-    """Compile a checked program into a reusable :class:`RuleSet`."""
-    return RuleSet(program)
+def compile(program: ir.Program, *, max_work: int = RuleSet.DEFAULT_MAX_WORK) -> RuleSet:
+    """Compile a checked program into a reusable :class:`RuleSet`.
+
+    ``max_work`` bounds the facts one entity's evaluation may visit: a rule comparing every
+    fact with every other fact of a huge ledger stops with a clear error instead of hanging.
+    """
+    return RuleSet(program, max_work=max_work)

@@ -15,10 +15,11 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from protrules.errors import ProtrulesError
 from protrules.model import Duration, Fact, Ledger
 from protrules.workdays import Period, WorkCalendar
 
-__all__ = ["Ctx", "Partial", "Unknown"]
+__all__ = ["Ctx", "EvaluationLimitError", "Partial", "Unknown"]
 
 
 @attrs.frozen
@@ -53,6 +54,24 @@ class Ctx:
     trace: list[Any] | None = None
     depth: int = 0
     indexes: dict[tuple[str, str, str], Any] = attrs.field(factory=dict)
+    work: int = 0
+    max_work: int = 0  # 0: unbounded
+
+    def spend(self, steps: int) -> None:
+        """Count facts visited; past ``max_work`` stop with a clear error, never hang."""
+        self.work += steps
+        if self.max_work and self.work > self.max_work:
+            raise EvaluationLimitError(
+                f"evaluation stopped after {self.max_work:,} steps for {self.ledger.name or self.ledger.id}: "
+                "a rule compares too many facts with each other; narrow its selections or raise the "
+                "limit (RuleSet(program, max_work=…))"
+            )
+
+
+class EvaluationLimitError(ProtrulesError):
+    """An evaluation did more work than its bound allows."""
+
+    code = "PRL602"
 
 
 def facts_of(ctx: Ctx, name: str) -> tuple[Fact, ...] | Unknown:

@@ -1,0 +1,77 @@
+"""Bounds on evaluation work, pickling, and evaluation over executors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from protrules.facts import load_ledger
+
+import protrules
+from protrules.model import Fact, Ledger
+from protrules.runtime import EvaluationLimitError
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2024, 3, 31)
+
+QUADRATIC = """standard "q":
+    title: "q"
+fact meeting "会议":
+    date: date "日期"
+area 1 "a":
+    rule 1.1 "every pair":
+        clause: "c"
+        for each a in meeting:
+            require every(meeting, meeting.date >= a.date or meeting.date < a.date)
+"""
+
+
+def _rules(text: str, **kw: int) -> protrules.RuleSet:
+    return protrules.compile(
+        protrules.check(protrules.parse(text, "q.prl"), protrules.Source("q.prl", text)), **kw
+    )
+
+
+def _meetings(n: int) -> Ledger:
+    start = dt.date(2023, 4, 1)
+    facts = tuple(Fact("meeting", f"M{i}", {"date": start + dt.timedelta(days=i % 300)}) for i in range(n))
+    return Ledger("big", "大街道", {"meeting": facts})
+
+
+def test_runaway_evaluation_stops_with_a_clear_error() -> None:
+    rules = _rules(QUADRATIC, max_work=10_000)
+    assert rules.evaluate(_meetings(50), AS_OF).verdicts["1.1"] == "pass"  # 2 550 steps
+    with pytest.raises(EvaluationLimitError, match="10,000 steps for 大街道") as info:
+        rules.evaluate(_meetings(500), AS_OF)  # 250 500 steps
+    assert info.value.code == "PRL602"
+    assert isinstance(info.value, protrules.ProtrulesError)
+
+
+def test_rule_sets_pickle_without_their_closures() -> None:
+    rules = protrules.load_rules(ROOT / "rules" / "example.prl")
+    data = pickle.dumps(rules)
+    assert b"<lambda>" not in data
+    again = pickle.loads(data)
+    ledger = load_ledger(ROOT / "examples" / "demo" / "xingxing.json", rules.fact_types)
+    assert again.evaluate(ledger, AS_OF).verdicts == rules.evaluate(ledger, AS_OF).verdicts
+
+
+def _ledgers(rules: protrules.RuleSet) -> list[Ledger]:
+    return [
+        load_ledger(ROOT / "examples" / "demo" / f"{s}.json", rules.fact_types)
+        for s in ("yangguang", "xingxing")
+    ] * 5
+
+
+@pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_evaluate_many_over_executors_keeps_order_and_results(pool: type) -> None:
+    rules = protrules.load_rules(ROOT / "rules" / "example.prl")
+    ledgers = _ledgers(rules)
+    serial = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF)]
+    with pool(max_workers=2) as executor:
+        parallel = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF, executor=executor, chunk=3)]
+    assert parallel == serial
+    assert [r.entity for r in rules.evaluate_many(ledgers, AS_OF)] == [x.id for x in ledgers]
