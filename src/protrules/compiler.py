@@ -16,6 +16,7 @@ from protrules import indexes, ir
 from protrules.model import Fact, Kind
 from protrules.results import TraceStep
 from protrules.runtime import (
+    COMPARE,
     Ctx,
     Partial,
     Unknown,
@@ -121,6 +122,13 @@ def _compile(node: ir.Node, trace: bool) -> Fn:
             return lambda ctx: param_value(ctx, key, ctx.as_of)
         return lambda ctx: ctx.as_of
     if isinstance(node, ir.GetAttr):
+        if (
+            not trace
+            and node.on == "fact"
+            and isinstance(node.target, ir.Ref)
+            and node.target.scope == "local"
+        ):
+            return _local_field(node.target.key, node.name)
         target, name = sub(node.target), node.name
         if node.on == "fact":
 
@@ -153,7 +161,10 @@ def _compile(node: ir.Node, trace: bool) -> Fn:
     if isinstance(node, ir.Apply):
         return _apply(node, [sub(a) for a in node.args])
     if isinstance(node, ir.Logic):
-        return _logic(node.op, tuple(sub(o) for o in node.operands))
+        operands = tuple(sub(o) for o in node.operands)
+        if len(operands) == 2:
+            return _logic2(node.op == "or", operands[0], operands[1])
+        return _logic(node.op, operands)
     if isinstance(node, ir.Not):
         inner = sub(node.operand)
 
@@ -168,6 +179,8 @@ def _compile(node: ir.Node, trace: bool) -> Fn:
     if isinstance(node, ir.Arith):
         return _arith(node, sub(node.left), sub(node.right))
     if isinstance(node, ir.Cmp):
+        if not trace and node.mode == "value" and isinstance(node.right, ir.Const):
+            return _compare_const(COMPARE[node.op], sub(node.left), node.right.value)
         return _compare(node, sub(node.left), sub(node.right))
     if isinstance(node, ir.In):
         left, right, mode, negated = sub(node.left), sub(node.right), node.mode, node.negated
@@ -209,6 +222,7 @@ def _filter(node: ir.Filter) -> Fn:
     var = node.var
     index_plan = indexes.plan(node)
     key_fn = compile_expr(index_plan.key) if index_plan is not None else None
+    range_fn = compile_expr(index_plan.range_key) if index_plan is not None and index_plan.range_key else None
 
     def select(ctx: Ctx) -> Any:
         facts = source(ctx)
@@ -216,7 +230,7 @@ def _filter(node: ir.Filter) -> Fn:
             return facts
         if index_plan is not None and type(facts) is tuple and facts:
             assert key_fn is not None
-            narrowed = indexes.candidates(index_plan, key_fn, ctx, facts)
+            narrowed = indexes.candidates(index_plan, key_fn, ctx, facts, range_fn)
             if narrowed is not None:
                 facts = narrowed
         ctx.spend(len(facts.items) if isinstance(facts, Partial) else len(facts))
@@ -389,8 +403,65 @@ def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
     return compute
 
 
+def _local_field(var: str, name: str) -> Fn:
+    """`x.field` where x is a bound fact: one dictionary read on the fast path."""
+
+    def local_field(ctx: Ctx) -> Any:
+        fact = ctx.env[var]
+        if fact.__class__ is Unknown:
+            return fact
+        try:
+            return fact.values[name]
+        except KeyError:
+            return fact_field(fact, name)
+
+    return local_field
+
+
+def _compare_const(fn: Callable[[Any, Any], bool], left: Fn, constant: Any) -> Fn:
+    def cmp_const(ctx: Ctx) -> Any:
+        a = left(ctx)
+        if a.__class__ is Unknown:
+            return a
+        return fn(a, constant)
+
+    return cmp_const
+
+
+def _logic2(decisive: bool, first: Fn, second: Fn) -> Fn:
+    """`a and b` / `a or b`: the same three-valued result as :func:`_logic`, unrolled."""
+
+    def logic2(ctx: Ctx) -> Any:
+        a = first(ctx)
+        if a is decisive:
+            return decisive
+        b = second(ctx)
+        if b is decisive:
+            return decisive
+        if a.__class__ is Unknown:
+            return a
+        if b.__class__ is Unknown:
+            return b
+        return not decisive
+
+    return logic2
+
+
 def _compare(node: ir.Cmp, left: Fn, right: Fn) -> Fn:
     op, mode = node.op, node.mode
+    if mode == "value":
+        fn = COMPARE[op]
+
+        def cmp_value(ctx: Ctx) -> Any:
+            a = left(ctx)
+            if a.__class__ is Unknown:
+                return a
+            b = right(ctx)
+            if b.__class__ is Unknown:
+                return b
+            return fn(a, b)
+
+        return cmp_value
 
     def cmp(ctx: Ctx) -> Any:
         a = left(ctx)

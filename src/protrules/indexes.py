@@ -27,12 +27,14 @@ __all__ = ["IndexPlan", "plan"]
 
 @attrs.frozen
 class IndexPlan:
-    """How to narrow a selection: by a date range or by equality on one field."""
+    """How to narrow a selection: by a date range, by equality on one field, or by both."""
 
-    kind: str  # "range" | "equal"
+    kind: str  # "range" | "equal" | "equal_range"
     fact_type: str
     field: str
     key: ir.Node  # the period (range) or the value (equal), not mentioning the item
+    range_field: str = ""  # equal_range: the date field
+    range_key: ir.Node | None = None  # equal_range: the period
 
 
 def _mentions(node: Any, var: str) -> bool:
@@ -77,29 +79,53 @@ def _item_field(node: ir.Node, var: str) -> str | None:
 
 
 def plan(node: ir.Filter) -> IndexPlan | None:
-    """An index plan for a filter over a whole fact type, or None."""
+    """An index plan for a filter over a whole fact type, or None.
+
+    Equality and a date range on the same selection (``session.venue = 场所 and session.date
+    in 周``) use a composite index: facts grouped by the value, each group sorted by date.
+    """
     if not (isinstance(node.source, ir.Ref) and node.source.scope == "facts"):
         return None
     condition = node.condition
     conjuncts = (
         condition.operands if isinstance(condition, ir.Logic) and condition.op == "and" else (condition,)
     )
+    equal: tuple[str, ir.Node] | None = None
+    ranged: tuple[str, ir.Node] | None = None
     for position, conjunct in enumerate(conjuncts):
         if any(_has_aggregate(c) for c in conjuncts[:position]):
-            return None
-        if isinstance(conjunct, ir.In) and conjunct.mode == "date_period" and not conjunct.negated:
+            break
+        if (
+            ranged is None
+            and isinstance(conjunct, ir.In)
+            and conjunct.mode == "date_period"
+            and not conjunct.negated
+        ):
             field = _item_field(conjunct.left, node.var)
             if (
                 field is not None
                 and not _mentions(conjunct.right, node.var)
                 and not _has_aggregate(conjunct.right)
             ):
-                return IndexPlan("range", node.source.key, field, conjunct.right)
-        if isinstance(conjunct, ir.Cmp) and conjunct.op == "=" and conjunct.mode in ("value", "fact"):
+                ranged = (field, conjunct.right)
+        if (
+            equal is None
+            and isinstance(conjunct, ir.Cmp)
+            and conjunct.op == "="
+            and conjunct.mode in ("value", "fact")
+        ):
             for side, other in ((conjunct.left, conjunct.right), (conjunct.right, conjunct.left)):
                 field = _item_field(side, node.var)
                 if field is not None and not _mentions(other, node.var) and not _has_aggregate(other):
-                    return IndexPlan("equal", node.source.key, field, other)
+                    equal = (field, other)
+                    break
+    fact_type = node.source.key
+    if equal is not None and ranged is not None:
+        return IndexPlan("equal_range", fact_type, equal[0], equal[1], ranged[0], ranged[1])
+    if equal is not None:
+        return IndexPlan("equal", fact_type, equal[0], equal[1])
+    if ranged is not None:
+        return IndexPlan("range", fact_type, ranged[0], ranged[1])
     return None
 
 
@@ -138,18 +164,62 @@ def _equal_index(
     return found
 
 
+def _equal_range_index(ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]) -> Any:
+    """Facts grouped by the equality field's value, each group sorted by the date field."""
+    cache = ctx.indexes
+    key = ("equal_range", plan_.fact_type, plan_.field + "|" + plan_.range_field)
+    found = cache.get(key)
+    if found is None:
+        groups: dict[Any, list[tuple[Any, int, Fact]]] = {}
+        missing = []
+        for i, fact in enumerate(facts):
+            values = fact.values
+            if plan_.field in values and plan_.range_field in values:
+                value = values[plan_.field]
+                groups.setdefault(id(value) if isinstance(value, Fact) else value, []).append(
+                    (values[plan_.range_field], i, fact)
+                )
+            else:
+                missing.append((i, fact))
+        table = {}
+        for value, entries in groups.items():
+            entries.sort(key=lambda t: (t[0], t[1]))
+            table[value] = ([t[0] for t in entries], [(t[1], t[2]) for t in entries])
+        found = cache[key] = (table, missing)
+    return found
+
+
 def candidates(
-    index_plan: IndexPlan, key_fn: Callable[[Ctx], Any], ctx: Ctx, facts: tuple[Fact, ...]
+    index_plan: IndexPlan,
+    key_fn: Callable[[Ctx], Any],
+    ctx: Ctx,
+    facts: tuple[Fact, ...],
+    range_fn: Callable[[Ctx], Any] | None = None,
 ) -> list[Fact] | None:
     """The facts that may satisfy the condition, in ledger order; None to test them all."""
     from protrules.errors import CalendarError
 
     try:
         key = key_fn(ctx)
+        period = range_fn(ctx) if range_fn is not None else None
     except CalendarError:
         return None  # the full scan raises (or not) exactly where the original would
-    if isinstance(key, Unknown):
+    if isinstance(key, Unknown) or isinstance(period, Unknown):
         return None
+    if index_plan.kind == "equal_range":
+        table, missing = _equal_range_index(ctx, index_plan, facts)
+        try:
+            group = table.get(id(key) if isinstance(key, Fact) else key)
+        except TypeError:
+            return None
+        picked: list[tuple[int, Fact]] = list(missing)
+        if group is not None:
+            dates, entries = group
+            picked += entries[
+                bisect.bisect_left(dates, period.start) : bisect.bisect_right(dates, period.end)
+            ]
+        picked.sort(key=lambda pair: pair[0])
+        return [fact for _, fact in picked]
     if index_plan.kind == "range":
         dates, entries, missing = _range_index(ctx, index_plan.fact_type, index_plan.field, facts)
         lo = bisect.bisect_left(dates, key.start)

@@ -8,6 +8,7 @@ as in SQL and Kleene) and carries the reason a person needs ("no data on meeting
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
@@ -132,10 +133,23 @@ _DEADLINE_KW = {
 }
 
 
+_DEADLINES: dict[tuple[WorkCalendar, dt.date, int, str], dt.date] = {}
+
+
 def deadline(cal: WorkCalendar, d: dt.date, duration: Duration) -> dt.date | Unknown:
+    """The Civil Code deadline, memoised: a calendar never changes, and the same dates recur
+    across facts and entities (a street's ledger asks for a few hundred deadlines)."""
+    key = (cal, d, duration.amount, duration.unit)
+    found = _DEADLINES.get(key)
+    if found is not None:
+        return found
     if duration.unit not in _DEADLINE_KW:
         return Unknown(f"a deadline counts days, weeks, months or years, not {duration}")
-    return cal.deadline(d, **{_DEADLINE_KW[duration.unit]: duration.amount})
+    result: dt.date = cal.deadline(d, **{_DEADLINE_KW[duration.unit]: duration.amount})
+    if len(_DEADLINES) > 200_000:
+        _DEADLINES.clear()
+    _DEADLINES[key] = result
+    return result
 
 
 def shift(cal: WorkCalendar, d: dt.date, duration: Duration, sign: int) -> dt.date | Unknown:
@@ -175,12 +189,12 @@ def arith(op: str, a: Any, b: Any) -> Any:
 
 
 COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
-    "=": lambda a, b: bool(a == b),
-    "!=": lambda a, b: bool(a != b),
-    "<": lambda a, b: bool(a < b),
-    "<=": lambda a, b: bool(a <= b),
-    ">": lambda a, b: bool(a > b),
-    ">=": lambda a, b: bool(a >= b),
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 
 
