@@ -213,7 +213,7 @@ def candidates(
         except TypeError:
             return None
         picked: list[tuple[int, Fact]] = list(missing)
-        if group is not None:
+        if group is not None and period is not None:
             dates, entries = group
             picked += entries[
                 bisect.bisect_left(dates, period.start) : bisect.bisect_right(dates, period.end)
