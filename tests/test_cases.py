@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from protrules.facts import ledger_from_mapping
 
 import protrules
 from protrules.diagnostics import RuleFileError
+from protrules.facts import ledger_from_mapping
 from tests.casefile import Case, read_case
 
 CASES = Path(__file__).parent / "cases"

@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
-from protrules.facts import load_ledger
 
 import protrules
 from protrules import render
 from protrules.diagnostics import RuleFileError
+from protrules.facts import load_ledger
 from tests.casefile import read_case
 
 ROOT = Path(__file__).resolve().parent.parent

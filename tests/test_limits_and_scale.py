@@ -8,9 +8,9 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from protrules.facts import load_ledger
 
 import protrules
+from protrules.facts import load_ledger
 from protrules.model import Fact, Ledger
 from protrules.runtime import EvaluationLimitError
 
@@ -75,3 +75,15 @@ def test_evaluate_many_over_executors_keeps_order_and_results(pool: type) -> Non
         parallel = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF, executor=executor, chunk=3)]
     assert parallel == serial
     assert [r.entity for r in rules.evaluate_many(ledgers, AS_OF)] == [x.id for x in ledgers]
+
+
+def test_evaluate_many_on_a_dask_cluster() -> None:
+    import distributed  # the `dask` extra, installed by the README's test command
+    rules = protrules.load_rules(ROOT / "rules" / "example.prl")
+    ledgers = _ledgers(rules)
+    serial = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        executor = client.get_executor()
+        parallel = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF, executor=executor, chunk=4)]
+    assert parallel == serial

@@ -303,6 +303,7 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         env = ctx.env
         saved = env.get(var)
         values: list[Any] = []
+        counterexamples: list[Fact] = []
         unknown: Unknown | None = Unknown(reason) if maybe else None
         try:
             for fact in items:
@@ -314,12 +315,15 @@ def _aggregate(node: ir.Aggregate) -> Fn:
                     unknown = unknown or result
                     continue
                 if func == "every" and result is False:
-                    ctx.evidence.append(fact)
-                    return False
+                    counterexamples.append(fact)  # all of them: evidence must not depend on order
+                    continue
                 values.append(result)
         finally:
             env[var] = saved
         if func == "every":
+            if counterexamples:
+                ctx.evidence.extend(counterexamples)
+                return False
             if unknown is not None:
                 return unknown
             ctx.evidence.extend(items)

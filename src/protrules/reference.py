@@ -186,13 +186,10 @@ class _Interpreter:
         assert node.arg is not None
         if maybe and func != "every":
             return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
-        results = []
-        for fact in items:
-            result = self.value(node.arg, {**env, node.var: fact})
-            if func == "every" and result is False:
-                self.note([fact])
-                return False
-            results.append(result)
+        results = [self.value(node.arg, {**env, node.var: fact}) for fact in items]
+        if func == "every" and any(result is False for result in results):
+            self.note([fact for fact, result in zip(items, results, strict=True) if result is False])
+            return False
         unknowns = [r for r in results if isinstance(r, Unknown)]
         if func == "every":
             if maybe:

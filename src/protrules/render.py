@@ -250,8 +250,8 @@ def table_text(program: Program, results: Sequence[EntityResult]) -> str:
     """Several entities side by side: one row per rule, one column per entity."""
     rule_ids = [r.id for r in program.rules]
     names = [r.name for r in results]
-    first = max([display_width("规则 rule"), *(display_width(i) for i in rule_ids)])
-    widths = [max(display_width(n), 8) for n in names]
+    first = max([display_width(x) for x in ("规则 rule", "得分 score", "结果 result", *rule_ids)])
+    widths = [max(display_width(n), 9) for n in names]  # "? unknown" is 9 columns
     header = pad("规则 rule", first) + "  " + "  ".join(pad(n, w) for n, w in zip(names, widths, strict=True))
     lines = [
         f"{program.title} — as of {results[0].as_of if results else ''}",
