@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from protrules import indexes, ir
+from protrules import fastpath, indexes, ir
 from protrules.model import Fact, Kind
 from protrules.results import TraceStep
 from protrules.runtime import (
@@ -221,6 +221,7 @@ def _filter(node: ir.Filter) -> Fn:
     condition = compile_expr(node.condition)
     var = node.var
     index_plan = indexes.plan(node)
+    fast = fastpath.predicate(node.condition, var)
     key_fn = compile_expr(index_plan.key) if index_plan is not None else None
     range_fn = compile_expr(index_plan.range_key) if index_plan is not None and index_plan.range_key else None
 
@@ -241,6 +242,13 @@ def _filter(node: ir.Filter) -> Fn:
         reason = facts.reason if isinstance(facts, Partial) else ""
         for fact in facts.items if isinstance(facts, Partial) else facts:
             env[var] = fact
+            if fast is not None:
+                try:
+                    if fast(ctx, env, fact):
+                        kept.append(fact)
+                    continue
+                except (fastpath.Bail, KeyError, TypeError, AttributeError):
+                    pass  # this fact needs the exact three-valued evaluation below
             verdict = condition(ctx)
             if verdict is True:
                 kept.append(fact)

@@ -1,0 +1,177 @@
+"""Generated Python predicates for per-fact conditions: the compiled evaluator's inner loop.
+
+A selection's condition (``meeting.kind = "协调会议" and meeting.date in 季度``) runs once per
+fact, so it is also compiled to a plain Python function over the fact's values. The function
+is exact by construction: it only ever returns a definite ``True``/``False``. Anything that
+would be unknown — a missing field, an unknown local value, a calendar question the calendar
+cannot answer — raises :class:`Bail`, and the caller evaluates that fact with the ordinary
+closures. Where Python's ``and``/``or`` short-circuit on a definite value, three-valued logic
+would give the same answer, so both paths agree (the differential tests hold them to it).
+
+Safety: the generated source contains only operators, local names chosen here and ``repr``
+of field names; every constant of the rule file is passed in by reference, never spliced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from protrules import ir
+from protrules.runtime import Ctx, Unknown, calendar_test, deadline, param_value
+
+__all__ = ["Bail", "predicate"]
+
+Predicate = Callable[[Ctx, dict[str, Any], Any], bool]
+
+
+class Bail(Exception):
+    """This fact needs the exact (closure) evaluation."""
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _known(value: Any) -> Any:
+    if value.__class__ is Unknown:
+        raise Bail
+    return value
+
+
+def _local(env: dict[str, Any], key: str) -> Any:
+    return _known(env[key])
+
+
+def _param(ctx: Ctx, key: str) -> Any:
+    return _known(param_value(ctx, key, ctx.as_of))
+
+
+def _deadline(ctx: Ctx, day: dt.date, duration: Any) -> dt.date:
+    return _known(deadline(ctx.calendar, day, duration))  # type: ignore[no-any-return]
+
+
+def _cal(ctx: Ctx, test: str, day: dt.date) -> bool:
+    return calendar_test(ctx.calendar, test, day)
+
+
+_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_PARTS = {
+    "year": "{}.year",
+    "month": "{}.month",
+    "day": "{}.day",
+    "weekday": "{}.isoweekday()",
+    "quarter": "(({}.month - 1) // 3 + 1)",
+}
+
+
+class _Generator:
+    def __init__(self, var: str) -> None:
+        self.var = var
+        self.constants: dict[str, Any] = {}
+
+    def const(self, value: Any) -> str:
+        name = f"k{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def expr(self, node: ir.Node) -> str:
+        if isinstance(node, ir.Const):
+            return self.const(node.value)
+        if isinstance(node, ir.Ref):
+            if node.scope == "local":
+                if node.key == self.var:
+                    return "fact"
+                return f"_local(env, {node.key!r})"
+            if node.scope == "param":
+                return f"_param(ctx, {node.key!r})"
+            if node.scope == "builtin":
+                return "ctx.as_of"
+            raise _Unsupported
+        if isinstance(node, ir.GetAttr):
+            target = self.expr(node.target)
+            if node.on == "fact":
+                if node.name == "id":
+                    return f"{target}.id"
+                return f"{target}.values[{node.name!r}]"
+            if node.on == "date":
+                return _PARTS[node.name].format(target)
+            if node.name == "days":
+                return f"(({target}.end - {target}.start).days + 1)"
+            return f"{target}.{node.name}"
+        if isinstance(node, ir.Logic):
+            joined = f" {node.op} ".join(f"({self.expr(o)})" for o in node.operands)
+            return f"({joined})"
+        if isinstance(node, ir.Not):
+            return f"(not {self.expr(node.operand)})"
+        if isinstance(node, ir.Cmp):
+            left, right = self.expr(node.left), self.expr(node.right)
+            if node.mode == "fact":
+                return f"({left} {'is' if node.op == '=' else 'is not'} {right})"
+            if node.mode != "value":
+                raise _Unsupported
+            return f"({left} {_OPS[node.op]} {right})"
+        if isinstance(node, ir.In):
+            left, right = self.expr(node.left), self.expr(node.right)
+            negate = "not " if node.negated else ""
+            if node.mode == "date_period":
+                return f"({negate}_in_period({left}, {right}))"
+            if node.mode == "period_period":
+                return f"({negate}_period_in({left}, {right}))"
+            return f"({negate}any(p.start <= {left} <= p.end for p in {right}))"
+        if isinstance(node, ir.Within):
+            subject, anchor = self.expr(node.subject), self.expr(node.anchor)
+            duration = self.const(node.duration)
+            return f"_within(ctx, {subject}, {anchor}, {duration})"
+        if isinstance(node, ir.Test):
+            subject = node.subject
+            if node.test in ("set", "missing"):
+                if isinstance(subject, ir.GetAttr) and subject.on == "fact":
+                    inside = "in" if node.test == "set" else "not in"
+                    if subject.name == "id":
+                        return "True" if node.test == "set" else "False"
+                    return f"({subject.name!r} {inside} {self.expr(subject.target)}.values)"
+                raise _Unsupported
+            return f"_cal(ctx, {node.test!r}, {self.expr(subject)})"
+        if isinstance(node, ir.Apply) and node.func == "deadline":
+            return f"_deadline(ctx, {self.expr(node.args[0])}, {self.expr(node.args[1])})"
+        raise _Unsupported  # aggregates (evidence), arithmetic, other functions: closures only
+
+
+def _in_period(day: dt.date, period: Any) -> bool:
+    return bool(period.start <= day <= period.end)
+
+
+def _period_in(inner: Any, outer: Any) -> bool:
+    return bool(outer.start <= inner.start and inner.end <= outer.end)
+
+
+def _within(ctx: Ctx, day: dt.date, anchor: dt.date, duration: Any) -> bool:
+    if day < anchor:
+        return False
+    return bool(day <= _deadline(ctx, anchor, duration))
+
+
+def predicate(condition: ir.Node, var: str) -> Predicate | None:
+    """A generated predicate for ``condition`` over the fact bound to ``var``, or None."""
+    generator = _Generator(var)
+    try:
+        body = generator.expr(condition)
+    except _Unsupported:
+        return None
+    source = f"def generated(ctx, env, fact):\n    return {body}\n"
+    namespace: dict[str, Any] = {
+        "__builtins__": {"any": any, "True": True, "False": False},
+        "_local": _local,
+        "_param": _param,
+        "_deadline": _deadline,
+        "_cal": _cal,
+        "_in_period": _in_period,
+        "_period_in": _period_in,
+        "_within": _within,
+        **generator.constants,
+    }
+    exec(compile(source, f"<protrules predicate: {condition.text[:60]}>", "exec"), namespace)
+    generated: Predicate = namespace["generated"]
+    return generated
