@@ -121,19 +121,19 @@ class _Generator:
                 return f"({negate}_period_in({left}, {right}))"
             return f"({negate}any(p.start <= {left} <= p.end for p in {right}))"
         if isinstance(node, ir.Within):
-            subject, anchor = self.expr(node.subject), self.expr(node.anchor)
+            day, anchor = self.expr(node.subject), self.expr(node.anchor)
             duration = self.const(node.duration)
-            return f"_within(ctx, {subject}, {anchor}, {duration})"
+            return f"_within(ctx, {day}, {anchor}, {duration})"
         if isinstance(node, ir.Test):
-            subject = node.subject
+            tested = node.subject
             if node.test in ("set", "missing"):
-                if isinstance(subject, ir.GetAttr) and subject.on == "fact":
+                if isinstance(tested, ir.GetAttr) and tested.on == "fact":
                     inside = "in" if node.test == "set" else "not in"
-                    if subject.name == "id":
+                    if tested.name == "id":
                         return "True" if node.test == "set" else "False"
-                    return f"({subject.name!r} {inside} {self.expr(subject.target)}.values)"
+                    return f"({tested.name!r} {inside} {self.expr(tested.target)}.values)"
                 raise _Unsupported
-            return f"_cal(ctx, {node.test!r}, {self.expr(subject)})"
+            return f"_cal(ctx, {node.test!r}, {self.expr(tested)})"
         if isinstance(node, ir.Apply) and node.func == "deadline":
             return f"_deadline(ctx, {self.expr(node.args[0])}, {self.expr(node.args[1])})"
         raise _Unsupported  # aggregates (evidence), arithmetic, other functions: closures only
