@@ -158,9 +158,7 @@ def rank(results: Sequence[EntityResult], cap: int | None) -> Ranking:
         )
     for result in excluded:
         hits = ", ".join(result.vetoed_by) or "a negative-list item"
-        explanation = (
-            f"excluded: vetoed by {hits} (负面清单 一票否决), whatever its {_score_text(result)}"
-        )
+        explanation = f"excluded: vetoed by {hits} (负面清单 一票否决), whatever its {_score_text(result)}"
         places.append(
             Place(
                 None,

@@ -1,0 +1,10 @@
+"""``python -m protrules``: the same command as ``protrules``."""
+
+from __future__ import annotations
+
+import sys
+
+from protrules.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

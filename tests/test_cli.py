@@ -1,0 +1,564 @@
+"""The ``protrules`` command, run in-process: every subcommand, its output and exit codes.
+
+Golden files (tests/golden/cli/) pin the JSON documents and the text table of ``check`` on
+the demo ledgers; refresh them with ``PROTRULES_UPDATE_GOLDEN=1 pytest tests/test_cli.py``
+and review the diff. Everything else is asserted on the output directly.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from protrules.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "cli"
+UPDATE = os.environ.get("PROTRULES_UPDATE_GOLDEN") == "1"
+RULES = "rules/example.prl"
+DEMO = "examples/demo/"
+XING = "examples/demo/xingxing.json"
+YANG = "examples/demo/yangguang.json"
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def compare(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"golden file {name} was missing and has been written; review it")
+    assert text == path.read_text(encoding="utf-8"), f"{path} differs (PROTRULES_UPDATE_GOLDEN=1 refreshes)"
+
+
+def error_line(err: str) -> str:
+    """The one line of a bad-input error."""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("protrules: error: "), err
+    return lines[0][len("protrules: error: ") :]
+
+
+# ------------------------------------------------------------------ check
+
+
+def test_check_one_entity_prints_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", RULES, YANG)
+    assert code == 0 and err == ""
+    assert out.startswith("阳光站 (yangguang) — 社区未成年人服务站工作规范（示例）, as of 2024-03-31\n")
+    assert "结果 result: 达标 meets    得分 score: 100.0% (13/13)" in out
+
+
+def test_check_an_entity_that_does_not_meet_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", RULES, XING)
+    assert code == 1
+    assert "一票否决 vetoed by: N.1" in out
+
+
+def test_check_several_prints_the_table_and_status_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", RULES, DEMO)
+    assert code == 1 and err == ""
+    compare("check-demo.txt", out)
+    assert (
+        "星星站 (xingxing)   一票否决 vetoed   69.2%  vetoed by N.1; fail 1.1.1, 2.1.1, N.1; unknown 2.2.2"
+        in out
+    )
+    # several FACTS arguments are the same as the folder
+    assert run(capsys, "check", RULES, XING, YANG)[1] == out
+
+
+def test_check_only_filters_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", RULES, XING, "--only", "fail,unknown")
+    assert code == 1
+    shown = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and "✓" not in line]
+    assert "1.1.2" not in out and "2.2.2" in out
+    assert {"1.1.1", "2.1.1", "2.2.2", "N.1"} <= set(shown)
+    _, table, _ = run(capsys, "check", RULES, DEMO, "--only", "unknown")
+    rows = [line.split()[0] for line in table.splitlines() if line[:1].isdigit() or line.startswith("N.")]
+    assert rows == ["2.2.2"]
+
+
+def test_check_only_rejects_unknown_verdicts_and_other_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", RULES, XING, "--only", "fail,pendng")
+    assert code == 2
+    assert error_line(err) == "--only: unknown verdict `pendng`; did you mean pending?"
+    code, _, err = run(capsys, "check", RULES, XING, "--only", "fail", "--format", "json")
+    assert code == 2 and "--only works with --format text" in error_line(err)
+
+
+def test_check_json_is_the_documented_report_and_byte_identical(capsys: pytest.CaptureFixture[str]) -> None:
+    code, first, _ = run(capsys, "check", RULES, DEMO, "--format", "json")
+    assert code == 1
+    compare("check-demo.json", first)
+    data = json.loads(first)
+    assert data["format"] == "protrules-result/1"
+    assert [e["id"] for e in data["entities"]] == ["xingxing", "yangguang"]
+    assert run(capsys, "check", RULES, DEMO, "--format", "json")[1] == first
+
+
+def test_check_markdown_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", RULES, DEMO, "--format", "markdown")
+    assert code == 1
+    assert out.startswith("# 督导报告：社区未成年人服务站工作规范（示例）\n")
+    assert "## 星星站（一票否决" in out
+
+
+def test_check_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "result.json"
+    code, out, err = run(capsys, "check", RULES, YANG, "--format", "json", "--output", str(target))
+    assert (code, out, err) == (0, "", "")
+    assert json.loads(target.read_text(encoding="utf-8"))["entities"][0]["status"] == "meets"
+
+
+def test_check_as_of(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", RULES, YANG, "--as-of", "2023-09-30")
+    assert "as of 2023-09-30" in out
+    assert code == 1  # 1.1.1 is pending mid-year: incomplete, not yet达标
+    assert "待定 incomplete" in out
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", RULES, "x.json"], "no such file: x.json"),
+        (["check", "nope.prl", XING], "no such file: nope.prl"),
+        (
+            ["check", RULES, XING, "--as-of", "2023-02-30"],
+            "--as-of: invalid date `2023-02-30`: February 2023 has 28 days",
+        ),
+        (
+            ["check", RULES, XING, "--as-of", "2023-2-3"],
+            "--as-of: invalid date `2023-2-3`: expected YYYY-MM-DD",
+        ),
+        (["explain", RULES, XING, "N1"], "unknown rule id N1; did you mean N.1?"),
+        (["explain", RULES, DEMO, "1.1.1"], "explain takes one ledger, but examples/demo/ holds 2"),
+        (["rank", RULES, DEMO, "--top", "-1"], "argument --top: must be 0 or more, not -1"),
+        (["due", RULES, DEMO, "--within", "30 fortnights"], "--within: invalid duration `30 fortnights`"),
+        (["schema", RULES, "--fact-type", "meetings"], "unknown fact type meetings; did you mean meeting?"),
+        (["calendar", "is-working-day", "2023-02-30"], "date: invalid date `2023-02-30`"),
+        (["calendar", "blocks", "2030"], "no published holiday notice for 2030"),
+        (["calendar", "add", "2023-01-01", "x"], "N: expected a whole number, not `x`"),
+        (["test", RULES, "missing.json"], "no such file: missing.json"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert error_line(err).startswith(message)
+
+
+def test_unknown_options_and_commands_exit_2_naming_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", RULES, XING, "--bogus")
+    assert code == 2
+    assert error_line(err) == "unrecognized arguments: --bogus (see `protrules check --help`)"
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2 and "invalid choice: 'frobnicate'" in error_line(err)
+    code, _, err = run(capsys)
+    assert code == 2 and "required: COMMAND" in error_line(err)
+    code, _, err = run(capsys, "check", "--format", "yaml", RULES, XING)
+    assert code == 2 and "invalid choice: 'yaml'" in error_line(err)
+
+
+def test_a_broken_rule_file_prints_every_diagnostic(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.prl"
+    bad.write_text(
+        'standard "x":\n    title: "t"\nfact meeting:\n    date: date\narea 1 "a":\n    item 1.1 "b":\n'
+        '        rule 1.1.1 "c":\n            clause: "x"\n            require count(metting) >= 2\n'
+        "            require count(meetng) >= 1\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "check", str(bad), XING)
+    assert code == 2 and out == ""
+    assert err.startswith("error[PRL201]: unknown name `metting`\n")
+    assert f"--> {bad}:9:27" in err and "did you mean `meeting`?" in err
+    assert err.endswith("2 errors found\n")
+
+
+def test_an_invalid_ledger_prints_every_located_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ledger = tmp_path / "bad.json"
+    ledger.write_text(
+        json.dumps(
+            {
+                "entity": {"id": "a", "name": "A"},
+                "facts": {"meeting": [{"id": "M1", "date": "2023-02-30", "kind": "x", "minutes": True}]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "check", RULES, str(ledger))
+    assert code == 2 and out == ""
+    assert "2023-02-30" in err and "/facts/meeting/0/date" in err and "协调会议" in err
+
+
+def test_help_for_every_subcommand_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = [
+        ["check"], ["explain"], ["rank"], ["due"], ["test"], ["fmt"], ["lint"], ["schema"], ["calendar"],
+        ["calendar", "is-working-day"], ["calendar", "add"], ["calendar", "deadline"],
+        ["calendar", "blocks"], ["calendar", "between"],
+    ]  # fmt: skip
+    for command in commands:
+        code, out, _ = run(capsys, *command, "--help")
+        assert code == 0, command
+        assert "example" in out and f"protrules {' '.join(command)}" in out, command
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "exit codes" in out
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "protrules", "calendar", "add", "2023-09-28", "3"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2023-09-28 + 3 working days = 2023-10-09 星期一\n")
+
+
+# ------------------------------------------------------------------ explain
+
+
+def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", RULES, XING, "1.1.1")
+    assert code == 0
+    assert out.startswith("规则 1.1.1 每年至少召开两次协调会议  [required, weight 1]\n")
+    assert "理由 reason: 年 = 2023: count(协调会议) = 1, required >= 2; was due 2023-12-31" in out
+    code, out, _ = run(capsys, "explain", RULES, XING, "2.1.1", "N.1", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["format"] == "protrules-explain/1"
+    assert [r["id"] for r in data["rules"]] == ["2.1.1", "N.1"]
+    compare("explain-xingxing.json", out)
+
+
+def test_explain_every_rule_when_none_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", RULES, YANG)
+    assert code == 0
+    assert out.count("规则 ") == 14
+
+
+# ------------------------------------------------------------------ rank
+
+
+def test_rank_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rank", RULES, DEMO)
+    assert code == 0
+    assert "(at most 2 named)" in out
+    assert "1  阳光站 (yangguang)  100.0%" in out
+    assert "星星站 (xingxing): excluded: vetoed by N.1" in out
+    assert out.endswith("命名 named: 阳光站\n")
+
+
+def test_rank_json_and_top(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rank", RULES, DEMO, "--format", "json")
+    assert code == 0
+    compare("rank-demo.json", out)
+    assert json.loads(out)["cap"] == 2
+    _, out, _ = run(capsys, "rank", RULES, DEMO, "--format", "json", "--top", "0")
+    data = json.loads(out)
+    assert data["cap"] == 0 and data["named"] == []
+    assert "not named: the cap of 0 is reached" in data["places"][0]["explanation"]
+
+
+# ------------------------------------------------------------------ due
+
+
+def test_due_lists_overdue_and_pending(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "due", RULES, DEMO, "--as-of", "2023-09-30")
+    assert code == 0
+    assert out.startswith(
+        "社区未成年人服务站工作规范（示例） — obligations as of 2023-09-30\n待办 due: 3    逾期 overdue: 1\n"
+    )
+    assert out.index("2023-09-05  逾期 overdue") < out.index("2023-12-31  待办 due")
+
+
+def test_due_within_a_window(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "due", RULES, DEMO, "--as-of", "2023-09-30", "--within", "2 weeks")
+    assert "due by 2023-10-14" in out and "待办 due: 0    逾期 overdue: 1" in out
+    _, out, _ = run(capsys, "due", RULES, DEMO, "--as-of", "2023-09-30", "--within", "3个月")
+    assert "due by 2023-12-30" in out and "待办 due: 0" in out
+    _, out, _ = run(capsys, "due", RULES, DEMO, "--as-of", "2023-09-30", "--within", "65 working days")
+    assert "due by 2024-01-04" in out and "待办 due: 3" in out
+
+
+def test_due_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "due", RULES, DEMO, "--as-of", "2023-09-30", "--format", "json")
+    assert code == 0
+    compare("due-demo.json", out)
+    assert run(capsys, "due", RULES, DEMO, "--as-of", "2023-09-30", "--format", "json")[1] == out
+
+
+# ------------------------------------------------------------------ test
+
+
+def test_test_runs_the_rule_files_tests(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "test", RULES)
+    assert code == 0
+    assert out.splitlines()[-1] == "2 passed, 0 failed"
+
+
+def test_test_with_a_failing_json_test_and_coverage(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    extra = tmp_path / "more.json"
+    extra.write_text(
+        json.dumps(
+            {"name": "wrong", "facts": str(ROOT / XING), "expect": {"1.1.1": "pass"}, "status": "meets"},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "test", RULES, str(extra), "--coverage")
+    assert code == 1
+    assert "wrong: 1.1.1 expected pass, actual fail — 年 = 2023" in out
+    assert "wrong: status expected meets, actual vetoed — vetoed by N.1" in out
+    assert "\n2 passed, 1 failed\n" in out
+    assert "coverage: 4 of 14 rules have an expectation in 3 tests" in out
+    assert "\n2.1.3: never fail\n" in out
+
+
+def test_test_with_a_bad_test_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    extra = tmp_path / "more.json"
+    extra.write_text('{"name": "x", "facts": "a.json", "expect": {"9.9": "pass"}}', encoding="utf-8")
+    code, _, err = run(capsys, "test", RULES, str(extra))
+    assert code == 2 and "unknown rule id 9.9" in error_line(err)
+
+
+def test_test_without_tests(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rules = tmp_path / "none.prl"
+    text = (ROOT / RULES).read_text(encoding="utf-8")
+    rules.write_text(
+        text[: text.index("# ---------------------------------------------------------------- 测试")]
+    )
+    code, out, _ = run(capsys, "test", str(rules))
+    assert code == 0 and out.startswith("no tests:") and out.endswith("0 passed, 0 failed\n")
+
+
+# ------------------------------------------------------------------ schema
+
+
+def test_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema", RULES)
+    assert code == 0
+    data = json.loads(out)
+    assert data["$id"] == "urn:protrules:ledger:example-2023"
+    assert set(data["$defs"]) >= {"meeting", "staff", "training"}
+    code, out, _ = run(capsys, "schema", RULES, "--fact-type", "meeting")
+    one = json.loads(out)
+    assert code == 0 and one["required"] == ["id", "date", "kind", "minutes"]
+    assert one["title"].endswith("— meeting")
+
+
+# ------------------------------------------------------------------ calendar
+
+
+def test_calendar_is_working_day(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "calendar", "is-working-day", "2023-10-07", "2023-10-02", "2023-10-04", "2023-10-14"
+    )
+    assert code == 0
+    assert out.splitlines() == [
+        "2023-10-07 星期六 working day (调休上班 make-up working day)",
+        "2023-10-02 星期一 rest day (法定节假日 statutory holiday, 节假日 2023-09-29..2023-10-06)",
+        "2023-10-04 星期三 rest day (放假 day off, 节假日 2023-09-29..2023-10-06)",
+        "2023-10-14 星期六 rest day (weekend)",
+    ]
+
+
+def test_calendar_uses_a_rule_files_vacations(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "calendar", "is-working-day", "2023-07-03", "--rules", RULES)
+    assert out == "2023-07-03 星期一 working day (2023年暑假 2023-07-01..2023-08-31)\n"
+
+
+def test_calendar_add_and_between(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "calendar", "add", "2023-09-28", "3")
+    assert out.splitlines()[0] == "2023-09-28 + 3 working days = 2023-10-09 星期一"
+    _, out, _ = run(capsys, "calendar", "add", "2023-10-09", "-3")
+    assert out.splitlines()[0] == "2023-10-09 - 3 working days = 2023-09-28 星期四"
+    _, out, _ = run(capsys, "calendar", "between", "2023-09-28", "2023-10-09")
+    assert out.startswith("3 working days in (2023-09-28, 2023-10-09]")
+
+
+def test_calendar_deadline_follows_the_civil_code(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "calendar", "deadline", "2023-01-31", "3 months")
+    assert out.splitlines()[0] == "2023-01-31 + 3 months → 2023-05-04 星期四"
+    assert "+ 3 months = 2023-04-30" in out and "第二百零三条" in out
+    _, out, _ = run(capsys, "calendar", "deadline", "2024-09-01", "1个月")
+    assert out.splitlines()[0] == "2024-09-01 + 1 month → 2024-10-08 星期二"
+    _, out, _ = run(capsys, "calendar", "deadline", "2023-09-28", "3 working days")
+    assert out.splitlines()[0] == "2023-09-28 + 3 working days → 2023-10-09 星期一"
+    code, _, err = run(capsys, "calendar", "deadline", "2023-09-28", "3 hours")
+    assert code == 2 and "not 3 hours" in error_line(err)
+
+
+def test_calendar_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "calendar", "blocks", "2023")
+    assert code == 0
+    assert out.startswith("2023: 7 节假日 blocks, 11 法定节假日 statutory days\n")
+    assert (
+        "2023-09-29 星期五 .. 2023-10-06 星期五  8 days  statutory: 2023-09-29, 2023-10-01..2023-10-03\n"
+    ) in out
+    assert "2023-04-05 星期三  1 day  statutory: 2023-04-05\n" in out
+    assert "2023-10-07 星期六, 2023-10-08 星期日" in out
+
+
+# ------------------------------------------------------------------ terminal behaviour
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, _, err = run(capsys, "check", RULES, DEMO)
+    assert err == ""  # a pipe: nothing
+    fake = _Tty()
+    monkeypatch.setattr(sys, "stderr", fake)
+    assert main(["check", RULES, DEMO]) == 1
+    assert "\r2/2 entities" in fake.getvalue()
+    assert fake.getvalue().endswith("\r\033[K")
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from protrules.cli_common import colour_enabled, colourize
+
+    assert not colour_enabled(io.StringIO())
+    assert colour_enabled(_Tty())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not colour_enabled(_Tty())
+    coloured = colourize("  1.1.1  ✗ fail 未通过\nFAIL  x\n")
+    assert "\033[31m✗ fail\033[0m" in coloured and coloured.count("\033[0m") == 2
+
+
+def test_colour_is_applied_to_terminal_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _Tty()
+    monkeypatch.setattr(sys, "stdout", fake)
+    main(["check", RULES, YANG])
+    assert "\033[32m✓ pass\033[0m" in fake.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = _Tty()
+    monkeypatch.setattr(sys, "stdout", plain)
+    main(["check", RULES, YANG])
+    assert "\033[" not in plain.getvalue()
+    json_out = _Tty()
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys, "stdout", json_out)
+    main(["check", RULES, YANG, "--format", "json"])
+    assert "\033[" not in json_out.getvalue()
+
+
+# ------------------------------------------------------------------ fmt and lint
+
+MESSY = """standard "messy":
+    title:   "格式示例"
+period 评估期 = 2023-04-01..2024-03-31
+fact meeting "会议":
+    date:date "召开日期"
+area 1 "组织":
+    item 1.1 "会议":
+        rule 1.1.1 "每年至少召开两次会议":
+            clause: "每年至少召开两次会议。"
+            require count(meeting where meeting.date in 评估期)>=2
+"""
+
+BROKEN = 'standard "x":\n    title: "t"\narea 1 "a":\n    item 1.1 "b":\n        rule 1.1.1 "c"\n'
+
+
+def test_fmt_check_lists_files_that_would_change(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    formatter = pytest.importorskip("protrules.formatter")
+    tidy = tmp_path / "tidy.prl"
+    tidy.write_text(formatter.format_source(MESSY, "tidy.prl"), encoding="utf-8")
+    messy = tmp_path / "messy.prl"
+    messy.write_text(MESSY, encoding="utf-8")
+    assert formatter.format_source(MESSY, str(messy)) != MESSY
+    code, out, _ = run(capsys, "fmt", "--check", str(tidy), str(messy))
+    assert code == 1
+    assert out == f"would reformat {messy}\n1 file would be reformatted, 1 unchanged\n"
+    assert messy.read_text(encoding="utf-8") == MESSY  # --check writes nothing
+    code, out, _ = run(capsys, "fmt", "--check", str(tidy))
+    assert code == 0 and out == "0 files would be reformatted, 1 unchanged\n"
+
+
+def test_fmt_rewrites_only_changed_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    formatter = pytest.importorskip("protrules.formatter")
+    messy = tmp_path / "messy.prl"
+    messy.write_text(MESSY, encoding="utf-8")
+    code, out, _ = run(capsys, "fmt", str(messy))
+    assert code == 0 and out == f"reformatted {messy}\n1 file reformatted, 0 unchanged\n"
+    formatted = messy.read_text(encoding="utf-8")
+    assert formatted == formatter.format_source(MESSY, str(messy))
+    assert [p.name for p in tmp_path.iterdir()] == ["messy.prl"]  # no temp file left behind
+    before = messy.stat().st_mtime_ns
+    code, out, _ = run(capsys, "fmt", str(messy))
+    assert code == 0 and out == "0 files reformatted, 1 unchanged\n"
+    assert messy.stat().st_mtime_ns == before
+
+
+def test_fmt_of_a_broken_or_missing_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("protrules.formatter")
+    broken = tmp_path / "broken.prl"
+    broken.write_text(BROKEN, encoding="utf-8")
+    code, _, err = run(capsys, "fmt", str(broken))
+    assert code == 2 and "error[PRL" in err and str(broken) in err
+    assert broken.read_text(encoding="utf-8") == BROKEN
+    code, _, err = run(capsys, "fmt", "--check", "nope.prl")
+    assert code == 2 and error_line(err) == "no such file: nope.prl"
+
+
+def test_lint_reports_findings_rendered(capsys: pytest.CaptureFixture[str]) -> None:
+    lint = pytest.importorskip("protrules.lint")
+    import protrules
+
+    program = protrules.load_rules(RULES).program
+    findings = {(d.code, d.message) for d in (*program.warnings, *lint.lint(program))}
+    code, out, _ = run(capsys, "lint", RULES)
+    assert code == (1 if findings else 0)
+    assert out.endswith(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in 1 file\n")
+    for code_, message in findings:
+        assert f"[{code_}]: {message}" in out
+
+
+def test_lint_of_a_broken_file_prints_its_errors_and_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("protrules.lint")
+    broken = tmp_path / "broken.prl"
+    broken.write_text(BROKEN, encoding="utf-8")
+    code, out, err = run(capsys, "lint", str(broken))
+    assert code == 2 and "error[PRL" in err
+    assert out.endswith("0 findings in 0 files, 1 with errors\n")

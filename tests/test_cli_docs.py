@@ -1,0 +1,89 @@
+"""docs/cli.md shows real commands with their real output: run every example and compare.
+
+Each ```console block is ``$ command`` then its output (stdout and stderr together) and,
+when it is not 0, ``(exit code N)``. A ```prl/```json block after a line `` `name`: `` is a
+file the examples below it use. Commands run in-process in a scratch folder that links the
+repository's rules/ and examples/, in document order (``fmt`` changes a file a later example
+reads). Pipelines may use ``| head -n N``, ``| tail -n N`` and ``&& cat FILE``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from protrules.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "cli.md"
+BLOCK = re.compile(r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json)\n(?P<body>.*?)\n```", re.S)
+
+
+def _examples() -> list[tuple[str, str, str]]:
+    """(kind, name or command, body) in document order: ("file", name, text) or ("run", cmd, output)."""
+    out = []
+    for match in BLOCK.finditer(DOC.read_text(encoding="utf-8")):
+        body = match.group("body")
+        if match.group("lang") == "console":
+            command, _, output = body.partition("\n")
+            assert command.startswith("$ "), command
+            out.append(("run", command[2:], output))
+        elif match.group("name"):
+            out.append(("file", match.group("name"), body + "\n"))
+    return out
+
+
+def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, int | None]:
+    """The command's output (stdout then stderr) and exit code (None after a pipe)."""
+    words = shlex.split(command)
+    stages: list[list[str]] = [[]]
+    joins: list[str] = []
+    for word in words:
+        if word in ("|", "&&"):
+            joins.append(word)
+            stages.append([])
+        else:
+            stages[-1].append(word)
+    assert stages[0][0] == "protrules", command
+    code = main(stages[0][1:])
+    out, err = capsys.readouterr()
+    text = out + err
+    for join, stage in zip(joins, stages[1:], strict=True):
+        lines = text.splitlines(keepends=True)
+        if join == "|" and stage[:2] == ["head", "-n"]:
+            text = "".join(lines[: int(stage[2])])
+        elif join == "|" and stage[:2] == ["tail", "-n"]:
+            text = "".join(lines[-int(stage[2]) :])
+        elif join == "&&" and stage[0] == "cat":
+            assert code == 0
+            text += Path(stage[1]).read_text(encoding="utf-8")
+        else:  # pragma: no cover - a new kind of pipeline in the docs
+            pytest.fail(f"unsupported pipeline in docs/cli.md: {command}")
+    return text, (None if "|" in joins else code)
+
+
+def test_every_example_in_docs_cli_md_is_real(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("rules", "examples"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    examples = _examples()
+    assert sum(1 for kind, _, _ in examples if kind == "run") >= 30
+    commands = {cmd.split()[1] for kind, cmd, _ in examples if kind == "run"}
+    assert commands >= {"check", "explain", "rank", "due", "test", "fmt", "lint", "calendar", "schema"}
+    for kind, what, body in examples:
+        if kind == "file":
+            (tmp_path / what).write_text(body, encoding="utf-8")
+            continue
+        wanted, _, code_text = body.rpartition("\n(exit code ")
+        if not code_text.endswith(")") or not code_text[:-1].isdigit():
+            wanted, code_text = body, "0)"
+        text, code = _run(what, capsys)
+        assert text.rstrip("\n") == wanted.rstrip("\n"), f"docs/cli.md is out of date for: $ {what}"
+        if code is not None:
+            assert code == int(code_text[:-1]), f"exit code of: $ {what}"
