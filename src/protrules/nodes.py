@@ -325,11 +325,21 @@ class RuleSetting(Decl):
     quoted: bool
 
 
+#: The canonical order of a rule's settings (the formatter writes them in this order).
+RULE_SETTING_ORDER = ("kind", "weight", "clause", "note")
+
+
+def canonical_settings(settings: tuple[RuleSetting, ...]) -> tuple[RuleSetting, ...]:
+    """A rule's settings in canonical order: the order they are written in carries no meaning."""
+    rank = {key: i for i, key in enumerate(RULE_SETTING_ORDER)}
+    return tuple(sorted(settings, key=lambda s: rank.get(s.key, len(rank))))
+
+
 @attrs.frozen
 class Rule(Decl):
     id: str
     title: str
-    settings: tuple[RuleSetting, ...]
+    settings: tuple[RuleSetting, ...] = attrs.field(eq=canonical_settings)
     body: tuple[Stmt, ...]
 
 
