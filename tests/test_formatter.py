@@ -276,3 +276,11 @@ def test_printed_statements_parse_back_to_themselves(body: tuple[n.Stmt, ...]) -
     text = format_module(module)
     assert parse(text) == module, text
     assert format_source(text) == text
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).resolve().parent.parent / "rules").glob("*.prl")), ids=lambda p: p.name
+)
+def test_shipped_rule_files_are_canonically_formatted(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert format_source(text, str(path)) == text, f"run `protrules fmt {path.name}`"
