@@ -120,6 +120,14 @@ class _Checker:
             dates=self.dates,
             date_sets=self.date_sets,
         )
+        defined: dict[str, Span | None] = {}
+        for decl in decls:
+            if isinstance(decl, n.Define) and self.declare(decl.name, decl.span, "define"):
+                node, mono = ExprChecker(scope, self).expr(decl.value)
+                scope.defines[decl.name] = (node, mono)
+                defined[decl.name] = decl.span
+                if decl.title:
+                    self.titles[decl.name] = decl.title
         rules: list[ir.RuleDef] = []
         areas: dict[str, str] = {}
         items: dict[str, str] = {}
@@ -147,6 +155,9 @@ class _Checker:
                         rules.extend(self._rule(child, decl.id, None, scope, seen_rules))
             elif isinstance(decl, n.Rule):
                 rules.extend(self._rule(decl, "", None, scope, seen_rules))
+        for name, span in defined.items():
+            if name not in scope.used_defines:
+                self.warn("PRL708", f"`{name}` is defined but never used", span)
         tests = tuple(
             ir.TestDef(d.name, d.facts, d.as_of, d.expects, d.status, span=d.span)
             for d in decls

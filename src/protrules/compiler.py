@@ -196,7 +196,18 @@ def _compile(node: ir.Node, trace: bool) -> Fn:
 
         return is_in
     if isinstance(node, ir.Within):
-        return _within(node, sub(node.subject), sub(node.anchor))
+        return _within(sub(node.subject), sub(node.duration), sub(node.anchor))
+    if isinstance(node, ir.ListOf):
+        items = tuple(sub(item) for item in node.items)
+
+        def list_of(ctx: Ctx) -> Any:
+            values = tuple(item(ctx) for item in items)
+            for value in values:
+                if value.__class__ is Unknown:
+                    return value
+            return values
+
+        return list_of
     if isinstance(node, ir.Test):
         return _test(node, trace)
     if isinstance(node, ir.MakePeriod):
@@ -487,9 +498,7 @@ def _compare(node: ir.Cmp, left: Fn, right: Fn) -> Fn:
     return cmp
 
 
-def _within(node: ir.Within, subject: Fn, anchor: Fn) -> Fn:
-    duration = node.duration
-
+def _within(subject: Fn, duration: Fn, anchor: Fn) -> Fn:
     def within(ctx: Ctx) -> Any:
         d = subject(ctx)
         if isinstance(d, Unknown):
@@ -498,8 +507,11 @@ def _within(node: ir.Within, subject: Fn, anchor: Fn) -> Fn:
         if isinstance(start, Unknown):
             return start
         if d < start:
-            return False
-        end = deadline(ctx.calendar, start, duration)
+            return False  # before the anchor: outside the window, whatever its length
+        length = duration(ctx)
+        if isinstance(length, Unknown):
+            return length
+        end = deadline(ctx.calendar, start, length)
         return end if isinstance(end, Unknown) else d <= end
 
     return within

@@ -100,6 +100,8 @@ class _Generator:
             if node.name == "days":
                 return f"(({target}.end - {target}.start).days + 1)"
             return f"{target}.{node.name}"
+        if isinstance(node, ir.ListOf):
+            return "(" + "".join(f"{self.expr(item)}, " for item in node.items) + ")"
         if isinstance(node, ir.Logic):
             joined = f" {node.op} ".join(f"({self.expr(o)})" for o in node.operands)
             return f"({joined})"
@@ -119,11 +121,13 @@ class _Generator:
                 return f"({negate}_in_period({left}, {right}))"
             if node.mode == "period_period":
                 return f"({negate}_period_in({left}, {right}))"
+            if node.mode == "value_list":
+                return f"({left} {'not in' if node.negated else 'in'} {right})"
             return f"({negate}any(p.start <= {left} <= p.end for p in {right}))"
         if isinstance(node, ir.Within):
             day, anchor = self.expr(node.subject), self.expr(node.anchor)
-            duration = self.const(node.duration)
-            return f"_within(ctx, {day}, {anchor}, {duration})"
+            duration = self.expr(node.duration)
+            return f"_within(ctx, {day}, {anchor}, lambda: {duration})"
         if isinstance(node, ir.Test):
             tested = node.subject
             if node.test in ("set", "missing"):
@@ -147,10 +151,10 @@ def _period_in(inner: Any, outer: Any) -> bool:
     return bool(outer.start <= inner.start and inner.end <= outer.end)
 
 
-def _within(ctx: Ctx, day: dt.date, anchor: dt.date, duration: Any) -> bool:
+def _within(ctx: Ctx, day: dt.date, anchor: dt.date, duration: Callable[[], Any]) -> bool:
     if day < anchor:
-        return False
-    return bool(day <= _deadline(ctx, anchor, duration))
+        return False  # evaluated lazily, as the closures do: the window's length is not needed
+    return bool(day <= _deadline(ctx, anchor, duration()))
 
 
 def predicate(condition: ir.Node, var: str) -> Predicate | None:

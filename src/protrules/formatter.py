@@ -32,6 +32,7 @@ _FAMILIES: Mapping[type, str] = {
     n.DatesDecl: "calendar",
     n.VacationDecl: "calendar",
     n.EnumDecl: "enum",
+    n.Define: "define",
 }
 
 
@@ -221,7 +222,13 @@ def _bare(e: n.Expr) -> list[Piece]:
     if isinstance(e, n.Member):
         return [*_expr(e.left, RANGE), " not in " if e.negated else " in ", *_expr(e.right, RANGE)]
     if isinstance(e, n.Within):
-        return [*_expr(e.subject, RANGE), f" within {e.duration.text} after ", *_expr(e.anchor, RANGE)]
+        duration = [e.duration.text] if isinstance(e.duration, n.Literal) else _expr(e.duration, SUM)
+        return [*_expr(e.subject, RANGE), " within ", *duration, " after ", *_expr(e.anchor, RANGE)]
+    if isinstance(e, n.ListExpr):
+        out = ["[", OPEN]
+        for i, item in enumerate(e.items):
+            out += [", ", *_expr(item)] if i else _expr(item)
+        return [*out, CLOSE, "]"]
     if isinstance(e, n.IsTest):
         return [*_expr(e.subject, RANGE), f" is {e.test}"]
     if isinstance(e, n.Range):
@@ -383,7 +390,30 @@ class _Writer:
                     value = quote(str(s.value)) if s.quoted else str(s.value)
                     self.line(1, [f"{s.key}: {value}"], _line_of(s))
         elif isinstance(d, n.EnumDecl):
-            self.line(0, [f"enum {d.name}{_title(d.title)}: {', '.join(map(quote, d.members))}"], at)
+            head = f"enum {d.name}{_title(d.title)}: "
+            one = head + ", ".join(map(quote, d.members))
+            if display_width(one) <= WIDTH:
+                self.line(0, [one], at)
+            else:  # a long enum: members in parentheses, as many per line as fit
+                rows: list[str] = []
+                row = ""
+                for member in map(quote, d.members):
+                    piece = f"{member},"
+                    if row and display_width(INDENT + row + " " + piece) > WIDTH:
+                        rows.append(row)
+                        row = piece
+                    else:
+                        row = f"{row} {piece}" if row else piece
+                rows.append(row[:-1] + ")")
+                self.line(0, [head + "("], at)
+                for text in rows:
+                    self.line(1, [text], None)
+        elif isinstance(d, n.Define):
+            head: list[Piece] = [f"define {d.name}{_title(d.title)} = "]
+            body = _expr(d.value)
+            if display_width(_flat([*head, *body])) > WIDTH and _top_break(body):
+                body = ["(", OPEN, *body, CLOSE, ")"]  # so the expression can continue below
+            self.line(0, [*head, *body], at)
         elif isinstance(d, n.FactDecl):
             with self.block(0, f"fact {d.name}{_title(d.title)}:", d):
                 for f in d.fields:

@@ -127,8 +127,15 @@ class In(Node):
 @attrs.frozen
 class Within(Node):
     subject: Node
-    duration: Any  # model.Duration
+    duration: Node  # duration-valued
     anchor: Node
+
+
+@attrs.frozen
+class ListOf(Node):
+    """`[a, b, c]`."""
+
+    items: tuple[Node, ...]
 
 
 @attrs.frozen

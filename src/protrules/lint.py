@@ -346,7 +346,10 @@ class _Linter:
             if isinstance(node, ir.MakePeriod):
                 return Period(left, right)
             if isinstance(node, ir.Within):
-                end = deadline(self.calendar, right, node.duration)
+                length = f(node.duration, env)
+                if isinstance(length, Unknown):
+                    return _UNKNOWN
+                end = deadline(self.calendar, right, length)
                 return end if isinstance(end, Unknown) else right <= left <= end
             if isinstance(node, ir.Arith):
                 if node.mode == "date_duration":
@@ -355,6 +358,9 @@ class _Linter:
             if isinstance(node, ir.Cmp):
                 return compare(node.op, node.mode, left, right) if node.mode != "fact" else _UNKNOWN
             return member(node.mode, left, right) != node.negated
+        if isinstance(node, ir.ListOf):
+            items = [f(item, env) for item in node.items]
+            return _UNKNOWN if any(isinstance(i, Unknown) for i in items) else tuple(items)
         if isinstance(node, ir.Apply):
             args = [f(a, env) for a in node.args]
             if any(isinstance(a, Unknown) for a in args):

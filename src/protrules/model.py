@@ -46,6 +46,7 @@ class Kind(enum.Enum):
     ENUM = "enum"
     FACT = "fact"  # one fact (a reference field, or the item of a selection)
     SET = "set"  # a selection of facts of one type
+    LIST = "list"  # a list of values, `["a", "b"]`
 
 
 #: Primitive type names usable in fact and parameter declarations.
@@ -68,8 +69,11 @@ class Type:
     enum_name: str | None = None
     members: tuple[str, ...] = ()
     fact: str | None = None
+    element: Type | None = None  # the items' type, for a list
 
     def __str__(self) -> str:
+        if self.kind is Kind.LIST:
+            return f"list of {self.element}"
         if self.kind is Kind.ENUM:
             return self.enum_name or "enum(" + ", ".join(f'"{m}"' for m in self.members) + ")"
         if self.kind is Kind.FACT:

@@ -121,11 +121,20 @@ class Member(Expr):
 
 @attrs.frozen
 class Within(Expr):
-    """`x within 30 working days after d`: d ≤ x ≤ deadline(d, 30 working days)."""
+    """`x within 30 working days after d`: d ≤ x ≤ deadline(d, 30 working days).
+
+    The duration may be any duration-valued expression: a literal, a parameter, a field."""
 
     subject: Expr
-    duration: Literal
+    duration: Expr
     anchor: Expr
+
+
+@attrs.frozen
+class ListExpr(Expr):
+    """`["协调会议", "专题会议"]`: a list of values, for `x in [...]`."""
+
+    items: tuple[Expr, ...]
 
 
 @attrs.frozen
@@ -273,6 +282,15 @@ class Parameter(Decl):
     type: TypeRef
     values: tuple[ParamValue, ...]
     dated: bool
+
+
+@attrs.frozen
+class Define(Decl):
+    """`define 在岗人员 "…" = staff where …`: a named expression every rule can use."""
+
+    name: str
+    title: str | None
+    value: Expr
 
 
 @attrs.frozen

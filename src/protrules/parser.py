@@ -511,6 +511,12 @@ class _Builder(Transformer[Token, Any]):
     def enum_values(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
         return tuple(_unquote(c) for c in children)
 
+    def define_decl(self, meta: Any, children: list[Any]) -> n.Define:
+        return n.Define(str(children[0]), self._title(children), children[-1], span=self._span(meta))
+
+    def list_(self, meta: Any, children: list[Any]) -> n.ListExpr:
+        return n.ListExpr(tuple(children), span=self._span(meta))
+
     def enum_decl(self, meta: Any, children: list[Any]) -> n.EnumDecl:
         members = next(c for c in children if isinstance(c, tuple))
         return n.EnumDecl(str(children[0]), self._title(children), members, span=self._span(meta))

@@ -108,6 +108,10 @@ class _Interpreter:
             if node.func == "working_days_between":
                 return self.calendar.working_days_between(args[0], args[1])
             return (args[1] - args[0]).days
+        if isinstance(node, ir.ListOf):
+            items = [self.value(item, env) for item in node.items]
+            unknown = next((i for i in items if isinstance(i, Unknown)), None)
+            return unknown if unknown is not None else tuple(items)
         if isinstance(node, ir.Logic):
             values = []
             for operand in node.operands:
@@ -150,7 +154,10 @@ class _Interpreter:
                 return anchor
             if subject < anchor:
                 return False
-            end = deadline(self.calendar, anchor, node.duration)
+            length = self.value(node.duration, env)
+            if isinstance(length, Unknown):
+                return length
+            end = deadline(self.calendar, anchor, length)
             return end if isinstance(end, Unknown) else subject <= end
         if isinstance(node, ir.Test):
             if node.test in ("set", "missing"):

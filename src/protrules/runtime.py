@@ -213,6 +213,8 @@ def member(mode: str, a: Any, b: Any) -> bool:
         return bool(b.start <= a <= b.end)
     if mode == "date_dates":
         return any(p.start <= a <= p.end for p in b)
+    if mode == "value_list":
+        return a in b
     return bool(b.start <= a.start and a.end <= b.end)
 
 

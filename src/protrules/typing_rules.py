@@ -71,6 +71,8 @@ class Scope:
     dates: Mapping[str, Any]
     date_sets: Mapping[str, Any]
     locals: list[tuple[str, str, Type, str]] = attrs.field(factory=list)  # (name, var, type, mono)
+    defines: dict[str, tuple[ir.Node, str]] = attrs.field(factory=dict)  # `define`: (node, mono)
+    used_defines: set[str] = attrs.field(factory=set)
 
     def lookup_local(self, name: str) -> tuple[str, Type, str] | None:
         for local_name, var, type_, mono in reversed(self.locals):
@@ -272,10 +274,25 @@ class ExprChecker:
         if isinstance(e, n.Within):
             subject, m1 = self.expr(e.subject)
             anchor, m2 = self.expr(e.anchor)
+            duration, m3 = self.expr(e.duration)
             self.expect(subject, DATE, e.subject, "a date before `within`")
+            self.expect(duration, DUR, e.duration, "a duration after `within`")
             self.expect(anchor, DATE, e.anchor, "a date after `after`")
-            return ir.Within(BOOL, text, e.span, subject, e.duration.value, anchor), combine(
-                m1, m2, MIXED if m1 != CONST or m2 != CONST else CONST
+            moving = m1 != CONST or m2 != CONST or m3 != CONST
+            return ir.Within(BOOL, text, e.span, subject, duration, anchor), MIXED if moving else CONST
+        if isinstance(e, n.ListExpr):
+            items = [self.expr(item) for item in e.items]
+            types = [node.type for node, _ in items if self.ok(node.type)]
+            element = types[0] if types else TEXT
+            for (node, _), item in zip(items, e.items, strict=True):
+                if self.ok(node.type) and not _compatible(node.type, element):
+                    self.report.error("PRL204", f"a list mixes {element} and {node.type}", item.span)
+            if element.kind in (Kind.SET, Kind.FACT, Kind.LIST, Kind.PERIOD, Kind.DATES):
+                self.report.error("PRL204", f"a list holds simple values, not {element}", e.span)
+                return self.bad(e)
+            list_type = Type(Kind.LIST, element=element)
+            return ir.ListOf(list_type, text, e.span, tuple(n_ for n_, _ in items)), combine(
+                *(m for _, m in items)
             )
         if isinstance(e, n.IsTest):
             subject, mono = self.expr(e.subject)
@@ -305,6 +322,9 @@ class ExprChecker:
             var, type_, mono = local
             return ir.Ref(type_, text, e.span, "local", var), mono
         s = self.scope
+        if e.name in s.defines:
+            s.used_defines.add(e.name)
+            return s.defines[e.name]
         if e.name in s.fact_types:
             return ir.Ref(Type(Kind.SET, fact=e.name), text, e.span, "facts", e.name), INC
         if e.name in s.params:
@@ -562,9 +582,28 @@ class ExprChecker:
             return ir.In(BOOL, text, e.span, left, right, "date_dates", e.negated), mono
         if lt.kind is Kind.PERIOD and rt.kind is Kind.PERIOD:
             return ir.In(BOOL, text, e.span, left, right, "period_period", e.negated), mono
+        if rt.kind is Kind.LIST and rt.element is not None:
+            element = rt.element
+            if not (_compatible(lt, element) or {lt.kind, element.kind} <= {Kind.TEXT, Kind.ENUM}):
+                self.report.error("PRL204", f"cannot test {lt} in {rt}", e.span)
+                return self.bad(e)
+            if lt.kind is Kind.ENUM and isinstance(right, ir.ListOf):
+                for item in right.items:
+                    if isinstance(item, ir.Const) and item.value not in lt.members:
+                        guess = suggest(str(item.value), list(lt.members))
+                        self.report.error(
+                            "PRL206", f'"{item.value}" is not one of {lt}', item.span,
+                            hint=f'did you mean "{guess}"?' if guess else None,
+                        )
+            return ir.In(BOOL, text, e.span, left, right, "value_list", e.negated), mono
         hint = "use a period `start .. end` or a declared period" if lt.kind is Kind.DATE else None
         self.report.error("PRL204", f"cannot test {lt} in {rt}", e.span, hint=hint)
         return self.bad(e)
+
+
+def _compatible(a: Type, b: Type) -> bool:
+    """Values that compare with each other: the same kind, or two numbers."""
+    return a.kind is b.kind or (a.is_number and b.is_number)
 
 
 def _optional(node: ir.Node) -> bool:
