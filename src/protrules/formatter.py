@@ -409,11 +409,11 @@ class _Writer:
                 for text in rows:
                     self.line(1, [text], None)
         elif isinstance(d, n.Define):
-            head: list[Piece] = [f"define {d.name}{_title(d.title)} = "]
+            start: list[Piece] = [f"define {d.name}{_title(d.title)} = "]
             body = _expr(d.value)
-            if display_width(_flat([*head, *body])) > WIDTH and _top_break(body):
+            if display_width(_flat([*start, *body])) > WIDTH and _top_break(body):
                 body = ["(", OPEN, *body, CLOSE, ")"]  # so the expression can continue below
-            self.line(0, [*head, *body], at)
+            self.line(0, [*start, *body], at)
         elif isinstance(d, n.FactDecl):
             with self.block(0, f"fact {d.name}{_title(d.title)}:", d):
                 for f in d.fields:
