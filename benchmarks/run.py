@@ -1,0 +1,549 @@
+"""protrules benchmarks: six rules against hand-written Python and peer engines; whole standards.
+
+    cd /work/main && PYTHONPATH=src python benchmarks/run.py            # the full run (~15 min)
+    PYTHONPATH=src python benchmarks/run.py --quick                    # a smoke run (~1 min)
+    PYTHONPATH=src python benchmarks/run.py --engines protrules,handwritten,cel-rust --skip-standards
+
+Part 1 — six rules (benchmarks/six_rules.prl) on N generated streets (benchmarks/ledgers.py):
+every engine's verdicts are first checked to be identical to protrules' on the streets it is
+timed on (the run stops with a diff if not); then each is timed with time.perf_counter, best
+of 3, and the table gives total ms, ms per street and the ratio to the hand-written baseline.
+An engine too slow to run N streets within --budget seconds is timed on fewer streets and its
+total is scaled up (marked ≈).
+
+Part 2 — whole standards (rules/changning_2023.prl, rules/example.prl): load+compile cold
+(fresh subprocess, no cache) and from the program cache (second subprocess, PROTRULES_CACHE in
+a temporary folder); evaluation per entity and per fact over the example ledgers replicated to
+N entities; peak memory while streaming fresh entities through ``evaluate_many`` for two
+stream lengths (bounded by the largest entity, not by N); ``evaluate_many`` with a
+ProcessPoolExecutor of 2 workers against serial; and the scale target (10 000 entities through
+the whole Changning standard on one core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import handwritten  # noqa: E402
+import ledgers as street_gen  # noqa: E402
+import protrules  # noqa: E402
+from protrules.model import Ledger  # noqa: E402
+
+SIX = HERE / "six_rules.prl"
+AS_OF = street_gen.AS_OF
+RULE_IDS = handwritten.RULE_IDS
+Verdicts = tuple[str, ...]
+Runner = Callable[[Ledger], Verdicts]
+
+BASE_ENGINES = ("protrules", "handwritten")
+
+#: What each engine expresses itself and what Python had to precompute for it (README table).
+NOTES = {
+    "protrules": "all six rules in .prl; calendar built in (WorkCalendar)",
+    "handwritten": "plain Python: working-day set + bisect, per-week sets, hash joins",
+    "rule-engine": "all six as expressions; calendar tables passed as data; D's deadline precomputed",
+    "cel-rust": "all six as CEL; calendar tables as data; D's deadline precomputed; no distinct/let",
+    "cel-python": "same CEL as cel-rust, pure-Python interpreter",
+    "zen-engine": "decision graph (loop nodes for correlated rules); calendar as data; D's deadline"
+    " precomputed",
+    "clips": "CLIPS rules (Rete joins, not CEs, fact-set queries to count); calendar as facts; D's deadline"
+    " precomputed",
+    "durable-rules": "A–F as durable_rules patterns (self-joins, none()); C's deadline and rest flags"
+    " precomputed",
+}
+
+
+# ---------------------------------------------------------------------------------- engines
+def protrules_runner(rules: protrules.RuleSet | None = None) -> Runner:
+    rules = rules or protrules.load_rules(SIX)
+
+    def run(ledger: Ledger) -> Verdicts:
+        verdicts = rules.evaluate(ledger, AS_OF).verdicts
+        return tuple(verdicts[r] for r in RULE_IDS)
+
+    return run
+
+
+def handwritten_runner() -> Runner:
+    return handwritten.HandwrittenSix().evaluate
+
+
+def make_engines(names: Sequence[str]) -> tuple[dict[str, Runner], dict[str, str]]:
+    """Runners for the named engines, and why any could not be made."""
+    runners: dict[str, Runner] = {}
+    skipped: dict[str, str] = {}
+    peers_mod = None
+    for name in names:
+        if name == "protrules":
+            runners[name] = protrules_runner()
+        elif name == "handwritten":
+            runners[name] = handwritten_runner()
+        else:
+            if peers_mod is None:
+                import peers as peers_mod
+
+                calendar_data = peers_mod.CalendarData()
+            factory = peers_mod.ENGINES.get(name)
+            if factory is None:
+                skipped[name] = f"unknown engine (known: {', '.join(peers_mod.ENGINES)})"
+                continue
+            try:
+                runners[name] = factory(calendar_data)
+            except peers_mod.Unavailable as error:
+                skipped[name] = str(error)
+    return runners, skipped
+
+
+#: Engines left out of the default run (name them with --engines to run them anyway).
+NOT_BY_DEFAULT = {
+    "durable-rules": "its verdicts for F stop matching after a few dozen streets in one process (see README)",
+}
+
+
+def all_engine_names() -> list[str]:
+    import peers
+
+    return [*BASE_ENGINES, *(e for e in peers.ENGINES if e not in NOT_BY_DEFAULT)]
+
+
+# ---------------------------------------------------------------------------------- part 1
+class VerdictMismatch(Exception):
+    pass
+
+
+def verify(
+    runners: dict[str, Runner],
+    streets: Sequence[Ledger],
+    limits: dict[str, int] | None = None,
+    known: dict[str, list[Verdicts]] | None = None,
+) -> int:
+    """Check every engine's verdicts equal protrules' (or the first engine's); raise with a diff.
+
+    ``limits`` caps the streets checked per engine (a slow engine is checked on the streets it
+    is timed on); ``known`` holds verdicts already computed (the calibration run's).
+    """
+    names = list(runners)
+    reference = "protrules" if "protrules" in runners else names[0]
+    expected = [runners[reference](s) for s in streets]
+    lines = []
+    for name in names:
+        if name == reference:
+            continue
+        n = (limits or {}).get(name, len(streets))
+        done = (known or {}).get(name, [])
+        for i, (street, want) in enumerate(zip(streets[:n], expected[:n], strict=True)):
+            got = tuple(done[i]) if i < len(done) else tuple(runners[name](street))
+            if got != want:
+                for rule, a, b in zip(RULE_IDS, want, got, strict=True):
+                    if a != b:
+                        lines.append(f"  {street.id} {rule}: {reference} {a!r}, {name} {b!r}")
+    if lines:
+        raise VerdictMismatch(
+            "verdicts differ:\n" + "\n".join(lines[:40]) + ("\n  …" if len(lines) > 40 else "")
+        )
+    return len(streets)
+
+
+def time_runner(run: Runner, streets: Sequence[Ledger], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for street in streets:
+            run(street)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def six_rules(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
+    names = args.engines or all_engine_names()
+    runners, skipped = make_engines(names)
+    n = args.streets
+    t0 = time.perf_counter()
+    streets = list(street_gen.streets(n))
+    facts = sum(street_gen.fact_count(s) for s in streets)
+    gen_s = time.perf_counter() - t0
+    out.append(
+        f"## Six rules: {n} generated streets, {facts:,} facts ({facts / n:.0f} per street), as of {AS_OF}"
+    )
+    out.append(f"(generated in {gen_s:.1f} s; verdicts checked identical across engines before timing)")
+    out.append("")
+    # Calibrate on one street: a slow engine is verified and timed on the streets that fit in
+    # the budget (at least one, whose calibration run is then its timing).
+    plan: dict[str, tuple[int, int]] = {}
+    probes: dict[str, tuple[float, list[Verdicts]]] = {}
+    for name, run in runners.items():
+        start = time.perf_counter()
+        verdicts = [run(streets[0])]
+        per_street = time.perf_counter() - start
+        if per_street < 0.5 and n > 1:  # a better estimate, past the first (cold) call
+            start = time.perf_counter()
+            verdicts += [run(s) for s in streets[1:4]]
+            per_street = (time.perf_counter() - start) / (len(verdicts) - 1)
+        probes[name] = (per_street, verdicts)
+        one_run = per_street * n
+        if one_run * 4 <= args.budget:
+            plan[name] = (n, 3)
+        elif one_run * 2 <= args.budget:
+            plan[name] = (n, 1)
+        else:
+            plan[name] = (max(1, min(n, int(args.budget / 2 / per_street))), 1)
+    verify(runners, streets, {k: v[0] for k, v in plan.items()}, {k: v[1] for k, v in probes.items()})
+    results: dict[str, dict[str, Any]] = {}
+    for name, run in runners.items():
+        count, repeat = plan[name]
+        seconds = probes[name][0] if count == 1 else time_runner(run, streets[:count], repeat)
+        per = seconds / count
+        results[name] = {"total_ms": per * n * 1000, "per_street_ms": per * 1000, "timed_streets": count,
+                         "repeat": repeat}  # fmt: skip
+    base = results.get("handwritten", {}).get("per_street_ms")
+    out.append(f"| engine | total ms ({n} streets) | ms per street | × hand-written | timed on |")
+    out.append("|---|---:|---:|---:|---|")
+    for name, r in results.items():
+        approx = "≈ " if r["timed_streets"] < n else ""
+        ratio = f"{r['per_street_ms'] / base:,.1f}" if base else "–"
+        how = f"{r['timed_streets']} streets, best of {r['repeat']}"
+        out.append(f"| {name} | {approx}{r['total_ms']:,.0f} | {r['per_street_ms']:,.3f} | {ratio} | {how} |")
+    for name, why in skipped.items():
+        out.append(f"| {name} | skipped: {why} | | | |")
+    if args.engines is None:
+        for name, why in NOT_BY_DEFAULT.items():
+            out.append(f"| {name} | not run by default: {why} | | | |")
+    out.append("")
+    return {"results": results, "skipped": skipped, "facts": facts}
+
+
+# ---------------------------------------------------------------------------------- part 2
+def _env(cache_dir: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(HERE), env.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep
+    )
+    if cache_dir is not None:
+        env["PROTRULES_CACHE"] = cache_dir
+    return env
+
+
+#: A fresh process that imports protrules and loads a rule file, nothing else first.
+LOAD = """
+import json, sys, time
+t0 = time.perf_counter()
+import protrules
+t1 = time.perf_counter()
+path, cached = sys.argv[1], sys.argv[2] == "1"
+answer = {"import_ms": (t1 - t0) * 1000}
+if cached:
+    rules = protrules.load_rules(path, cache=True)
+    answer["load_ms"] = (time.perf_counter() - t1) * 1000
+    t = time.perf_counter()
+    protrules.compile(rules.program)
+    answer["compile_ms"] = (time.perf_counter() - t) * 1000
+else:
+    module, source = protrules.parse_file(path)
+    t2 = time.perf_counter()
+    program = protrules.check(module, source)
+    t3 = time.perf_counter()
+    rules = protrules.compile(program)
+    t4 = time.perf_counter()
+    answer.update(load_ms=(t4 - t1) * 1000, parse_ms=(t2 - t1) * 1000, check_ms=(t3 - t2) * 1000,
+                  compile_ms=(t4 - t3) * 1000)
+    if len(sys.argv) > 3:
+        import replicas
+        from pathlib import Path
+        ledger = replicas.example_ledgers(Path(sys.argv[3]), rules.fact_types)[0]
+        t5 = time.perf_counter()
+        rules.evaluate(ledger, rules.default_as_of())
+        answer["first_evaluate_ms"] = (time.perf_counter() - t5) * 1000
+print(json.dumps(answer))
+"""
+
+
+def load_child(path: Path, cached: bool, cache_dir: str, source: str | None = None) -> dict[str, Any]:
+    """Time ``import protrules`` and loading ``path`` in a fresh process."""
+    argv = [sys.executable, "-c", LOAD, str(path), "1" if cached else "0"] + (
+        [str(ROOT / source)] if source else []
+    )
+    done = subprocess.run(argv, env=_env(cache_dir), capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"loading {path} failed:\n{done.stderr[-3000:]}")
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def child(task: dict[str, Any], cache_dir: str | None = None) -> dict[str, Any]:
+    """Run ``task`` in a fresh Python process (this file with --child) and return its JSON answer."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(task)],
+        env=_env(cache_dir), capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"child {task['kind']} failed:\n{done.stderr[-3000:]}")
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _peak_kb() -> int:
+    """VmHWM: this process's peak RSS (ru_maxrss would include the parent's, inherited at fork)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _bases(rules: protrules.RuleSet, source: str) -> list[Ledger]:
+    import replicas
+
+    folder = ROOT / source
+    return replicas.example_ledgers(folder, rules.fact_types)
+
+
+def run_child(task: dict[str, Any]) -> dict[str, Any]:
+    """The measurements that need a process of their own."""
+    kind = task["kind"]
+    if kind == "stream":
+        import replicas
+
+        rules = protrules.load_rules(task["rules"])
+        n = task["n"]
+        if task["source"] == "six":
+            make: Callable[[int], Iterable[Ledger]] = lambda k: street_gen.streets(k)  # noqa: E731
+            size = street_gen.fact_count
+        else:
+            bases = _bases(rules, task["source"])
+            make = lambda k: replicas.fresh(bases, k)  # noqa: E731
+            size = replicas.fact_count
+        for _ in rules.evaluate_many(make(2), AS_OF):  # warm: calendar tables, caches
+            pass
+        baseline = _rss_kb()
+        produce = 0.0
+        facts = largest = 0
+
+        def timed(stream: Iterable[Ledger]) -> Iterable[Ledger]:
+            nonlocal produce, facts, largest
+            it = iter(stream)
+            while True:
+                t = time.perf_counter()
+                try:
+                    ledger = next(it)
+                except StopIteration:
+                    return
+                produce += time.perf_counter() - t
+                count = size(ledger)
+                facts += count
+                largest = max(largest, count)
+                yield ledger
+
+        statuses: dict[str, int] = {}
+        start = time.perf_counter()
+        for result in rules.evaluate_many(timed(make(n)), AS_OF):
+            statuses[result.status] = statuses.get(result.status, 0) + 1
+        total = time.perf_counter() - start
+        return {"n": n, "facts": facts, "largest": largest, "seconds": total - produce, "produce_s": produce,
+                "baseline_kb": baseline, "peak_kb": _peak_kb(), "statuses": statuses}  # fmt: skip
+    if kind == "pool":
+        from concurrent.futures import ProcessPoolExecutor
+
+        import replicas
+
+        rules = protrules.load_rules(task["rules"])
+        bases = _bases(rules, task["source"])
+        items = list(replicas.replicated(bases, task["n"]))
+        for _ in rules.evaluate_many(items[:2], AS_OF):
+            pass
+        t = time.perf_counter()
+        serial = [r.status for r in rules.evaluate_many(items, AS_OF)]
+        serial_s = time.perf_counter() - t
+        with ProcessPoolExecutor(max_workers=task["workers"]) as pool:
+            list(rules.evaluate_many(items[:4], AS_OF, executor=pool))  # start the workers
+            t = time.perf_counter()
+            pooled = [r.status for r in rules.evaluate_many(items, AS_OF, executor=pool)]
+            pool_s = time.perf_counter() - t
+        return {"n": len(items), "serial_s": serial_s, "pool_s": pool_s, "same": serial == pooled}
+    raise ValueError(kind)
+
+
+def _best(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    return {key: min(a[key] for a in answers) for key in answers[0]}
+
+
+def standards(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    todo = [("rules/changning_2023.prl", "examples/changning"), ("rules/example.prl", "examples/demo")]
+    out.append("## Whole standards")
+    out.append("")
+    out.append(
+        "| standard | rules | import protrules | load+compile cold (parse / check / compile)"
+        " | from cache (of which compile) | first evaluate (cold calendar) |"
+    )
+    out.append("|---|---:|---:|---:|---:|---:|")
+    evals = []
+    for rule_path, source in todo:
+        path = ROOT / rule_path
+        if not path.exists():
+            out.append(f"| {rule_path} | not found | | | | |")
+            continue
+        with tempfile.TemporaryDirectory() as cache:
+            cold = _best([load_child(path, False, cache, source) for _ in range(3)])
+            load_child(path, True, cache)  # fills the cache
+            warm = _best([load_child(path, True, cache) for _ in range(3)])
+        rules = protrules.load_rules(path)
+        out.append(
+            f"| {rule_path} | {len(rules.rules)} | {cold['import_ms']:.0f} ms | {cold['load_ms']:.0f} ms"
+            f" ({cold['parse_ms']:.0f} / {cold['check_ms']:.0f} / {cold['compile_ms']:.0f})"
+            f" | {warm['load_ms']:.1f} ms ({warm['compile_ms']:.1f})"
+            f" | {cold.get('first_evaluate_ms', 0):.0f} ms |"
+        )
+        bases = _bases(rules, source)
+        if not bases:
+            continue
+        import replicas
+
+        items = list(replicas.replicated(bases, args.entities))
+        for item in items[: len(bases)]:
+            rules.evaluate(item, AS_OF)
+        seconds = time_runner(lambda ledger, r=rules: r.evaluate(ledger, AS_OF), items, 3)
+        facts = sum(replicas.fact_count(i) for i in items)
+        evals.append((rule_path, len(bases), len(items), facts, seconds))
+        found[rule_path] = {
+            "cold": cold,
+            "cache": warm,
+            "entities": len(items),
+            "facts": facts,
+            "seconds": seconds,
+        }
+    out.append("")
+    out.append("Evaluation (example ledgers replicated; best of 3):")
+    out.append("")
+    out.append("| standard | example ledgers | entities | facts per entity | ms per entity | µs per fact |")
+    out.append("|---|---:|---:|---:|---:|---:|")
+    for rule_path, n_bases, n, facts, seconds in evals:
+        out.append(
+            f"| {rule_path} | {n_bases} | {n:,} | {facts / n:,.0f} | {seconds / n * 1000:.2f}"
+            f" | {seconds / facts * 1e6:.2f} |"
+        )
+    out.append("")
+    return found
+
+
+def scale(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    changning = ROOT / "rules/changning_2023.prl"
+    streams = [("six rules, generated streets", str(SIX), "six")]
+    if changning.exists() and (ROOT / "examples/changning").exists():
+        streams.insert(0, ("Changning, example streets copied", str(changning), "examples/changning"))
+    out.append("## Streaming through evaluate_many (one core, fresh entities, peak RSS of the process)")
+    out.append("")
+    out.append(
+        "| rules, entities | N | facts | eval s | entities/s | baseline RSS | peak RSS | peak − baseline |"
+    )
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, rules_path, source in streams:
+        for n in args.stream:
+            r = child({"kind": "stream", "rules": rules_path, "source": source, "n": n})
+            found[f"{source}:{n}"] = r
+            out.append(
+                f"| {label} | {n:,} | {r['facts']:,} | {r['seconds']:.1f} | {n / r['seconds']:,.0f}"
+                f" | {r['baseline_kb'] / 1024:.0f} MB | {r['peak_kb'] / 1024:.0f} MB"
+                f" | {(r['peak_kb'] - r['baseline_kb']) / 1024:.1f} MB |"
+            )
+    out.append("")
+    if changning.exists() and (ROOT / "examples/changning").exists():
+        r = child({"kind": "pool", "rules": str(changning), "source": "examples/changning", "n": args.pool,
+                   "workers": 2})  # fmt: skip
+        found["pool"] = r
+        out.append(
+            f"evaluate_many, Changning, {r['n']:,} entities: serial {r['serial_s']:.1f} s,"
+            " ProcessPoolExecutor(2)"
+            f" {r['pool_s']:.1f} s (× {r['serial_s'] / r['pool_s']:.2f}); same statuses: {r['same']}"
+        )
+        out.append("")
+    return found
+
+
+# ---------------------------------------------------------------------------------- main
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "protrules").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".lark"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--streets", type=int, default=1000, help="streets for the six-rule comparison")
+    parser.add_argument("--engines", type=lambda s: [e for e in s.split(",") if e], default=None,
+                        help="comma-separated engines (default: all)")  # fmt: skip
+    parser.add_argument("--budget", type=float, default=90.0, help="seconds one engine's timing may take")
+    parser.add_argument("--entities", type=int, default=1000, help="entities for per-entity evaluation times")
+    parser.add_argument("--stream", type=lambda s: [int(x) for x in s.split(",")], default=[1000, 10000],
+                        help="stream lengths for the memory/scale runs")  # fmt: skip
+    parser.add_argument("--pool", type=int, default=2000, help="entities for the process-pool comparison")
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run (few streets, small streams)")
+    parser.add_argument("--skip-standards", action="store_true", help="only the six-rule comparison")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.streets, args.entities, args.stream, args.pool = 20, 20, [20, 60], 64
+        args.budget = min(args.budget, 10.0)
+        if args.engines is None:  # the pure-Python peers need minutes for even one street
+            args.engines = ["protrules", "handwritten", "cel-rust", "zen-engine", "clips"]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        print(json.dumps(run_child(json.loads(args.child))))
+        return 0
+    out: list[str] = [
+        f"# protrules benchmarks — {dt.datetime.now():%Y-%m-%d %H:%M}",
+        "",
+        f"python {platform.python_version()} on {platform.machine()} {platform.system()},"
+        f" {os.cpu_count()} cores;"
+        f" protrules {protrules.__version__} (src fingerprint {fingerprint()})",
+        "",
+    ]
+    try:
+        six_rules(args, out)
+    except VerdictMismatch as error:
+        print("\n".join(out))
+        print(f"ABORTED: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(out), flush=True)
+    out.clear()
+    if not args.skip_standards:
+        standards(args, out)
+        print("\n".join(out), flush=True)
+        out.clear()
+        scale(args, out)
+        print("\n".join(out), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
