@@ -231,17 +231,26 @@ def _filter(node: ir.Filter) -> Fn:
     source = compile_expr(node.source)
     condition = compile_expr(node.condition)
     var = node.var
-    index_plan = indexes.plan(node)
-    fast = fastpath.predicate(node.condition, var)
-    key_fn = compile_expr(index_plan.key) if index_plan is not None else None
-    range_fn = compile_expr(index_plan.range_key) if index_plan is not None and index_plan.range_key else None
+    # The index plan and the generated predicate are made on first use, not at load time.
+    fast_cell: list[fastpath.Predicate | None] = []
+    plan_cell: list[tuple[indexes.IndexPlan, Fn, Fn | None] | None] = []
+
+    def make_plan() -> tuple[indexes.IndexPlan, Fn, Fn | None] | None:
+        index_plan = indexes.plan(node)
+        if index_plan is None:
+            return None
+        range_fn = compile_expr(index_plan.range_key) if index_plan.range_key is not None else None
+        return index_plan, compile_expr(index_plan.key), range_fn
 
     def select(ctx: Ctx) -> Any:
         facts = source(ctx)
         if isinstance(facts, Unknown):
             return facts
-        if index_plan is not None and type(facts) is tuple and facts:
-            assert key_fn is not None
+        if not plan_cell:
+            plan_cell.append(make_plan())
+        planned = plan_cell[0]
+        if planned is not None and type(facts) is tuple and facts:
+            index_plan, key_fn, range_fn = planned
             narrowed = indexes.candidates(index_plan, key_fn, ctx, facts, range_fn)
             if narrowed is not None:
                 facts = narrowed
@@ -251,6 +260,9 @@ def _filter(node: ir.Filter) -> Fn:
         kept: list[Fact] = []
         maybe: list[Fact] = list(facts.maybe) if isinstance(facts, Partial) else []
         reason = facts.reason if isinstance(facts, Partial) else ""
+        if not fast_cell:
+            fast_cell.append(fastpath.predicate(node.condition, var))
+        fast = fast_cell[0]
         for fact in facts.items if isinstance(facts, Partial) else facts:
             env[var] = fact
             if fast is not None:

@@ -21,7 +21,7 @@ from typing import Any
 from protrules import ir
 from protrules.runtime import Ctx, Unknown, calendar_test, deadline, param_value
 
-__all__ = ["Bail", "predicate"]
+__all__ = ["Bail", "Predicate", "predicate"]
 
 Predicate = Callable[[Ctx, dict[str, Any], Any], bool]
 

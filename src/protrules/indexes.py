@@ -93,8 +93,8 @@ def plan(node: ir.Filter) -> IndexPlan | None:
     equal: tuple[str, ir.Node] | None = None
     ranged: tuple[str, ir.Node] | None = None
     for position, conjunct in enumerate(conjuncts):
-        if any(_has_aggregate(c) for c in conjuncts[:position]):
-            break
+        if position and _has_aggregate(conjuncts[position - 1]):
+            break  # every later conjunct has an evidence-collecting conjunct before it
         if (
             ranged is None
             and isinstance(conjunct, ir.In)

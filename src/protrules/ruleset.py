@@ -37,7 +37,7 @@ class RuleSet:
     def __init__(self, program: ir.Program, *, max_work: int = DEFAULT_MAX_WORK) -> None:
         self.program = program
         self.max_work = max_work
-        self.calendar = WorkCalendar.china(notices=program.notices, vacations=program.vacations)
+        self._calendar: WorkCalendar | None = None
         self._rules = tuple(compile_rule(rule) for rule in program.rules)
         self._traced: dict[str, CompiledRule] = {}
         self._params = {name: p.values for name, p in program.params.items()}
@@ -48,6 +48,16 @@ class RuleSet:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["program"], max_work=state["max_work"])  # type: ignore[misc]
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar with the file's notices and vacations, built on first use
+        (loading the `holidays` data takes ~60 ms; checking, linting or formatting never needs it)."""
+        if self._calendar is None:
+            self._calendar = WorkCalendar.china(
+                notices=self.program.notices, vacations=self.program.vacations
+            )
+        return self._calendar
 
     # -- introspection
     @property
