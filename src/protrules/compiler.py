@@ -31,6 +31,7 @@ from protrules.runtime import (
     param_value,
     period_part,
     shift,
+    show,
 )
 from protrules.workdays import Period
 
@@ -67,6 +68,32 @@ def compile_expr(node: ir.Node, trace: bool = False) -> Fn:
     return traced
 
 
+def _fields_of(node: Any, var: str) -> set[str]:
+    """The fields of the item ``var`` an expression reads (to show them in a near miss)."""
+    found: set[str] = set()
+    if (
+        isinstance(node, ir.GetAttr)
+        and node.on == "fact"
+        and isinstance(node.target, ir.Ref)
+        and node.target.scope == "local"
+        and node.target.key == var
+    ):
+        found.add(node.name)
+    if isinstance(node, ir.Node):
+        for child in indexes.children(node):
+            found |= _fields_of(child, var)
+    elif isinstance(node, tuple):
+        for item in node:
+            found |= _fields_of(item, var)
+    return found
+
+
+def _plain_value(value: Any) -> str:
+    if isinstance(value, Fact):
+        return value.id
+    return show(value)
+
+
 def _near_misses(node: ir.Node, limit: int = 3) -> Callable[[Ctx], list[str]] | None:
     """For `exists`/`count` over `S where a and b and …`: the facts of S that fail exactly one
     condition, and which — what an assessor asks when a required record is not found."""
@@ -81,8 +108,8 @@ def _near_misses(node: ir.Node, limit: int = 3) -> Callable[[Ctx], list[str]] | 
     if not (isinstance(condition, ir.Logic) and condition.op == "and"):
         return None
     source = compile_expr(selection.source)
-    parts = [(c.text, compile_expr(c)) for c in condition.operands]
     var = selection.var
+    parts = [(c.text, compile_expr(c), _fields_of(c, var)) for c in condition.operands]
 
     def misses(ctx: Ctx) -> list[str]:
         facts = source(ctx)
@@ -92,10 +119,12 @@ def _near_misses(node: ir.Node, limit: int = 3) -> Callable[[Ctx], list[str]] | 
         out: list[str] = []
         for fact in facts.items if isinstance(facts, Partial) else facts:
             ctx.env[var] = fact
-            failed = [text for text, part in parts if part(ctx) is not True]
+            failed = [(text, fields) for text, part, fields in parts if part(ctx) is not True]
             if len(failed) == 1:
-                dates = ", ".join(f"{k} {v}" for k, v in fact.values.items() if isinstance(v, dt.date))
-                out.append(f"{fact.type} {fact.id}{f' ({dates})' if dates else ''} fails only: {failed[0]}")
+                text, fields = failed[0]
+                shown = [k for k, v in fact.values.items() if k in fields or isinstance(v, dt.date)]
+                values = ", ".join(f"{k} {_plain_value(fact.values[k])}" for k in shown)
+                out.append(f"{fact.type} {fact.id}{f' ({values})' if values else ''} fails only: {text}")
                 if len(out) >= limit:
                     break
         ctx.env[var] = saved

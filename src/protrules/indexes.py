@@ -37,15 +37,24 @@ class IndexPlan:
     range_key: ir.Node | None = None  # equal_range: the period
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def children(node: Any) -> Any:
+    """The child values of an IR node (its own fields, not its type, text or span)."""
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = _FIELDS[type(node)] = tuple(
+            f.name for f in attrs.fields(type(node)) if f.name not in ("type", "text", "span")
+        )
+    return (getattr(node, name) for name in names)
+
+
 def _mentions(node: Any, var: str) -> bool:
     if isinstance(node, ir.Ref):
         return node.scope == "local" and node.key == var
     if isinstance(node, ir.Node):
-        return any(
-            _mentions(getattr(node, f.name), var)
-            for f in attrs.fields(type(node))
-            if f.name not in ("type", "text", "span")
-        )
+        return any(_mentions(child, var) for child in children(node))
     if isinstance(node, tuple):
         return any(_mentions(item, var) for item in node)
     return False
@@ -55,11 +64,7 @@ def _has_aggregate(node: Any) -> bool:
     if isinstance(node, ir.Aggregate):
         return True
     if isinstance(node, ir.Node):
-        return any(
-            _has_aggregate(getattr(node, f.name))
-            for f in attrs.fields(type(node))
-            if f.name not in ("type", "text", "span")
-        )
+        return any(_has_aggregate(child) for child in children(node))
     if isinstance(node, tuple):
         return any(_has_aggregate(item) for item in node)
     return False
