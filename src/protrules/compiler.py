@@ -312,7 +312,44 @@ def _filter(node: ir.Filter) -> Fn:
             return Partial(tuple(kept), tuple(maybe), reason)
         return tuple(kept)
 
-    return select
+    if not _constant_selection(node):
+        return select
+    key = id(node)
+
+    def memo_select(ctx: Ctx) -> Any:
+        """A selection that reads no loop variable is the same everywhere in one entity's
+        evaluation (a `define` is used by many rules): compute it once per entity."""
+        found = ctx.selections.get(key, _MISSING)
+        if found is _MISSING:
+            found = ctx.selections[key] = select(ctx)
+        return found
+
+    return memo_select
+
+
+_MISSING = object()
+
+
+def _constant_selection(node: ir.Filter) -> bool:
+    """True when the selection reads no name bound outside it (a loop variable, a `let`) and
+    holds no aggregate (aggregates collect evidence, which a cached value would skip)."""
+    bound: set[str] = set()
+    refs: set[str] = set()
+
+    def walk(child: Any) -> bool:
+        if isinstance(child, ir.Aggregate):
+            return False
+        if isinstance(child, ir.Filter):
+            bound.add(child.var)
+        if isinstance(child, ir.Ref) and child.scope == "local":
+            refs.add(child.key)
+        if isinstance(child, ir.Node):
+            return all(walk(c) for c in indexes.children(child))
+        if isinstance(child, tuple):
+            return all(walk(c) for c in child)
+        return True
+
+    return walk(node) and refs <= bound
 
 
 def _items(value: Any) -> tuple[tuple[Fact, ...], tuple[Fact, ...], str]:

@@ -55,6 +55,7 @@ class Ctx:
     trace: list[Any] | None = None
     depth: int = 0
     indexes: dict[tuple[str, str, str], Any] = attrs.field(factory=dict)
+    selections: dict[int, Any] = attrs.field(factory=dict)  # loop-independent selections, per entity
     work: int = 0
     max_work: int = 0  # 0: unbounded
 
@@ -230,8 +231,22 @@ def calendar_test(cal: WorkCalendar, test: str, d: dt.date) -> bool:
     return cal.holiday_block(d) is not None  # in holiday
 
 
+_UNITS: dict[tuple[WorkCalendar, str, Period], tuple[tuple[str, Period], ...]] = {}
+
+
 def units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Period], ...]:
-    """The calendar units of a period with the label a person reads (2023-Q2, 2023-W14 …)."""
+    """The calendar units of a period with the label a person reads (2023-Q2, 2023-W14 …),
+    memoised: calendars and periods never change, and every entity asks for the same weeks."""
+    key = (cal, unit, period)
+    found = _UNITS.get(key)
+    if found is None:
+        if len(_UNITS) > 10_000:
+            _UNITS.clear()
+        found = _UNITS[key] = _units(cal, unit, period)
+    return found
+
+
+def _units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Period], ...]:
     if unit == "vacation":
         return tuple((f"{v.name} {v.period}", v.period) for v in cal.vacations(period))
     if unit == "holiday":
