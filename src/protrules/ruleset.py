@@ -8,6 +8,7 @@ rebuilds its closures on load), so process pools and Dask workers never reparse.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
@@ -43,11 +44,12 @@ class RuleSet:
         self._params = {name: p.values for name, p in program.params.items()}
 
     # -- pickling: keep the program, rebuild closures
-    def __getstate__(self) -> dict[str, Any]:
-        return {"program": self.program, "max_work": self.max_work}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["program"], max_work=state["max_work"])  # type: ignore[misc]
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the checked program only; a worker process rebuilds each distinct rule set
+        once (keyed by its source) and reuses it for every later batch."""
+        text = self.program.source_text
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
+        return (_restore, (key, self.program, self.max_work))
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -133,7 +135,7 @@ class RuleSet:
         as_of: dt.date | None = None,
         *,
         executor: Executor | None = None,
-        chunk: int = 16,
+        chunk: int = 64,
     ) -> Iterator[EntityResult]:
         """Evaluate ledgers lazily, in input order; with an executor, in parallel.
 
@@ -159,6 +161,20 @@ class RuleSet:
             pending.append(executor.submit(_evaluate_batch, self, batch, day))
         for future in pending:
             yield from future.result()
+
+
+_RESTORED: dict[tuple[str, int], RuleSet] = {}
+
+
+def _restore(key: str, program: ir.Program, max_work: int) -> RuleSet:
+    if not key:  # a program checked without its source text: nothing to key a cache on
+        return RuleSet(program, max_work=max_work)
+    found = _RESTORED.get((key, max_work))
+    if found is None:
+        if len(_RESTORED) > 16:
+            _RESTORED.clear()
+        found = _RESTORED[(key, max_work)] = RuleSet(program, max_work=max_work)
+    return found
 
 
 def _evaluate_batch(ruleset: RuleSet, ledgers: list[Ledger], as_of: dt.date) -> list[EntityResult]:
