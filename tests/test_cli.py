@@ -562,3 +562,32 @@ def test_lint_of_a_broken_file_prints_its_errors_and_exits_2(
     code, out, err = run(capsys, "lint", str(broken))
     assert code == 2 and "error[PRL" in err
     assert out.endswith("0 findings in 0 files, 1 with errors\n")
+
+
+@pytest.mark.parametrize("command", ["check", "rank", "due"])
+def test_jobs_read_and_evaluate_in_worker_processes_with_the_same_output(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    serial = run(capsys, command, "rules/changning_2023.prl", "examples/changning", "--format", "json")
+    parallel = run(
+        capsys, command, "rules/changning_2023.prl", "examples/changning", "--format", "json", "--jobs", "2"
+    )
+    assert parallel == serial
+    if command == "check":
+        assert len(json.loads(serial[1])["entities"]) == 10
+
+
+def test_jobs_report_bad_ledgers_and_duplicates_as_bad_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"entity": {"id": "x", "name": "某街道"}, "facts": {"meeting": [{"id": 1}]}}')
+    code, out, err = run(capsys, "check", RULES, XING, str(broken), "--jobs", "2")
+    assert (code, out) == (2, "")
+    assert f"{broken}:/facts/meeting/0/id" in err
+    code, _, err = run(capsys, "check", RULES, XING, XING, "--jobs", "2")
+    assert code == 2
+    assert 'the entity id "xingxing" is also the id of examples/demo/xingxing.json' in err
+    code, _, err = run(capsys, "check", RULES, XING, "--jobs", "-1")
+    assert code == 2
+    assert "--jobs: must be 0 (one per core) or more, not -1" in err

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.facts import load_ledger
+from protrules.facts import FactErrors, ledger_to_mapping, load_ledger
 from protrules.model import Fact, Ledger
+from protrules.render import entity_json
 from protrules.runtime import EvaluationLimitError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +88,47 @@ def test_evaluate_many_on_a_dask_cluster() -> None:
         executor = client.get_executor()
         parallel = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF, executor=executor, chunk=4)]
     assert parallel == serial
+
+
+@pytest.mark.parametrize("pool", [None, ProcessPoolExecutor])
+def test_evaluate_many_loads_paths_where_it_evaluates_them(pool: type | None) -> None:
+    rules = protrules.load_rules(ROOT / "rules" / "example.prl")
+    demo = ROOT / "examples" / "demo"
+    paths = [demo / "yangguang.json", str(demo / "xingxing.json")] * 3
+    expected = [r.verdicts for r in rules.evaluate_many(_ledgers(rules)[:6], AS_OF)]
+    if pool is None:
+        got = [r.verdicts for r in rules.evaluate_many(paths, AS_OF)]
+    else:
+        with pool(max_workers=2) as executor:
+            got = [r.verdicts for r in rules.evaluate_many(paths, AS_OF, executor=executor, chunk=2)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("pool", [None, ProcessPoolExecutor])
+def test_a_path_that_does_not_load_raises_when_its_turn_comes(pool: type | None, tmp_path: Path) -> None:
+    rules = protrules.load_rules(ROOT / "rules" / "example.prl")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"entity": {"id": "x", "name": "某街道"}, "facts": {"meeting": [{"id": 1}]}}')
+    demo = ROOT / "examples" / "demo"
+    paths = [demo / "yangguang.json", demo / "xingxing.json", broken, demo / "yangguang.json"]
+    got: list[str] = []
+    with pytest.raises(FactErrors) as info:
+        if pool is None:
+            got.extend(r.entity for r in rules.evaluate_many(paths, AS_OF))
+        else:
+            with pool(max_workers=2) as executor:
+                got.extend(r.entity for r in rules.evaluate_many(paths, AS_OF, executor=executor, chunk=3))
+    assert got == ["yangguang", "xingxing"]
+    assert str(broken) in str(info.value)
+
+
+def test_ledgers_pickle_with_their_links() -> None:
+    rules = protrules.load_rules(ROOT / "rules" / "example.prl")
+    ledger = load_ledger(ROOT / "examples" / "demo" / "xingxing.json", rules.fact_types)
+    again = pickle.loads(pickle.dumps(ledger))
+    assert ledger_to_mapping(again, rules.fact_types) == ledger_to_mapping(ledger, rules.fact_types)
+    # A reference still points at the very fact of the ledger, not at a copy.
+    training = again.facts["training"][0]
+    assert any(training.values["person"] is person for person in again.facts["staff"])
+    assert [f.origin for f in again.facts["training"]] == [f.origin for f in ledger.facts["training"]]
+    assert entity_json(rules.evaluate(again, AS_OF)) == entity_json(rules.evaluate(ledger, AS_OF))

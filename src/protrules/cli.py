@@ -32,14 +32,13 @@ from protrules.cli_common import (
     Parser,
     date_arg,
     emit,
+    evaluate_facts,
     load_facts,
     load_rules,
-    progress,
 )
 from protrules.errors import ProtrulesError
 
 if TYPE_CHECKING:
-    from protrules.model import Ledger
     from protrules.results import EntityResult
     from protrules.ruleset import RuleSet
 
@@ -71,10 +70,6 @@ def _as_of(args: argparse.Namespace, ruleset: RuleSet) -> dt.date:
     return date_arg(args.as_of, "--as-of")
 
 
-def _evaluate(ruleset: RuleSet, ledgers: Sequence[Ledger], as_of: dt.date) -> list[EntityResult]:
-    return list(progress(ruleset.evaluate_many(ledgers, as_of), len(ledgers)))
-
-
 def _add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
     parser.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
     if many:
@@ -83,6 +78,13 @@ def _add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) 
             metavar="FACTS",
             nargs="+",
             help="ledgers: .json files, CSV folders, or folders holding them",
+        )
+        parser.add_argument(
+            "--jobs",
+            metavar="N",
+            type=_jobs,
+            default=1,
+            help="read and evaluate the ledgers in N worker processes (0: one per core; default 1)",
         )
     else:
         parser.add_argument("facts", metavar="FACTS", help="one ledger: a .json file or a CSV folder")
@@ -147,13 +149,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise CliError("--only works with --format text (JSON and Markdown always hold every rule)")
     ruleset = load_rules(args.rules)
     as_of = _as_of(args, ruleset)
-    ledgers = load_facts(args.facts, ruleset)
-    results = _evaluate(ruleset, ledgers, as_of)
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
     program = ruleset.program
     if args.format == "json":
         text = render.report_json(program, results, as_of)
     elif args.format == "markdown":
-        text = render.markdown_report(program, results, {ledger.id: ledger for ledger in ledgers})
+        text = render.markdown_report(program, results)
     elif len(results) == 1:
         text = render.summary_text(program, results[0], only=only)
     else:
@@ -201,8 +202,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
     ruleset = load_rules(args.rules)
     as_of = _as_of(args, ruleset)
-    ledgers = load_facts(args.facts, ruleset)
-    results = _evaluate(ruleset, ledgers, as_of)
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
     cap = args.top if args.top is not None else ruleset.program.cap
     ranking = rank(results, cap)
     if args.format == "json":
@@ -211,6 +211,16 @@ def cmd_rank(args: argparse.Namespace) -> int:
         text = ranking_text(ruleset.program, ranking, as_of)
     emit(text, args.output, colour=args.format == "text")
     return OK
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, not `{text}`") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one per core) or more, not {value}")
+    return value
 
 
 def _top(text: str) -> int:
@@ -239,8 +249,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         except ProtrulesError as error:
             raise CliError(f"--within: {error.message}") from None
         within_days = (until - as_of).days
-    ledgers = load_facts(args.facts, ruleset)
-    results = _evaluate(ruleset, ledgers, as_of)
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
     items = obligations(ruleset, results, within_days)
     if args.format == "json":
         text = due_json(ruleset.program, items, as_of, until)

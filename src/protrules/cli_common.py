@@ -24,6 +24,7 @@ from protrules.errors import ProtrulesError
 
 if TYPE_CHECKING:
     from protrules.model import Ledger
+    from protrules.results import EntityResult
     from protrules.ruleset import RuleSet
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "colourize",
     "date_arg",
     "emit",
+    "evaluate_facts",
     "load_facts",
     "load_rules",
     "progress",
@@ -121,6 +123,39 @@ def load_facts(paths: Sequence[str], ruleset: RuleSet) -> list[Ledger]:
     if not ledgers:
         raise CliError(f"no ledgers found in {', '.join(paths)}")
     return ledgers
+
+
+def evaluate_facts(
+    paths: Sequence[str], ruleset: RuleSet, as_of: dt.date, jobs: int
+) -> list[EntityResult]:
+    """The results for the ledgers named by FACTS arguments, in order. With ``jobs`` > 1 the
+    ledgers are read and evaluated in that many worker processes (0: one per core), so the
+    work of loading them is shared out too."""
+    if jobs == 1:
+        ledgers = load_facts(paths, ruleset)
+        return list(progress(ruleset.evaluate_many(ledgers, as_of), len(ledgers)))
+    from concurrent.futures import ProcessPoolExecutor
+
+    from protrules.facts import DUPLICATE, FactError, FactErrors, ledger_paths
+
+    for path in paths:
+        require_file(path, folder_ok=True)
+    items = ledger_paths(paths)
+    if not items:
+        raise CliError(f"no ledgers found in {', '.join(paths)}")
+    workers = jobs or os.cpu_count() or 1
+    chunk = max(1, min(64, len(items) // (workers * 4)))
+    with ProcessPoolExecutor(workers) as pool:
+        results = list(
+            progress(ruleset.evaluate_many(items, as_of, executor=pool, chunk=chunk), len(items))
+        )
+    seen: dict[str, str] = {}
+    for item, result in zip(items, results, strict=True):
+        if result.entity in seen:
+            message = f'the entity id "{result.entity}" is also the id of {seen[result.entity]}'
+            raise FactErrors([FactError(item, message, code=DUPLICATE)])
+        seen[result.entity] = item
+    return results
 
 
 # ------------------------------------------------------------------ output

@@ -48,6 +48,7 @@ __all__ = [
     "FactError",
     "FactErrors",
     "ledger_from_mapping",
+    "ledger_paths",
     "ledger_to_mapping",
     "load_ledger",
     "load_ledgers",
@@ -669,6 +670,15 @@ def load_ledgers(paths: Iterable[str | os.PathLike[str]], schema: Mapping[str, F
                 raise FactErrors([FactError(item, message, code=DUPLICATE)])
             seen[ledger.id] = item
             yield ledger
+
+
+def ledger_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The ledgers the paths name, as :func:`load_ledgers` reads them, without loading any:
+    a ledger path stays itself, a folder of ledgers expands to its ledgers in sorted order.
+    For :meth:`RuleSet.evaluate_many`, which can load each in a worker process."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    return [item for path in paths for item in _expand(os.fspath(path))]
 
 
 def _expand(path: str) -> list[str]:

@@ -131,7 +131,7 @@ class RuleSet:
 
     def evaluate_many(
         self,
-        ledgers: Iterable[Ledger],
+        ledgers: Iterable[Ledger | str | os.PathLike[str]],
         as_of: dt.date | None = None,
         *,
         executor: Executor | None = None,
@@ -141,26 +141,47 @@ class RuleSet:
 
         Any ``concurrent.futures.Executor`` works (threads, processes, Dask's
         ``Client.get_executor()``); the rule set is pickled to workers once per chunk.
+
+        An item may be a :class:`Ledger` or the path of one (a ``.json`` file or a CSV
+        folder). A path is loaded where it is evaluated: with an executor that is in the
+        worker, so the caller's process neither parses the facts nor ships them. A path that
+        does not load raises :class:`~protrules.facts.FactErrors` when its turn comes, after
+        the results of the items before it.
         """
         day = as_of or self.default_as_of()
         if executor is None:
-            for ledger in ledgers:
-                yield self.evaluate(ledger, day)
+            for item in ledgers:
+                yield self.evaluate(_ledger(item, self.fact_types), day)
             return
         pending = []
-        batch: list[Ledger] = []
+        batch: list[Ledger | str] = []
         limit = max(2, (os.cpu_count() or 2) * 2)
-        for ledger in ledgers:
-            batch.append(ledger)
+        for item in ledgers:
+            batch.append(item if isinstance(item, Ledger) else os.fspath(item))
             if len(batch) >= chunk:
                 pending.append(executor.submit(_evaluate_batch, self, batch, day))
                 batch = []
                 while len(pending) >= limit:
-                    yield from pending.pop(0).result()
+                    yield from _unpack(pending.pop(0).result())
         if batch:
             pending.append(executor.submit(_evaluate_batch, self, batch, day))
         for future in pending:
-            yield from future.result()
+            yield from _unpack(future.result())
+
+
+def _ledger(item: Ledger | str | os.PathLike[str], schema: Mapping[str, FactType]) -> Ledger:
+    if isinstance(item, Ledger):
+        return item
+    from protrules.facts import load_ledger
+
+    return load_ledger(item, schema)
+
+
+def _unpack(outcomes: list[EntityResult | ProtrulesError]) -> Iterator[EntityResult]:
+    for outcome in outcomes:
+        if isinstance(outcome, ProtrulesError):
+            raise outcome
+        yield outcome
 
 
 _RESTORED: dict[tuple[str, int], RuleSet] = {}
@@ -177,8 +198,20 @@ def _restore(key: str, program: ir.Program, max_work: int) -> RuleSet:
     return found
 
 
-def _evaluate_batch(ruleset: RuleSet, ledgers: list[Ledger], as_of: dt.date) -> list[EntityResult]:
-    return [ruleset.evaluate(ledger, as_of) for ledger in ledgers]
+def _evaluate_batch(
+    ruleset: RuleSet, items: list[Ledger | str], as_of: dt.date
+) -> list[EntityResult | ProtrulesError]:
+    """A worker's share: results in order; a ledger that fails to load stops the batch there
+    and its error travels back in its place, to be raised when the caller reaches it."""
+    out: list[EntityResult | ProtrulesError] = []
+    for item in items:
+        try:
+            ledger = _ledger(item, ruleset.fact_types)
+        except ProtrulesError as error:
+            out.append(error)
+            break
+        out.append(ruleset.evaluate(ledger, as_of))
+    return out
 
 
 def compile(program: ir.Program, *, max_work: int = RuleSet.DEFAULT_MAX_WORK) -> RuleSet:
