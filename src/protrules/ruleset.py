@@ -140,7 +140,9 @@ class RuleSet:
         """Evaluate ledgers lazily, in input order; with an executor, in parallel.
 
         Any ``concurrent.futures.Executor`` works (threads, processes, Dask's
-        ``Client.get_executor()``); the rule set is pickled to workers once per chunk.
+        ``Client.get_executor()``). Ledgers go to the workers in batches that grow from one
+        to ``chunk``, so every worker starts at once; the rule set travels with each batch and
+        a worker rebuilds it only once.
 
         An item may be a :class:`Ledger` or the path of one (a ``.json`` file or a CSV
         folder). A path is loaded where it is evaluated: with an executor that is in the
@@ -156,11 +158,13 @@ class RuleSet:
         pending = []
         batch: list[Ledger | str] = []
         limit = max(2, (os.cpu_count() or 2) * 2)
+        size = 1  # batches grow 1, 2, 4 … up to `chunk`: every worker has work at once
         for item in ledgers:
             batch.append(item if isinstance(item, Ledger) else os.fspath(item))
-            if len(batch) >= chunk:
+            if len(batch) >= size:
                 pending.append(executor.submit(_evaluate_batch, self, batch, day))
                 batch = []
+                size = min(chunk, size * 2)
                 while len(pending) >= limit:
                     yield from _unpack(pending.pop(0).result())
         if batch:
