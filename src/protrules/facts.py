@@ -226,7 +226,7 @@ class _Facts:
         self.schema, self.errs = schema, errs
         self.facts: dict[str, list[Fact]] = {}
         self.ids: dict[str, dict[str, Fact]] = {}
-        self.refs: list[tuple[Fact, FieldDecl, str]] = []
+        self.refs: list[tuple[Fact, FieldDecl, Where]] = []
 
     def cover(self, name: str) -> None:
         self.facts.setdefault(name, [])
@@ -244,22 +244,23 @@ class _Facts:
         self.facts[ft.name].append(fact)
         self.ids[ft.name][ident] = fact
         self.refs.extend(
-            (fact, f, where(f.name)) for f in ft.fields if f.type.kind is Kind.FACT and f.name in values
+            (fact, f, where) for f in ft.fields if f.type.kind is Kind.FACT and f.name in values
         )
 
     def link(self) -> dict[str, tuple[Fact, ...]]:
         """Replace each reference's id by the referenced fact (or report why it cannot be)."""
-        for fact, f, where in self.refs:
+        for fact, f, where in self.refs:  # a location becomes text only when an error needs it
             target, ident = str(f.type.fact), fact.values[f.name]
             table = self.ids.get(target)
             if target not in self.schema:
-                self.errs.add(where, f'{f.name} refers to the undeclared fact type "{target}"', REFERENCE)
+                message = f'{f.name} refers to the undeclared fact type "{target}"'
+                self.errs.add(where(f.name), message, REFERENCE)
             elif table is None:
                 message = f'refers to {target} "{ident}", but the ledger does not cover {target}'
-                self.errs.add(where, message, REFERENCE)
+                self.errs.add(where(f.name), message, REFERENCE)
             elif ident not in table:
                 near = did_you_mean(ident, table) if len(table) <= 1000 else ""
-                self.errs.add(where, f'no {target} record has the id "{ident}"{near}', REFERENCE)
+                self.errs.add(where(f.name), f'no {target} record has the id "{ident}"{near}', REFERENCE)
             else:
                 fact.values[f.name] = table[ident]
         return {name: tuple(facts) for name, facts in self.facts.items()}
@@ -361,6 +362,22 @@ def _scan(tree: object, at: Callable[[str], str], errs: _Errors) -> None:
                     stack.append((key, (trail, key)))
 
 
+_KEYS: dict[tuple[int, bool], tuple[FactType, tuple[str, ...]]] = {}
+
+
+def _keys(ft: FactType, has_id: bool) -> tuple[str, ...]:
+    """The keys a record of ``ft`` may have, in declaration order (for "did you mean"),
+    remembered by identity: hashing a declaration costs more than listing its fields."""
+    found = _KEYS.get((id(ft), has_id))
+    if found is not None and found[0] is ft:
+        return found[1]
+    keys = ("id", *(f.name for f in ft.fields)) if has_id else tuple(f.name for f in ft.fields)
+    if len(_KEYS) > 1024:
+        _KEYS.clear()
+    _KEYS[(id(ft), has_id)] = (ft, keys)
+    return keys
+
+
 def _json_record(
     ft: FactType, obj: object, pointer: str, at: Callable[[str], str], errs: _Errors, *, has_id: bool = True
 ) -> tuple[str | None, dict[str, Any], Where] | None:
@@ -368,7 +385,7 @@ def _json_record(
     if not isinstance(obj, Mapping):
         errs.add(at(pointer), f"expected a {ft.name} record (an object), found {found(obj)}", SHAPE)
         return None
-    known = ["id", *(f.name for f in ft.fields)] if has_id else [f.name for f in ft.fields]
+    known = _keys(ft, has_id)
     for key in obj:
         if key not in known:
             errs.add(
@@ -385,6 +402,8 @@ def _json_record(
         raw = obj.get("id", _ABSENT)
         if raw is _ABSENT:
             errs.add(where(None), f"missing field {_name(ID_FIELD)}: non-empty text", FIELD)
+        elif isinstance(raw, str) and raw:
+            ident = raw
         else:
             ident = _ident(raw, where("id"), errs, cell=False)
     return ident, _record(ft, obj, where, errs, cell=False), where

@@ -20,6 +20,7 @@ import calendar as _calendar
 import datetime as dt
 import functools
 import itertools
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date
@@ -599,12 +600,20 @@ def china() -> WorkCalendar:
 # --------------------------------------------------------------------------- parsing
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
 def parse_date(text: str) -> date:
     """A strict ``YYYY-MM-DD`` date (ASCII digits, a real day), else a CalendarError saying why.
 
     Strict because dates come from rule files and ledgers that people type: ``2023-1-1``,
     full-width ``２０２３`` and 2023-02-30 are mistakes to report, not to guess about.
     """
+    if type(text) is str and _ISO_DATE.match(text):  # the common case: well-formed, ASCII
+        try:
+            return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            pass  # year 0, month 13, February 30 …: the checks below say which
     if not isinstance(text, str):
         raise CalendarError(f"a date must be text like 2023-04-01, not `{_show(text)}`")
     shown = _show(text)
