@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -213,24 +213,23 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return OK
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of processes, not `{text}`") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 (one per core) or more, not {value}")
-    return value
+def _non_negative(what: str = "a whole number", zero: str = "0") -> Callable[[str], int]:
+    """An argparse type: a whole number, 0 or more (`zero` says what 0 means)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, not `{text}`") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be {zero} or more, not {value}")
+        return value
+
+    return parse
 
 
-def _top(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not `{text}`") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
+_jobs = _non_negative("a whole number of processes", "0 (one per core)")
+_top = _non_negative()
 
 
 # ------------------------------------------------------------------ due

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ AS_OF = dt.date(2024, 3, 31)
 QUARTER_DAYS = ("2023-05-15", "2023-08-15", "2023-11-15", "2024-02-15")
 
 Record = Mapping[str, Any]
+#: A ledger being written in a test: fact type → records (the keyword arguments of `verdict`).
+Tables = dict[str, list[dict[str, Any]]]
 
 
 @functools.cache
@@ -61,6 +63,20 @@ def verdict(
     rule: str, *, as_of: dt.date = AS_OF, judgements: Iterable[Record] = (), **tables: Iterable[Record]
 ) -> str:
     return result(rule, as_of=as_of, judgements=judgements, **tables).verdict
+
+
+def failing(rule: str, as_of: dt.date = AS_OF, **tables: Any) -> list[str]:
+    """The details of the checks that fail (to assert *which* requirement broke)."""
+    return [c.detail for c in result(rule, as_of=as_of, **tables).checks if c.verdict == "fail"]
+
+
+def drop_kind(table: str, kind: str) -> Callable[[Tables], None]:
+    """A change to a ledger being written: remove the table's records of one kind."""
+
+    def change(facts: Tables) -> None:
+        facts[table] = [row for row in facts[table] if row["kind"] != kind]
+
+    return change
 
 
 # ------------------------------------------------------------------ record builders

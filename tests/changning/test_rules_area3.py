@@ -22,6 +22,7 @@ from tests.changning.small import (
     activity,
     document,
     documents,
+    failing,
     result,
     staff,
     verdict,
@@ -90,23 +91,11 @@ def entry(kind: str, date: str) -> Row:
     return {"date": date, "kind": kind, "system": "上海未成年人保护信息管理系统"}
 
 
-def failing(rule: str, as_of: dt.date = dt.date(2024, 3, 31), **tables: Any) -> list[str]:
-    """The expressions of the checks that fail (to assert *which* requirement broke)."""
-    return [c.detail for c in result(rule, as_of=as_of, **tables).checks if c.verdict == "fail"]
-
-
 def only_failing(rule: str, marker: str, **tables: Any) -> None:
     """The rule fails, and every failing check is the requirement whose text contains `marker`."""
     details = failing(rule, **tables)
     assert details, f"{rule} did not fail"
     assert all(marker in d for d in details), details
-
-
-def drop_kind(table: str, kind: str) -> Change:
-    def change(facts: Ledger) -> None:
-        facts[table] = [row for row in facts[table] if row["kind"] != kind]
-
-    return change
 
 
 def unchanged(facts: Ledger) -> None:

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 
 from tests.changning.small import (
-    AS_OF,
     QUARTER_DAYS,
     activity,
     document,
     documents,
+    drop_kind,
+    failing,
     judgement,
     result,
     verdict,
@@ -50,18 +51,6 @@ def service(kind: str, date: str = "2023-06-15", **fields: Any) -> dict[str, Any
 
 def inspection(kind: str, date: str = "2023-06-15", **fields: Any) -> dict[str, Any]:
     return {"date": date, "kind": kind, **fields}
-
-
-def failing(rule: str, as_of: dt.date = AS_OF, **tables: Any) -> list[str]:
-    """The expressions of the checks that fail (to assert *which* requirement broke)."""
-    return [c.detail for c in result(rule, as_of=as_of, **tables).checks if c.verdict == "fail"]
-
-
-def drop_kind(table: str, kind: str) -> Change:
-    def change(facts: Ledger) -> None:
-        facts[table] = [row for row in facts[table] if row["kind"] != kind]
-
-    return change
 
 
 # ------------------------------------------------------------------ 4.1.1 家庭教育活动
