@@ -333,23 +333,44 @@ _MISSING = object()
 def _constant_selection(node: ir.Filter) -> bool:
     """True when the selection reads no name bound outside it (a loop variable, a `let`) and
     holds no aggregate (aggregates collect evidence, which a cached value would skip)."""
-    bound: set[str] = set()
-    refs: set[str] = set()
+    aggregate, bound, refs = _names(node)
+    return not aggregate and refs <= bound
 
-    def walk(child: Any) -> bool:
-        if isinstance(child, ir.Aggregate):
-            return False
-        if isinstance(child, ir.Filter):
-            bound.add(child.var)
-        if isinstance(child, ir.Ref) and child.scope == "local":
-            refs.add(child.key)
-        if isinstance(child, ir.Node):
-            return all(walk(c) for c in indexes.children(child))
+
+_Names = tuple[bool, frozenset[str], frozenset[str]]
+_NAMES: dict[int, tuple[ir.Node, _Names]] = {}
+
+
+def _names(node: ir.Node) -> _Names:
+    """Whether a subtree holds an aggregate, the names its selections bind, the local names it
+    reads. Remembered per selection node, so nested selections are walked once, not once per
+    enclosing selection."""
+    found = _NAMES.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    aggregate = isinstance(node, ir.Aggregate)
+    bound: set[str] = {node.var} if isinstance(node, ir.Filter) else set()
+    refs: set[str] = {node.key} if isinstance(node, ir.Ref) and node.scope == "local" else set()
+    stack: list[Any] = list(indexes.children(node))
+    while stack:
+        child = stack.pop()
         if isinstance(child, tuple):
-            return all(walk(c) for c in child)
-        return True
-
-    return walk(node) and refs <= bound
+            stack.extend(child)
+        elif isinstance(child, ir.Filter | ir.Aggregate):
+            inner = _names(child)
+            aggregate = aggregate or inner[0]
+            bound |= inner[1]
+            refs |= inner[2]
+        elif isinstance(child, ir.Node):
+            if isinstance(child, ir.Ref) and child.scope == "local":
+                refs.add(child.key)
+            stack.extend(indexes.children(child))
+    names = (aggregate, frozenset(bound), frozenset(refs))
+    if isinstance(node, ir.Filter | ir.Aggregate):
+        if len(_NAMES) > 100_000:
+            _NAMES.clear()
+        _NAMES[id(node)] = (node, names)
+    return names
 
 
 def _items(value: Any) -> tuple[tuple[Fact, ...], tuple[Fact, ...], str]:
