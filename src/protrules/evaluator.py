@@ -194,7 +194,6 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
     if stmt.by is not None:
         by = stmt.by(ctx)
         due = by if isinstance(by, dt.date) else due
-    detail = ""
     if stmt.parts is not None:
         left_fn, right_fn, op, left_node, right_node = stmt.parts
         left = left_fn(ctx)
@@ -207,10 +206,10 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
             from protrules.runtime import compare
 
             value = compare(op, _mode(stmt), left, right)
-        detail = f"{left_node.text} = {_typed(left, left_node)}, required {op} {_typed(right, right_node)}"
+        shown = _Shown(f"{left_node.text} = ", left, left_node, f", required {op} ", right, right_node)
     else:
         value = stmt.condition(ctx)
-        detail = f"{stmt.condition_text} is {show(value)}"
+        shown = _Shown(f"{stmt.condition_text} is ", value)
     evidence = _evidence_ids(ctx.evidence)
     trace = tuple(ctx.trace[trace_start:]) if ctx.trace is not None else ()
     if isinstance(value, Unknown):
@@ -222,10 +221,37 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
     else:
         verdict = PENDING if open_ and mono not in (CONST, DEC) else FAIL
     if verdict == PENDING:
-        detail += f"; due {due}"
+        shown.suffix = f"; due {due}"
     elif verdict == FAIL and due is not None:
-        detail += f"; was due {due}"
-    return Check(stmt.text, context, verdict, detail, due, evidence, trace=trace)
+        shown.suffix = f"; was due {due}"
+    return Check(stmt.text, context, verdict, shown, due, evidence, trace=trace)
+
+
+class _Shown:
+    """A check's detail, written only when somebody reads it: most checks of a large ledger
+    never are, and formatting values is a good part of evaluating them. It holds the values
+    themselves (facts and dates are immutable here), never the evaluation context."""
+
+    __slots__ = ("left", "left_node", "middle", "prefix", "right", "right_node", "suffix")
+
+    def __init__(
+        self,
+        prefix: str,
+        left: Any,
+        left_node: ir.Node | None = None,
+        middle: str = "",
+        right: Any = None,
+        right_node: ir.Node | None = None,
+    ) -> None:
+        self.prefix, self.left, self.left_node = prefix, left, left_node
+        self.middle, self.right, self.right_node = middle, right, right_node
+        self.suffix = ""
+
+    def __call__(self) -> str:
+        if not self.middle:  # a condition: "text is value"
+            return f"{self.prefix}{show(self.left)}{self.suffix}"
+        left, right = _typed(self.left, self.left_node), _typed(self.right, self.right_node)
+        return f"{self.prefix}{left}{self.middle}{right}{self.suffix}"
 
 
 def _mode(stmt: _Require) -> str:

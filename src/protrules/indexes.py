@@ -13,12 +13,14 @@ The differential tests hold it to the reference interpreter.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 
 from protrules import ir
+from protrules.errors import CalendarError
 from protrules.model import Fact
 from protrules.runtime import Ctx, Unknown
 
@@ -134,19 +136,49 @@ def plan(node: ir.Filter) -> IndexPlan | None:
     return None
 
 
+@attrs.frozen
+class _Run:
+    """Facts sorted by a date field: the dates, each fact's ledger position, the facts, and
+    whether date order is ledger order (usual: ledgers are kept in date order), in which case a
+    slice needs no re-sorting."""
+
+    dates: list[Any]
+    order: list[int]
+    facts: tuple[Fact, ...]
+    ascending: bool
+
+    @staticmethod
+    def of(entries: list[tuple[Any, int, Fact]]) -> _Run:
+        entries.sort(key=lambda t: (t[0], t[1]))
+        order = [t[1] for t in entries]
+        ascending = all(a < b for a, b in itertools.pairwise(order))
+        return _Run([t[0] for t in entries], order, tuple(t[2] for t in entries), ascending)
+
+    def between(self, start: Any, end: Any, missing: list[tuple[int, Fact]]) -> Sequence[Fact]:
+        """The facts dated start..end and the facts lacking a date, in ledger order."""
+        lo = bisect.bisect_left(self.dates, start)
+        hi = bisect.bisect_right(self.dates, end)
+        if not missing and self.ascending:
+            return self.facts[lo:hi]
+        pairs = [*zip(self.order[lo:hi], self.facts[lo:hi], strict=True), *missing]
+        pairs.sort(key=_position)
+        return [fact for _, fact in pairs]
+
+
+def _position(pair: tuple[int, Fact]) -> int:
+    return pair[0]
+
+
 def _range_index(
     ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]
-) -> tuple[list[Any], list[tuple[int, Fact]], list[tuple[int, Fact]]]:
+) -> tuple[_Run, list[tuple[int, Fact]]]:
     cache = ctx.indexes
     key = ("range", fact_type, field)
     found = cache.get(key)
     if found is None:
-        present = sorted(
-            ((f.values[field], i, f) for i, f in enumerate(facts) if field in f.values),
-            key=lambda t: (t[0], t[1]),
-        )
+        run = _Run.of([(f.values[field], i, f) for i, f in enumerate(facts) if field in f.values])
         missing = [(i, f) for i, f in enumerate(facts) if field not in f.values]
-        found = cache[key] = ([t[0] for t in present], [(t[1], t[2]) for t in present], missing)
+        found = cache[key] = (run, missing)
     return found
 
 
@@ -186,10 +218,7 @@ def _equal_range_index(ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]) -> A
                 )
             else:
                 missing.append((i, fact))
-        table = {}
-        for value, entries in groups.items():
-            entries.sort(key=lambda t: (t[0], t[1]))
-            table[value] = ([t[0] for t in entries], [(t[1], t[2]) for t in entries])
+        table = {value: _Run.of(entries) for value, entries in groups.items()}
         found = cache[key] = (table, missing)
     return found
 
@@ -200,10 +229,8 @@ def candidates(
     ctx: Ctx,
     facts: tuple[Fact, ...],
     range_fn: Callable[[Ctx], Any] | None = None,
-) -> list[Fact] | None:
+) -> Sequence[Fact] | None:
     """The facts that may satisfy the condition, in ledger order; None to test them all."""
-    from protrules.errors import CalendarError
-
     try:
         key = key_fn(ctx)
         period = range_fn(ctx) if range_fn is not None else None
@@ -217,26 +244,19 @@ def candidates(
             group = table.get(id(key) if isinstance(key, Fact) else key)
         except TypeError:
             return None
-        picked: list[tuple[int, Fact]] = list(missing)
-        if group is not None and period is not None:
-            dates, entries = group
-            picked += entries[
-                bisect.bisect_left(dates, period.start) : bisect.bisect_right(dates, period.end)
-            ]
-        picked.sort(key=lambda pair: pair[0])
-        return [fact for _, fact in picked]
+        if group is None or period is None:
+            return [fact for _, fact in missing]
+        run: _Run = group
+        return run.between(period.start, period.end, missing)
     if index_plan.kind == "range":
-        dates, entries, missing = _range_index(ctx, index_plan.fact_type, index_plan.field, facts)
-        lo = bisect.bisect_left(dates, key.start)
-        hi = bisect.bisect_right(dates, key.end)
-        chosen = entries[lo:hi] + missing
-    else:
-        table, missing = _equal_index(ctx, index_plan.fact_type, index_plan.field, facts)
-        lookup = id(key) if isinstance(key, Fact) else key
-        try:
-            chosen = table.get(lookup, []) + missing
-        except TypeError:  # an unhashable key: test every fact
-            return None
-    if missing or index_plan.kind == "range":
-        chosen.sort(key=lambda pair: pair[0])
+        dated, missing = _range_index(ctx, index_plan.fact_type, index_plan.field, facts)
+        return dated.between(key.start, key.end, missing)
+    table, missing = _equal_index(ctx, index_plan.fact_type, index_plan.field, facts)
+    lookup = id(key) if isinstance(key, Fact) else key
+    try:
+        chosen = table.get(lookup, [])
+    except TypeError:  # an unhashable key: test every fact
+        return None
+    if missing:
+        chosen = sorted([*chosen, *missing], key=_position)
     return [fact for _, fact in chosen]

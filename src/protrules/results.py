@@ -7,7 +7,7 @@ Markdown. Verdicts are DOMAIN.md §2's: pass, fail, pending, unknown, n/a.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -58,18 +58,46 @@ class TraceStep:
     value: Any
 
 
+def _text(detail: str | Callable[[], str]) -> str:
+    return detail if isinstance(detail, str) else detail()
+
+
 @attrs.frozen
 class Check:
-    """One requirement, evaluated once (per fact or period when inside `for each`)."""
+    """One requirement, evaluated once (per fact or period when inside `for each`).
+
+    ``detail`` may be given as a function that writes it: the evaluator does so, because most
+    checks of a large ledger are never read, and the text is then written on first reading.
+    Equality, hashing, ``repr`` and pickling all see the text.
+    """
 
     text: str
     context: tuple[str, ...]
     verdict: str
-    detail: str
+    _detail: str | Callable[[], str] = attrs.field(alias="detail", eq=_text)
     due: dt.date | None = None
     evidence: tuple[str, ...] = ()
     advisory: bool = False
     trace: tuple[TraceStep, ...] = ()
+
+    @property
+    def detail(self) -> str:
+        detail = self._detail
+        if not isinstance(detail, str):
+            detail = detail()
+            object.__setattr__(self, "_detail", detail)
+        return detail
+
+    def __repr__(self) -> str:
+        return (
+            f"Check(text={self.text!r}, context={self.context!r}, verdict={self.verdict!r},"
+            f" detail={self.detail!r}, due={self.due!r}, evidence={self.evidence!r},"
+            f" advisory={self.advisory!r}, trace={self.trace!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Check, (self.text, self.context, self.verdict, self.detail, self.due, self.evidence,
+                        self.advisory, self.trace))  # fmt: skip
 
 
 @attrs.frozen
