@@ -282,7 +282,11 @@ def _filter(node: ir.Filter) -> Fn:
             index_plan, key_fn, range_fn = planned
             narrowed = indexes.candidates(index_plan, key_fn, ctx, facts, range_fn)
             if narrowed is not None:
-                facts = narrowed
+                found, clean = narrowed
+                if clean and index_plan.exact:  # the index answered the whole condition
+                    ctx.spend(len(found))
+                    return tuple(found)
+                facts = found
         ctx.spend(len(facts.items) if isinstance(facts, Partial) else len(facts))
         env = ctx.env
         saved = env.get(var)

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from protrules import ir
+from protrules import fastpath, ir
 from protrules.compiler import Fn, compile_expr
 from protrules.errors import CalendarError
 from protrules.ir import CONST, DEC, INC
@@ -36,7 +36,7 @@ from protrules.results import (
     RuleResult,
     combine_verdicts,
 )
-from protrules.runtime import Ctx, Unknown, show, units
+from protrules.runtime import Ctx, Unknown, compare, show, units
 
 __all__ = ["CompiledRule", "compile_rule", "decide_entity", "run_rule"]
 
@@ -81,6 +81,9 @@ class _ForFacts:
     source: Fn
     condition: Fn | None
     body: tuple[Any, ...]
+    condition_node: ir.Node | None = None
+    #: The condition as a generated predicate, made on first use (or None if it cannot be).
+    fast: list[fastpath.Predicate | None] = attrs.field(factory=list, eq=False)
 
 
 @attrs.frozen
@@ -145,6 +148,7 @@ def _compile_block(stmts: tuple[ir.Stmt, ...], trace: bool) -> tuple[Any, ...]:
                     compile_expr(stmt.source),
                     compile_expr(stmt.condition) if stmt.condition else None,
                     _compile_block(stmt.body, trace),
+                    stmt.condition,
                 )
             )
         elif isinstance(stmt, ir.ForPeriodsS):
@@ -171,6 +175,10 @@ class _NotApplicable(Exception):
 
 
 def _evidence_ids(facts: list[Fact]) -> tuple[str, ...]:
+    if not facts:
+        return ()
+    if len(facts) == 1:
+        return (f"{facts[0].type}:{facts[0].id}",)
     return tuple(sorted({f"{f.type}:{f.id}" for f in facts}))
 
 
@@ -203,8 +211,6 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
         elif isinstance(right, Unknown):
             value = right
         else:
-            from protrules.runtime import compare
-
             value = compare(op, _mode(stmt), left, right)
         shown = _Shown(f"{left_node.text} = ", left, left_node, f", required {op} ", right, right_node)
     else:
@@ -318,10 +324,22 @@ def _for_facts(
     ctx.spend(len(items))
     env = ctx.env
     matched = 0
+    condition = stmt.condition
+    if condition is not None and not stmt.fast:
+        node = stmt.condition_node
+        stmt.fast.append(fastpath.predicate(node, stmt.var) if node is not None else None)
+    fast = stmt.fast[0] if stmt.fast else None
     for fact in items:
         env[stmt.var] = fact
-        if stmt.condition is not None:
-            keep = stmt.condition(ctx)
+        if condition is not None:
+            keep: Any = None
+            if fast is not None:
+                try:
+                    keep = fast(ctx, env, fact)
+                except (fastpath.Bail, KeyError, TypeError, AttributeError):
+                    keep = None  # this fact needs the exact three-valued evaluation
+            if keep is None:
+                keep = condition(ctx)
             if isinstance(keep, Unknown):
                 checks.append(
                     Check(

@@ -37,6 +37,9 @@ class IndexPlan:
     key: ir.Node  # the period (range) or the value (equal), not mentioning the item
     range_field: str = ""  # equal_range: the date field
     range_key: ir.Node | None = None  # equal_range: the period
+    #: The condition is nothing but the indexed test(s): a fact the index finds is kept
+    #: without testing it again (facts lacking the field are still tested).
+    exact: bool = False
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -99,6 +102,7 @@ def plan(node: ir.Filter) -> IndexPlan | None:
     )
     equal: tuple[str, ir.Node] | None = None
     ranged: tuple[str, ir.Node] | None = None
+    used: set[int] = set()
     for position, conjunct in enumerate(conjuncts):
         if position and _has_aggregate(conjuncts[position - 1]):
             break  # every later conjunct has an evidence-collecting conjunct before it
@@ -115,6 +119,7 @@ def plan(node: ir.Filter) -> IndexPlan | None:
                 and not _has_aggregate(conjunct.right)
             ):
                 ranged = (field, conjunct.right)
+                used.add(position)
         if (
             equal is None
             and isinstance(conjunct, ir.Cmp)
@@ -125,14 +130,16 @@ def plan(node: ir.Filter) -> IndexPlan | None:
                 field = _item_field(side, node.var)
                 if field is not None and not _mentions(other, node.var) and not _has_aggregate(other):
                     equal = (field, other)
+                    used.add(position)
                     break
     fact_type = node.source.key
+    exact = len(used) == len(conjuncts)
     if equal is not None and ranged is not None:
-        return IndexPlan("equal_range", fact_type, equal[0], equal[1], ranged[0], ranged[1])
+        return IndexPlan("equal_range", fact_type, equal[0], equal[1], ranged[0], ranged[1], exact)
     if equal is not None:
-        return IndexPlan("equal", fact_type, equal[0], equal[1])
+        return IndexPlan("equal", fact_type, equal[0], equal[1], exact=exact)
     if ranged is not None:
-        return IndexPlan("range", fact_type, ranged[0], ranged[1])
+        return IndexPlan("range", fact_type, ranged[0], ranged[1], exact=exact)
     return None
 
 
@@ -229,8 +236,9 @@ def candidates(
     ctx: Ctx,
     facts: tuple[Fact, ...],
     range_fn: Callable[[Ctx], Any] | None = None,
-) -> Sequence[Fact] | None:
-    """The facts that may satisfy the condition, in ledger order; None to test them all."""
+) -> tuple[Sequence[Fact], bool] | None:
+    """The facts that may satisfy the condition, in ledger order, and whether all of them were
+    found through the index (none lacks the indexed field); None to test every fact."""
     try:
         key = key_fn(ctx)
         period = range_fn(ctx) if range_fn is not None else None
@@ -245,12 +253,12 @@ def candidates(
         except TypeError:
             return None
         if group is None or period is None:
-            return [fact for _, fact in missing]
+            return [fact for _, fact in missing], not missing
         run: _Run = group
-        return run.between(period.start, period.end, missing)
+        return run.between(period.start, period.end, missing), not missing
     if index_plan.kind == "range":
         dated, missing = _range_index(ctx, index_plan.fact_type, index_plan.field, facts)
-        return dated.between(key.start, key.end, missing)
+        return dated.between(key.start, key.end, missing), not missing
     table, missing = _equal_index(ctx, index_plan.fact_type, index_plan.field, facts)
     lookup = id(key) if isinstance(key, Fact) else key
     try:
@@ -259,4 +267,4 @@ def candidates(
         return None
     if missing:
         chosen = sorted([*chosen, *missing], key=_position)
-    return [fact for _, fact in chosen]
+    return [fact for _, fact in chosen], not missing
