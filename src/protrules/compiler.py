@@ -413,6 +413,8 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         result = exists(ctx)
         return result if isinstance(result, Unknown) else not result
 
+    fast_cell: list[fastpath.Predicate | None] = []  # the argument, generated on first use
+
     def per_item(ctx: Ctx) -> Any:
         value = source(ctx)
         if isinstance(value, Unknown):
@@ -420,17 +422,27 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         items, maybe, reason = _items(value)
         if maybe and func != "every":
             return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
-        assert arg is not None
+        assert arg is not None and node.arg is not None
         ctx.spend(len(items))
         env = ctx.env
         saved = env.get(var)
         values: list[Any] = []
         counterexamples: list[Fact] = []
         unknown: Unknown | None = Unknown(reason) if maybe else None
+        if not fast_cell:
+            fast_cell.append(fastpath.predicate(node.arg, var))
+        fast = fast_cell[0]
         try:
             for fact in items:
                 env[var] = fact
-                result = arg(ctx)
+                result = _MISSING
+                if fast is not None:
+                    try:
+                        result = fast(ctx, env, fact)  # exact whenever it answers
+                    except (fastpath.Bail, KeyError, TypeError, AttributeError):
+                        result = _MISSING
+                if result is _MISSING:
+                    result = arg(ctx)
                 if isinstance(result, Unknown):
                     if func != "every":
                         return result
