@@ -295,16 +295,16 @@ def _filter(node: ir.Filter) -> Fn:
         reason = facts.reason if isinstance(facts, Partial) else ""
         if not fast_cell:
             fast_cell.append(fastpath.predicate(node.condition, var))
-        fast = fast_cell[0]
+        test = fastpath.prepared(fast_cell[0], ctx, env)
         for fact in facts.items if isinstance(facts, Partial) else facts:
-            env[var] = fact
-            if fast is not None:
+            if test is not None:
                 try:
-                    if fast(ctx, env, fact):
+                    if test(fact):
                         kept.append(fact)
                     continue
-                except (fastpath.Bail, KeyError, TypeError, AttributeError):
+                except fastpath.FALLBACK:
                     pass  # this fact needs the exact three-valued evaluation below
+            env[var] = fact
             verdict = condition(ctx)
             if verdict is True:
                 kept.append(fact)
@@ -431,17 +431,17 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         unknown: Unknown | None = Unknown(reason) if maybe else None
         if not fast_cell:
             fast_cell.append(fastpath.predicate(node.arg, var))
-        fast = fast_cell[0]
+        test = fastpath.prepared(fast_cell[0], ctx, env)
         try:
             for fact in items:
-                env[var] = fact
                 result = _MISSING
-                if fast is not None:
+                if test is not None:
                     try:
-                        result = fast(ctx, env, fact)  # exact whenever it answers
-                    except (fastpath.Bail, KeyError, TypeError, AttributeError):
+                        result = test(fact)  # exact whenever it answers
+                    except fastpath.FALLBACK:
                         result = _MISSING
                 if result is _MISSING:
+                    env[var] = fact
                     result = arg(ctx)
                 if isinstance(result, Unknown):
                     if func != "every":

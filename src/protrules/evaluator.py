@@ -328,15 +328,15 @@ def _for_facts(
     if condition is not None and not stmt.fast:
         node = stmt.condition_node
         stmt.fast.append(fastpath.predicate(node, stmt.var) if node is not None else None)
-    fast = stmt.fast[0] if stmt.fast else None
+    test = fastpath.prepared(stmt.fast[0], ctx, env) if stmt.fast else None
     for fact in items:
         env[stmt.var] = fact
         if condition is not None:
             keep: Any = None
-            if fast is not None:
+            if test is not None:
                 try:
-                    keep = fast(ctx, env, fact)
-                except (fastpath.Bail, KeyError, TypeError, AttributeError):
+                    keep = test(fact)
+                except fastpath.FALLBACK:
                     keep = None  # this fact needs the exact three-valued evaluation
             if keep is None:
                 keep = condition(ctx)

@@ -1,12 +1,14 @@
-"""Generated Python predicates for per-fact conditions: the compiled evaluator's inner loop.
+"""Generated Python for per-fact expressions: the compiled evaluator's inner loop.
 
-A selection's condition (``meeting.kind = "协调会议" and meeting.date in 季度``) runs once per
-fact, so it is also compiled to a plain Python function over the fact's values. The function
-is exact by construction: it only ever returns a definite ``True``/``False``. Anything that
-would be unknown — a missing field, an unknown local value, a calendar question the calendar
-cannot answer — raises :class:`Bail`, and the caller evaluates that fact with the ordinary
-closures. Where Python's ``and``/``or`` short-circuit on a definite value, three-valued logic
-would give the same answer, so both paths agree (the differential tests hold them to it).
+A selection's condition (``meeting.kind = "协调会议" and meeting.date in 季度``), a `for each`
+condition and an aggregate's argument run once per fact, so they are also compiled to plain
+Python over the fact's values. The names they read from outside (loop variables, `let`s) are
+read once per evaluation of the selection, not once per fact. The code is exact by
+construction: it only ever returns a definite value. Anything that would be unknown — a
+missing field, an unknown local value, a calendar question the calendar cannot answer —
+raises (see :data:`FALLBACK`), and the caller evaluates that fact with the ordinary closures.
+Where Python's ``and``/``or`` short-circuit on a definite value, three-valued logic would give
+the same answer, so both paths agree (the differential tests hold them to it).
 
 Safety: the generated source contains only operators, local names chosen here and ``repr``
 of field names; every constant of the rule file is passed in by reference, never spliced.
@@ -21,9 +23,11 @@ from typing import Any
 from protrules import ir
 from protrules.runtime import Ctx, Unknown, calendar_test, deadline, param_value
 
-__all__ = ["Bail", "Predicate", "predicate"]
+__all__ = ["FALLBACK", "Bail", "Predicate", "predicate", "prepared"]
 
-Predicate = Callable[[Ctx, dict[str, Any], Any], bool]
+#: ``prepare(ctx, env)`` reads the names the condition takes from outside (loop variables,
+#: `let`s) once, and returns the test to run on each fact.
+Predicate = Callable[[Ctx, dict[str, Any]], Callable[[Any], Any]]
 
 
 class Bail(Exception):
@@ -70,6 +74,7 @@ class _Generator:
     def __init__(self, var: str) -> None:
         self.var = var
         self.constants: dict[str, Any] = {}
+        self.locals: dict[str, str] = {}  # an outside name → the variable holding its value
 
     def const(self, value: Any) -> str:
         name = f"k{len(self.constants)}"
@@ -83,7 +88,7 @@ class _Generator:
             if node.scope == "local":
                 if node.key == self.var:
                     return "fact"
-                return f"_local(env, {node.key!r})"
+                return self.locals.setdefault(node.key, f"l{len(self.locals)}")
             if node.scope == "param":
                 return f"_param(ctx, {node.key!r})"
             if node.scope == "builtin":
@@ -164,7 +169,12 @@ def predicate(condition: ir.Node, var: str) -> Predicate | None:
         body = generator.expr(condition)
     except _Unsupported:
         return None
-    source = f"def generated(ctx, env, fact):\n    return {body}\n"
+    reads = "".join(f"    {name} = _local(env, {key!r})\n" for key, name in generator.locals.items())
+    source = (
+        f"def prepare(ctx, env):\n{reads}"
+        f"    def generated(fact):\n        return {body}\n"
+        "    return generated\n"
+    )
     namespace: dict[str, Any] = {
         "__builtins__": {"any": any, "True": True, "False": False},
         "_local": _local,
@@ -177,5 +187,21 @@ def predicate(condition: ir.Node, var: str) -> Predicate | None:
         **generator.constants,
     }
     exec(compile(source, f"<protrules predicate: {condition.text[:60]}>", "exec"), namespace)
-    generated: Predicate = namespace["generated"]
-    return generated
+    prepare: Predicate = namespace["prepare"]
+    return prepare
+
+
+#: What a generated test may raise on a fact it cannot answer exactly (a missing field, an
+#: unknown value, a calendar question): the caller evaluates that fact with the closures.
+FALLBACK = (Bail, KeyError, TypeError, AttributeError)
+
+
+def prepared(prepare: Predicate | None, ctx: Ctx, env: dict[str, Any]) -> Callable[[Any], Any] | None:
+    """The per-fact test for this evaluation, or None when an outside name it reads is not
+    known: then every fact takes the closures."""
+    if prepare is None:
+        return None
+    try:
+        return prepare(ctx, env)
+    except FALLBACK:
+        return None
