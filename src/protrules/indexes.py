@@ -13,7 +13,6 @@ The differential tests hold it to the reference interpreter.
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -156,10 +155,13 @@ class _Run:
 
     @staticmethod
     def of(entries: list[tuple[Any, int, Fact]]) -> _Run:
-        entries.sort(key=lambda t: (t[0], t[1]))
-        order = [t[1] for t in entries]
-        ascending = all(a < b for a, b in itertools.pairwise(order))
-        return _Run([t[0] for t in entries], order, tuple(t[2] for t in entries), ascending)
+        """From (date, ledger position, fact) in ledger order."""
+        dates = [t[0] for t in entries]
+        in_order = sorted(dates)
+        ascending = dates == in_order  # kept in date order already: nothing to re-sort
+        if not ascending:
+            entries.sort(key=_first)  # stable: equal dates keep ledger order
+        return _Run(in_order, [t[1] for t in entries], tuple(t[2] for t in entries), ascending)
 
     def between(self, start: Any, end: Any, missing: list[tuple[int, Fact]]) -> Sequence[Fact]:
         """The facts dated start..end and the facts lacking a date, in ledger order."""
@@ -174,6 +176,10 @@ class _Run:
 
 def _position(pair: tuple[int, Fact]) -> int:
     return pair[0]
+
+
+def _first(entry: tuple[Any, int, Fact]) -> Any:
+    return entry[0]
 
 
 def _range_index(
