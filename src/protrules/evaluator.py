@@ -59,6 +59,7 @@ class _Require:
     parts: tuple[Fn, Fn, str, ir.Node, ir.Node] | None  # a top-level comparison's operands
     by: Fn | None
     monotonicity: str
+    mode: str = "value"  # how a top-level comparison compares (duration, fact, value)
 
 
 @attrs.frozen
@@ -133,6 +134,7 @@ def _compile_block(stmts: tuple[ir.Stmt, ...], trace: bool) -> tuple[Any, ...]:
                     parts,
                     compile_expr(stmt.by, trace) if stmt.by is not None else None,
                     stmt.monotonicity,
+                    _mode(cond.left) if isinstance(cond, ir.Cmp) else "value",
                 )
             )
         elif isinstance(stmt, ir.AdviseS):
@@ -203,7 +205,7 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
         by = stmt.by(ctx)
         due = by if isinstance(by, dt.date) else due
     if stmt.parts is not None:
-        left_fn, right_fn, op, left_node, right_node = stmt.parts
+        left_fn, right_fn, op = stmt.parts[:3]
         left = left_fn(ctx)
         right = right_fn(ctx)
         if isinstance(left, Unknown):
@@ -211,11 +213,11 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
         elif isinstance(right, Unknown):
             value = right
         else:
-            value = compare(op, _mode(stmt), left, right)
-        shown = _Shown(f"{left_node.text} = ", left, left_node, f", required {op} ", right, right_node)
+            value = compare(op, stmt.mode, left, right)
+        shown = _Shown(stmt, left, right)
     else:
         value = stmt.condition(ctx)
-        shown = _Shown(f"{stmt.condition_text} is ", value)
+        shown = _Shown(stmt, value)
     evidence = _evidence_ids(ctx.evidence)
     trace = tuple(ctx.trace[trace_start:]) if ctx.trace is not None else ()
     if isinstance(value, Unknown):
@@ -238,36 +240,24 @@ class _Shown:
     never are, and formatting values is a good part of evaluating them. It holds the values
     themselves (facts and dates are immutable here), never the evaluation context."""
 
-    __slots__ = ("left", "left_node", "middle", "prefix", "right", "right_node", "suffix")
+    __slots__ = ("left", "right", "stmt", "suffix")
 
-    def __init__(
-        self,
-        prefix: str,
-        left: Any,
-        left_node: ir.Node | None = None,
-        middle: str = "",
-        right: Any = None,
-        right_node: ir.Node | None = None,
-    ) -> None:
-        self.prefix, self.left, self.left_node = prefix, left, left_node
-        self.middle, self.right, self.right_node = middle, right, right_node
+    def __init__(self, stmt: _Require, left: Any, right: Any = None) -> None:
+        self.stmt, self.left, self.right = stmt, left, right
         self.suffix = ""
 
     def __call__(self) -> str:
-        if not self.middle:  # a condition: "text is value"
-            return f"{self.prefix}{show(self.left)}{self.suffix}"
-        left, right = _typed(self.left, self.left_node), _typed(self.right, self.right_node)
-        return f"{self.prefix}{left}{self.middle}{right}{self.suffix}"
+        parts = self.stmt.parts
+        if parts is None:  # a condition: "text is value"
+            return f"{self.stmt.condition_text} is {show(self.left)}{self.suffix}"
+        op, left_node, right_node = parts[2:]
+        left, right = _typed(self.left, left_node), _typed(self.right, right_node)
+        return f"{left_node.text} = {left}, required {op} {right}{self.suffix}"
 
 
-def _mode(stmt: _Require) -> str:
-    assert stmt.parts is not None
-    left = stmt.parts[3]
-    return (
-        "duration"
-        if left.type.kind is Kind.DURATION
-        else ("fact" if left.type.kind is Kind.FACT else "value")
-    )
+def _mode(left: ir.Node) -> str:
+    kind = left.type.kind
+    return "duration" if kind is Kind.DURATION else ("fact" if kind is Kind.FACT else "value")
 
 
 def _run_block(
