@@ -287,16 +287,22 @@ def _filter(node: ir.Filter) -> Fn:
                     ctx.spend(len(found))
                     return tuple(found)
                 facts = found
-        ctx.spend(len(facts.items) if isinstance(facts, Partial) else len(facts))
+        partial = isinstance(facts, Partial)
+        ctx.spend(len(facts.items) if partial else len(facts))
         env = ctx.env
-        saved = env.get(var)
-        kept: list[Fact] = []
-        maybe: list[Fact] = list(facts.maybe) if isinstance(facts, Partial) else []
-        reason = facts.reason if isinstance(facts, Partial) else ""
         if not fast_cell:
             fast_cell.append(fastpath.predicate(node.condition, var))
         test = fastpath.prepared(fast_cell[0], ctx, env)
-        for fact in facts.items if isinstance(facts, Partial) else facts:
+        if test is not None and not partial:
+            try:
+                return tuple(filter(test, facts))  # every fact answered by the generated code
+            except fastpath.FALLBACK:
+                pass  # some fact needs the exact evaluation: go fact by fact (the test is pure)
+        saved = env.get(var)
+        kept: list[Fact] = []
+        maybe: list[Fact] = list(facts.maybe) if partial else []
+        reason = facts.reason if partial else ""
+        for fact in facts.items if partial else facts:
             if test is not None:
                 try:
                     if test(fact):
