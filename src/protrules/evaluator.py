@@ -344,12 +344,12 @@ def _for_facts(
             if not keep:
                 continue
         matched += 1
-        inner: list[Check] = []
+        start = len(checks)
         try:
-            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {fact.id}"), due, inner, lets)
-        except _NotApplicable as skip:
-            inner = [skip.check]
-        checks.extend(inner)
+            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {fact.id}"), due, checks, lets)
+        except _NotApplicable as skip:  # the body's checks give way to the one saying why
+            del checks[start:]
+            checks.append(skip.check)
     if matched == 0:
         checks.append(Check(stmt.text, context, NA, "no facts to check"))
 
@@ -375,12 +375,12 @@ def _for_periods(
             if keep is not True:
                 continue
         matched += 1
-        inner: list[Check] = []
+        start = len(checks)
         try:
-            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {label}"), unit.end, inner, lets)
+            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {label}"), unit.end, checks, lets)
         except _NotApplicable as skip:
-            inner = [skip.check]
-        checks.extend(inner)
+            del checks[start:]
+            checks.append(skip.check)
     if matched == 0:
         checks.append(Check(stmt.text, context, NA, f"no {stmt.unit} to check"))
 
