@@ -322,13 +322,16 @@ def _filter(node: ir.Filter) -> Fn:
             return Partial(tuple(kept), tuple(maybe), reason)
         return tuple(kept)
 
-    if not _constant_selection(node):
-        return select
     key = id(node)
+    constant: list[bool] = []  # decided on first use: walking the tree is load time saved
 
     def memo_select(ctx: Ctx) -> Any:
         """A selection that reads no loop variable is the same everywhere in one entity's
         evaluation (a `define` is used by many rules): compute it once per entity."""
+        if not constant:
+            constant.append(_constant_selection(node))
+        if not constant[0]:
+            return select(ctx)
         found = ctx.selections.get(key, _MISSING)
         if found is _MISSING:
             found = ctx.selections[key] = select(ctx)
