@@ -591,3 +591,16 @@ def test_jobs_report_bad_ledgers_and_duplicates_as_bad_input(
     code, _, err = run(capsys, "check", RULES, XING, "--jobs", "-1")
     assert code == 2
     assert "--jobs: must be 0 (one per core) or more, not -1" in err
+
+
+def test_explain_shows_each_let_beside_the_check_of_its_loop_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "explain", "rules/changning_2023.prl", "examples/changning/zhoujiaqiao.json", "3.3.1"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    lets = [i for i, line in enumerate(lines) if line.startswith("  设 let 复查期限 (查询 = ")]
+    assert len(lets) > 20
+    for i in lets:  # the next line is the check of the same loop pass
+        context = lines[i].split(" (", 1)[1].split(")", 1)[0]
+        assert lines[i + 1].startswith("  check ") and f"({context})" in lines[i + 1], lines[i : i + 2]

@@ -310,10 +310,19 @@ def explain_text(
         out.append(f"  理由 reason: {result.reason}")
         if result.due is not None:
             out.append(f"  到期 due: {result.due}")
-        for name, value in result.lets:
-            out.append(f"  设 let {name} = {show(value)}")
+        # Each `let` is shown just before the first check it stands behind (same loop pass),
+        # so a rule that loops over 100 facts reads as 100 small stories, not a wall of lets.
+        pending = [(_let_context(label), label, value) for label, value in result.lets]
         for number, check in enumerate(result.checks, 1):
-            context = f" ({'; '.join(check.context)})" if check.context else ""
+            where = "; ".join(check.context)
+            keep = []
+            for let in pending:
+                if not let[0] or let[0] == where or where.startswith(let[0] + "; "):
+                    out.append(f"  设 let {let[1]} = {show(let[2])}")
+                else:
+                    keep.append(let)
+            pending = keep
+            context = f" ({where})" if check.context else ""
             tag = "advise" if check.advisory else "check"
             out.append(f"  {tag} {number}{context}: {_verdict_label(check.verdict)}")
             out.append(f"    {check.text}")
@@ -329,8 +338,16 @@ def explain_text(
                     out.append(f"      依据 fact: {_fact_line(fact)}")
             if len(check.evidence) > max_facts:
                 out.append(f"      … and {len(check.evidence) - max_facts} more facts")
+        for _, label, value in pending:  # loop passes that ended without a check
+            out.append(f"  设 let {label} = {show(value)}")
         out.append("")
     return "\n".join(out)
+
+
+def _let_context(label: str) -> str:
+    """The loop pass a `let` was bound in: "期限 (人 = P02)" → "人 = P02"; "" at the top."""
+    _, paren, rest = label.partition(" (")
+    return rest[:-1] if paren and rest.endswith(")") else ""
 
 
 # ------------------------------------------------------------------ Markdown
