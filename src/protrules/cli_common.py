@@ -136,7 +136,7 @@ def evaluate_facts(
         return list(progress(ruleset.evaluate_many(ledgers, as_of), len(ledgers)))
     from concurrent.futures import ProcessPoolExecutor
 
-    from protrules.facts import DUPLICATE, FactError, FactErrors, ledger_paths
+    from protrules.facts import ledger_paths, note_entity
 
     for path in paths:
         require_file(path, folder_ok=True)
@@ -151,10 +151,7 @@ def evaluate_facts(
         )
     seen: dict[str, str] = {}
     for item, result in zip(items, results, strict=True):
-        if result.entity in seen:
-            message = f'the entity id "{result.entity}" is also the id of {seen[result.entity]}'
-            raise FactErrors([FactError(item, message, code=DUPLICATE)])
-        seen[result.entity] = item
+        note_entity(seen, result.entity, item)
     return results
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "ledger_to_mapping",
     "load_ledger",
     "load_ledgers",
+    "note_entity",
 ]
 
 MAX_BYTES: Final = 64 * 2**20  # a larger file is almost certainly not one street's ledger
@@ -684,11 +685,17 @@ def load_ledgers(paths: Iterable[str | os.PathLike[str]], schema: Mapping[str, F
     for path in paths:
         for item in _expand(os.fspath(path)):
             ledger = load_ledger(item, schema)
-            if ledger.id in seen:
-                message = f'the entity id "{ledger.id}" is also the id of {seen[ledger.id]}'
-                raise FactErrors([FactError(item, message, code=DUPLICATE)])
-            seen[ledger.id] = item
+            note_entity(seen, ledger.id, item)
             yield ledger
+
+
+def note_entity(seen: dict[str, str], entity: str, path: str) -> None:
+    """Record that the ledger at ``path`` holds ``entity``; a second ledger with an id already
+    seen is an error, because their results could not be told apart."""
+    if entity in seen:
+        message = f'the entity id "{entity}" is also the id of {seen[entity]}'
+        raise FactErrors([FactError(path, message, code=DUPLICATE)])
+    seen[entity] = path
 
 
 def ledger_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
