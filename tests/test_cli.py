@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from protrules.cli import main
+from tests import goldens
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "cli"
-UPDATE = os.environ.get("PROTRULES_UPDATE_GOLDEN") == "1"
 RULES = "rules/example.prl"
 DEMO = "examples/demo/"
 XING = "examples/demo/xingxing.json"
@@ -41,13 +41,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def compare(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden file {name} was missing and has been written; review it")
-    assert text == path.read_text(encoding="utf-8"), f"{path} differs (PROTRULES_UPDATE_GOLDEN=1 refreshes)"
+    goldens.compare(GOLDEN / name, text)
 
 
 def error_line(err: str) -> str:

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -34,10 +33,10 @@ from protrules.facts import (
     load_ledgers,
 )
 from protrules.model import DURATION_UNITS, Duration, Fact, FactType, FieldDecl, Judgement, Kind, Ledger, Type
+from tests.goldens import UPDATE
 
 DATA = Path(__file__).parent / "data" / "facts"
 EXPECTED = DATA / "expected_errors.txt"
-UPDATE = os.environ.get("PROTRULES_UPDATE_GOLDEN") == "1"
 
 
 def _f(name: str, kind: Kind, title: str, optional: bool = False, **type_args: Any) -> FieldDecl:

@@ -7,7 +7,6 @@ Refresh with ``PROTRULES_UPDATE_GOLDEN=1 pytest tests/test_golden.py`` and revie
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -17,21 +16,12 @@ from protrules import render
 from protrules.diagnostics import RuleFileError
 from protrules.facts import load_ledger
 from tests.casefile import read_case
+from tests.goldens import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 ERRORS = sorted((Path(__file__).parent / "cases" / "errors").glob("*.case"))
 AS_OF = dt.date(2024, 3, 31)
-UPDATE = os.environ.get("PROTRULES_UPDATE_GOLDEN") == "1"
-
-
-def _compare(path: Path, text: str) -> None:
-    if UPDATE or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden file {path.name} was missing and has been written; review it")
-    assert text == path.read_text(encoding="utf-8"), f"{path} differs (PROTRULES_UPDATE_GOLDEN=1 refreshes)"
 
 
 @pytest.mark.parametrize("path", ERRORS, ids=[p.stem for p in ERRORS])
@@ -40,7 +30,7 @@ def test_rendered_diagnostics(path: Path) -> None:
     with pytest.raises(RuleFileError) as info:
         module = protrules.parse(case.source, f"{path.stem}.prl")
         protrules.check(module, protrules.Source(f"{path.stem}.prl", case.source))
-    _compare(GOLDEN / "diagnostics" / f"{path.stem}.txt", info.value.render() + "\n")
+    compare(GOLDEN / "diagnostics" / f"{path.stem}.txt", info.value.render() + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +42,10 @@ def example() -> protrules.RuleSet:
 def test_explain_text_and_json(example: protrules.RuleSet, street: str) -> None:
     ledger = load_ledger(ROOT / "examples" / "demo" / f"{street}.json", example.fact_types)
     results = example.explain(ledger, ["1.1.1", "2.1.1", "3.1.2", "N.1"], AS_OF)
-    _compare(
+    compare(
         GOLDEN / "explain" / f"{street}.txt", render.explain_text(example.program, ledger, results, AS_OF)
     )
-    _compare(
+    compare(
         GOLDEN / "explain" / f"{street}.json", render.explain_json(example.program, ledger, results, AS_OF)
     )
 
@@ -66,10 +56,10 @@ def test_reports(example: protrules.RuleSet) -> None:
         for s in ("yangguang", "xingxing")
     ]
     results = [example.evaluate(ledger, AS_OF) for ledger in ledgers]
-    _compare(GOLDEN / "report" / "demo.json", render.report_json(example.program, results, AS_OF))
-    _compare(GOLDEN / "report" / "demo.md", render.markdown_report(example.program, results))
-    _compare(GOLDEN / "report" / "demo-table.txt", render.table_text(example.program, results))
-    _compare(GOLDEN / "report" / "xingxing.txt", render.summary_text(example.program, results[1]))
+    compare(GOLDEN / "report" / "demo.json", render.report_json(example.program, results, AS_OF))
+    compare(GOLDEN / "report" / "demo.md", render.markdown_report(example.program, results))
+    compare(GOLDEN / "report" / "demo-table.txt", render.table_text(example.program, results))
+    compare(GOLDEN / "report" / "xingxing.txt", render.summary_text(example.program, results[1]))
 
 
 def test_json_is_byte_identical_across_runs(example: protrules.RuleSet) -> None:
