@@ -105,5 +105,12 @@ def activity(kind: str, date: str = "2023-06-15", **fields: Any) -> dict[str, An
     return {"date": date, "kind": kind, "title": kind, "organiser": "街镇", "record_kept": True, **fields}
 
 
+def child(
+    cid: str, category: str = "监护困境儿童", registered: str = "2022-01-01", **fields: Any
+) -> dict[str, Any]:
+    """A 重点未成年人 on the register from `registered`; its id is also its code."""
+    return {"id": cid, "code": cid, "category": category, "registered": registered, **fields}
+
+
 def meeting(date: str, kind: str = "协调会议", **fields: Any) -> dict[str, Any]:
     return {"date": date, "kind": kind, **fields}

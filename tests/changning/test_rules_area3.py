@@ -20,6 +20,7 @@ import pytest
 from tests.changning.small import (
     QUARTER_DAYS,
     activity,
+    child,
     document,
     documents,
     failing,
@@ -71,9 +72,6 @@ def check(
 def termination(person: str, date: str) -> Row:
     return {"person": person, "date": date, "reason": "有性侵害违法犯罪记录"}
 
-
-def child(cid: str, category: str, registered: str = "2022-01-01", **fields: Any) -> Row:
-    return {"id": cid, "code": cid, "category": category, "registered": registered, **fields}
 
 
 def service(kind: str, child_id: str | None, date: str = "2023-07-01", provider: str = "未保站") -> Row:

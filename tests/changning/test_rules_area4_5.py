@@ -17,6 +17,7 @@ import pytest
 from tests.changning.small import (
     QUARTER_DAYS,
     activity,
+    child,
     document,
     documents,
     drop_kind,
@@ -38,11 +39,6 @@ Change = Callable[[Ledger], None]
 def venue(kind: str, minors_gathering: bool = False, **fields: Any) -> dict[str, Any]:
     return {"name": f"{kind}一号", "kind": kind, "minors_gathering": minors_gathering, **fields}
 
-
-def child(
-    cid: str, category: str = "监护困境儿童", registered: str = "2022-01-01", **fields: Any
-) -> dict[str, Any]:
-    return {"id": cid, "code": cid, "category": category, "registered": registered, **fields}
 
 
 def service(kind: str, date: str = "2023-06-15", **fields: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from protrules.workdays import Period, china
-from tests.changning.small import AS_OF, activity, document, documents, result, staff, verdict
+from tests.changning.small import AS_OF, activity, child, document, documents, result, staff, verdict
 
 MID = dt.date(2023, 10, 1)  # an as-of date in the middle of 评估期
 PERIOD = Period(dt.date(2023, 4, 1), dt.date(2024, 3, 31))  # 评估期
@@ -32,9 +32,6 @@ Change = Callable[[Ledger], None]
 def inspection(date: str, kind: str = "网吧专项检查", **fields: Any) -> dict[str, Any]:
     return {"date": date, "kind": kind, **fields}
 
-
-def child(cid: str, category: str, registered: str = "2022-01-01", **fields: Any) -> dict[str, Any]:
-    return {"id": cid, "code": cid, "category": category, "registered": registered, **fields}
 
 
 def benefit(
