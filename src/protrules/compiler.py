@@ -261,7 +261,7 @@ def _filter(node: ir.Filter) -> Fn:
     condition = compile_expr(node.condition)
     var = node.var
     # The index plan and the generated predicate are made on first use, not at load time.
-    fast_cell: list[fastpath.Predicate | None] = []
+    generated = fastpath.Generated(node.condition, var)
     plan_cell: list[tuple[indexes.IndexPlan, Fn, Fn | None] | None] = []
 
     def make_plan() -> tuple[indexes.IndexPlan, Fn, Fn | None] | None:
@@ -290,9 +290,7 @@ def _filter(node: ir.Filter) -> Fn:
         partial = isinstance(facts, Partial)
         ctx.spend(len(facts.items) if partial else len(facts))
         env = ctx.env
-        if not fast_cell:
-            fast_cell.append(fastpath.predicate(node.condition, var))
-        test = fastpath.prepared(fast_cell[0], ctx, env)
+        test = generated.test(ctx, env)
         if test is not None and not partial:
             try:
                 return tuple(filter(test, facts))  # every fact answered by the generated code
@@ -422,7 +420,7 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         result = exists(ctx)
         return result if isinstance(result, Unknown) else not result
 
-    fast_cell: list[fastpath.Predicate | None] = []  # the argument, generated on first use
+    generated = fastpath.Generated(node.arg, var) if node.arg is not None else None
 
     def per_item(ctx: Ctx) -> Any:
         value = source(ctx)
@@ -431,16 +429,14 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         items, maybe, reason = _items(value)
         if maybe and func != "every":
             return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
-        assert arg is not None and node.arg is not None
+        assert arg is not None and generated is not None
         ctx.spend(len(items))
         env = ctx.env
         saved = env.get(var)
         values: list[Any] = []
         counterexamples: list[Fact] = []
         unknown: Unknown | None = Unknown(reason) if maybe else None
-        if not fast_cell:
-            fast_cell.append(fastpath.predicate(node.arg, var))
-        test = fastpath.prepared(fast_cell[0], ctx, env)
+        test = generated.test(ctx, env)
         try:
             for fact in items:
                 result = _MISSING

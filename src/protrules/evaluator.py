@@ -82,9 +82,7 @@ class _ForFacts:
     source: Fn
     condition: Fn | None
     body: tuple[Any, ...]
-    condition_node: ir.Node | None = None
-    #: The condition as a generated predicate, made on first use (or None if it cannot be).
-    fast: list[fastpath.Predicate | None] = attrs.field(factory=list, eq=False)
+    generated: fastpath.Generated | None = None  # the condition as generated code
 
 
 @attrs.frozen
@@ -150,7 +148,7 @@ def _compile_block(stmts: tuple[ir.Stmt, ...], trace: bool) -> tuple[Any, ...]:
                     compile_expr(stmt.source),
                     compile_expr(stmt.condition) if stmt.condition else None,
                     _compile_block(stmt.body, trace),
-                    stmt.condition,
+                    fastpath.Generated(stmt.condition, stmt.var) if stmt.condition else None,
                 )
             )
         elif isinstance(stmt, ir.ForPeriodsS):
@@ -315,10 +313,7 @@ def _for_facts(
     env = ctx.env
     matched = 0
     condition = stmt.condition
-    if condition is not None and not stmt.fast:
-        node = stmt.condition_node
-        stmt.fast.append(fastpath.predicate(node, stmt.var) if node is not None else None)
-    test = fastpath.prepared(stmt.fast[0], ctx, env) if stmt.fast else None
+    test = stmt.generated.test(ctx, env) if stmt.generated is not None else None
     for fact in items:
         env[stmt.var] = fact
         if condition is not None:

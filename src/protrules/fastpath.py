@@ -23,7 +23,7 @@ from typing import Any
 from protrules import ir
 from protrules.runtime import Ctx, Unknown, calendar_test, deadline, param_value
 
-__all__ = ["FALLBACK", "Bail", "Predicate", "predicate", "prepared"]
+__all__ = ["FALLBACK", "Bail", "Generated", "Predicate", "predicate"]
 
 #: ``prepare(ctx, env)`` reads the names the condition takes from outside (loop variables,
 #: `let`s) once, and returns the test to run on each fact.
@@ -196,12 +196,25 @@ def predicate(condition: ir.Node, var: str) -> Predicate | None:
 FALLBACK = (Bail, KeyError, TypeError, AttributeError)
 
 
-def prepared(prepare: Predicate | None, ctx: Ctx, env: dict[str, Any]) -> Callable[[Any], Any] | None:
-    """The per-fact test for this evaluation, or None when an outside name it reads is not
-    known: then every fact takes the closures."""
-    if prepare is None:
-        return None
-    try:
-        return prepare(ctx, env)
-    except FALLBACK:
-        return None
+class Generated:
+    """An expression's generated code, made on first use (load time is not spent on code a
+    ledger may never reach), and prepared once per evaluation of the selection or loop."""
+
+    __slots__ = ("made", "node", "prepare", "var")
+
+    def __init__(self, node: ir.Node, var: str) -> None:
+        self.node, self.var = node, var
+        self.made = False
+        self.prepare: Predicate | None = None
+
+    def test(self, ctx: Ctx, env: dict[str, Any]) -> Callable[[Any], Any] | None:
+        """The per-fact test for this evaluation, or None when the expression cannot be
+        generated or an outside name it reads is not known: then every fact takes the closures."""
+        if not self.made:
+            self.prepare, self.made = predicate(self.node, self.var), True
+        if self.prepare is None:
+            return None
+        try:
+            return self.prepare(ctx, env)
+        except FALLBACK:
+            return None
