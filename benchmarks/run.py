@@ -335,7 +335,8 @@ def run_child(task: dict[str, Any]) -> dict[str, Any]:
             bases = _bases(rules, task["source"])
             make = lambda k: replicas.fresh(bases, k)  # noqa: E731
             size = replicas.fact_count
-        for _ in rules.evaluate_many(make(2), AS_OF):  # warm: calendar tables, caches
+        checks = task.get("checks", True)
+        for _ in rules.evaluate_many(make(2), AS_OF, checks=checks):  # warm: calendar tables, caches
             pass
         if task.get("freeze"):  # docs/api.md, "Batch runs": long-lived objects out of the collector's way
             import gc
@@ -362,7 +363,7 @@ def run_child(task: dict[str, Any]) -> dict[str, Any]:
 
         statuses: dict[str, int] = {}
         start = time.perf_counter()
-        for result in rules.evaluate_many(timed(make(n)), AS_OF):
+        for result in rules.evaluate_many(timed(make(n)), AS_OF, checks=checks):
             statuses[result.status] = statuses.get(result.status, 0) + 1
         total = time.perf_counter() - start
         return {"n": n, "facts": facts, "largest": largest, "seconds": total - produce, "produce_s": produce,

@@ -109,6 +109,23 @@ def test_check_json_is_the_documented_report_and_byte_identical(capsys: pytest.C
     assert run(capsys, "check", RULES, DEMO, "--format", "json")[1] == first
 
 
+def test_check_json_without_checks_is_the_full_report_less_its_checks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, full, _ = run(capsys, "check", RULES, DEMO, "--format", "json")
+    code_brief, brief, _ = run(capsys, "check", RULES, DEMO, "--format", "json", "--no-checks")
+    assert code_brief == code == 1
+    expected = json.loads(full)
+    for entity in expected["entities"]:
+        for rule in entity["rules"]:
+            assert rule.pop("checks")  # every rule of the full report lists its checks
+    assert json.loads(brief) == expected
+    assert run(capsys, "check", RULES, DEMO, "--format", "json", "--no-checks", "--jobs", "2")[1] == brief
+    code, _, err = run(capsys, "check", RULES, DEMO, "--no-checks")
+    assert code == 2
+    assert error_line(err) == "--no-checks works with --format json (text and Markdown never list checks)"
+
+
 def test_check_markdown_report(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", RULES, DEMO, "--format", "markdown")
     assert code == 1

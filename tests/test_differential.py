@@ -1,6 +1,7 @@
 """Differential testing: generated rules and facts give identical verdicts, due dates and
-evidence on the compiled evaluator and on the reference interpreter; a rule that checks never
-raises a Python exception when evaluated."""
+evidence on the compiled evaluator and on the reference interpreter, and identical results
+with and without checks kept (``evaluate(…, checks=False)``); a rule that checks never raises
+a Python exception when evaluated."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 import protrules
 from protrules.reference import decided, evaluate_reference
 from protrules.testing import as_of_dates, ledgers
+from tests.test_summary import without_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,11 +99,15 @@ def conditions(draw: st.DrawFn, depth: int = 2) -> str:
         return f"not ({draw(conditions(depth - 1))})"
     return f"({draw(conditions(depth - 1))}) {op} ({draw(conditions(depth - 1))})"
 
+APPLIES = st.sampled_from(
+    ['m.kind = "A"', "m.note is set", "m.hours > 2", "m.owner.female", "m.date is rest day"]
+)
+
 
 @st.composite
 def rule_bodies(draw: st.DrawFn) -> str:
     lines = []
-    shape = draw(st.integers(0, 4))
+    shape = draw(st.integers(0, 5))
     cond = draw(conditions())
     if shape == 0:
         lines.append(f"        require {cond}")
@@ -119,6 +125,10 @@ def rule_bodies(draw: st.DrawFn) -> str:
     elif shape == 3:
         lines.append(f"        applies when {draw(conditions(1))}")
         lines.append(f"        require {cond}")
+    elif shape == 4:
+        lines.append("        for each m in meeting:")
+        lines.append(f"            applies when {draw(APPLIES)}")
+        lines.append(f"            require {cond} by m.date + 20 days")
     else:
         lines.append(f"        let 甲 = {draw(SETS)}")
         lines.append(f"        require count(甲) >= 1 or {cond}")
@@ -147,9 +157,10 @@ def test_generated_rules_agree_on_both_backends(data: st.DataObject) -> None:
     )
     ledger = data.draw(ledgers(rules, covered="some"), label="ledger")
     as_of = data.draw(as_of_dates(rules), label="as_of")
-    compiled = decided(rules.evaluate(ledger, as_of))
+    full = rules.evaluate(ledger, as_of)
     reference = evaluate_reference(rules.program, ledger, as_of)
-    assert compiled == reference
+    assert decided(full) == reference
+    assert rules.evaluate(ledger, as_of, checks=False) == without_checks(full)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -159,7 +170,9 @@ def test_real_rule_files_agree_on_both_backends(data: st.DataObject) -> None:
     rules = _load(path)
     ledger = data.draw(ledgers(rules, covered="some"), label="ledger")
     as_of = data.draw(st.one_of(as_of_dates(rules), st.dates(dt.date(2023, 1, 1), dt.date(2025, 6, 30))))
-    assert decided(rules.evaluate(ledger, as_of)) == evaluate_reference(rules.program, ledger, as_of)
+    full = rules.evaluate(ledger, as_of)
+    assert decided(full) == evaluate_reference(rules.program, ledger, as_of)
+    assert rules.evaluate(ledger, as_of, checks=False) == without_checks(full)
 
 
 _CACHE: dict[Path, protrules.RuleSet] = {}

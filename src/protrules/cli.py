@@ -147,9 +147,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     only = _only(args.only)
     if only is not None and args.format != "text":
         raise CliError("--only works with --format text (JSON and Markdown always hold every rule)")
+    if args.no_checks and args.format != "json":
+        raise CliError("--no-checks works with --format json (text and Markdown never list checks)")
     ruleset = load_rules(args.rules)
     as_of = _as_of(args, ruleset)
-    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
+    # Text and Markdown show verdicts, reasons and evidence, never single checks.
+    keep = args.format == "json" and not args.no_checks
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=keep)
     program = ruleset.program
     if args.format == "json":
         text = render.report_json(program, results, as_of)
@@ -202,7 +206,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
     ruleset = load_rules(args.rules)
     as_of = _as_of(args, ruleset)
-    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False)
     cap = args.top if args.top is not None else ruleset.program.cap
     ranking = rank(results, cap)
     if args.format == "json":
@@ -302,6 +306,7 @@ examples:
   protrules check rules/example.prl examples/demo/yangguang.json
   protrules check rules/example.prl examples/demo/ --only fail,unknown
   protrules check rules/example.prl examples/demo/ --format json --output result.json
+  protrules check rules/changning_2023.prl examples/changning/ --format json --no-checks
   protrules check rules/example.prl examples/demo/ --format markdown > 督导报告.md
 
 One entity prints its summary; several print a table (one column per entity) and a status
@@ -315,6 +320,12 @@ input.""",
         "--only",
         metavar="VERDICTS",
         help="text output: show only rules with these verdicts, e.g. fail,unknown",
+    )
+    check.add_argument(
+        "--no-checks",
+        action="store_true",
+        help="JSON output: leave out each rule's checks (verdicts, reasons, due dates and evidence"
+        " stay); much smaller and faster for many ledgers",
     )
     check.set_defaults(func=cmd_check)
 

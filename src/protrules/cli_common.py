@@ -126,14 +126,14 @@ def load_facts(paths: Sequence[str], ruleset: RuleSet) -> list[Ledger]:
 
 
 def evaluate_facts(
-    paths: Sequence[str], ruleset: RuleSet, as_of: dt.date, jobs: int
+    paths: Sequence[str], ruleset: RuleSet, as_of: dt.date, jobs: int, *, checks: bool = True
 ) -> list[EntityResult]:
     """The results for the ledgers named by FACTS arguments, in order. With ``jobs`` > 1 the
     ledgers are read and evaluated in that many worker processes (0: one per core), so the
-    work of loading them is shared out too."""
+    work of loading them is shared out too. ``checks=False``: results without checks."""
     if jobs == 1:
         ledgers = load_facts(paths, ruleset)
-        return list(progress(ruleset.evaluate_many(ledgers, as_of), len(ledgers)))
+        return list(progress(ruleset.evaluate_many(ledgers, as_of, checks=checks), len(ledgers)))
     from concurrent.futures import ProcessPoolExecutor
 
     from protrules.facts import ledger_paths, note_entity
@@ -147,7 +147,9 @@ def evaluate_facts(
     chunk = max(1, min(64, len(items) // (workers * 4)))
     with ProcessPoolExecutor(workers) as pool:
         results = list(
-            progress(ruleset.evaluate_many(items, as_of, executor=pool, chunk=chunk), len(items))
+            progress(
+                ruleset.evaluate_many(items, as_of, executor=pool, chunk=chunk, checks=checks), len(items)
+            )
         )
     seen: dict[str, str] = {}
     for item, result in zip(items, results, strict=True):

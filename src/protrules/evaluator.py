@@ -37,6 +37,7 @@ from protrules.results import (
     combine_verdicts,
 )
 from protrules.runtime import Ctx, Unknown, compare, show, units
+from protrules.tally import Checks, Sink, Tally, evidence_ids
 
 __all__ = ["CompiledRule", "compile_rule", "decide_entity", "run_rule"]
 
@@ -83,6 +84,7 @@ class _ForFacts:
     condition: Fn | None
     body: tuple[Any, ...]
     generated: fastpath.Generated | None = None  # the condition as generated code
+    guarded: bool = False  # the body holds an `applies`: a pass of it may not apply
 
 
 @attrs.frozen
@@ -94,6 +96,7 @@ class _ForPeriods:
     period: Fn
     condition: Fn | None
     body: tuple[Any, ...]
+    guarded: bool = False
 
 
 @attrs.frozen
@@ -149,6 +152,7 @@ def _compile_block(stmts: tuple[ir.Stmt, ...], trace: bool) -> tuple[Any, ...]:
                     compile_expr(stmt.condition) if stmt.condition else None,
                     _compile_block(stmt.body, trace),
                     fastpath.Generated(stmt.condition, stmt.var) if stmt.condition else None,
+                    _guarded(stmt.body),
                 )
             )
         elif isinstance(stmt, ir.ForPeriodsS):
@@ -161,9 +165,14 @@ def _compile_block(stmts: tuple[ir.Stmt, ...], trace: bool) -> tuple[Any, ...]:
                     compile_expr(stmt.period),
                     compile_expr(stmt.condition) if stmt.condition else None,
                     _compile_block(stmt.body, trace),
+                    _guarded(stmt.body),
                 )
             )
     return tuple(out)
+
+
+def _guarded(body: tuple[ir.Stmt, ...]) -> bool:
+    return any(isinstance(stmt, ir.AppliesS) for stmt in body)
 
 
 # ------------------------------------------------------------------ running
@@ -174,29 +183,25 @@ class _NotApplicable(Exception):
         self.check = check
 
 
-def _evidence_ids(facts: list[Fact]) -> tuple[str, ...]:
-    if not facts:
-        return ()
-    if len(facts) == 1:
-        return (f"{facts[0].type}:{facts[0].id}",)
-    return tuple(sorted({f"{f.type}:{f.id}" for f in facts}))
-
-
 def _typed(value: Any, node: ir.Node | None) -> str:
     if node is not None and node.type.kind is Kind.PERCENTAGE and isinstance(value, Decimal):
         return f"{(value * 100).quantize(Decimal('0.1')).normalize():f}%"
     return show(value)
 
 
-def _require(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt.date | None) -> Check:
-    """A requirement's check; a question about an unpublished calendar year makes it unknown."""
+_Decided = tuple[str, "str | _Shown", dt.date | None, list[Fact], tuple[Any, ...]]
+
+
+def _require(stmt: _Require, ctx: Ctx, due: dt.date | None) -> _Decided:
+    """A requirement's verdict, detail, due date, evidence and trace; a question about an
+    unpublished calendar year makes it unknown."""
     try:
-        return _require_checked(stmt, ctx, context, due)
+        return _require_checked(stmt, ctx, due)
     except CalendarError as error:
-        return Check(stmt.text, context, UNKNOWN, str(error), due)
+        return UNKNOWN, str(error), due, [], ()
 
 
-def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt.date | None) -> Check:
+def _require_checked(stmt: _Require, ctx: Ctx, due: dt.date | None) -> _Decided:
     ctx.evidence = []
     trace_start = len(ctx.trace) if ctx.trace is not None else 0
     if stmt.by is not None:
@@ -216,10 +221,10 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
     else:
         value = stmt.condition(ctx)
         shown = _Shown(stmt, value)
-    evidence = _evidence_ids(ctx.evidence)
+    evidence = ctx.evidence  # read now: a trace's near-miss search puts back a copy
     trace = tuple(ctx.trace[trace_start:]) if ctx.trace is not None else ()
     if isinstance(value, Unknown):
-        return Check(stmt.text, context, UNKNOWN, f"{value.reason}", due, evidence, trace=trace)
+        return UNKNOWN, f"{value.reason}", due, evidence, trace
     open_ = due is not None and due > ctx.as_of
     mono = stmt.monotonicity
     if value is True:
@@ -230,7 +235,7 @@ def _require_checked(stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt
         shown.suffix = f"; due {due}"
     elif verdict == FAIL and due is not None:
         shown.suffix = f"; was due {due}"
-    return Check(stmt.text, context, verdict, shown, due, evidence, trace=trace)
+    return verdict, shown, due, evidence, trace
 
 
 class _Shown:
@@ -263,37 +268,58 @@ def _run_block(
     ctx: Ctx,
     context: tuple[str, ...],
     due: dt.date | None,
-    checks: list[Check],
-    lets: list[tuple[str, Any]],
+    sink: Sink,
+    lets: list[tuple[str, Any]] | None,
 ) -> None:
     env = ctx.env
     for stmt in body:
-        if isinstance(stmt, _Let):
+        if isinstance(stmt, _Require):
+            sink.note(stmt.text, context, *_require(stmt, ctx, due))
+        elif isinstance(stmt, _Let):
             value = stmt.value(ctx)
             env[stmt.var] = value
-            lets.append((f"{stmt.name} ({'; '.join(context)})" if context else stmt.name, value))
-        elif isinstance(stmt, _Require):
-            checks.append(_require(stmt, ctx, context, due))
+            if lets is not None:
+                lets.append((f"{stmt.name} ({'; '.join(context)})" if context else stmt.name, value))
         elif isinstance(stmt, _Advise):
-            ctx.evidence = []
-            value = stmt.condition(ctx)
-            verdict = UNKNOWN if isinstance(value, Unknown) else (PASS if value else FAIL)
-            checks.append(
-                Check(
-                    stmt.text, context, verdict, show(value), None, _evidence_ids(ctx.evidence), advisory=True
-                )
-            )
+            if sink.advice():
+                ctx.evidence = []
+                value = stmt.condition(ctx)
+                verdict = UNKNOWN if isinstance(value, Unknown) else (PASS if value else FAIL)
+                evidence = evidence_ids(ctx.evidence)
+                sink.append(Check(stmt.text, context, verdict, show(value), None, evidence, advisory=True))
         elif isinstance(stmt, _Applies):
             value = stmt.condition(ctx)
             if isinstance(value, Unknown):
-                checks.append(Check(stmt.text, context, UNKNOWN, value.reason))
+                sink.append(Check(stmt.text, context, UNKNOWN, value.reason))
                 return
             if value is False:
                 raise _NotApplicable(Check(stmt.text, context, NA, "does not apply"))
         elif isinstance(stmt, _ForFacts):
-            _for_facts(stmt, ctx, context, due, checks, lets)
+            _for_facts(stmt, ctx, context, due, sink, lets)
         elif isinstance(stmt, _ForPeriods):
-            _for_periods(stmt, ctx, context, due, checks, lets)
+            _for_periods(stmt, ctx, context, due, sink, lets)
+
+
+def _run_body(
+    stmt: _ForFacts | _ForPeriods,
+    ctx: Ctx,
+    context: tuple[str, ...],
+    due: dt.date | None,
+    sink: Sink,
+    lets: list[tuple[str, Any]] | None,
+) -> None:
+    """One pass of a loop's body. A body with an `applies` may turn out not to apply: then
+    its checks give way to the one saying why."""
+    if not stmt.guarded:
+        _run_block(stmt.body, ctx, context, due, sink, lets)
+        return
+    inner = sink.child()
+    try:
+        _run_block(stmt.body, ctx, context, due, inner, lets)
+    except _NotApplicable as skip:
+        inner = sink.child()
+        inner.append(skip.check)
+    sink.merge(inner)
 
 
 def _for_facts(
@@ -301,12 +327,12 @@ def _for_facts(
     ctx: Ctx,
     context: tuple[str, ...],
     due: dt.date | None,
-    checks: list[Check],
-    lets: list[tuple[str, Any]],
+    sink: Sink,
+    lets: list[tuple[str, Any]] | None,
 ) -> None:
     facts = stmt.source(ctx)
     if isinstance(facts, Unknown):
-        checks.append(Check(stmt.text, context, UNKNOWN, facts.reason))
+        sink.append(Check(stmt.text, context, UNKNOWN, facts.reason))
         return
     items = facts.items + facts.maybe if not isinstance(facts, tuple) else facts
     ctx.spend(len(items))
@@ -326,7 +352,7 @@ def _for_facts(
             if keep is None:
                 keep = condition(ctx)
             if isinstance(keep, Unknown):
-                checks.append(
+                sink.append(
                     Check(
                         stmt.text,
                         (*context, f"{stmt.name} = {fact.id}"),
@@ -339,14 +365,9 @@ def _for_facts(
             if not keep:
                 continue
         matched += 1
-        start = len(checks)
-        try:
-            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {fact.id}"), due, checks, lets)
-        except _NotApplicable as skip:  # the body's checks give way to the one saying why
-            del checks[start:]
-            checks.append(skip.check)
+        _run_body(stmt, ctx, (*context, f"{stmt.name} = {fact.id}"), due, sink, lets)
     if matched == 0:
-        checks.append(Check(stmt.text, context, NA, "no facts to check"))
+        sink.append(Check(stmt.text, context, NA, "no facts to check"))
 
 
 def _for_periods(
@@ -354,12 +375,12 @@ def _for_periods(
     ctx: Ctx,
     context: tuple[str, ...],
     due: dt.date | None,
-    checks: list[Check],
-    lets: list[tuple[str, Any]],
+    sink: Sink,
+    lets: list[tuple[str, Any]] | None,
 ) -> None:
     period = stmt.period(ctx)
     if isinstance(period, Unknown):
-        checks.append(Check(stmt.text, context, UNKNOWN, period.reason))
+        sink.append(Check(stmt.text, context, UNKNOWN, period.reason))
         return
     env = ctx.env
     matched = 0
@@ -370,31 +391,31 @@ def _for_periods(
             if keep is not True:
                 continue
         matched += 1
-        start = len(checks)
-        try:
-            _run_block(stmt.body, ctx, (*context, f"{stmt.name} = {label}"), unit.end, checks, lets)
-        except _NotApplicable as skip:
-            del checks[start:]
-            checks.append(skip.check)
+        _run_body(stmt, ctx, (*context, f"{stmt.name} = {label}"), unit.end, sink, lets)
     if matched == 0:
-        checks.append(Check(stmt.text, context, NA, f"no {stmt.unit} to check"))
+        sink.append(Check(stmt.text, context, NA, f"no {stmt.unit} to check"))
 
 
-def run_rule(compiled: CompiledRule, ctx: Ctx) -> RuleResult:
-    """Evaluate one compiled rule for the context's ledger."""
+def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleResult:
+    """Evaluate one compiled rule for the context's ledger. Without ``checks`` the result
+    holds no checks and no lets; its verdict, reason, due date and evidence are the same."""
     rule = compiled.rule
     ctx.env = {}
-    checks: list[Check] = []
-    lets: list[tuple[str, Any]] = []
+    sink: Sink = Checks() if checks else Tally()
+    lets: list[tuple[str, Any]] | None = [] if checks else None
     try:
-        _run_block(compiled.body, ctx, (), None, checks, lets)
+        _run_block(compiled.body, ctx, (), None, sink, lets)
     except _NotApplicable as skip:
-        checks = [skip.check]
+        sink = sink.child()
+        sink.append(skip.check)
     except CalendarError as error:
-        checks = [Check(rule.id, (), UNKNOWN, str(error))]
-    if rule.kind == "assessed" and not (checks and checks[0].verdict == NA and len(checks) == 1):
-        checks.append(_judgement(rule.id, ctx.ledger))
-    decisive = [c for c in checks if not c.advisory]
+        sink = sink.child()
+        sink.append(Check(rule.id, (), UNKNOWN, str(error)))
+    if isinstance(sink, Tally):
+        return _summary(compiled, ctx, sink)
+    if rule.kind == "assessed" and not (sink and sink[0].verdict == NA and len(sink) == 1):
+        sink.append(_judgement(rule.id, ctx.ledger))
+    decisive = [c for c in sink if not c.advisory]
     verdict = combine_verdicts(c.verdict for c in decisive)
     due_dates = [c.due for c in decisive if c.verdict == PENDING and c.due is not None]
     due = min(due_dates) if due_dates else None
@@ -409,8 +430,24 @@ def run_rule(compiled: CompiledRule, ctx: Ctx) -> RuleResult:
         reason,
         due,
         evidence,
-        tuple(checks),
-        tuple(lets),
+        tuple(sink),
+        tuple(lets or ()),
+    )
+
+
+def _summary(compiled: CompiledRule, ctx: Ctx, tally: Tally) -> RuleResult:
+    rule = compiled.rule
+    if rule.kind == "assessed" and not tally.only_not_applicable():
+        tally.append(_judgement(rule.id, ctx.ledger))
+    verdict = tally.verdict()
+    found = tally.reason(verdict)
+    if found is None:
+        reason = "no requirement"
+    else:
+        where = "; ".join(found[0])
+        reason = f"{where}: {found[1]}" if where else found[1]
+    return RuleResult(
+        rule.id, rule.title, rule.kind, rule.weight, verdict, reason, tally.due, tally.evidence(), ()
     )
 
 
@@ -436,7 +473,9 @@ def _reason(verdict: str, checks: list[Check]) -> str:
     return "no requirement"
 
 
-def decide_entity(ledger: Ledger, as_of: dt.date, results: list[RuleResult]) -> EntityResult:
+def decide_entity(
+    ledger: Ledger, as_of: dt.date, results: list[RuleResult], *, with_checks: bool = True
+) -> EntityResult:
     """Status and score from rule results (DOMAIN.md §1)."""
     vetoed_by = tuple(r.rule for r in results if r.kind == "veto" and r.verdict == FAIL)
     scored = [r for r in results if r.counts_in_score]
@@ -455,7 +494,16 @@ def decide_entity(ledger: Ledger, as_of: dt.date, results: list[RuleResult]) -> 
     else:
         status = MEETS
     return EntityResult(
-        ledger.id, ledger.name, as_of, status, score, passed, applicable, vetoed_by, tuple(results)
+        ledger.id,
+        ledger.name,
+        as_of,
+        status,
+        score,
+        passed,
+        applicable,
+        vetoed_by,
+        tuple(results),
+        with_checks,
     )
 
 

@@ -104,7 +104,10 @@ def rule_json(result: RuleResult, *, with_checks: bool = True, with_trace: bool 
     return out
 
 
-def entity_json(result: EntityResult, *, with_checks: bool = True) -> dict[str, Any]:
+def entity_json(result: EntityResult, *, with_checks: bool | None = None) -> dict[str, Any]:
+    """One entity's result; its rules list their checks when it was evaluated with them."""
+    if with_checks is None:
+        with_checks = result.with_checks
     counts = {v: sum(1 for r in result.results if r.verdict == v) for v in VERDICTS}
     return {
         "id": result.entity,

@@ -133,6 +133,8 @@ class EntityResult:
     applicable: Any
     vetoed_by: tuple[str, ...]
     results: tuple[RuleResult, ...]
+    #: False when evaluated with ``checks=False``: rule results then hold no checks or lets.
+    with_checks: bool = True
 
     def result(self, rule_id: str) -> RuleResult | None:
         for result in self.results:

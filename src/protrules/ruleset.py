@@ -107,12 +107,18 @@ class RuleSet:
             max_work=self.max_work,
         )
 
-    def evaluate(self, ledger: Ledger, as_of: dt.date | None = None) -> EntityResult:
-        """Every rule's verdict for one ledger, and the entity's status and score."""
+    def evaluate(self, ledger: Ledger, as_of: dt.date | None = None, *, checks: bool = True) -> EntityResult:
+        """Every rule's verdict for one ledger, and the entity's status and score.
+
+        With ``checks=False`` each rule result leaves out its checks and lets (``checks`` and
+        ``lets`` are empty, ``EntityResult.with_checks`` is False); its verdict, reason, due
+        date and evidence are exactly those of a full evaluation. It is faster, and the
+        results are smaller: what ranking and batch runs need.
+        """
         day = as_of or self.default_as_of()
         ctx = self._context(ledger, day)
-        results = [run_rule(rule, ctx) for rule in self._rules]
-        return decide_entity(ledger, day, results)
+        results = [run_rule(rule, ctx, checks=checks) for rule in self._rules]
+        return decide_entity(ledger, day, results, with_checks=checks)
 
     def explain(
         self, ledger: Ledger, rule_ids: Sequence[str] | None = None, as_of: dt.date | None = None
@@ -136,6 +142,7 @@ class RuleSet:
         *,
         executor: Executor | None = None,
         chunk: int = 64,
+        checks: bool = True,
     ) -> Iterator[EntityResult]:
         """Evaluate ledgers lazily, in input order; with an executor, in parallel.
 
@@ -149,11 +156,15 @@ class RuleSet:
         worker, so the caller's process neither parses the facts nor ships them. A path that
         does not load raises :class:`~protrules.facts.FactErrors` when its turn comes, after
         the results of the items before it.
+
+        ``checks=False`` evaluates as :meth:`evaluate` does with it: verdicts, reasons, due
+        dates and evidence without the per-check records; with an executor the results that
+        cross back from the workers are then a fraction of the size.
         """
         day = as_of or self.default_as_of()
         if executor is None:
             for item in ledgers:
-                yield self.evaluate(_ledger(item, self.fact_types), day)
+                yield self.evaluate(_ledger(item, self.fact_types), day, checks=checks)
             return
         pending = []
         batch: list[Ledger | str] = []
@@ -162,13 +173,13 @@ class RuleSet:
         for item in ledgers:
             batch.append(item if isinstance(item, Ledger) else os.fspath(item))
             if len(batch) >= size:
-                pending.append(executor.submit(_evaluate_batch, self, batch, day))
+                pending.append(executor.submit(_evaluate_batch, self, batch, day, checks))
                 batch = []
                 size = min(chunk, size * 2)
                 while len(pending) >= limit:
                     yield from _unpack(pending.pop(0).result())
         if batch:
-            pending.append(executor.submit(_evaluate_batch, self, batch, day))
+            pending.append(executor.submit(_evaluate_batch, self, batch, day, checks))
         for future in pending:
             yield from _unpack(future.result())
 
@@ -203,7 +214,7 @@ def _restore(key: str, program: ir.Program, max_work: int) -> RuleSet:
 
 
 def _evaluate_batch(
-    ruleset: RuleSet, items: list[Ledger | str], as_of: dt.date
+    ruleset: RuleSet, items: list[Ledger | str], as_of: dt.date, checks: bool = True
 ) -> list[EntityResult | ProtrulesError]:
     """A worker's share: results in order; a ledger that fails to load stops the batch there
     and its error travels back in its place, to be raised when the caller reaches it."""
@@ -214,7 +225,7 @@ def _evaluate_batch(
         except ProtrulesError as error:
             out.append(error)
             break
-        out.append(ruleset.evaluate(ledger, as_of))
+        out.append(ruleset.evaluate(ledger, as_of, checks=checks))
     return out
 
 

@@ -1,0 +1,155 @@
+"""Where a rule's checks go while it is evaluated: kept whole, or only tallied.
+
+A full evaluation keeps every check (:class:`Checks`): reports, ``explain`` and ``due`` read
+them. A batch that wants statuses, scores and verdicts (``evaluate(…, checks=False)``,
+``protrules rank``) needs from the checks only what a :class:`~protrules.results.RuleResult`
+says about them — the verdict they combine to, the first check with that verdict (the
+reason), the earliest pending due date and the union of their evidence — and a
+:class:`Tally` keeps exactly that, without building a :class:`Check` (with its evidence ids)
+for each of the hundreds of requirements a street's evaluation checks.
+
+Both sinks take the same calls from the evaluator, so one code path serves both and the
+results agree by construction; ``tests/test_summary.py`` holds them to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from protrules.model import Fact
+from protrules.results import NA, PENDING, Check, combine_verdicts
+
+__all__ = ["Checks", "Sink", "Tally", "evidence_ids"]
+
+Detail = str | Callable[[], str]
+
+
+def evidence_ids(facts: Iterable[Fact]) -> tuple[str, ...]:
+    """The sorted ``type:id`` references of facts (each once)."""
+    return tuple(sorted({f"{f.type}:{f.id}" for f in facts}))
+
+
+def _check_evidence(facts: list[Fact]) -> tuple[str, ...]:
+    if not facts:
+        return ()
+    if len(facts) == 1:
+        return (f"{facts[0].type}:{facts[0].id}",)
+    return evidence_ids(facts)
+
+
+class Checks(list[Check]):
+    """Every check, in order (a full evaluation)."""
+
+    keeps_checks = True
+
+    def note(
+        self,
+        text: str,
+        context: tuple[str, ...],
+        verdict: str,
+        detail: Detail,
+        due: dt.date | None,
+        facts: list[Fact],
+        trace: tuple[Any, ...],
+    ) -> None:
+        """A requirement's check, from its parts."""
+        self.append(Check(text, context, verdict, detail, due, _check_evidence(facts), trace=trace))
+
+    def advice(self) -> bool:
+        """Whether advice (checks that never decide a verdict) is evaluated at all."""
+        return True
+
+    def child(self) -> Checks:
+        return Checks()
+
+    def merge(self, other: Sink) -> None:
+        assert isinstance(other, Checks)
+        self.extend(other)
+
+
+class Tally:
+    """What a rule's result needs from its checks, without the checks."""
+
+    keeps_checks = False
+
+    __slots__ = ("count", "due", "facts", "first", "first_verdict", "ids")
+
+    def __init__(self) -> None:
+        self.count = 0  # checks of every kind, advice included
+        self.first_verdict = ""  # the first check's verdict ("" for advice: it is never n/a)
+        self.first: dict[str, tuple[tuple[str, ...], Detail]] = {}  # decisive verdict → first one
+        self.due: dt.date | None = None  # the earliest due date of a pending check
+        self.facts: list[list[Fact]] = []  # evidence, as the facts each check read
+        self.ids: set[str] = set()  # evidence of checks noted whole
+
+    def note(
+        self,
+        text: str,
+        context: tuple[str, ...],
+        verdict: str,
+        detail: Detail,
+        due: dt.date | None,
+        facts: list[Fact],
+        trace: tuple[Any, ...],
+    ) -> None:
+        if not self.count:
+            self.first_verdict = verdict
+        self.count += 1
+        if verdict not in self.first:
+            self.first[verdict] = (context, detail)
+        if verdict == PENDING and due is not None and (self.due is None or due < self.due):
+            self.due = due
+        if facts:
+            self.facts.append(facts)
+
+    def append(self, check: Check) -> None:
+        if check.advisory:
+            self.count += 1
+            return
+        self.note(check.text, check.context, check.verdict, check.detail, check.due, [], ())
+        self.ids.update(check.evidence)
+
+    def advice(self) -> bool:
+        """Advice never decides a verdict: it is counted, not evaluated."""
+        self.count += 1
+        return False
+
+    def child(self) -> Tally:
+        return Tally()
+
+    def merge(self, other: Sink) -> None:
+        assert isinstance(other, Tally)
+        if not other.count:
+            return
+        if not self.count:
+            self.first_verdict = other.first_verdict
+        self.count += other.count
+        for verdict, first in other.first.items():
+            self.first.setdefault(verdict, first)
+        if other.due is not None and (self.due is None or other.due < self.due):
+            self.due = other.due
+        self.facts.extend(other.facts)
+        self.ids.update(other.ids)
+
+    # -- what the rule result reads
+    def only_not_applicable(self) -> bool:
+        return self.count == 1 and self.first_verdict == NA
+
+    def verdict(self) -> str:
+        return combine_verdicts(self.first)
+
+    def reason(self, verdict: str) -> tuple[tuple[str, ...], str] | None:
+        found = self.first.get(verdict)
+        if found is None:
+            return None
+        context, detail = found
+        return context, detail if isinstance(detail, str) else detail()
+
+    def evidence(self) -> tuple[str, ...]:
+        ids = {f"{f.type}:{f.id}" for f in set().union(*self.facts)} if self.facts else set()
+        return tuple(sorted(ids | self.ids))
+
+
+Sink = Checks | Tally

@@ -1,0 +1,125 @@
+"""Evaluating without checks (``RuleSet.evaluate(…, checks=False)``): the same results as a
+full evaluation, less each rule's checks and lets. ``tests/test_differential.py`` holds
+generated rules and ledgers to the same property."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import attrs
+import pytest
+
+import protrules
+from protrules.facts import load_ledger
+from protrules.results import EntityResult
+
+ROOT = Path(__file__).resolve().parent.parent
+CHANGNING = ROOT / "rules" / "changning_2023.prl"
+
+
+def without_checks(result: EntityResult) -> EntityResult:
+    """A full result as ``checks=False`` gives it: no checks, no lets."""
+    rules = tuple(attrs.evolve(r, checks=(), lets=()) for r in result.results)
+    return attrs.evolve(result, results=rules, with_checks=False)
+
+
+@pytest.fixture(scope="module")
+def changning() -> protrules.RuleSet:
+    return protrules.load_rules(CHANGNING)
+
+
+@pytest.fixture(scope="module")
+def streets(changning: protrules.RuleSet) -> list[protrules.Ledger]:
+    folder = ROOT / "examples" / "changning"
+    paths = sorted(p for p in folder.iterdir() if p.suffix == ".json" or p.is_dir())
+    return [load_ledger(p, changning.fact_types) for p in paths]
+
+
+@pytest.mark.parametrize("as_of", ["2023-06-30", "2023-10-01", "2024-03-31", "2024-09-30"])
+def test_changning_streets_same_without_checks(
+    changning: protrules.RuleSet, streets: list[protrules.Ledger], as_of: str
+) -> None:
+    day = dt.date.fromisoformat(as_of)
+    verdicts = set()
+    for ledger in streets:
+        full = changning.evaluate(ledger, day)
+        brief = changning.evaluate(ledger, day, checks=False)
+        assert brief == without_checks(full)
+        assert brief.with_checks is False and full.with_checks is True
+        assert all(r.checks == () and r.lets == () for r in brief.results)
+        verdicts |= {r.verdict for r in brief.results}
+    # the comparison saw passes, failures, and rules open or missing data
+    assert {"pass", "fail"} <= verdicts and verdicts & {"pending", "unknown"}
+
+
+RULES = """standard "s":
+    title: "t"
+    assessment: 评估期
+period 评估期 = 2023-01-01 .. 2023-12-31
+fact meeting "会议":
+    date: date "日期"
+    kind: enum("A", "B") "类型"
+    note: text? "备注"
+area 1 "a":
+    rule 1.1 "each A meeting, if noted, within 10 days of a B":
+        clause: "c1.1"
+        for each m in meeting:
+            applies when m.note is set
+            require exists(meeting as b where b.kind = "B" and b.date within 10 days after m.date)
+    rule 1.2 "assessed, nothing to check":
+        kind: assessed
+        clause: "c1.2"
+        advise count(meeting) >= 1
+        for each m in meeting where m.kind = "B":
+            require m.note is set
+    rule 1.3 "due later":
+        clause: "c1.3"
+        require count(meeting) >= 3 by 2023-12-31
+        require count(meeting where meeting.kind = "B") >= 1 by 2023-11-30
+"""
+
+
+def _ledger(*meetings: tuple[str, str, str | None]) -> protrules.Ledger:
+    from protrules.model import Fact, Ledger
+
+    facts = []
+    for i, (day, kind, note) in enumerate(meetings):
+        values: dict[str, object] = {"date": dt.date.fromisoformat(day), "kind": kind}
+        if note is not None:
+            values["note"] = note
+        facts.append(Fact("meeting", f"M{i}", values))
+    return Ledger("s1", "一街", {"meeting": tuple(facts)})
+
+
+@pytest.mark.parametrize(
+    "meetings",
+    [
+        (),
+        (("2023-03-01", "A", "x"), ("2023-03-05", "B", None)),
+        (("2023-03-01", "A", "x"), ("2023-03-20", "B", "y"), ("2023-05-01", "A", None)),
+        (("2023-03-01", "A", None),),
+    ],
+)
+@pytest.mark.parametrize("as_of", ["2023-06-30", "2024-01-31"])
+def test_applies_advice_and_due_dates_agree(
+    meetings: tuple[tuple[str, str, str | None], ...], as_of: str
+) -> None:
+    rules = protrules.compile(
+        protrules.check(protrules.parse(RULES, "s.prl"), protrules.Source("s.prl", RULES))
+    )
+    ledger = _ledger(*meetings)
+    day = dt.date.fromisoformat(as_of)
+    full = rules.evaluate(ledger, day)
+    assert rules.evaluate(ledger, day, checks=False) == without_checks(full)
+
+
+def test_evaluate_many_without_checks_in_a_pool(
+    changning: protrules.RuleSet, streets: list[protrules.Ledger]
+) -> None:
+    day = dt.date(2024, 3, 31)
+    serial = [without_checks(r) for r in changning.evaluate_many(streets, day)]
+    with ThreadPoolExecutor(2) as pool:
+        pooled = list(changning.evaluate_many(streets, day, executor=pool, chunk=3, checks=False))
+    assert pooled == serial
