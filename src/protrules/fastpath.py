@@ -56,8 +56,22 @@ def _deadline(ctx: Ctx, day: dt.date, duration: Any) -> dt.date:
     return _known(deadline(ctx.calendar, day, duration))  # type: ignore[no-any-return]
 
 
-def _cal(ctx: Ctx, test: str, day: dt.date) -> bool:
-    return calendar_test(ctx.calendar, test, day)
+_CALENDAR_METHODS = {
+    "working day": "is_working_day",
+    "rest day": "is_rest_day",
+    "statutory holiday": "is_statutory_holiday",
+    "in vacation": "in_vacation",
+}
+
+
+def _calendar(ctx: Ctx, test: str) -> Callable[[dt.date], bool]:
+    """The calendar's own method answering ``test``, looked up once per selection."""
+    cal = ctx.calendar
+    method = _CALENDAR_METHODS.get(test)
+    if method is None:
+        return lambda day: calendar_test(cal, test, day)
+    found: Callable[[dt.date], bool] = getattr(cal, method)
+    return found
 
 
 _OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -75,6 +89,7 @@ class _Generator:
         self.var = var
         self.constants: dict[str, Any] = {}
         self.locals: dict[str, str] = {}  # an outside name → the variable holding its value
+        self.calendar: dict[str, str] = {}  # a calendar test → the variable holding its method
 
     def const(self, value: Any) -> str:
         name = f"k{len(self.constants)}"
@@ -142,7 +157,8 @@ class _Generator:
                         return "True" if node.test == "set" else "False"
                     return f"({tested.name!r} {inside} {self.expr(tested.target)}.values)"
                 raise _Unsupported
-            return f"_cal(ctx, {node.test!r}, {self.expr(tested)})"
+            method = self.calendar.setdefault(node.test, f"c{len(self.calendar)}")
+            return f"{method}({self.expr(tested)})"
         if isinstance(node, ir.Apply) and node.func == "deadline":
             return f"_deadline(ctx, {self.expr(node.args[0])}, {self.expr(node.args[1])})"
         raise _Unsupported  # aggregates (evidence), arithmetic, other functions: closures only
@@ -170,6 +186,7 @@ def predicate(condition: ir.Node, var: str) -> Predicate | None:
     except _Unsupported:
         return None
     reads = "".join(f"    {name} = _local(env, {key!r})\n" for key, name in generator.locals.items())
+    reads += "".join(f"    {name} = _calendar(ctx, {test!r})\n" for test, name in generator.calendar.items())
     source = (
         f"def prepare(ctx, env):\n{reads}"
         f"    def generated(fact):\n        return {body}\n"
@@ -180,7 +197,7 @@ def predicate(condition: ir.Node, var: str) -> Predicate | None:
         "_local": _local,
         "_param": _param,
         "_deadline": _deadline,
-        "_cal": _cal,
+        "_calendar": _calendar,
         "_in_period": _in_period,
         "_period_in": _period_in,
         "_within": _within,

@@ -197,27 +197,36 @@ def _range_index(
 
 def _equal_index(
     ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]
-) -> tuple[dict[Any, list[tuple[int, Fact]]], list[tuple[int, Fact]]]:
+) -> tuple[dict[Any, tuple[list[int], tuple[Fact, ...]]], list[tuple[int, Fact]]]:
+    """Facts grouped by a field's value (each group: ledger positions and facts, in ledger
+    order), and the facts lacking the field."""
     cache = ctx.indexes
     key = ("equal", fact_type, field)
     found = cache.get(key)
     if found is None:
-        table: dict[Any, list[tuple[int, Fact]]] = {}
+        groups: dict[Any, list[tuple[int, Fact]]] = {}
         missing = []
         for i, fact in enumerate(facts):
             if field in fact.values:
                 value = fact.values[field]
-                table.setdefault(id(value) if isinstance(value, Fact) else value, []).append((i, fact))
+                groups.setdefault(id(value) if isinstance(value, Fact) else value, []).append((i, fact))
             else:
                 missing.append((i, fact))
+        table = {
+            value: ([i for i, _ in pairs], tuple(f for _, f in pairs))
+            for value, pairs in groups.items()
+        }
         found = cache[key] = (table, missing)
     return found
+
+
+_NONE: tuple[list[int], tuple[Fact, ...]] = ([], ())
 
 
 def _equal_range_index(ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]) -> Any:
     """Facts grouped by the equality field's value, each group sorted by the date field."""
     cache = ctx.indexes
-    key = ("equal_range", plan_.fact_type, plan_.field + "|" + plan_.range_field)
+    key = ("equal_range", plan_.fact_type, plan_.field, plan_.range_field)
     found = cache.get(key)
     if found is None:
         groups: dict[Any, list[tuple[Any, int, Fact]]] = {}
@@ -268,9 +277,10 @@ def candidates(
     table, missing = _equal_index(ctx, index_plan.fact_type, index_plan.field, facts)
     lookup = id(key) if isinstance(key, Fact) else key
     try:
-        chosen = table.get(lookup, [])
+        positions, chosen = table.get(lookup, _NONE)
     except TypeError:  # an unhashable key: test every fact
         return None
-    if missing:
-        chosen = sorted([*chosen, *missing], key=_position)
-    return [fact for _, fact in chosen], not missing
+    if not missing:
+        return chosen, True
+    merged = sorted([*zip(positions, chosen, strict=True), *missing], key=_position)
+    return [fact for _, fact in merged], False

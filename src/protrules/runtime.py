@@ -54,7 +54,7 @@ class Ctx:
     evidence: list[Fact] = attrs.field(factory=list)
     trace: list[Any] | None = None
     depth: int = 0
-    indexes: dict[tuple[str, str, str], Any] = attrs.field(factory=dict)
+    indexes: dict[tuple[str, ...], Any] = attrs.field(factory=dict)
     selections: dict[int, Any] = attrs.field(factory=dict)  # loop-independent selections, per entity
     work: int = 0
     max_work: int = 0  # 0: unbounded

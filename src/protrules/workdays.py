@@ -408,7 +408,10 @@ class WorkCalendar:
 
     def is_rest_day(self, d: date) -> bool:
         """休息日: any day that is not a working day (weekends after 调休, and days off)."""
-        return not self.is_working_day(d)
+        if type(d) is not date:  # is_working_day's body, inlined: rules ask this per fact
+            d = _check_date(d)
+        table = self._cache.get(d.year) or self._year(d.year)
+        return table.working[d.toordinal() - table.first] != 1
 
     def is_statutory_holiday(self, d: date) -> bool:
         """法定节假日 in the strict sense: a day 《全国年节及纪念日放假办法》 itself grants.
