@@ -1,7 +1,7 @@
 """Run every language case file (tests/cases/lang/*.case, tests/cases/errors/*.case).
 
 Each case is checked on the compiled evaluator and on the reference interpreter, so the
-two backends must agree on every construct.
+two backends must agree on every construct, and evaluated with and without checks kept.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import protrules
 from protrules.diagnostics import RuleFileError
 from protrules.facts import ledger_from_mapping
 from tests.casefile import Case, read_case
+from tests.test_summary import without_checks
 
 CASES = Path(__file__).parent / "cases"
 LANG = sorted((CASES / "lang").glob("*.case"))
@@ -36,6 +37,7 @@ def test_language_case(path: Path) -> None:
             case.ledgers[expectation.ledger], rules.fact_types, origin=f"{path.name}:{expectation.ledger}"
         )
         result = rules.evaluate(ledger, expectation.as_of)
+        assert rules.evaluate(ledger, expectation.as_of, checks=False) == without_checks(result)
         got = {rule_id: result.verdicts[rule_id] for rule_id in expectation.verdicts}
         reasons = {r.rule: r.reason for r in result.results if r.rule in expectation.verdicts}
         assert got == expectation.verdicts, (

@@ -67,6 +67,8 @@ ITEM = st.sampled_from(
         "{x}.date in 评估期",
         "{x}.date + 10 working days <= 评估期.end",
         "{x}.date is in holiday",
+        "{x}.date > 评估期.start - 1 year",
+        "{x}.date <= deadline(评估期.start, 2 months) + 3 working days",
     ]
 )
 

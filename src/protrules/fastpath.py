@@ -3,7 +3,9 @@
 A selection's condition (``meeting.kind = "协调会议" and meeting.date in 季度``), a `for each`
 condition and an aggregate's argument run once per fact, so they are also compiled to plain
 Python over the fact's values. The names they read from outside (loop variables, `let`s) are
-read once per evaluation of the selection, not once per fact. The code is exact by
+read once per evaluation of the selection, not once per fact, and so is every part that does
+not depend on the fact (``评估期.start - 复查间隔``, ``deadline(命中.result_date, 30 working
+days)``): it is computed once, by the ordinary closures. The code is exact by
 construction: it only ever returns a definite value. Anything that would be unknown — a
 missing field, an unknown local value, a calendar question the calendar cannot answer —
 raises (see :data:`FALLBACK`), and the caller evaluates that fact with the ordinary closures.
@@ -21,7 +23,9 @@ from collections.abc import Callable
 from typing import Any
 
 from protrules import ir
-from protrules.runtime import Ctx, Unknown, calendar_test, deadline, param_value
+from protrules.errors import CalendarError
+from protrules.indexes import children
+from protrules.runtime import Ctx, Unknown, calendar_test, deadline, param_value, shift
 
 __all__ = ["FALLBACK", "Bail", "Generated", "Predicate", "predicate"]
 
@@ -50,6 +54,34 @@ def _local(env: dict[str, Any], key: str) -> Any:
 
 def _param(ctx: Ctx, key: str) -> Any:
     return _known(param_value(ctx, key, ctx.as_of))
+
+
+def _hoisted(ctx: Ctx, fn: Callable[[Ctx], Any]) -> Any:
+    """A part of the condition that does not depend on the fact, computed once. If it is
+    unknown or asks the calendar about an unpublished year, every fact takes the closures,
+    which give the exact answer (or raise) where the part is actually reached."""
+    try:
+        return _known(fn(ctx))
+    except CalendarError:
+        raise Bail from None
+
+
+def _entity_constant(ctx: Ctx, fn: Callable[[Ctx], Any], key: int) -> Any:
+    """A hoisted part that reads no local name (``评估期.start - 复查间隔``) has one value for
+    the whole evaluation of an entity: computed on first use, kept with the entity's
+    memoised selections."""
+    memo = ctx.selections
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = _hoisted(ctx, fn)
+    return found
+
+
+_MISSING = object()
+
+
+def _shift(ctx: Ctx, day: dt.date, duration: Any, sign: int) -> dt.date:
+    return _known(shift(ctx.calendar, day, duration, sign))  # type: ignore[no-any-return]
 
 
 def _deadline(ctx: Ctx, day: dt.date, duration: Any) -> dt.date:
@@ -90,6 +122,7 @@ class _Generator:
         self.constants: dict[str, Any] = {}
         self.locals: dict[str, str] = {}  # an outside name → the variable holding its value
         self.calendar: dict[str, str] = {}  # a calendar test → the variable holding its method
+        self.hoisted: list[ir.Node] = []  # parts not depending on the fact: h0, h1 …
 
     def const(self, value: Any) -> str:
         name = f"k{len(self.constants)}"
@@ -97,6 +130,9 @@ class _Generator:
         return name
 
     def expr(self, node: ir.Node) -> str:
+        if not isinstance(node, ir.Const | ir.Ref) and _fact_free(node, self.var):
+            self.hoisted.append(node)
+            return f"h{len(self.hoisted) - 1}"
         if isinstance(node, ir.Const):
             return self.const(node.value)
         if isinstance(node, ir.Ref):
@@ -159,9 +195,36 @@ class _Generator:
                 raise _Unsupported
             method = self.calendar.setdefault(node.test, f"c{len(self.calendar)}")
             return f"{method}({self.expr(tested)})"
+        if isinstance(node, ir.Arith) and node.mode == "date_duration":
+            sign = 1 if node.op == "+" else -1
+            return f"_shift(ctx, {self.expr(node.left)}, {self.expr(node.right)}, {sign})"
         if isinstance(node, ir.Apply) and node.func == "deadline":
             return f"_deadline(ctx, {self.expr(node.args[0])}, {self.expr(node.args[1])})"
         raise _Unsupported  # aggregates (evidence), arithmetic, other functions: closures only
+
+
+def _fact_free(node: Any, var: str) -> bool:
+    """Whether an expression reads neither the fact nor any selection or aggregate (those
+    count work and collect evidence where they are reached, so they stay in place)."""
+    if isinstance(node, ir.Ref):
+        return not (node.scope == "local" and node.key == var)
+    if isinstance(node, ir.Filter | ir.Aggregate):
+        return False
+    if isinstance(node, ir.Node):
+        return all(_fact_free(child, var) for child in children(node))
+    if isinstance(node, tuple):
+        return all(_fact_free(item, var) for item in node)
+    return True
+
+
+def _reads_locals(node: Any) -> bool:
+    if isinstance(node, ir.Ref):
+        return node.scope == "local"
+    if isinstance(node, ir.Node):
+        return any(_reads_locals(child) for child in children(node))
+    if isinstance(node, tuple):
+        return any(_reads_locals(item) for item in node)
+    return False
 
 
 def _in_period(day: dt.date, period: Any) -> bool:
@@ -180,6 +243,8 @@ def _within(ctx: Ctx, day: dt.date, anchor: dt.date, duration: Callable[[], Any]
 
 def predicate(condition: ir.Node, var: str) -> Predicate | None:
     """A generated predicate for ``condition`` over the fact bound to ``var``, or None."""
+    from protrules.compiler import compile_expr  # the closures compile their own conditions with this
+
     generator = _Generator(var)
     try:
         body = generator.expr(condition)
@@ -187,6 +252,11 @@ def predicate(condition: ir.Node, var: str) -> Predicate | None:
         return None
     reads = "".join(f"    {name} = _local(env, {key!r})\n" for key, name in generator.locals.items())
     reads += "".join(f"    {name} = _calendar(ctx, {test!r})\n" for test, name in generator.calendar.items())
+    for i, node in enumerate(generator.hoisted):
+        if _reads_locals(node):
+            reads += f"    h{i} = _hoisted(ctx, f{i})\n"
+        else:
+            reads += f"    h{i} = _entity_constant(ctx, f{i}, {id(node)})\n"
     source = (
         f"def prepare(ctx, env):\n{reads}"
         f"    def generated(fact):\n        return {body}\n"
@@ -197,11 +267,15 @@ def predicate(condition: ir.Node, var: str) -> Predicate | None:
         "_local": _local,
         "_param": _param,
         "_deadline": _deadline,
+        "_shift": _shift,
+        "_hoisted": _hoisted,
+        "_entity_constant": _entity_constant,
         "_calendar": _calendar,
         "_in_period": _in_period,
         "_period_in": _period_in,
         "_within": _within,
         **generator.constants,
+        **{f"f{i}": compile_expr(node) for i, node in enumerate(generator.hoisted)},
     }
     exec(compile(source, f"<protrules predicate: {condition.text[:60]}>", "exec"), namespace)
     prepare: Predicate = namespace["prepare"]
