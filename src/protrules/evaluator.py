@@ -313,13 +313,12 @@ def _run_body(
     if not stmt.guarded:
         _run_block(stmt.body, ctx, context, due, sink, lets)
         return
-    inner = sink.child()
+    mark = sink.mark()
     try:
-        _run_block(stmt.body, ctx, context, due, inner, lets)
+        _run_block(stmt.body, ctx, context, due, sink, lets)
     except _NotApplicable as skip:
-        inner = sink.child()
-        inner.append(skip.check)
-    sink.merge(inner)
+        sink.rollback(mark)
+        sink.append(skip.check)
 
 
 def _for_facts(
@@ -406,10 +405,10 @@ def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleRe
     try:
         _run_block(compiled.body, ctx, (), None, sink, lets)
     except _NotApplicable as skip:
-        sink = sink.child()
+        sink = Checks() if checks else Tally()
         sink.append(skip.check)
     except CalendarError as error:
-        sink = sink.child()
+        sink = Checks() if checks else Tally()
         sink.append(Check(rule.id, (), UNKNOWN, str(error)))
     if isinstance(sink, Tally):
         return _summary(compiled, ctx, sink)

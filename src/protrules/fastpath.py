@@ -130,7 +130,7 @@ class _Generator:
         return name
 
     def expr(self, node: ir.Node) -> str:
-        if not isinstance(node, ir.Const | ir.Ref) and _fact_free(node, self.var):
+        if not _cheap(node) and _fact_free(node, self.var):
             self.hoisted.append(node)
             return f"h{len(self.hoisted) - 1}"
         if isinstance(node, ir.Const):
@@ -201,6 +201,14 @@ class _Generator:
         if isinstance(node, ir.Apply) and node.func == "deadline":
             return f"_deadline(ctx, {self.expr(node.args[0])}, {self.expr(node.args[1])})"
         raise _Unsupported  # aggregates (evidence), arithmetic, other functions: closures only
+
+
+def _cheap(node: ir.Node) -> bool:
+    """A constant, a name or a field of one (``家访.date``, ``评估期.start``): reading it in
+    the generated code costs less than computing it once through the closures."""
+    while isinstance(node, ir.GetAttr):
+        node = node.target
+    return isinstance(node, ir.Const | ir.Ref)
 
 
 def _fact_free(node: Any, var: str) -> bool:

@@ -61,12 +61,13 @@ class Checks(list[Check]):
         """Whether advice (checks that never decide a verdict) is evaluated at all."""
         return True
 
-    def child(self) -> Checks:
-        return Checks()
+    def mark(self) -> int:
+        """Where the checks stand now, for :meth:`rollback`."""
+        return len(self)
 
-    def merge(self, other: Sink) -> None:
-        assert isinstance(other, Checks)
-        self.extend(other)
+    def rollback(self, mark: Any) -> None:
+        """Forget the checks noted since ``mark`` (a loop pass that does not apply)."""
+        del self[mark:]
 
 
 class Tally:
@@ -82,7 +83,7 @@ class Tally:
         self.first: dict[str, tuple[tuple[str, ...], Detail]] = {}  # decisive verdict → first one
         self.due: dt.date | None = None  # the earliest due date of a pending check
         self.facts: list[list[Fact]] = []  # evidence, as the facts each check read
-        self.ids: set[str] = set()  # evidence of checks noted whole
+        self.ids: list[str] = []  # evidence of checks noted whole
 
     def note(
         self,
@@ -109,29 +110,22 @@ class Tally:
             self.count += 1
             return
         self.note(check.text, check.context, check.verdict, check.detail, check.due, [], ())
-        self.ids.update(check.evidence)
+        self.ids.extend(check.evidence)
 
     def advice(self) -> bool:
         """Advice never decides a verdict: it is counted, not evaluated."""
         self.count += 1
         return False
 
-    def child(self) -> Tally:
-        return Tally()
+    def mark(self) -> Any:
+        return (self.count, self.first_verdict, len(self.first), self.due, len(self.facts), len(self.ids))
 
-    def merge(self, other: Sink) -> None:
-        assert isinstance(other, Tally)
-        if not other.count:
-            return
-        if not self.count:
-            self.first_verdict = other.first_verdict
-        self.count += other.count
-        for verdict, first in other.first.items():
-            self.first.setdefault(verdict, first)
-        if other.due is not None and (self.due is None or other.due < self.due):
-            self.due = other.due
-        self.facts.extend(other.facts)
-        self.ids.update(other.ids)
+    def rollback(self, mark: Any) -> None:
+        self.count, self.first_verdict, firsts, self.due, facts, ids = mark
+        for verdict in list(self.first)[firsts:]:  # verdicts first seen since the mark
+            del self.first[verdict]
+        del self.facts[facts:]
+        del self.ids[ids:]
 
     # -- what the rule result reads
     def only_not_applicable(self) -> bool:
@@ -149,7 +143,7 @@ class Tally:
 
     def evidence(self) -> tuple[str, ...]:
         ids = {f"{f.type}:{f.id}" for f in set().union(*self.facts)} if self.facts else set()
-        return tuple(sorted(ids | self.ids))
+        return tuple(sorted(ids.union(self.ids)))
 
 
 Sink = Checks | Tally
