@@ -52,11 +52,12 @@ RULE_IDS = handwritten.RULE_IDS
 Verdicts = tuple[str, ...]
 Runner = Callable[[Ledger], Verdicts]
 
-BASE_ENGINES = ("protrules", "handwritten")
+BASE_ENGINES = ("protrules", "protrules-no-checks", "handwritten")
 
 #: What each engine expresses itself and what Python had to precompute for it (README table).
 NOTES = {
     "protrules": "all six rules in .prl; calendar built in (WorkCalendar)",
+    "protrules-no-checks": "the same, evaluate(…, checks=False): no per-check records",
     "handwritten": "plain Python: working-day set + bisect, per-week sets, hash joins",
     "rule-engine": "all six as expressions; calendar tables passed as data; D's deadline precomputed",
     "cel-rust": "all six as CEL; calendar tables as data; D's deadline precomputed; no distinct/let",
@@ -71,11 +72,13 @@ NOTES = {
 
 
 # ---------------------------------------------------------------------------------- engines
-def protrules_runner(rules: protrules.RuleSet | None = None) -> Runner:
+def protrules_runner(rules: protrules.RuleSet | None = None, *, checks: bool = True) -> Runner:
+    """protrules from a ledger to the six verdicts; ``checks=False`` keeps no per-check
+    records (verdicts, reasons, due dates and evidence as ever), as hand-written code does not."""
     rules = rules or protrules.load_rules(SIX)
 
     def run(ledger: Ledger) -> Verdicts:
-        verdicts = rules.evaluate(ledger, AS_OF).verdicts
+        verdicts = rules.evaluate(ledger, AS_OF, checks=checks).verdicts
         return tuple(verdicts[r] for r in RULE_IDS)
 
     return run
@@ -93,6 +96,8 @@ def make_engines(names: Sequence[str]) -> tuple[dict[str, Runner], dict[str, str
     for name in names:
         if name == "protrules":
             runners[name] = protrules_runner()
+        elif name == "protrules-no-checks":
+            runners[name] = protrules_runner(checks=False)
         elif name == "handwritten":
             runners[name] = handwritten_runner()
         else:
@@ -381,11 +386,17 @@ def run_child(task: dict[str, Any]) -> dict[str, Any]:
         t = time.perf_counter()
         serial = [r.status for r in rules.evaluate_many(items, AS_OF)]
         serial_s = time.perf_counter() - t
+        t = time.perf_counter()
+        brief = [r.status for r in rules.evaluate_many(items, AS_OF, checks=False)]
+        brief_serial_s = time.perf_counter() - t
         with ProcessPoolExecutor(max_workers=task["workers"]) as pool:
             list(rules.evaluate_many(items[:4], AS_OF, executor=pool))  # start the workers
             t = time.perf_counter()
             pooled = [r.status for r in rules.evaluate_many(items, AS_OF, executor=pool)]
             pool_s = time.perf_counter() - t
+            t = time.perf_counter()
+            brief_pooled = [r.status for r in rules.evaluate_many(items, AS_OF, executor=pool, checks=False)]
+            brief_pool_s = time.perf_counter() - t
             # From files: the ledgers are read where they are evaluated (in the workers).
             paths = _ledger_files(task["source"], task["n"])
             t = time.perf_counter()
@@ -395,6 +406,8 @@ def run_child(task: dict[str, Any]) -> dict[str, Any]:
             files_pooled = [r.status for r in rules.evaluate_many(paths, AS_OF, executor=pool)]
             files_pool_s = time.perf_counter() - t
         return {"n": len(items), "serial_s": serial_s, "pool_s": pool_s, "same": serial == pooled,
+                "brief_serial_s": brief_serial_s, "brief_pool_s": brief_pool_s,
+                "brief_same": brief == brief_pooled == serial,
                 "files_serial_s": files_serial_s, "files_pool_s": files_pool_s,
                 "files_same": files_serial == files_pooled}  # fmt: skip
     raise ValueError(kind)
@@ -481,22 +494,30 @@ def standards(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
 def scale(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     changning = ROOT / "rules/changning_2023.prl"
-    streams: list[tuple[str, str, str, bool]] = [("six rules, generated streets", str(SIX), "six", False)]
+    streams: list[tuple[str, str, str, bool, bool]] = [
+        ("six rules, generated streets", str(SIX), "six", False, True),
+        ("six rules, generated streets, checks=False", str(SIX), "six", False, False),
+    ]
     if changning.exists() and (ROOT / "examples/changning").exists():
         streams[:0] = [
-            ("Changning, example streets copied", str(changning), "examples/changning", False),
-            ("Changning, the same, gc.freeze() after warming up", str(changning), "examples/changning", True),
-        ]
+            ("Changning, example streets copied", str(changning), "examples/changning", False, True),
+            ("Changning, the same, gc.freeze() after warming up", str(changning), "examples/changning", True,
+             True),
+            ("Changning, the same, checks=False", str(changning), "examples/changning", False, False),
+            ("Changning, checks=False and gc.freeze()", str(changning), "examples/changning", True, False),
+        ]  # fmt: skip
     out.append("## Streaming through evaluate_many (one core, fresh entities, peak RSS of the process)")
     out.append("")
     out.append(
         "| rules, entities | N | facts | eval s | entities/s | baseline RSS | peak RSS | peak − baseline |"
     )
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for label, rules_path, source, freeze in streams:
+    for label, rules_path, source, freeze, checks in streams:
         for n in args.stream:
-            r = child({"kind": "stream", "rules": rules_path, "source": source, "n": n, "freeze": freeze})
-            found[f"{source}:{n}{':freeze' if freeze else ''}"] = r
+            task = {"kind": "stream", "rules": rules_path, "source": source, "n": n, "freeze": freeze,
+                    "checks": checks}  # fmt: skip
+            r = child(task)
+            found[f"{source}:{n}{':freeze' if freeze else ''}{'' if checks else ':no-checks'}"] = r
             out.append(
                 f"| {label} | {n:,} | {r['facts']:,} | {r['seconds']:.1f} | {n / r['seconds']:,.0f}"
                 f" | {r['baseline_kb'] / 1024:.0f} MB | {r['peak_kb'] / 1024:.0f} MB"
@@ -511,6 +532,12 @@ def scale(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
             f"evaluate_many, Changning, {r['n']:,} entities: serial {r['serial_s']:.1f} s,"
             " ProcessPoolExecutor(2)"
             f" {r['pool_s']:.1f} s (× {r['serial_s'] / r['pool_s']:.2f}); same statuses: {r['same']}"
+        )
+        out.append("")
+        out.append(
+            f"The same with checks=False: serial {r['brief_serial_s']:.1f} s, ProcessPoolExecutor(2)"
+            f" {r['brief_pool_s']:.1f} s (× {r['brief_serial_s'] / r['brief_pool_s']:.2f});"
+            f" same statuses: {r['brief_same']}"
         )
         out.append("")
         out.append(
@@ -551,7 +578,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.streets, args.entities, args.stream, args.pool = 20, 20, [20, 60], 64
         args.budget = min(args.budget, 10.0)
         if args.engines is None:  # the pure-Python peers need minutes for even one street
-            args.engines = ["protrules", "handwritten", "cel-rust", "zen-engine", "clips"]
+            args.engines = ["protrules", "protrules-no-checks", "handwritten", "cel-rust", "zen-engine",
+                            "clips"]  # fmt: skip
     return args
 
 

@@ -27,7 +27,7 @@ def test_six_rules_agree_with_the_hand_written_baseline() -> None:
     run = _load("run")
     streets = list(run.street_gen.streets(3))
     assert all(400 < run.street_gen.fact_count(s) < 560 for s in streets)
-    runners, skipped = run.make_engines(["protrules", "handwritten"])
+    runners, skipped = run.make_engines(["protrules", "protrules-no-checks", "handwritten"])
     assert not skipped
     assert run.verify(runners, streets) == 3  # raises VerdictMismatch with a diff otherwise
     verdicts = [runners["protrules"](s) for s in streets]
