@@ -24,7 +24,7 @@ from typing import Any
 
 from protrules import ir
 from protrules.errors import CalendarError
-from protrules.indexes import children
+from protrules.indexes import any_node
 from protrules.runtime import Ctx, Unknown, calendar_test, deadline, param_value, shift
 
 __all__ = ["FALLBACK", "Bail", "Generated", "Predicate", "predicate"]
@@ -211,28 +211,18 @@ def _cheap(node: ir.Node) -> bool:
     return isinstance(node, ir.Const | ir.Ref)
 
 
-def _fact_free(node: Any, var: str) -> bool:
+def _fact_free(node: ir.Node, var: str) -> bool:
     """Whether an expression reads neither the fact nor any selection or aggregate (those
     count work and collect evidence where they are reached, so they stay in place)."""
-    if isinstance(node, ir.Ref):
-        return not (node.scope == "local" and node.key == var)
-    if isinstance(node, ir.Filter | ir.Aggregate):
-        return False
-    if isinstance(node, ir.Node):
-        return all(_fact_free(child, var) for child in children(node))
-    if isinstance(node, tuple):
-        return all(_fact_free(item, var) for item in node)
-    return True
+    return not any_node(
+        node,
+        lambda n: isinstance(n, ir.Filter | ir.Aggregate)
+        or (isinstance(n, ir.Ref) and n.scope == "local" and n.key == var),
+    )
 
 
-def _reads_locals(node: Any) -> bool:
-    if isinstance(node, ir.Ref):
-        return node.scope == "local"
-    if isinstance(node, ir.Node):
-        return any(_reads_locals(child) for child in children(node))
-    if isinstance(node, tuple):
-        return any(_reads_locals(item) for item in node)
-    return False
+def _reads_locals(node: ir.Node) -> bool:
+    return any_node(node, lambda n: isinstance(n, ir.Ref) and n.scope == "local")
 
 
 def _in_period(day: dt.date, period: Any) -> bool:

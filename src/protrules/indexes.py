@@ -23,7 +23,7 @@ from protrules.errors import CalendarError
 from protrules.model import Fact
 from protrules.runtime import Ctx, Unknown
 
-__all__ = ["IndexPlan", "plan"]
+__all__ = ["IndexPlan", "any_node", "children", "plan"]
 
 
 @attrs.frozen
@@ -54,24 +54,21 @@ def children(node: Any) -> Any:
     return (getattr(node, name) for name in names)
 
 
-def _mentions(node: Any, var: str) -> bool:
-    if isinstance(node, ir.Ref):
-        return node.scope == "local" and node.key == var
+def any_node(node: Any, test: Callable[[ir.Node], bool]) -> bool:
+    """Whether ``test`` holds for an IR node or any node below it."""
     if isinstance(node, ir.Node):
-        return any(_mentions(child, var) for child in children(node))
+        return test(node) or any(any_node(child, test) for child in children(node))
     if isinstance(node, tuple):
-        return any(_mentions(item, var) for item in node)
+        return any(any_node(item, test) for item in node)
     return False
+
+
+def _mentions(node: Any, var: str) -> bool:
+    return any_node(node, lambda n: isinstance(n, ir.Ref) and n.scope == "local" and n.key == var)
 
 
 def _has_aggregate(node: Any) -> bool:
-    if isinstance(node, ir.Aggregate):
-        return True
-    if isinstance(node, ir.Node):
-        return any(_has_aggregate(child) for child in children(node))
-    if isinstance(node, tuple):
-        return any(_has_aggregate(item) for item in node)
-    return False
+    return any_node(node, lambda n: isinstance(n, ir.Aggregate))
 
 
 def _item_field(node: ir.Node, var: str) -> str | None:

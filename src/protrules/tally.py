@@ -9,7 +9,8 @@ reason), the earliest pending due date and the union of their evidence — and a
 for each of the hundreds of requirements a street's evaluation checks.
 
 Both sinks take the same calls from the evaluator, so one code path serves both and the
-results agree by construction; ``tests/test_summary.py`` holds them to it.
+results agree by construction; ``tests/test_summary.py``, the differential tests and every
+language case file hold them to it.
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ def _check_evidence(facts: list[Fact]) -> tuple[str, ...]:
 class Checks(list[Check]):
     """Every check, in order (a full evaluation)."""
 
-    keeps_checks = True
-
     def note(
         self,
         text: str,
@@ -72,8 +71,6 @@ class Checks(list[Check]):
 
 class Tally:
     """What a rule's result needs from its checks, without the checks."""
-
-    keeps_checks = False
 
     __slots__ = ("count", "due", "facts", "first", "first_verdict", "ids")
 
@@ -118,9 +115,11 @@ class Tally:
         return False
 
     def mark(self) -> Any:
+        """Where the tally stands now, for :meth:`rollback`."""
         return (self.count, self.first_verdict, len(self.first), self.due, len(self.facts), len(self.ids))
 
     def rollback(self, mark: Any) -> None:
+        """Back to ``mark``: forget what was noted since (a loop pass that does not apply)."""
         self.count, self.first_verdict, firsts, self.due, facts, ids = mark
         for verdict in list(self.first)[firsts:]:  # verdicts first seen since the mark
             del self.first[verdict]
