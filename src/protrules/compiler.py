@@ -432,11 +432,22 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         assert arg is not None and generated is not None
         ctx.spend(len(items))
         env = ctx.env
+        test = generated.test(ctx, env)
+        if test is not None and not maybe:
+            try:  # every fact answered by the generated code, in one pass
+                answers = list(map(test, items))
+            except fastpath.FALLBACK:
+                pass  # some fact needs the exact evaluation: go fact by fact (the test is pure)
+            else:
+                if func == "every":
+                    counterexamples = [f for f, a in zip(items, answers, strict=True) if a is False]
+                    return _every(ctx, items, counterexamples, None)
+                ctx.evidence.extend(items)
+                return _summarise(func, answers, items, percentage)
         saved = env.get(var)
         values: list[Any] = []
-        counterexamples: list[Fact] = []
+        counterexamples = []
         unknown: Unknown | None = Unknown(reason) if maybe else None
-        test = generated.test(ctx, env)
         try:
             for fact in items:
                 result = _MISSING
@@ -460,30 +471,41 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         finally:
             env[var] = saved
         if func == "every":
-            if counterexamples:
-                ctx.evidence.extend(counterexamples)
-                return False
-            if unknown is not None:
-                return unknown
-            ctx.evidence.extend(items)
-            return True
+            return _every(ctx, items, counterexamples, unknown)
         ctx.evidence.extend(items)
-        if func == "share":
-            if not items:
-                return Unknown("share of no facts")
-            return Decimal(sum(1 for v in values if v is True)) / Decimal(len(items))
-        if func == "distinct":
-            return len(set(values))
-        if func == "sum":
-            total: Any = Decimal(0) if percentage or any(isinstance(v, Decimal) for v in values) else 0
-            for v in values:
-                total = total + v
-            return total
-        if not values:
-            return Unknown(f"{func} of no facts")
-        return min(values) if func == "min" else max(values)
+        return _summarise(func, values, items, percentage)
 
     return {"count": count, "exists": exists, "none": none}.get(func, per_item)
+
+
+def _every(ctx: Ctx, items: tuple[Fact, ...], counterexamples: list[Fact], unknown: Unknown | None) -> Any:
+    """`every`: false with every counterexample as evidence (evidence must not depend on the
+    order facts were tested in), else unknown if one was undecided, else true."""
+    if counterexamples:
+        ctx.evidence.extend(counterexamples)
+        return False
+    if unknown is not None:
+        return unknown
+    ctx.evidence.extend(items)
+    return True
+
+
+def _summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage: bool) -> Any:
+    """share / distinct / sum / min / max of the argument's values over the facts."""
+    if func == "share":
+        if not items:
+            return Unknown("share of no facts")
+        return Decimal(sum(1 for v in values if v is True)) / Decimal(len(items))
+    if func == "distinct":
+        return len(set(values))
+    if func == "sum":
+        total: Any = Decimal(0) if percentage or any(isinstance(v, Decimal) for v in values) else 0
+        for v in values:
+            total = total + v
+        return total
+    if not values:
+        return Unknown(f"{func} of no facts")
+    return min(values) if func == "min" else max(values)
 
 
 def _apply(node: ir.Apply, args: list[Fn]) -> Fn:

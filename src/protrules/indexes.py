@@ -39,6 +39,12 @@ class IndexPlan:
     #: The condition is nothing but the indexed test(s): a fact the index finds is kept
     #: without testing it again (facts lacking the field are still tested).
     exact: bool = False
+    #: Where the entity's index lives in ``Ctx.indexes``, shared by plans over the same fields.
+    cache_key: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    @cache_key.default
+    def _cache_key(self) -> tuple[str, ...]:
+        return (self.kind, self.fact_type, self.field, self.range_field)
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -180,10 +186,10 @@ def _first(entry: tuple[Any, int, Fact]) -> Any:
 
 
 def _range_index(
-    ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]
+    ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]
 ) -> tuple[_Run, list[tuple[int, Fact]]]:
     cache = ctx.indexes
-    key = ("range", fact_type, field)
+    key, field = plan_.cache_key, plan_.field
     found = cache.get(key)
     if found is None:
         run = _Run.of([(f.values[field], i, f) for i, f in enumerate(facts) if field in f.values])
@@ -193,12 +199,12 @@ def _range_index(
 
 
 def _equal_index(
-    ctx: Ctx, fact_type: str, field: str, facts: tuple[Fact, ...]
+    ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]
 ) -> tuple[dict[Any, tuple[list[int], tuple[Fact, ...]]], list[tuple[int, Fact]]]:
     """Facts grouped by a field's value (each group: ledger positions and facts, in ledger
     order), and the facts lacking the field."""
     cache = ctx.indexes
-    key = ("equal", fact_type, field)
+    key, field = plan_.cache_key, plan_.field
     found = cache.get(key)
     if found is None:
         groups: dict[Any, list[tuple[int, Fact]]] = {}
@@ -223,7 +229,7 @@ _NONE: tuple[list[int], tuple[Fact, ...]] = ([], ())
 def _equal_range_index(ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]) -> Any:
     """Facts grouped by the equality field's value, each group sorted by the date field."""
     cache = ctx.indexes
-    key = ("equal_range", plan_.fact_type, plan_.field, plan_.range_field)
+    key = plan_.cache_key
     found = cache.get(key)
     if found is None:
         groups: dict[Any, list[tuple[Any, int, Fact]]] = {}
@@ -269,9 +275,9 @@ def candidates(
         run: _Run = group
         return run.between(period.start, period.end, missing), not missing
     if index_plan.kind == "range":
-        dated, missing = _range_index(ctx, index_plan.fact_type, index_plan.field, facts)
+        dated, missing = _range_index(ctx, index_plan, facts)
         return dated.between(key.start, key.end, missing), not missing
-    table, missing = _equal_index(ctx, index_plan.fact_type, index_plan.field, facts)
+    table, missing = _equal_index(ctx, index_plan, facts)
     lookup = id(key) if isinstance(key, Fact) else key
     try:
         positions, chosen = table.get(lookup, _NONE)
