@@ -11,6 +11,7 @@ import pytest
 import protrules
 from protrules.due import DUE, OVERDUE, due_json, due_text, horizon, obligations, parse_duration
 from protrules.errors import ProtrulesError
+from protrules.facts import load_ledger
 from protrules.model import Duration
 from protrules.results import FAIL, FAILS, NA, PASS, PENDING, Check, EntityResult, RuleResult
 
@@ -152,3 +153,12 @@ def test_horizon(rules: protrules.RuleSet) -> None:
     assert horizon(cal, dt.date(2023, 9, 20), Duration(1, "years")) == dt.date(2024, 9, 20)
     with pytest.raises(ProtrulesError, match="not 3 hours"):
         horizon(cal, dt.date(2023, 9, 20), Duration(3, "hours"))
+
+
+def test_results_without_checks_are_refused_not_read_as_nothing_due() -> None:
+    rules = protrules.load_rules(ROOT / "rules" / "changning_2023.prl")
+    ledger = load_ledger(ROOT / "examples" / "changning" / "huayang.json", rules.fact_types)
+    as_of = dt.date(2023, 10, 1)
+    assert obligations(rules, [rules.evaluate(ledger, as_of)])  # something falls due
+    with pytest.raises(ValueError, match="huayang was evaluated with checks=False"):
+        obligations(rules, [rules.evaluate(ledger, as_of, checks=False)])

@@ -75,10 +75,16 @@ def obligations(
     ``within_days`` keeps only the pending ones due on or before ``as_of + within_days``
     (calendar days; see :func:`horizon` for working days and months); overdue ones are
     always kept. Ties are ordered by entity id, then rule order in the standard.
+    Results evaluated with ``checks=False`` hold no deadlines: they raise ``ValueError``.
     """
     order = {rule.id: index for index, rule in enumerate(ruleset.rules)}
     found: list[tuple[tuple[dt.date, str, int, int], Obligation]] = []
     for result in results:
+        if not result.with_checks:  # the deadlines are in the checks
+            raise ValueError(
+                f"obligations need results with their checks; {result.entity} was evaluated with"
+                " checks=False"
+            )
         for rule_result in result.results:
             for number, check in enumerate(rule_result.checks):
                 if check.advisory or check.due is None:
