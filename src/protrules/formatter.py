@@ -207,8 +207,8 @@ def _bare(e: n.Expr) -> list[Piece]:
         for i, arg in enumerate(e.args):
             out += [", ", *_expr(arg)] if i else _expr(arg)
         return [*out, CLOSE, ")"]
-    if isinstance(e, n.Not):
-        return ["not ", *_expr(e.operand, NOT)]
+    if isinstance(e, n.Not):  # `not (a < b)`, never `not a < b`: it reads as `(not a) < b`
+        return ["not ", *_expr(e.operand, POSTFIX)]
     if isinstance(e, n.Neg):
         return ["- " if isinstance(e.operand, n.Neg) else "-", *_expr(e.operand, UNARY)]
     if isinstance(e, n.BoolOp):
