@@ -123,3 +123,39 @@ def test_evaluate_many_without_checks_in_a_pool(
     with ThreadPoolExecutor(2) as pool:
         pooled = list(changning.evaluate_many(streets, day, executor=pool, chunk=3, checks=False))
     assert pooled == serial
+
+
+LETS = """standard "s":
+    title: "t"
+    assessment: 评估期
+period 评估期 = 2023-01-01 .. 2023-12-31
+fact meeting "会议":
+    date: date "日期"
+    kind: enum("A", "B") "类型"
+    note: text? "备注"
+area 1 "a":
+    rule 1.1 "let, then applies":
+        clause: "c"
+        let 次数 = count(meeting)
+        applies when 次数 > 5
+        require 次数 >= 6
+    rule 1.2 "a let in each pass, some passes do not apply":
+        clause: "c"
+        for each m in meeting:
+            let 日 = m.date
+            applies when m.kind = "A"
+            require 日 in 评估期
+"""
+
+
+def test_lets_stay_in_full_results_when_the_rule_or_a_pass_does_not_apply() -> None:
+    rules = protrules.compile(
+        protrules.check(protrules.parse(LETS, "s.prl"), protrules.Source("s.prl", LETS))
+    )
+    ledger = _ledger(("2023-03-01", "A", None), ("2023-04-01", "B", None))
+    full = rules.evaluate(ledger, dt.date(2023, 12, 31))
+    first, second = full.results
+    assert (first.verdict, first.reason, first.lets) == ("n/a", "does not apply", (("次数", 2),))
+    assert [c.verdict for c in second.checks] == ["pass", "n/a"]  # M1's pass gave way to "does not apply"
+    assert second.lets == (("日 (m = M0)", dt.date(2023, 3, 1)), ("日 (m = M1)", dt.date(2023, 4, 1)))
+    assert rules.evaluate(ledger, dt.date(2023, 12, 31), checks=False) == without_checks(full)

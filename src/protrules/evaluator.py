@@ -269,7 +269,6 @@ def _run_block(
     context: tuple[str, ...],
     due: dt.date | None,
     sink: Sink,
-    lets: list[tuple[str, Any]] | None,
 ) -> None:
     env = ctx.env
     for stmt in body:
@@ -278,8 +277,7 @@ def _run_block(
         elif isinstance(stmt, _Let):
             value = stmt.value(ctx)
             env[stmt.var] = value
-            if lets is not None:
-                lets.append((f"{stmt.name} ({'; '.join(context)})" if context else stmt.name, value))
+            sink.let(stmt.name, context, value)
         elif isinstance(stmt, _Advise):
             if sink.advice():
                 ctx.evidence = []
@@ -295,9 +293,9 @@ def _run_block(
             if value is False:
                 raise _NotApplicable(Check(stmt.text, context, NA, "does not apply"))
         elif isinstance(stmt, _ForFacts):
-            _for_facts(stmt, ctx, context, due, sink, lets)
+            _for_facts(stmt, ctx, context, due, sink)
         elif isinstance(stmt, _ForPeriods):
-            _for_periods(stmt, ctx, context, due, sink, lets)
+            _for_periods(stmt, ctx, context, due, sink)
 
 
 def _run_body(
@@ -306,16 +304,15 @@ def _run_body(
     context: tuple[str, ...],
     due: dt.date | None,
     sink: Sink,
-    lets: list[tuple[str, Any]] | None,
 ) -> None:
     """One pass of a loop's body. A body with an `applies` may turn out not to apply: then
     its checks give way to the one saying why."""
     if not stmt.guarded:
-        _run_block(stmt.body, ctx, context, due, sink, lets)
+        _run_block(stmt.body, ctx, context, due, sink)
         return
     mark = sink.mark()
     try:
-        _run_block(stmt.body, ctx, context, due, sink, lets)
+        _run_block(stmt.body, ctx, context, due, sink)
     except _NotApplicable as skip:
         sink.rollback(mark)
         sink.append(skip.check)
@@ -327,7 +324,6 @@ def _for_facts(
     context: tuple[str, ...],
     due: dt.date | None,
     sink: Sink,
-    lets: list[tuple[str, Any]] | None,
 ) -> None:
     facts = stmt.source(ctx)
     if isinstance(facts, Unknown):
@@ -364,7 +360,7 @@ def _for_facts(
             if not keep:
                 continue
         matched += 1
-        _run_body(stmt, ctx, (*context, f"{stmt.name} = {fact.id}"), due, sink, lets)
+        _run_body(stmt, ctx, (*context, f"{stmt.name} = {fact.id}"), due, sink)
     if matched == 0:
         sink.append(Check(stmt.text, context, NA, "no facts to check"))
 
@@ -375,7 +371,6 @@ def _for_periods(
     context: tuple[str, ...],
     due: dt.date | None,
     sink: Sink,
-    lets: list[tuple[str, Any]] | None,
 ) -> None:
     period = stmt.period(ctx)
     if isinstance(period, Unknown):
@@ -390,7 +385,7 @@ def _for_periods(
             if keep is not True:
                 continue
         matched += 1
-        _run_body(stmt, ctx, (*context, f"{stmt.name} = {label}"), unit.end, sink, lets)
+        _run_body(stmt, ctx, (*context, f"{stmt.name} = {label}"), unit.end, sink)
     if matched == 0:
         sink.append(Check(stmt.text, context, NA, f"no {stmt.unit} to check"))
 
@@ -401,14 +396,14 @@ def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleRe
     rule = compiled.rule
     ctx.env = {}
     sink: Sink = Checks() if checks else Tally()
-    lets: list[tuple[str, Any]] | None = [] if checks else None
+    start = sink.mark()
     try:
-        _run_block(compiled.body, ctx, (), None, sink, lets)
-    except _NotApplicable as skip:
-        sink = Checks() if checks else Tally()
+        _run_block(compiled.body, ctx, (), None, sink)
+    except _NotApplicable as skip:  # the rule's checks give way to the one saying why
+        sink.rollback(start)
         sink.append(skip.check)
     except CalendarError as error:
-        sink = Checks() if checks else Tally()
+        sink.rollback(start)
         sink.append(Check(rule.id, (), UNKNOWN, str(error)))
     if isinstance(sink, Tally):
         return _summary(compiled, ctx, sink)
@@ -430,7 +425,7 @@ def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleRe
         due,
         evidence,
         tuple(sink),
-        tuple(lets or ()),
+        tuple(sink.lets),
     )
 
 

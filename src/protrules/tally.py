@@ -41,7 +41,15 @@ def _check_evidence(facts: list[Fact]) -> tuple[str, ...]:
 
 
 class Checks(list[Check]):
-    """Every check, in order (a full evaluation)."""
+    """Every check, in order, and every `let`'s value (a full evaluation)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lets: list[tuple[str, Any]] = []
+
+    def let(self, name: str, context: tuple[str, ...], value: Any) -> None:
+        """A `let`'s value, labelled with the loop pass it belongs to."""
+        self.lets.append((f"{name} ({'; '.join(context)})" if context else name, value))
 
     def note(
         self,
@@ -101,6 +109,9 @@ class Tally:
             self.due = due
         if facts:
             self.facts.append(facts)
+
+    def let(self, name: str, context: tuple[str, ...], value: Any) -> None:
+        """Values of `let`s are not kept."""
 
     def append(self, check: Check) -> None:
         if check.advisory:
