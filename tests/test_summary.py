@@ -78,7 +78,24 @@ area 1 "a":
         clause: "c1.3"
         require count(meeting) >= 3 by 2023-12-31
         require count(meeting where meeting.kind = "B") >= 1 by 2023-11-30
+    rule 1.4 "let, then applies":
+        clause: "c1.4"
+        let 次数 = count(meeting)
+        applies when 次数 > 5
+        require 次数 >= 6
+    rule 1.5 "a let in each pass, some passes do not apply":
+        clause: "c1.5"
+        for each m in meeting:
+            let 日 = m.date
+            applies when m.kind = "A"
+            require 日 in 评估期
 """
+
+
+def _rules() -> protrules.RuleSet:
+    return protrules.compile(
+        protrules.check(protrules.parse(RULES, "s.prl"), protrules.Source("s.prl", RULES))
+    )
 
 
 def _ledger(*meetings: tuple[str, str, str | None]) -> protrules.Ledger:
@@ -106,9 +123,7 @@ def _ledger(*meetings: tuple[str, str, str | None]) -> protrules.Ledger:
 def test_applies_advice_and_due_dates_agree(
     meetings: tuple[tuple[str, str, str | None], ...], as_of: str
 ) -> None:
-    rules = protrules.compile(
-        protrules.check(protrules.parse(RULES, "s.prl"), protrules.Source("s.prl", RULES))
-    )
+    rules = _rules()
     ledger = _ledger(*meetings)
     day = dt.date.fromisoformat(as_of)
     full = rules.evaluate(ledger, day)
@@ -125,36 +140,12 @@ def test_evaluate_many_without_checks_in_a_pool(
     assert pooled == serial
 
 
-LETS = """standard "s":
-    title: "t"
-    assessment: 评估期
-period 评估期 = 2023-01-01 .. 2023-12-31
-fact meeting "会议":
-    date: date "日期"
-    kind: enum("A", "B") "类型"
-    note: text? "备注"
-area 1 "a":
-    rule 1.1 "let, then applies":
-        clause: "c"
-        let 次数 = count(meeting)
-        applies when 次数 > 5
-        require 次数 >= 6
-    rule 1.2 "a let in each pass, some passes do not apply":
-        clause: "c"
-        for each m in meeting:
-            let 日 = m.date
-            applies when m.kind = "A"
-            require 日 in 评估期
-"""
-
-
 def test_lets_stay_in_full_results_when_the_rule_or_a_pass_does_not_apply() -> None:
-    rules = protrules.compile(
-        protrules.check(protrules.parse(LETS, "s.prl"), protrules.Source("s.prl", LETS))
-    )
+    rules = _rules()
     ledger = _ledger(("2023-03-01", "A", None), ("2023-04-01", "B", None))
     full = rules.evaluate(ledger, dt.date(2023, 12, 31))
-    first, second = full.results
+    first, second = full.result("1.4"), full.result("1.5")
+    assert first is not None and second is not None
     assert (first.verdict, first.reason, first.lets) == ("n/a", "does not apply", (("次数", 2),))
     assert [c.verdict for c in second.checks] == ["pass", "n/a"]  # M1's pass gave way to "does not apply"
     assert second.lets == (("日 (m = M0)", dt.date(2023, 3, 1)), ("日 (m = M1)", dt.date(2023, 4, 1)))
