@@ -195,47 +195,65 @@ _Decided = tuple[str, "str | _Shown", dt.date | None, list[Fact], tuple[Any, ...
 def _require(stmt: _Require, ctx: Ctx, due: dt.date | None) -> _Decided:
     """A requirement's verdict, detail, due date, evidence and trace; a question about an
     unpublished calendar year makes it unknown."""
-    try:
-        return _require_checked(stmt, ctx, due)
-    except CalendarError as error:
-        return UNKNOWN, str(error), due, [], ()
-
-
-def _require_checked(stmt: _Require, ctx: Ctx, due: dt.date | None) -> _Decided:
     ctx.evidence = []
     trace_start = len(ctx.trace) if ctx.trace is not None else 0
-    if stmt.by is not None:
-        by = stmt.by(ctx)
-        due = by if isinstance(by, dt.date) else due
-    if stmt.parts is not None:
-        left_fn, right_fn, op = stmt.parts[:3]
-        left = left_fn(ctx)
-        right = right_fn(ctx)
-        if isinstance(left, Unknown):
-            value: Any = left
-        elif isinstance(right, Unknown):
-            value = right
-        else:
-            value = compare(op, stmt.mode, left, right)
-        shown = _Shown(stmt, left, right)
-    else:
-        value = stmt.condition(ctx)
-        shown = _Shown(stmt, value)
+    try:
+        value, left, right, due_by = _evaluate(stmt, ctx, due)
+    except CalendarError as error:
+        return UNKNOWN, str(error), due, [], ()
     evidence = ctx.evidence  # read now: a trace's near-miss search puts back a copy
     trace = tuple(ctx.trace[trace_start:]) if ctx.trace is not None else ()
     if isinstance(value, Unknown):
-        return UNKNOWN, f"{value.reason}", due, evidence, trace
-    open_ = due is not None and due > ctx.as_of
+        return UNKNOWN, value.reason, due_by, evidence, trace
+    verdict = _verdict(stmt, value, due_by, ctx.as_of)
+    return verdict, _Shown(stmt, left, right, verdict, due_by), due_by, evidence, trace
+
+
+def _tally_require(
+    stmt: _Require, ctx: Ctx, context: tuple[str, ...], due: dt.date | None, tally: Tally
+) -> None:
+    """:func:`_require` for a tally: the same verdict, due date and evidence, without a trace,
+    and a detail only for the first check of its verdict (the only one a tally keeps)."""
+    ctx.evidence = []
+    try:
+        value, left, right, due_by = _evaluate(stmt, ctx, due)
+    except CalendarError as error:
+        tally.note(stmt.text, context, UNKNOWN, str(error), due, [], ())
+        return
+    if isinstance(value, Unknown):
+        tally.note(stmt.text, context, UNKNOWN, value.reason, due_by, ctx.evidence, ())
+        return
+    verdict = _verdict(stmt, value, due_by, ctx.as_of)
+    detail: str | _Shown = _Shown(stmt, left, right, verdict, due_by) if verdict not in tally.first else ""
+    tally.note(stmt.text, context, verdict, detail, due_by, ctx.evidence, ())
+
+
+def _evaluate(stmt: _Require, ctx: Ctx, due: dt.date | None) -> tuple[Any, Any, Any, dt.date | None]:
+    """The condition's value, the compared values (or the value twice) and the due date."""
+    if stmt.by is not None:
+        by = stmt.by(ctx)
+        due = by if isinstance(by, dt.date) else due
+    parts = stmt.parts
+    if parts is None:
+        value = stmt.condition(ctx)
+        return value, value, None, due
+    left = parts[0](ctx)
+    right = parts[1](ctx)
+    if isinstance(left, Unknown):
+        return left, left, right, due
+    if isinstance(right, Unknown):
+        return right, left, right, due
+    return compare(parts[2], stmt.mode, left, right), left, right, due
+
+
+def _verdict(stmt: _Require, value: Any, due: dt.date | None, as_of: dt.date) -> str:
+    """Pass or fail, or pending while the due date is after the as-of date — unless the
+    requirement can no longer change (met "at least", broken "none": see the module doc)."""
+    open_ = due is not None and due > as_of
     mono = stmt.monotonicity
     if value is True:
-        verdict = PENDING if open_ and mono not in (CONST, INC) else PASS
-    else:
-        verdict = PENDING if open_ and mono not in (CONST, DEC) else FAIL
-    if verdict == PENDING:
-        shown.suffix = f"; due {due}"
-    elif verdict == FAIL and due is not None:
-        shown.suffix = f"; was due {due}"
-    return verdict, shown, due, evidence, trace
+        return PENDING if open_ and mono not in (CONST, INC) else PASS
+    return PENDING if open_ and mono not in (CONST, DEC) else FAIL
 
 
 class _Shown:
@@ -243,19 +261,23 @@ class _Shown:
     never are, and formatting values is a good part of evaluating them. It holds the values
     themselves (facts and dates are immutable here), never the evaluation context."""
 
-    __slots__ = ("left", "right", "stmt", "suffix")
+    __slots__ = ("due", "left", "right", "stmt", "verdict")
 
-    def __init__(self, stmt: _Require, left: Any, right: Any = None) -> None:
-        self.stmt, self.left, self.right = stmt, left, right
-        self.suffix = ""
+    def __init__(self, stmt: _Require, left: Any, right: Any, verdict: str, due: dt.date | None) -> None:
+        self.stmt, self.left, self.right, self.verdict, self.due = stmt, left, right, verdict, due
 
     def __call__(self) -> str:
+        suffix = ""
+        if self.verdict == PENDING:
+            suffix = f"; due {self.due}"
+        elif self.verdict == FAIL and self.due is not None:
+            suffix = f"; was due {self.due}"
         parts = self.stmt.parts
         if parts is None:  # a condition: "text is value"
-            return f"{self.stmt.condition_text} is {show(self.left)}{self.suffix}"
+            return f"{self.stmt.condition_text} is {show(self.left)}{suffix}"
         op, left_node, right_node = parts[2:]
         left, right = _typed(self.left, left_node), _typed(self.right, right_node)
-        return f"{left_node.text} = {left}, required {op} {right}{self.suffix}"
+        return f"{left_node.text} = {left}, required {op} {right}{suffix}"
 
 
 def _mode(left: ir.Node) -> str:
@@ -273,7 +295,10 @@ def _run_block(
     env = ctx.env
     for stmt in body:
         if isinstance(stmt, _Require):
-            sink.note(stmt.text, context, *_require(stmt, ctx, due))
+            if isinstance(sink, Tally):
+                _tally_require(stmt, ctx, context, due, sink)
+            else:
+                sink.note(stmt.text, context, *_require(stmt, ctx, due))
         elif isinstance(stmt, _Let):
             value = stmt.value(ctx)
             env[stmt.var] = value
