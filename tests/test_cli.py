@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,6 +125,31 @@ def test_check_json_without_checks_is_the_full_report_less_its_checks(
     code, _, err = run(capsys, "check", RULES, DEMO, "--no-checks")
     assert code == 2
     assert error_line(err) == "--no-checks works with --format json (text and Markdown never list checks)"
+
+
+def test_ledgers_are_read_as_they_are_evaluated(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import protrules.facts
+    from protrules.ruleset import RuleSet
+
+    loaded: list[str] = []
+    seen_at_evaluation: list[int] = []
+    load, evaluate = protrules.facts.load_ledger, RuleSet.evaluate
+
+    def counting_load(path: Any, schema: Any) -> Any:
+        loaded.append(str(path))
+        return load(path, schema)
+
+    def noting_evaluate(self: RuleSet, ledger: Any, *args: Any, **kwargs: Any) -> Any:
+        seen_at_evaluation.append(len(loaded))
+        return evaluate(self, ledger, *args, **kwargs)
+
+    monkeypatch.setattr(protrules.facts, "load_ledger", counting_load)
+    monkeypatch.setattr(RuleSet, "evaluate", noting_evaluate)
+    code, _, _ = run(capsys, "rank", "rules/changning_2023.prl", "examples/changning/")
+    assert code == 0
+    assert seen_at_evaluation == list(range(1, 11))  # the n-th evaluation after n ledgers read
 
 
 def test_check_markdown_report(capsys: pytest.CaptureFixture[str]) -> None:

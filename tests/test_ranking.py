@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.ranking import rank, ranking_json, ranking_text
+from protrules.ranking import for_ranking, rank, ranking_json, ranking_text
 from protrules.results import FAIL, FAILS, INCOMPLETE, MEETS, PASS, VETOED, EntityResult, RuleResult
 
 AS_OF = dt.date(2024, 3, 31)
@@ -146,4 +146,20 @@ def test_renderings_on_the_demo() -> None:
     assert data["places"][1]["excluded"] is True
     assert ranking_json(rules.program, ranking, AS_OF) == ranking_json(
         rules.program, rank(results[::-1], 2), AS_OF
+    )
+
+
+def test_ranking_slim_results_ranks_exactly_as_full_ones() -> None:
+    from protrules.facts import load_ledgers
+
+    rules = protrules.load_rules(ROOT / "rules" / "changning_2023.prl")
+    as_of = dt.date(2024, 3, 31)
+    results = [
+        rules.evaluate(x, as_of) for x in load_ledgers([ROOT / "examples" / "changning"], rules.fact_types)
+    ]
+    slim = [for_ranking(r) for r in results]
+    assert all(not r.reason and not r.evidence and not r.checks for e in slim for r in e.results)
+    assert rank(slim, 3) == rank(results, 3)
+    assert ranking_text(rules.program, rank(slim, 3), as_of) == ranking_text(
+        rules.program, rank(results, 3), as_of
     )

@@ -202,11 +202,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    from protrules.ranking import rank, ranking_json, ranking_text
+    from protrules.ranking import for_ranking, rank, ranking_json, ranking_text
 
     ruleset = load_rules(args.rules)
     as_of = _as_of(args, ruleset)
-    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False)
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False, keep=for_ranking)
     cap = args.top if args.top is not None else ruleset.program.cap
     ranking = rank(results, cap)
     if args.format == "json":

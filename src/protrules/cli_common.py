@@ -16,7 +16,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from protrules.diagnostics import RuleFileError
@@ -126,31 +126,38 @@ def load_facts(paths: Sequence[str], ruleset: RuleSet) -> list[Ledger]:
 
 
 def evaluate_facts(
-    paths: Sequence[str], ruleset: RuleSet, as_of: dt.date, jobs: int, *, checks: bool = True
+    paths: Sequence[str],
+    ruleset: RuleSet,
+    as_of: dt.date,
+    jobs: int,
+    *,
+    checks: bool = True,
+    keep: Callable[[EntityResult], EntityResult] | None = None,
 ) -> list[EntityResult]:
-    """The results for the ledgers named by FACTS arguments, in order. With ``jobs`` > 1 the
-    ledgers are read and evaluated in that many worker processes (0: one per core), so the
-    work of loading them is shared out too. ``checks=False``: results without checks."""
-    if jobs == 1:
-        ledgers = load_facts(paths, ruleset)
-        return list(progress(ruleset.evaluate_many(ledgers, as_of, checks=checks), len(ledgers)))
-    from concurrent.futures import ProcessPoolExecutor
+    """The results for the ledgers named by FACTS arguments, in order.
 
-    from protrules.facts import ledger_paths, note_entity
+    Ledgers are read one at a time as they are evaluated, so only the results are held;
+    ``keep`` may shrink each result as it arrives to what the command needs. With ``jobs`` > 1
+    the ledgers are read and evaluated in that many worker processes (0: one per core), so the
+    work of loading them is shared out too. ``checks=False``: results without checks.
+    """
+    from protrules.facts import ledger_paths, load_ledgers, note_entity
 
     for path in paths:
         require_file(path, folder_ok=True)
     items = ledger_paths(paths)
     if not items:
         raise CliError(f"no ledgers found in {', '.join(paths)}")
+    if jobs == 1:
+        stream = ruleset.evaluate_many(load_ledgers(items, ruleset.fact_types), as_of, checks=checks)
+        return [keep(r) if keep else r for r in progress(stream, len(items))]
+    from concurrent.futures import ProcessPoolExecutor
+
     workers = jobs or os.cpu_count() or 1
     chunk = max(1, min(64, len(items) // (workers * 4)))
     with ProcessPoolExecutor(workers) as pool:
-        results = list(
-            progress(
-                ruleset.evaluate_many(items, as_of, executor=pool, chunk=chunk, checks=checks), len(items)
-            )
-        )
+        stream = ruleset.evaluate_many(items, as_of, executor=pool, chunk=chunk, checks=checks)
+        results = [keep(r) if keep else r for r in progress(stream, len(items))]
     seen: dict[str, str] = {}
     for item, result in zip(items, results, strict=True):
         note_entity(seen, result.entity, item)

@@ -25,7 +25,7 @@ from protrules.render import dumps, pad
 from protrules.results import FAIL, MEETS, STATUS_ZH, VETOED, EntityResult
 from protrules.runtime import show
 
-__all__ = ["RANKING_FORMAT", "Place", "Ranking", "rank", "ranking_json", "ranking_text"]
+__all__ = ["RANKING_FORMAT", "Place", "Ranking", "for_ranking", "rank", "ranking_json", "ranking_text"]
 
 RANKING_FORMAT = "protrules-ranking/1"
 
@@ -73,6 +73,16 @@ class Ranking:
             if p.entity == entity:
                 return p
         return None
+
+
+def for_ranking(result: EntityResult) -> EntityResult:
+    """The result as far as :func:`rank` reads it — status, score, vetoes and each rule's
+    verdict — without reasons, evidence or checks, so ranking many thousands of entities
+    holds a few kilobytes for each instead of the whole result."""
+    rules = tuple(
+        attrs.evolve(r, reason="", due=None, evidence=(), checks=(), lets=()) for r in result.results
+    )
+    return attrs.evolve(result, results=rules, with_checks=False)
 
 
 def _failed(result: EntityResult) -> int:
