@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,3 +65,65 @@ def test_mutated_csv_ledgers_only_raise_fact_errors(tmp_path_factory: object, da
     victim = data.draw(st.sampled_from(sorted(folder.glob("*.csv"))))
     victim.write_bytes(_mutate(victim.read_bytes(), data.draw))
     _load(folder)
+
+
+RAW = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**19), 10**19),
+    st.sampled_from(["", "x", "2023-04-01", "2023-02-30", "2023-4-1", "3 months", "30个工作日", "50%", "12"]),
+    st.sampled_from(["协调会议", "有记录", "入职查询", "学校", "E1", "高"]),
+    st.text(max_size=5),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_the_fast_record_path_accepts_only_what_the_full_check_accepts(data: st.DataObject) -> None:
+    """A JSON record is first decoded in one pass; anything that pass is unsure of goes to the
+    full check. Whenever the pass answers, the full check must give the same id and values and
+    find nothing wrong."""
+    from protrules.facts import _Errors, _fast_record, _json_record
+
+    ft = data.draw(st.sampled_from(sorted(RULES.fact_types.values(), key=lambda t: t.name)))
+    fields = {f.name: f for f in ft.fields}
+    record: dict[str, object] = {"id": data.draw(st.one_of(st.just("R1"), RAW), label="id")}
+    for name, f in fields.items():  # most values right for their type, some of anything
+        if data.draw(st.integers(0, 9), label=f"{name}?") < 7:
+            record[name] = _valid(f)
+        elif data.draw(st.booleans(), label=f"{name} kept"):
+            record[name] = data.draw(RAW, label=name)
+    if data.draw(st.integers(0, 9), label="extra?") == 0:
+        record["extra"] = "x"
+    quick = _fast_record(ft)(record)
+    errs = _Errors()
+    full = _json_record(ft, record, "/r", lambda pointer: pointer, errs)
+    if quick is not None:
+        assert not errs.items
+        assert full is not None and (full[0], full[1]) == quick
+
+
+def _valid(f: Any) -> object:
+    from decimal import Decimal
+
+    from protrules.model import Kind
+
+    kind = f.type.kind
+    if kind is Kind.ENUM:
+        return f.type.members[0]
+    return {
+        Kind.TEXT: "x", Kind.FACT: "E1", Kind.DATE: "2023-04-01", Kind.BOOLEAN: True, Kind.INTEGER: 3,
+        Kind.DECIMAL: Decimal("2.5"), Kind.PERCENTAGE: "50%", Kind.DURATION: "3 months",
+    }[kind]  # fmt: skip
+
+
+def test_every_record_of_the_example_streets_takes_the_fast_path() -> None:
+    import json
+
+    from protrules.facts import _fast_record
+
+    for path in sorted((ROOT / "examples" / "changning").glob("*.json")):
+        tables = json.loads(path.read_text(encoding="utf-8"))["facts"]
+        for name, records in tables.items():
+            fast = _fast_record(RULES.fact_types[name])
+            assert all(fast(record) is not None for record in records), (path.name, name)
