@@ -7,6 +7,7 @@ and review the diff. Everything else is asserted on the output directly.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from protrules.cli import main
+from protrules.cli_common import GC_THRESHOLD
 from tests import goldens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,15 +143,21 @@ def test_ledgers_are_read_as_they_are_evaluated(
         loaded.append(str(path))
         return load(path, schema)
 
+    thresholds: set[tuple[int, ...]] = set()
+
     def noting_evaluate(self: RuleSet, ledger: Any, *args: Any, **kwargs: Any) -> Any:
         seen_at_evaluation.append(len(loaded))
+        thresholds.add(gc.get_threshold())
         return evaluate(self, ledger, *args, **kwargs)
 
     monkeypatch.setattr(protrules.facts, "load_ledger", counting_load)
     monkeypatch.setattr(RuleSet, "evaluate", noting_evaluate)
+    before = gc.get_threshold()
     code, _, _ = run(capsys, "rank", "rules/changning_2023.prl", "examples/changning/")
     assert code == 0
     assert seen_at_evaluation == list(range(1, 11))  # the n-th evaluation after n ledgers read
+    assert thresholds == {GC_THRESHOLD} != {before}  # the collector runs less often meanwhile …
+    assert gc.get_threshold() == before  # … and is put back afterwards
 
 
 def test_check_markdown_report(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gc
 import os
 import re
 import sys
@@ -150,18 +151,43 @@ def evaluate_facts(
         raise CliError(f"no ledgers found in {', '.join(paths)}")
     if jobs == 1:
         stream = ruleset.evaluate_many(load_ledgers(items, ruleset.fact_types), as_of, checks=checks)
-        return [keep(r) if keep else r for r in progress(stream, len(items))]
+        with fewer_collections():
+            return [keep(r) if keep else r for r in progress(stream, len(items))]
     from concurrent.futures import ProcessPoolExecutor
 
     workers = jobs or os.cpu_count() or 1
     chunk = max(1, min(64, len(items) // (workers * 4)))
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=_collect_less) as pool:
         stream = ruleset.evaluate_many(items, as_of, executor=pool, chunk=chunk, checks=checks)
         results = [keep(r) if keep else r for r in progress(stream, len(items))]
     seen: dict[str, str] = {}
     for item, result in zip(items, results, strict=True):
         note_entity(seen, result.entity, item)
     return results
+
+
+#: The garbage collector's thresholds while the command evaluates ledgers (CPython's default
+#: is (700, 10, 10)). Reading and evaluating a ledger allocates tens of thousands of objects
+#: that live until its result is made; at the default the collector re-examined them and every
+#: result held so far often enough to take a quarter of a long run. Hardly any of them form
+#: reference cycles, so collecting fourteen times less often costs next to no memory.
+GC_THRESHOLD = (10_000, 10, 10)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run with :data:`GC_THRESHOLD`, then put the process's thresholds back."""
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _collect_less() -> None:
+    """A worker process's start: it only ever evaluates ledgers for the command."""
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 # ------------------------------------------------------------------ output
