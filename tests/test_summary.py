@@ -89,6 +89,11 @@ area 1 "a":
             let 日 = m.date
             applies when m.kind = "A"
             require 日 in 评估期
+    rule 1.6 "a count in a let after a requirement is no evidence of it":
+        clause: "c1.6"
+        for each quarter 季度 of 评估期:
+            let 其他 = count(meeting where meeting.kind = "B" and meeting.date in 季度)
+            require count(meeting where meeting.kind = "A" and meeting.date in 季度) >= 0
 """
 
 
@@ -150,3 +155,13 @@ def test_lets_stay_in_full_results_when_the_rule_or_a_pass_does_not_apply() -> N
     assert [c.verdict for c in second.checks] == ["pass", "n/a"]  # M1's pass gave way to "does not apply"
     assert second.lets == (("日 (m = M0)", dt.date(2023, 3, 1)), ("日 (m = M1)", dt.date(2023, 4, 1)))
     assert rules.evaluate(ledger, dt.date(2023, 12, 31), checks=False) == without_checks(full)
+
+
+def test_evidence_is_what_requirements_read_not_what_later_lets_count() -> None:
+    rules = _rules()
+    ledger = _ledger(("2023-03-01", "A", None), ("2023-05-01", "B", None))
+    day = dt.date(2023, 12, 31)
+    full, brief = rules.evaluate(ledger, day).result("1.6"), rules.evaluate(ledger, day, checks=False).result("1.6")
+    assert full is not None and brief is not None
+    # Q2's let counts M1 after Q1's requirement read M0: M1 is evidence of no requirement
+    assert full.evidence == brief.evidence == ("meeting:M0",)

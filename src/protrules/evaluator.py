@@ -222,10 +222,12 @@ def _tally_require(
         return
     if isinstance(value, Unknown):
         tally.note(stmt.text, context, UNKNOWN, value.reason, due_by, ctx.evidence, ())
+        ctx.evidence = []
         return
     verdict = _verdict(stmt, value, due_by, ctx.as_of)
     detail: str | _Shown = _Shown(stmt, left, right, verdict, due_by) if verdict not in tally.first else ""
     tally.note(stmt.text, context, verdict, detail, due_by, ctx.evidence, ())
+    ctx.evidence = []  # the tally keeps this list: what later statements count is not its evidence
 
 
 def _evaluate(stmt: _Require, ctx: Ctx, due: dt.date | None) -> tuple[Any, Any, Any, dt.date | None]:
