@@ -23,7 +23,7 @@ from protrules.errors import CalendarError
 from protrules.model import Fact
 from protrules.runtime import Ctx, Unknown
 
-__all__ = ["IndexPlan", "any_node", "children", "plan"]
+__all__ = ["Index", "IndexPlan", "any_node", "candidates", "children", "index_for", "plan"]
 
 
 @attrs.frozen
@@ -145,106 +145,210 @@ def plan(node: ir.Filter) -> IndexPlan | None:
     return None
 
 
-@attrs.frozen
+class _Positions:
+    """Where each fact stands in its ledger list, worked out on first need: only facts not kept
+    in date order, or facts lacking an indexed field, need merging back into ledger order."""
+
+    __slots__ = ("facts", "where")
+
+    def __init__(self, facts: tuple[Fact, ...]) -> None:
+        self.facts = facts
+        self.where: dict[int, int] | None = None
+
+    def of(self, fact: Fact) -> int:
+        if self.where is None:
+            self.where = {id(f): i for i, f in enumerate(self.facts)}
+        return self.where[id(fact)]
+
+
 class _Run:
-    """Facts sorted by a date field: the dates, each fact's ledger position, the facts, and
-    whether date order is ledger order (usual: ledgers are kept in date order), in which case a
-    slice needs no re-sorting."""
+    """Facts sorted by a date field (stable: equal dates keep ledger order) and the facts lacking
+    it (with their ledger positions): one key's facts in a composite index, or a whole fact
+    type in a range index. Usually ledgers are kept in date order and no fact lacks the date
+    (``plain``): then a slice of ``facts`` between two bisections of ``dates`` is the answer,
+    and generated code takes it so, reading the dates too."""
 
-    dates: list[Any]
-    order: list[int]
-    facts: tuple[Fact, ...]
-    ascending: bool
+    __slots__ = ("ascending", "dates", "facts", "ledger", "ledger_dates", "missing", "plain", "positions")
 
-    @staticmethod
-    def of(entries: list[tuple[Any, int, Fact]]) -> _Run:
-        """From (date, ledger position, fact) in ledger order."""
-        dates = [t[0] for t in entries]
+    def __init__(
+        self, facts: Sequence[Fact], dates: list[Any], positions: _Positions, missing: list[tuple[int, Fact]]
+    ) -> None:
+        """From facts in ledger order and their dates."""
         in_order = sorted(dates)
-        ascending = dates == in_order  # kept in date order already: nothing to re-sort
-        if not ascending:
-            entries.sort(key=_first)  # stable: equal dates keep ledger order
-        return _Run(in_order, [t[1] for t in entries], tuple(t[2] for t in entries), ascending)
+        self.ascending = dates == in_order  # an identity check per item when they are in order
+        self.ledger, self.ledger_dates = tuple(facts), dates
+        if not self.ascending:
+            facts = [facts[i] for i in sorted(range(len(dates)), key=dates.__getitem__)]
+        self.dates, self.facts, self.positions, self.missing = in_order, tuple(facts), positions, missing
+        self.plain = self.ascending and not missing
 
-    def between(self, start: Any, end: Any, missing: list[tuple[int, Fact]]) -> Sequence[Fact]:
-        """The facts dated start..end and the facts lacking a date, in ledger order."""
+    def between(self, start: Any, end: Any) -> Found:
+        """The facts dated start..end and those lacking a date, in ledger order, and whether
+        none lacks it."""
         lo = bisect.bisect_left(self.dates, start)
         hi = bisect.bisect_right(self.dates, end)
-        if not missing and self.ascending:
-            return self.facts[lo:hi]
-        pairs = [*zip(self.order[lo:hi], self.facts[lo:hi], strict=True), *missing]
-        pairs.sort(key=_position)
-        return [fact for _, fact in pairs]
+        if self.missing:
+            return _in_order(self.facts[lo:hi], self.missing, self.positions), False
+        if self.ascending:
+            return self.facts[lo:hi], True
+        if 3 * (hi - lo) >= len(self.dates):  # most of them: pick in ledger order, no sorting
+            pairs = zip(self.ledger, self.ledger_dates, strict=True)
+            return tuple([f for f, day in pairs if start <= day <= end]), True
+        return tuple(_in_order(self.facts[lo:hi], [], self.positions)), True
+
+    def any_order(self, start: Any, end: Any) -> Found:
+        """:meth:`between` for a reader to whom order does not matter (a count): by date."""
+        lo = bisect.bisect_left(self.dates, start)
+        hi = bisect.bisect_right(self.dates, end)
+        if self.missing:
+            return self.facts[lo:hi] + tuple(fact for _, fact in self.missing), False
+        return self.facts[lo:hi], True
+
+
+def _in_order(facts: Sequence[Fact], missing: list[tuple[int, Fact]], positions: _Positions) -> list[Fact]:
+    pairs = [(positions.of(f), f) for f in facts]
+    pairs += missing
+    pairs.sort(key=_position)
+    return [fact for _, fact in pairs]
 
 
 def _position(pair: tuple[int, Fact]) -> int:
     return pair[0]
 
 
-def _first(entry: tuple[Any, int, Fact]) -> Any:
-    return entry[0]
+def _dated(
+    facts: Sequence[Fact], field: str, positions: _Positions, missing: list[tuple[int, Fact]]
+) -> _Run:
+    """The facts as a run by ``field``; those lacking it join ``missing``."""
+    try:
+        return _Run(facts, [f.values[field] for f in facts], positions, missing)
+    except KeyError:
+        kept = [f for f in facts if field in f.values]
+        missing = missing + [(positions.of(f), f) for f in facts if field not in f.values]
+        return _Run(kept, [f.values[field] for f in kept], positions, missing)
 
 
-def _range_index(
-    ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]
-) -> tuple[_Run, list[tuple[int, Fact]]]:
-    cache = ctx.indexes
-    key, field = plan_.cache_key, plan_.field
-    found = cache.get(key)
-    if found is None:
-        run = _Run.of([(f.values[field], i, f) for i, f in enumerate(facts) if field in f.values])
-        missing = [(i, f) for i, f in enumerate(facts) if field not in f.values]
-        found = cache[key] = (run, missing)
-    return found
+Found = tuple[Sequence[Fact], bool]
 
 
-def _equal_index(
-    ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]
-) -> tuple[dict[Any, tuple[list[int], tuple[Fact, ...]]], list[tuple[int, Fact]]]:
-    """Facts grouped by a field's value (each group: ledger positions and facts, in ledger
-    order), and the facts lacking the field."""
-    cache = ctx.indexes
-    key, field = plan_.cache_key, plan_.field
-    found = cache.get(key)
-    if found is None:
-        groups: dict[Any, list[tuple[int, Fact]]] = {}
-        missing = []
-        for i, fact in enumerate(facts):
-            if field in fact.values:
-                value = fact.values[field]
-                groups.setdefault(id(value) if isinstance(value, Fact) else value, []).append((i, fact))
-            else:
-                missing.append((i, fact))
-        table = {
-            value: ([i for i, _ in pairs], tuple(f for _, f in pairs))
-            for value, pairs in groups.items()
-        }
-        found = cache[key] = (table, missing)
-    return found
+class _RangeIndex:
+    """Facts by a date field: ``meeting where meeting.date in 季度`` is two bisections."""
+
+    __slots__ = ("run",)
+
+    def __init__(self, facts: tuple[Fact, ...], field: str) -> None:
+        self.run = _dated(facts, field, _Positions(facts), [])
+
+    def find(self, key: Any, period: Any) -> Found:
+        return self.run.between(key.start, key.end)
+
+    def group(self, key: Any) -> _Run:
+        """The run a period ``key`` is looked up in: all the facts."""
+        return self.run
 
 
-_NONE: tuple[list[int], tuple[Fact, ...]] = ([], ())
+#: Keys asked one by one before an equality index groups every fact at once: picking out
+#: one key's facts is a single comprehension, about a third of grouping them all.
+_SCANS = 2
 
 
-def _equal_range_index(ctx: Ctx, plan_: IndexPlan, facts: tuple[Fact, ...]) -> Any:
-    """Facts grouped by the equality field's value, each group sorted by the date field."""
-    cache = ctx.indexes
-    key = plan_.cache_key
-    found = cache.get(key)
-    if found is None:
-        groups: dict[Any, list[tuple[Any, int, Fact]]] = {}
-        missing = []
-        for i, fact in enumerate(facts):
+class _EqualIndex:
+    """Facts grouped by one field's value (facts by identity, other values by equality),
+    optionally each group as a run by a date field: ``termination where termination.person =
+    命中.person`` is a dictionary read, ``venue_session where venue_session.venue = 场所 and
+    venue_session.date in 周`` a dictionary read and two bisections.
+
+    A fact whose field holds another value fails the equality whatever its other fields hold,
+    so a key's candidates are its own facts and the facts lacking the field (their condition
+    is tested in full), and, for a run, its own facts lacking the date."""
+
+    __slots__ = ("facts", "field", "groups", "lacking", "positions", "range_field", "raw", "scans")
+
+    def __init__(self, facts: tuple[Fact, ...], field: str, range_field: str) -> None:
+        self.facts, self.field, self.range_field = facts, field, range_field
+        self.positions = _Positions(facts)
+        self.groups: dict[Any, Any] = {}  # key → a run, or (for equality alone) what find returns
+        self.raw: dict[Any, list[Fact]] | None = None  # every key's facts, once grouped at once
+        self.lacking: list[tuple[int, Fact]] | None = None  # facts lacking the field
+        self.scans = 0
+
+    def find(self, key: Any, period: Any) -> Found:
+        try:
+            group = self.group(key)
+        except TypeError:  # an unhashable key: test every fact
+            return self.facts, False
+        return group.between(period.start, period.end) if self.range_field else group  # type: ignore[no-any-return]
+
+    def group(self, key: Any) -> Any:
+        """A key's run (composite index) or its facts and whether none lacks the field."""
+        lookup = id(key) if isinstance(key, Fact) else key
+        found = self.groups.get(lookup)
+        if found is not None:
+            return found
+        if self.raw is None and self.scans >= _SCANS:
+            self._group_all()
+        if self.raw is not None:
+            facts = self.raw.get(lookup, [])
+        else:
+            self.scans += 1
+            facts = self._scan(key)
+        lacking = self.lacking or []
+        if self.range_field:
+            found = _dated(facts, self.range_field, self.positions, lacking)
+        elif lacking:
+            found = (_in_order(facts, lacking, self.positions), False)
+        else:
+            found = (tuple(facts), True)
+        self.groups[lookup] = found
+        return found
+
+    def _scan(self, key: Any) -> list[Fact]:
+        field, facts = self.field, self.facts
+        try:
+            if isinstance(key, Fact):
+                return [f for f in facts if f.values[field] is key]
+            return [f for f in facts if f.values[field] == key]
+        except KeyError:  # some facts lack the field: candidates for every key
+            if self.lacking is None:
+                self.lacking = [(i, f) for i, f in enumerate(facts) if field not in f.values]
+            have = [f for f in facts if field in f.values]
+            if isinstance(key, Fact):
+                return [f for f in have if f.values[field] is key]
+            return [f for f in have if f.values[field] == key]
+
+    def _group_all(self) -> None:
+        raw: dict[Any, list[Fact]] = {}
+        lacking = []
+        field = self.field
+        for i, fact in enumerate(self.facts):
             values = fact.values
-            if plan_.field in values and plan_.range_field in values:
-                value = values[plan_.field]
-                groups.setdefault(id(value) if isinstance(value, Fact) else value, []).append(
-                    (values[plan_.range_field], i, fact)
-                )
+            if field in values:
+                value = values[field]
+                key = id(value) if isinstance(value, Fact) else value
+                found = raw.get(key)
+                if found is None:
+                    raw[key] = [fact]
+                else:
+                    found.append(fact)
             else:
-                missing.append((i, fact))
-        table = {value: _Run.of(entries) for value, entries in groups.items()}
-        found = cache[key] = (table, missing)
+                lacking.append((i, fact))
+        self.raw, self.lacking = raw, lacking
+
+
+Index = _RangeIndex | _EqualIndex
+
+
+def index_for(ctx: Ctx, index_plan: IndexPlan, facts: tuple[Fact, ...]) -> Index:
+    """The entity's index for a plan, built on first use and shared by every plan over the
+    same fields."""
+    cache = ctx.indexes
+    found: Index | None = cache.get(index_plan.cache_key)
+    if found is None:
+        if index_plan.kind == "range":
+            found = _RangeIndex(facts, index_plan.field)
+        else:
+            found = _EqualIndex(facts, index_plan.field, index_plan.range_field)
+        cache[index_plan.cache_key] = found
     return found
 
 
@@ -254,9 +358,9 @@ def candidates(
     ctx: Ctx,
     facts: tuple[Fact, ...],
     range_fn: Callable[[Ctx], Any] | None = None,
-) -> tuple[Sequence[Fact], bool] | None:
+) -> Found | None:
     """The facts that may satisfy the condition, in ledger order, and whether all of them were
-    found through the index (none lacks the indexed field); None to test every fact."""
+    found through the index (none lacks an indexed field); None to test every fact."""
     try:
         key = key_fn(ctx)
         period = range_fn(ctx) if range_fn is not None else None
@@ -264,26 +368,4 @@ def candidates(
         return None  # the full scan raises (or not) exactly where the original would
     if isinstance(key, Unknown) or isinstance(period, Unknown):
         return None
-    if index_plan.kind == "equal_range":
-        table, missing = _equal_range_index(ctx, index_plan, facts)
-        try:
-            group = table.get(id(key) if isinstance(key, Fact) else key)
-        except TypeError:
-            return None
-        if group is None or period is None:
-            return [fact for _, fact in missing], not missing
-        run: _Run = group
-        return run.between(period.start, period.end, missing), not missing
-    if index_plan.kind == "range":
-        dated, missing = _range_index(ctx, index_plan, facts)
-        return dated.between(key.start, key.end, missing), not missing
-    table, missing = _equal_index(ctx, index_plan, facts)
-    lookup = id(key) if isinstance(key, Fact) else key
-    try:
-        positions, chosen = table.get(lookup, _NONE)
-    except TypeError:  # an unhashable key: test every fact
-        return None
-    if not missing:
-        return chosen, True
-    merged = sorted([*zip(positions, chosen, strict=True), *missing], key=_position)
-    return [fact for _, fact in merged], False
+    return index_for(ctx, index_plan, facts).find(key, period)
