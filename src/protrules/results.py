@@ -100,24 +100,67 @@ class Check:
                         self.advisory, self.trace))  # fmt: skip
 
 
+Evidence = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
+def _ids(evidence: Evidence) -> tuple[str, ...]:
+    return evidence if isinstance(evidence, tuple) else evidence()
+
+
 @attrs.frozen
 class RuleResult:
-    """A rule's verdict for one entity, with the checks that decided it."""
+    """A rule's verdict for one entity, with the checks that decided it.
+
+    ``reason`` and ``evidence`` may be given as functions that write them: an evaluation
+    without checks does so, because the evidence of a rule over a year of ledgers is hundreds
+    of sorted ``type:id`` strings, and its reason a formatted sentence, that a batch run
+    ranking streets never reads; they are then written on first reading. Equality, hashing,
+    ``repr`` and pickling all see the text.
+    """
 
     rule: str
     title: str
     kind: str
     weight: Any
     verdict: str
-    reason: str
+    _reason: str | Callable[[], str] = attrs.field(alias="reason", eq=_text)
     due: dt.date | None
-    evidence: tuple[str, ...]
+    _evidence: Evidence = attrs.field(alias="evidence", eq=_ids)
     checks: tuple[Check, ...]
     lets: tuple[tuple[str, Any], ...] = ()
 
     @property
+    def reason(self) -> str:
+        """Why the verdict: the first check that gave it, with its loop context."""
+        reason = self._reason
+        if not isinstance(reason, str):
+            reason = reason()
+            object.__setattr__(self, "_reason", reason)
+        return reason
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The sorted ``type:id`` references of the facts the rule's checks read."""
+        evidence = self._evidence
+        if not isinstance(evidence, tuple):
+            evidence = evidence()
+            object.__setattr__(self, "_evidence", evidence)
+        return evidence
+
+    @property
     def counts_in_score(self) -> bool:
         return self.kind in ("required", "assessed") and self.verdict != NA
+
+    def __repr__(self) -> str:
+        return (
+            f"RuleResult(rule={self.rule!r}, title={self.title!r}, kind={self.kind!r},"
+            f" weight={self.weight!r}, verdict={self.verdict!r}, reason={self.reason!r},"
+            f" due={self.due!r}, evidence={self.evidence!r}, checks={self.checks!r}, lets={self.lets!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RuleResult, (self.rule, self.title, self.kind, self.weight, self.verdict, self.reason,
+                             self.due, self.evidence, self.checks, self.lets))  # fmt: skip
 
 
 @attrs.frozen

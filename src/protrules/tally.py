@@ -22,7 +22,7 @@ from typing import Any
 from protrules.model import Fact
 from protrules.results import NA, PENDING, Check, combine_verdicts
 
-__all__ = ["Checks", "Sink", "Tally", "evidence_ids"]
+__all__ = ["Checks", "Reason", "Sink", "Tally", "evidence", "evidence_ids", "reason"]
 
 Detail = str | Callable[[], str]
 
@@ -87,7 +87,7 @@ class Tally:
         self.first_verdict = ""  # the first check's verdict ("" for advice: it is never n/a)
         self.first: dict[str, tuple[tuple[str, ...], Detail]] = {}  # decisive verdict → first one
         self.due: dt.date | None = None  # the earliest due date of a pending check
-        self.facts: list[list[Fact]] = []  # evidence, as the facts each check read
+        self.facts: list[Iterable[Fact]] = []  # evidence, as the facts each check read
         self.ids: list[str] = []  # evidence of checks noted whole
 
     def note(
@@ -144,15 +144,55 @@ class Tally:
     def verdict(self) -> str:
         return combine_verdicts(self.first)
 
-    def reason(self, verdict: str) -> tuple[tuple[str, ...], str] | None:
-        found = self.first.get(verdict)
-        if found is None:
-            return None
-        context, detail = found
-        return context, detail if isinstance(detail, str) else detail()
+    def reason(self, verdict: str) -> str | Reason:
+        """The rule result's reason for ``verdict``: its first check's detail in its context."""
+        return reason(self.first.get(verdict))
 
-    def evidence(self) -> tuple[str, ...]:
-        ids = {f"{f.type}:{f.id}" for f in set().union(*self.facts)} if self.facts else set()
+    def evidence(self) -> tuple[str, ...] | _Evidence:
+        """The evidence, or (when facts were read) a function listing it on first reading."""
+        return evidence(self.facts, self.ids)
+
+
+def reason(first: tuple[tuple[str, ...], Detail] | None) -> str | Reason:
+    """A rule's reason from the first check of its verdict (context and detail): written at
+    once when the detail is text already, else when first read."""
+    if first is None:
+        return "no requirement"
+    context, detail = first
+    if isinstance(detail, str):
+        return f"{'; '.join(context)}: {detail}" if context else detail
+    return Reason(context, detail)
+
+
+class Reason:
+    """A reason written when first read: the context of a check, then its detail."""
+
+    __slots__ = ("context", "detail")
+
+    def __init__(self, context: tuple[str, ...], detail: Callable[[], str]) -> None:
+        self.context, self.detail = context, detail
+
+    def __call__(self) -> str:
+        return f"{'; '.join(self.context)}: {self.detail()}" if self.context else self.detail()
+
+
+def evidence(facts: list[Iterable[Fact]], ids: Iterable[str] = ()) -> tuple[str, ...] | _Evidence:
+    """The evidence of facts read and ids noted, or (when facts were read) a function listing it."""
+    if not facts:
+        return tuple(sorted(set(ids)))
+    return _Evidence(facts, list(ids))
+
+
+class _Evidence:
+    """The sorted ``type:id`` references of the facts a tally's checks read, listed when called."""
+
+    __slots__ = ("facts", "ids")
+
+    def __init__(self, facts: list[Iterable[Fact]], ids: list[str]) -> None:
+        self.facts, self.ids = facts, ids
+
+    def __call__(self) -> tuple[str, ...]:
+        ids = {f"{f.type}:{f.id}" for f in set().union(*self.facts)}
         return tuple(sorted(ids.union(self.ids)))
 
 
