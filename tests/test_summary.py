@@ -161,7 +161,8 @@ def test_evidence_is_what_requirements_read_not_what_later_lets_count() -> None:
     rules = _rules()
     ledger = _ledger(("2023-03-01", "A", None), ("2023-05-01", "B", None))
     day = dt.date(2023, 12, 31)
-    full, brief = rules.evaluate(ledger, day).result("1.6"), rules.evaluate(ledger, day, checks=False).result("1.6")
+    full = rules.evaluate(ledger, day).result("1.6")
+    brief = rules.evaluate(ledger, day, checks=False).result("1.6")
     assert full is not None and brief is not None
     # Q2's let counts M1 after Q1's requirement read M0: M1 is evidence of no requirement
     assert full.evidence == brief.evidence == ("meeting:M0",)

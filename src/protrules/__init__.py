@@ -58,11 +58,12 @@ __all__ = [
 ]
 
 
-def load_rules(path: str | os.PathLike[str], *, cache: bool = False) -> RuleSet:
+def load_rules(path: str | os.PathLike[str], *, cache: bool = False, generate: bool = True) -> RuleSet:
     """Parse, check and compile a .prl file (raises :class:`RuleFileError` on any error).
 
     With ``cache=True`` the checked program is kept in ``$PROTRULES_CACHE`` (default
     ``~/.cache/protrules``), keyed by the file's bytes, so an unchanged file is not parsed again.
+    ``generate`` is :func:`compile`'s.
     """
     if cache:
         from protrules import cache as program_cache
@@ -78,9 +79,9 @@ def load_rules(path: str | os.PathLike[str], *, cache: bool = False) -> RuleSet:
                 module, source = parse_file(str(path))
                 program = check(module, source)
                 program_cache.store(data, program)
-            return compile(program)
+            return compile(program, generate=generate)
     module, source = parse_file(str(path))
-    return compile(check(module, source))
+    return compile(check(module, source), generate=generate)
 
 
 def parse_date(text: str) -> dt.date:

@@ -327,7 +327,7 @@ def _filter(node: ir.Filter) -> Fn:
         """A selection that reads no loop variable is the same everywhere in one entity's
         evaluation (a `define` is used by many rules): compute it once per entity."""
         if not constant:
-            constant.append(_constant_selection(node))
+            constant.append(constant_selection(node))
         if not constant[0]:
             return select(ctx)
         found = ctx.selections.get(key, _MISSING)
@@ -341,7 +341,7 @@ def _filter(node: ir.Filter) -> Fn:
 _MISSING = object()
 
 
-def _constant_selection(node: ir.Filter) -> bool:
+def constant_selection(node: ir.Filter) -> bool:
     """True when the selection reads no name bound outside it (a loop variable, a `let`) and
     holds no aggregate (aggregates collect evidence, which a cached value would skip)."""
     aggregate, bound, refs = _names(node)
@@ -443,7 +443,7 @@ def _aggregate(node: ir.Aggregate) -> Fn:
                     counterexamples = [f for f, a in zip(items, answers, strict=True) if a is False]
                     return _every(ctx, items, counterexamples, None)
                 ctx.evidence.extend(items)
-                return _summarise(func, answers, items, percentage)
+                return summarise(func, answers, items, percentage)
         saved = env.get(var)
         values: list[Any] = []
         counterexamples = []
@@ -473,7 +473,7 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         if func == "every":
             return _every(ctx, items, counterexamples, unknown)
         ctx.evidence.extend(items)
-        return _summarise(func, values, items, percentage)
+        return summarise(func, values, items, percentage)
 
     return {"count": count, "exists": exists, "none": none}.get(func, per_item)
 
@@ -490,7 +490,7 @@ def _every(ctx: Ctx, items: tuple[Fact, ...], counterexamples: list[Fact], unkno
     return True
 
 
-def _summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage: bool) -> Any:
+def summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage: bool) -> Any:
     """share / distinct / sum / min / max of the argument's values over the facts."""
     if func == "share":
         if not items:

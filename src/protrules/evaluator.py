@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from protrules import fastpath, ir
+from protrules.codegen_expr import FALLBACK
 from protrules.compiler import Fn, compile_expr
 from protrules.errors import CalendarError
 from protrules.ir import CONST, DEC, INC
@@ -99,16 +100,43 @@ class _ForPeriods:
     guarded: bool = False
 
 
+class Generated:
+    """A rule's generated function (:mod:`protrules.codegen`) for evaluation without checks,
+    written on first use; ``None`` when the rule keeps to the closures. ``fallbacks`` counts
+    the entities the function handed to the closures (a value it could not be sure of)."""
+
+    __slots__ = ("fallbacks", "fn", "made")
+
+    def __init__(self) -> None:
+        self.made = False
+        self.fn: Callable[[Ctx], RuleResult] | None = None
+        self.fallbacks = 0
+
+    def get(self, compiled: CompiledRule) -> Callable[[Ctx], RuleResult] | None:
+        if not self.made:
+            from protrules import codegen  # it builds on this module
+
+            self.fn, self.made = codegen.function(compiled), True
+        return self.fn
+
+
 @attrs.frozen
 class CompiledRule:
-    """A rule, compiled: its definition and its statements as closures."""
+    """A rule, compiled: its definition, its statements as closures and, made on first use,
+    its generated function."""
 
     rule: ir.RuleDef
     body: tuple[Any, ...]
+    generated: Generated = attrs.field(factory=Generated, eq=False, repr=False)
 
 
-def compile_rule(rule: ir.RuleDef, trace: bool = False) -> CompiledRule:
-    return CompiledRule(rule, _compile_block(rule.body, trace))
+def compile_rule(rule: ir.RuleDef, trace: bool = False, *, generate: bool = True) -> CompiledRule:
+    """A rule's statements as closures; with ``generate``, its evaluation without checks is
+    generated as Python on first use (:mod:`protrules.codegen`)."""
+    compiled = CompiledRule(rule, _compile_block(rule.body, trace))
+    if not generate:
+        compiled.generated.made = True  # nothing to write: always the closures
+    return compiled
 
 
 def _compile_block(stmts: tuple[ir.Stmt, ...], trace: bool) -> tuple[Any, ...]:
@@ -420,6 +448,15 @@ def _for_periods(
 def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleResult:
     """Evaluate one compiled rule for the context's ledger. Without ``checks`` the result
     holds no checks and no lets; its verdict, reason, due date and evidence are the same."""
+    if not checks:
+        generated = compiled.generated.get(compiled)
+        if generated is not None:
+            work = ctx.work
+            try:
+                return generated(ctx)
+            except FALLBACK:  # a value it could not be sure of: the closures give the exact answer
+                ctx.work = work
+                compiled.generated.fallbacks += 1
     rule = compiled.rule
     ctx.env = {}
     sink: Sink = Checks() if checks else Tally()
@@ -460,15 +497,9 @@ def _summary(compiled: CompiledRule, ctx: Ctx, tally: Tally) -> RuleResult:
     rule = compiled.rule
     if rule.kind == "assessed" and not tally.only_not_applicable():
         tally.append(_judgement(rule.id, ctx.ledger))
-    verdict = tally.verdict()
-    found = tally.reason(verdict)
-    if found is None:
-        reason = "no requirement"
-    else:
-        where = "; ".join(found[0])
-        reason = f"{where}: {found[1]}" if where else found[1]
+    verdict, evidence = tally.verdict(), tally.evidence()
     return RuleResult(
-        rule.id, rule.title, rule.kind, rule.weight, verdict, reason, tally.due, tally.evidence(), ()
+        rule.id, rule.title, rule.kind, rule.weight, verdict, tally.reason(verdict), tally.due, evidence, ()
     )
 
 

@@ -35,11 +35,14 @@ class RuleSet:
     #: Facts a single entity's evaluation may visit before it stops with EvaluationLimitError.
     DEFAULT_MAX_WORK = 200_000_000
 
-    def __init__(self, program: ir.Program, *, max_work: int = DEFAULT_MAX_WORK) -> None:
+    def __init__(
+        self, program: ir.Program, *, max_work: int = DEFAULT_MAX_WORK, generate: bool = True
+    ) -> None:
         self.program = program
         self.max_work = max_work
+        self.generate = generate
         self._calendar: WorkCalendar | None = None
-        self._rules = tuple(compile_rule(rule) for rule in program.rules)
+        self._rules = tuple(compile_rule(rule, generate=generate) for rule in program.rules)
         self._traced: dict[str, CompiledRule] = {}
         self._params = {name: p.values for name, p in program.params.items()}
 
@@ -49,7 +52,7 @@ class RuleSet:
         once (keyed by its source) and reuses it for every later batch."""
         text = self.program.source_text
         key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
-        return (_restore, (key, self.program, self.max_work))
+        return (_restore, (key, self.program, self.max_work, self.generate))
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -87,6 +90,17 @@ class RuleSet:
             hint = f"; did you mean {guess}?" if guess else ""
             raise UnknownRuleError(f"unknown rule id {rule_id}{hint}")
         return found
+
+    def generated_source(self, rule_id: str) -> str | None:
+        """The Python generated for a rule's evaluation without checks, to read; None when the
+        rule keeps to the closures (it uses something the generator does not write)."""
+        from protrules import codegen
+
+        return codegen.source(self._rules[self._index(rule_id)])
+
+    def _index(self, rule_id: str) -> int:
+        rule = self.rule(rule_id)
+        return self.program.rules.index(rule)
 
     def default_as_of(self) -> dt.date:
         """The end of the assessment period, or today if the standard declares none."""
@@ -199,17 +213,17 @@ def _unpack(outcomes: list[EntityResult | ProtrulesError]) -> Iterator[EntityRes
         yield outcome
 
 
-_RESTORED: dict[tuple[str, int], RuleSet] = {}
+_RESTORED: dict[tuple[str, int, bool], RuleSet] = {}
 
 
-def _restore(key: str, program: ir.Program, max_work: int) -> RuleSet:
+def _restore(key: str, program: ir.Program, max_work: int, generate: bool = True) -> RuleSet:
     if not key:  # a program checked without its source text: nothing to key a cache on
-        return RuleSet(program, max_work=max_work)
-    found = _RESTORED.get((key, max_work))
+        return RuleSet(program, max_work=max_work, generate=generate)
+    found = _RESTORED.get((key, max_work, generate))
     if found is None:
         if len(_RESTORED) > 16:
             _RESTORED.clear()
-        found = _RESTORED[(key, max_work)] = RuleSet(program, max_work=max_work)
+        found = _RESTORED[(key, max_work, generate)] = RuleSet(program, max_work=max_work, generate=generate)
     return found
 
 
@@ -229,10 +243,17 @@ def _evaluate_batch(
     return out
 
 
-def compile(program: ir.Program, *, max_work: int = RuleSet.DEFAULT_MAX_WORK) -> RuleSet:
+def compile(
+    program: ir.Program, *, max_work: int = RuleSet.DEFAULT_MAX_WORK, generate: bool = True
+) -> RuleSet:
     """Compile a checked program into a reusable :class:`RuleSet`.
 
     ``max_work`` bounds the facts one entity's evaluation may visit: a rule comparing every
     fact with every other fact of a huge ledger stops with a clear error instead of hanging.
+
+    ``generate``: evaluation without checks runs each rule as Python generated from it
+    (:mod:`protrules.codegen`), written on a rule's first such evaluation; ``False`` keeps every
+    rule on the compiled closures, which give the same results more slowly (to compare, or
+    to rule the generated code out while looking for a problem).
     """
-    return RuleSet(program, max_work=max_work)
+    return RuleSet(program, max_work=max_work, generate=generate)

@@ -1,0 +1,336 @@
+"""Whole rules → generated Python functions, for evaluation without checks.
+
+``RuleSet.evaluate(…, checks=False)`` (what ``protrules rank``, text reports and batch runs
+use) wants of each rule only what a :class:`~protrules.tally.Tally` keeps: the verdict, the
+first check of that verdict (the reason), the earliest pending due date and the evidence. The
+closures of :mod:`protrules.evaluator` compute that through a chain of calls per statement and
+per expression; here each rule becomes one Python function that computes the same thing with
+plain loops, comprehensions and local variables — the code a careful programmer would write
+by hand, written from the rule.
+
+Exactness is by construction, not by hope. The generated function handles the case where
+every value is definite (:mod:`protrules.codegen_expr` says what that means); the moment it is
+not — a fact type the ledger does not cover, a missing field, an unpublished calendar year —
+the function raises, and the rule is evaluated by the closures instead, which give the exact
+three-valued answer. The differential tests hold the two (and the reference interpreter) to
+identical results, and check that the generated path is the one taken on clean ledgers.
+
+:func:`source` returns a rule's generated code, to read or to snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from protrules import ir
+from protrules.codegen_expr import FALLBACK, Emitter, Unsupported
+from protrules.evaluator import (
+    CompiledRule,
+    _Advise,
+    _Applies,
+    _ForFacts,
+    _ForPeriods,
+    _Let,
+    _Require,
+    _Shown,
+    _summary,
+)
+from protrules.indexes import any_node
+from protrules.ir import CONST, DEC, INC
+from protrules.model import Fact
+from protrules.results import FAIL, NA, PASS, PENDING, UNKNOWN, RuleResult
+from protrules.runtime import Ctx
+from protrules.tally import Tally, evidence, reason
+
+__all__ = ["FALLBACK", "function", "source"]
+
+GeneratedRule = Callable[[Ctx], RuleResult]
+
+
+def _finish(
+    compiled: CompiledRule,
+    ctx: Ctx,
+    count: int,
+    first: dict[str, tuple[tuple[str, ...], Any]],
+    due: Any,
+    facts: list[Iterable[Fact]],
+    work: int,
+) -> RuleResult:
+    """The rule result from the generated function's tally, as :func:`protrules.evaluator.
+    _summary` gives it from the closures' tally."""
+    if work:
+        ctx.spend(work)
+    rule = compiled.rule
+    if rule.kind == "assessed":  # the judgement joins the checks: the tally's own path
+        tally = Tally()
+        tally.count, tally.first, tally.due, tally.facts = count, first, due, facts
+        tally.first_verdict = next(iter(first), "") if count == 1 else ""  # the only check's
+        return _summary(compiled, ctx, tally)
+    # combine_verdicts, for the few verdicts a tally holds
+    verdict = FAIL if FAIL in first else UNKNOWN if UNKNOWN in first else PENDING if PENDING in first else (
+        PASS if PASS in first else NA)  # fmt: skip
+    why = reason(first.get(verdict))
+    return RuleResult(rule.id, rule.title, rule.kind, rule.weight, verdict, why, due, evidence(facts), ())
+
+
+class _Writer:
+    """Writes one rule's function: the statements of :func:`protrules.evaluator._run_block`,
+    each noting its check in local variables (``n``, ``first``, ``tdue``, ``F``: the fields of
+    a :class:`Tally`; ``W`` counts facts visited)."""
+
+    def __init__(self, compiled: CompiledRule) -> None:
+        self.compiled = compiled
+        self.counted = compiled.rule.kind == "assessed"
+        self.e = Emitter()
+        self.e.namespace.update(
+            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _Shown=_Shown, _finish=_finish, C=compiled
+        )
+
+    def write(self) -> str:
+        e = self.e
+        self.block(self.compiled.rule.body, self.compiled.body, [], None, None)
+        e.line(self.finish())
+        head = ["def rule(ctx):"]
+        head += [
+            "    FACTS = ctx.ledger.facts",
+            "    cal = ctx.calendar",
+            "    as_of = ctx.as_of",
+            "    MEMO = ctx.selections",
+        ]
+        head += [f"    {name} = {expr}" for name, expr in e.prelude.values()]
+        head += ["    n, first, tdue, F, W = 0, {}, None, [], 0"]
+        return "\n".join([*head, *e.lines]) + "\n"
+
+    @staticmethod
+    def finish() -> str:
+        return "return _finish(C, ctx, n, first, tdue, F, W)"
+
+    # -- noting checks
+    def note(self, verdict: str, context: list[str], detail: str) -> None:
+        """Tally.note, written out: only the first check of each verdict keeps its context and
+        detail, so they are built only then. Only an assessed rule reads how many checks there
+        were (one not-applicable check means no judgement is asked for)."""
+        e = self.e
+        if self.counted:
+            e.line("n += 1")
+        e.line(f"if {verdict} not in first:")
+        with e.block():
+            e.line(f"first[{verdict}] = ({_context(context)}, {detail})")
+
+    def note_na(self, context: list[str], detail: str) -> None:
+        self.note("_NA", context, self.e.const(detail))
+
+    # -- statements
+    def block(
+        self,
+        stmts: tuple[ir.Stmt, ...],
+        compiled: tuple[Any, ...],
+        context: list[str],
+        due: str | None,
+        mark: str | None,
+    ) -> None:
+        e = self.e
+        for stmt, done in zip(stmts, compiled, strict=True):
+            if isinstance(done, _Require):
+                assert isinstance(stmt, ir.RequireS)
+                self.require(stmt, done, context, due)
+            elif isinstance(done, _Let):
+                assert isinstance(stmt, ir.LetS)
+                e.names[stmt.var] = e.temp(e.value(stmt.value), "x")
+            elif isinstance(done, _Advise):
+                if self.counted:
+                    e.line("n += 1")  # advice never decides a verdict: a tally counts it, unevaluated
+            elif isinstance(done, _Applies):
+                assert isinstance(stmt, ir.AppliesS)
+                self.applies(stmt, context, mark)
+            elif isinstance(done, _ForFacts):
+                assert isinstance(stmt, ir.ForFactsS)
+                self.for_facts(stmt, done, context, due)
+            elif isinstance(done, _ForPeriods):
+                assert isinstance(stmt, ir.ForPeriodsS)
+                self.for_periods(stmt, done, context)
+
+    def require(self, stmt: ir.RequireS, compiled: _Require, context: list[str], due: str | None) -> None:
+        e = self.e
+        e.evidence = "F"  # a tally keeps the union of every check's evidence: the facts go there at once
+        try:
+            if stmt.by is not None:
+                due = e.temp(e.value(stmt.by), "d")
+            condition = stmt.condition
+            if isinstance(condition, ir.Cmp):
+                left = e.temp(e.value(condition.left))
+                right = e.temp(e.value(condition.right))
+                if compiled.mode == "fact":
+                    ok = f"({left} {'is' if condition.op == '=' else 'is not'} {right})"
+                elif compiled.mode == "duration":
+                    ok = f"_compare({e.const(condition.op)}, 'duration', {left}, {right})"
+                else:
+                    ok = f"({left} {_OPS[condition.op]} {right})"
+            else:
+                left = ok = e.temp(e.value(condition))
+                right = "None"
+        finally:
+            e.evidence = None
+        verdict = e.fresh("v")
+        self.verdict(verdict, ok, due, stmt.monotonicity)
+        detail = f"_Shown({e.const(compiled)}, {left}, {right}, {verdict}, {due or 'None'})"
+        self.note(verdict, context, detail)
+
+    def verdict(self, verdict: str, ok: str, due: str | None, mono: str) -> None:
+        """:func:`protrules.evaluator._verdict`, specialised: whether a due date exists and how
+        the requirement moves as facts are added are known when the rule is written. A pending
+        check's due date joins the tally's at once."""
+        e = self.e
+        if due is None or mono == CONST:
+            e.line(f"{verdict} = _PASS if {ok} else _FAIL")
+            return
+        if mono == INC:  # met "at least" stays met: pending only while unmet
+            e.line(f"if {ok}:")
+            settled, otherwise = "_PASS", "_FAIL"
+        elif mono == DEC:  # broken "none" stays broken: pending only while unbroken
+            e.line(f"if not {ok}:")
+            settled, otherwise = "_FAIL", "_PASS"
+        else:
+            settled = otherwise = ""
+        if settled:
+            with e.block():
+                e.line(f"{verdict} = {settled}")
+        e.line(f"{'elif' if settled else 'if'} {due} > as_of:")
+        with e.block():
+            e.line(f"{verdict} = _PENDING")
+            e.line(f"if tdue is None or {due} < tdue:")
+            with e.block():
+                e.line(f"tdue = {due}")
+        if settled:
+            e.line("else:")
+            with e.block():
+                e.line(f"{verdict} = {otherwise}")
+        else:
+            e.line("else:")
+            with e.block():
+                e.line(f"{verdict} = _PASS if {ok} else _FAIL")
+
+    def applies(self, stmt: ir.AppliesS, context: list[str], mark: str | None) -> None:
+        """A pass (or the rule) that does not apply: its checks give way to the one saying why."""
+        e = self.e
+        condition = e.value(stmt.condition)
+        e.line(f"if not {condition}:")
+        with e.block():
+            if mark is None:
+                e.line("n, first, tdue, F = 0, {}, None, []")
+            else:
+                e.line(f"n, tdue = {mark}[0], {mark}[2]")
+                e.line(f"for kv in list(first)[{mark}[1]:]:")  # verdicts first seen since the mark
+                with e.block():
+                    e.line("del first[kv]")
+                e.line(f"del F[{mark}[3]:]")
+            self.note("_NA", context, e.const("does not apply"))
+            e.line("continue" if mark is not None else self.finish())
+
+    def _pass(self, body: tuple[ir.Stmt, ...], compiled: tuple[Any, ...], guarded: bool,
+              context: list[str], due: str | None) -> None:  # fmt: skip
+        mark = None
+        if guarded:
+            mark = self.e.fresh("mk")
+            self.e.line(f"{mark} = (n, len(first), tdue, len(F))")
+        self.block(body, compiled, context, due, mark)
+
+    def for_facts(self, stmt: ir.ForFactsS, compiled: _ForFacts, context: list[str], due: str | None) -> None:
+        e = self.e
+        facts = e.temp(e.value(stmt.source))
+        e.line(f"W += len({facts})")
+        matched = e.fresh("m")
+        e.line(f"{matched} = 0")
+        var = e.names[stmt.var] = e.fresh("f")
+        e.line(f"for {var} in {facts}:")
+        with e.loop(f"len({facts})"):
+            if stmt.condition is not None:
+                keep = e.value(stmt.condition)
+                e.line(f"if not {keep}:")
+                with e.block():
+                    e.line("continue")
+            e.line(f"{matched} += 1")
+            label = f"({e.const(f'{stmt.name} = ')} + {var}.id)"
+            self._pass(stmt.body, compiled.body, compiled.guarded, [*context, label], due)
+        e.line(f"if not {matched}:")
+        with e.block():
+            self.note_na(context, "no facts to check")
+
+    def for_periods(self, stmt: ir.ForPeriodsS, compiled: _ForPeriods, context: list[str]) -> None:
+        e = self.e
+        period = e.temp(e.value(stmt.period))
+        label, var = e.fresh("l"), e.fresh("p")
+        e.names[stmt.var] = var
+        every = f"_units(cal, {e.const(stmt.unit)}, {period})"
+        units = e.fresh("u")
+        if stmt.condition is None:
+            e.line(f"{units} = {every}")
+        elif not e.heavy(stmt.condition):  # the units to check, picked in one comprehension
+            static = _static(stmt.period, stmt.var) and _static(stmt.condition, stmt.var)
+            if static:  # the same units in every call: picked once per calendar
+                cache = e.const({})
+                e.line(f"{units} = {cache}.get(cal)")
+                e.line(f"if {units} is None:")
+                e.depth += 1
+            keep = e.per_fact(stmt.var, stmt.condition)
+            e.line(f"{units} = [({label}, {var}) for {label}, {var} in {every} if {keep}]")
+            if static:
+                e.line(f"{cache}[cal] = {units}")
+                e.depth -= 1
+        else:
+            e.line(f"{units} = []")
+            e.line(f"for {label}, {var} in {every}:")
+            with e.loop("1"):
+                keep = e.value(stmt.condition)
+                e.line(f"if {keep}:")
+                with e.block():
+                    e.line(f"{units}.append(({label}, {var}))")
+        e.line(f"for {label}, {var} in {units}:")
+        with e.loop(f"len({units})"):
+            due = e.temp(f"{var}.end", "d")
+            labelled = f"({e.const(f'{stmt.name} = ')} + {label})"
+            self._pass(stmt.body, compiled.body, compiled.guarded, [*context, labelled], due)
+        e.line(f"if not {units}:")
+        with e.block():
+            self.note_na(context, f"no {stmt.unit} to check")
+
+
+_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+def _static(node: ir.Node, var: str) -> bool:
+    """Whether an expression reads nothing but constants and the loop's own unit ``var``: no
+    parameter (their value depends on the as-of date), no fact, no other name."""
+    return not any_node(node, lambda n: isinstance(n, ir.Ref) and not (n.scope == "local" and n.key == var))
+
+
+def _context(labels: list[str]) -> str:
+    return "(" + "".join(f"{label}, " for label in labels) + ")"
+
+
+def source(compiled: CompiledRule) -> str | None:
+    """The Python source generated for a compiled rule, or None if it keeps to the closures."""
+    written = _written(compiled)
+    return written[0] if written is not None else None
+
+
+def _written(compiled: CompiledRule) -> tuple[str, dict[str, Any]] | None:
+    writer = _Writer(compiled)
+    try:
+        text = writer.write()
+    except Unsupported:
+        return None
+    return text, writer.e.namespace
+
+
+def function(compiled: CompiledRule) -> GeneratedRule | None:
+    """The generated function of a compiled rule, or None if it keeps to the closures."""
+    written = _written(compiled)
+    if written is None:
+        return None
+    text, namespace = written
+    code = compile(text, f"<protrules rule {compiled.rule.id}>", "exec")
+    exec(code, namespace)
+    rule: GeneratedRule = namespace["rule"]
+    return rule

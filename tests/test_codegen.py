@@ -1,0 +1,149 @@
+"""Rules generated as Python (:mod:`protrules.codegen`): the same results as the closures,
+the generated path taken on clean ledgers, handed back to the closures where a value is not
+definite, and no text of a rule file ever in the generated code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+import protrules
+from protrules.facts import ledger_from_mapping, load_ledger
+from protrules.runtime import EvaluationLimitError
+from tests import goldens
+from tests.test_summary import without_checks
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "codegen"
+SIX = ROOT / "benchmarks" / "six_rules.prl"
+
+
+def _compile(text: str, **options: object) -> protrules.RuleSet:
+    program = protrules.check(protrules.parse(text, "t.prl"), protrules.Source("t.prl", text))
+    return protrules.compile(program, **options)  # type: ignore[arg-type]
+
+
+def _fallbacks(rules: protrules.RuleSet) -> dict[str, int]:
+    return {compiled.rule.id: compiled.generated.fallbacks for compiled in rules._rules}
+
+
+@pytest.fixture(scope="module")
+def streets() -> list[protrules.Ledger]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ledgers
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return list(ledgers.streets(40))
+
+
+def test_six_rules_run_generated_and_agree_with_the_closures(streets: list[protrules.Ledger]) -> None:
+    generated, closures = protrules.load_rules(SIX), protrules.load_rules(SIX, generate=False)
+    as_of = dt.date(2024, 3, 31)
+    verdicts = set()
+    for street in streets:
+        fast = generated.evaluate(street, as_of, checks=False)
+        assert fast == closures.evaluate(street, as_of, checks=False)
+        assert fast == without_checks(closures.evaluate(street, as_of))
+        verdicts |= set(fast.verdicts.values())
+    assert verdicts == {"pass", "fail", "n/a"}
+    assert all(generated.generated_source(r.id) for r in generated.rules)
+    assert not any(_fallbacks(generated).values())  # every street, every rule: generated code
+    assert closures.generated_source("F.1.1") is not None  # readable even where not run
+
+
+def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data() -> None:
+    path = ROOT / "rules" / "changning_2023.prl"
+    generated, closures = protrules.load_rules(path), protrules.load_rules(path, generate=False)
+    folder = ROOT / "examples" / "changning"
+    ledgers = [load_ledger(p, generated.fact_types) for p in sorted(folder.iterdir()) if p.suffix == ".json"]
+    fell_back = set()
+    for as_of in ("2023-06-30", "2023-10-01", "2024-03-31", "2024-09-30"):
+        day = dt.date.fromisoformat(as_of)
+        for ledger in ledgers:
+            before = _fallbacks(generated)
+            fast = generated.evaluate(ledger, day, checks=False)
+            assert fast == closures.evaluate(ledger, day, checks=False)
+            after = _fallbacks(generated)
+            handed = {rule for rule in after if after[rule] > before[rule]}
+            # the closures answered only where some value was unknown (a fact type or field missing)
+            assert all(fast.verdicts[rule] in ("unknown", "pending", "fail") for rule in handed)
+            assert all("unknown" in {c.verdict for c in closures.evaluate(ledger, day).result(rule).checks}  # type: ignore[union-attr]
+                       for rule in handed)  # fmt: skip
+            fell_back |= handed
+    assert all(generated.generated_source(r.id) for r in generated.rules)
+    assert len(fell_back) < 10  # of 80 rules
+
+
+@pytest.mark.parametrize("rule_id", ["C.1.1", "F.1.1"])
+def test_generated_source_of_two_representative_rules(rule_id: str) -> None:
+    source = protrules.load_rules(SIX).generated_source(rule_id)
+    assert source is not None
+    goldens.compare(GOLDEN / f"six-{rule_id}.py.txt", source)
+
+
+RULES = """standard "s":
+    title: "t"
+    assessment: 评估期
+period 评估期 = 2023-01-01 .. 2023-12-31
+fact meeting "会议":
+    date: date "日期"
+    topic: text "议题"
+    note: text? "备注"
+area 1 "a":
+    rule 1.1 "a topic with quotes and code in it":
+        clause: "c"
+        require count(meeting where meeting.topic = "x\\") or __import__('os').system('echo') or (\\"") = 0
+    rule 1.2 "on rest days":
+        clause: "c"
+        require none(meeting where meeting.date is rest day)
+    rule 1.3 "notes written":
+        clause: "c"
+        require every(meeting, meeting.note != "")
+"""
+
+
+def _ledger(rules: protrules.RuleSet, *meetings: dict[str, str]) -> protrules.Ledger:
+    data = {"entity": {"id": "s1", "name": "一街"}, "facts": {"meeting": list(meetings)}}
+    return ledger_from_mapping(data, rules.fact_types, origin="test")
+
+
+def test_no_text_of_the_rule_file_is_spliced_into_generated_code() -> None:
+    rules = _compile(RULES)
+    source = rules.generated_source("1.1")
+    assert source is not None and "__import__" not in source and "echo" not in source
+    ledger = _ledger(rules, {"id": "M1", "date": "2023-05-04", "topic": "x\") or __import__('os')"})
+    assert rules.evaluate(ledger, dt.date(2024, 1, 1), checks=False).verdicts["1.1"] == "pass"
+
+
+def test_a_value_the_generated_code_cannot_be_sure_of_goes_to_the_closures() -> None:
+    generated, closures = _compile(RULES), _compile(RULES, generate=False)
+    # a missing optional field (1.3) and a year with no published holiday notice (1.2)
+    ledger = _ledger(
+        generated,
+        {"id": "M1", "date": "2023-05-04", "topic": "a", "note": "n"},
+        {"id": "M2", "date": "2030-05-04", "topic": "b"},
+    )
+    day = dt.date(2031, 1, 1)
+    fast = generated.evaluate(ledger, day, checks=False)
+    full = closures.evaluate(ledger, day)
+    assert fast == closures.evaluate(ledger, day, checks=False) == without_checks(full)
+    assert fast.verdicts == {"1.1": "pass", "1.2": "unknown", "1.3": "unknown"}
+    assert "no published holiday notice for 2030" in fast.result("1.2").reason  # type: ignore[union-attr]
+    assert _fallbacks(generated) == {"1.1": 0, "1.2": 1, "1.3": 1}
+
+
+def test_a_runaway_generated_rule_stops_with_a_clear_error() -> None:
+    text = RULES + """    rule 1.4 "every pair":
+        clause: "c"
+        for each a in meeting:
+            for each b in meeting:
+                require count(meeting where meeting.date >= a.date and meeting.date <= b.date) >= 0
+"""
+    rules = _compile(text, max_work=20_000)
+    meetings = [{"id": f"M{i}", "date": "2023-05-04", "topic": "t", "note": "n"} for i in range(60)]
+    with pytest.raises(EvaluationLimitError, match="evaluation stopped after 20,000 steps"):
+        rules.evaluate(_ledger(rules, *meetings), dt.date(2024, 1, 1), checks=False)
