@@ -23,7 +23,12 @@ SIX = ROOT / "benchmarks" / "six_rules.prl"
 
 def _compile(text: str, **options: object) -> protrules.RuleSet:
     program = protrules.check(protrules.parse(text, "t.prl"), protrules.Source("t.prl", text))
-    return protrules.compile(program, **options)  # type: ignore[arg-type]
+    return protrules.compile(program, **{"generate_after": 0, **options})  # type: ignore[arg-type]
+
+
+def _load(path: Path, generate: bool = True) -> protrules.RuleSet:
+    """A rule file whose generated code is written at once (not after 32 evaluations)."""
+    return protrules.compile(protrules.load_rules(path).program, generate=generate, generate_after=0)
 
 
 def _fallbacks(rules: protrules.RuleSet) -> dict[str, int]:
@@ -41,7 +46,7 @@ def streets() -> list[protrules.Ledger]:
 
 
 def test_six_rules_run_generated_and_agree_with_the_closures(streets: list[protrules.Ledger]) -> None:
-    generated, closures = protrules.load_rules(SIX), protrules.load_rules(SIX, generate=False)
+    generated, closures = _load(SIX), _load(SIX, generate=False)
     as_of = dt.date(2024, 3, 31)
     verdicts = set()
     for street in streets:
@@ -57,7 +62,7 @@ def test_six_rules_run_generated_and_agree_with_the_closures(streets: list[protr
 
 def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data() -> None:
     path = ROOT / "rules" / "changning_2023.prl"
-    generated, closures = protrules.load_rules(path), protrules.load_rules(path, generate=False)
+    generated, closures = _load(path), _load(path, generate=False)
     folder = ROOT / "examples" / "changning"
     ledgers = [load_ledger(p, generated.fact_types) for p in sorted(folder.iterdir()) if p.suffix == ".json"]
     fell_back = set()
@@ -80,7 +85,7 @@ def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data()
 
 @pytest.mark.parametrize("rule_id", ["C.1.1", "F.1.1"])
 def test_generated_source_of_two_representative_rules(rule_id: str) -> None:
-    source = protrules.load_rules(SIX).generated_source(rule_id)
+    source = _load(SIX).generated_source(rule_id)
     assert source is not None
     goldens.compare(GOLDEN / f"six-{rule_id}.py.txt", source)
 
@@ -147,3 +152,26 @@ def test_a_runaway_generated_rule_stops_with_a_clear_error() -> None:
     meetings = [{"id": f"M{i}", "date": "2023-05-04", "topic": "t", "note": "n"} for i in range(60)]
     with pytest.raises(EvaluationLimitError, match="evaluation stopped after 20,000 steps"):
         rules.evaluate(_ledger(rules, *meetings), dt.date(2024, 1, 1), checks=False)
+
+
+def test_generated_code_is_written_once_a_rule_has_been_evaluated_often_enough() -> None:
+    rules = _compile(RULES, generate_after=2)
+    ledger = _ledger(rules, {"id": "M1", "date": "2023-05-04", "topic": "a", "note": "n"})
+    day = dt.date(2024, 1, 1)
+    results = [rules.evaluate(ledger, day, checks=False) for _ in range(4)]
+    assert all(r == results[0] for r in results)
+    assert [c.generated.made and c.generated.fn is not None for c in rules._rules] == [True] * 3
+    rules.evaluate(ledger, day)  # with checks: always the closures, never counted
+    fresh = _compile(RULES, generate_after=2)
+    fresh.evaluate(ledger, day, checks=False)
+    fresh.evaluate(ledger, day)
+    assert not any(c.generated.made for c in fresh._rules)
+
+
+def test_rule_sets_pickle_with_their_generation_options() -> None:
+    import pickle
+
+    for options in ({"generate": False}, {"generate_after": 5}):
+        rules = _compile(RULES, **options)
+        restored = pickle.loads(pickle.dumps(rules))
+        assert (restored.generate, restored.generate_after) == (rules.generate, rules.generate_after)

@@ -102,18 +102,24 @@ class _ForPeriods:
 
 class Generated:
     """A rule's generated function (:mod:`protrules.codegen`) for evaluation without checks,
-    written on first use; ``None`` when the rule keeps to the closures. ``fallbacks`` counts
-    the entities the function handed to the closures (a value it could not be sure of)."""
+    written once the rule has been evaluated ``after`` times without it (writing a rule costs
+    about as much as 20 evaluations save: a run over a few ledgers never pays for it); ``None``
+    when the rule keeps to the closures. ``fallbacks`` counts the entities the function handed
+    to the closures (a value it could not be sure of)."""
 
-    __slots__ = ("fallbacks", "fn", "made")
+    __slots__ = ("after", "fallbacks", "fn", "made")
 
-    def __init__(self) -> None:
+    def __init__(self, after: int = 32) -> None:
         self.made = False
+        self.after = after
         self.fn: Callable[[Ctx], RuleResult] | None = None
         self.fallbacks = 0
 
     def get(self, compiled: CompiledRule) -> Callable[[Ctx], RuleResult] | None:
         if not self.made:
+            if self.after > 0:
+                self.after -= 1
+                return None
             from protrules import codegen  # it builds on this module
 
             self.fn, self.made = codegen.function(compiled), True
@@ -130,10 +136,13 @@ class CompiledRule:
     generated: Generated = attrs.field(factory=Generated, eq=False, repr=False)
 
 
-def compile_rule(rule: ir.RuleDef, trace: bool = False, *, generate: bool = True) -> CompiledRule:
+def compile_rule(
+    rule: ir.RuleDef, trace: bool = False, *, generate: bool = True, generate_after: int = 32
+) -> CompiledRule:
     """A rule's statements as closures; with ``generate``, its evaluation without checks is
-    generated as Python on first use (:mod:`protrules.codegen`)."""
-    compiled = CompiledRule(rule, _compile_block(rule.body, trace))
+    generated as Python once the rule has been so evaluated ``generate_after`` times
+    (:mod:`protrules.codegen`)."""
+    compiled = CompiledRule(rule, _compile_block(rule.body, trace), Generated(generate_after))
     if not generate:
         compiled.generated.made = True  # nothing to write: always the closures
     return compiled

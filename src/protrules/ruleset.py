@@ -35,14 +35,24 @@ class RuleSet:
     #: Facts a single entity's evaluation may visit before it stops with EvaluationLimitError.
     DEFAULT_MAX_WORK = 200_000_000
 
+    #: Evaluations without checks of a rule before its generated code is written (see compile).
+    GENERATE_AFTER = 32
+
     def __init__(
-        self, program: ir.Program, *, max_work: int = DEFAULT_MAX_WORK, generate: bool = True
+        self,
+        program: ir.Program,
+        *,
+        max_work: int = DEFAULT_MAX_WORK,
+        generate: bool = True,
+        generate_after: int = GENERATE_AFTER,
     ) -> None:
         self.program = program
         self.max_work = max_work
-        self.generate = generate
+        self.generate, self.generate_after = generate, generate_after
         self._calendar: WorkCalendar | None = None
-        self._rules = tuple(compile_rule(rule, generate=generate) for rule in program.rules)
+        self._rules = tuple(
+            compile_rule(rule, generate=generate, generate_after=generate_after) for rule in program.rules
+        )
         self._traced: dict[str, CompiledRule] = {}
         self._params = {name: p.values for name, p in program.params.items()}
 
@@ -52,7 +62,7 @@ class RuleSet:
         once (keyed by its source) and reuses it for every later batch."""
         text = self.program.source_text
         key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
-        return (_restore, (key, self.program, self.max_work, self.generate))
+        return (_restore, (key, self.program, self.max_work, self.generate, self.generate_after))
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -213,17 +223,19 @@ def _unpack(outcomes: list[EntityResult | ProtrulesError]) -> Iterator[EntityRes
         yield outcome
 
 
-_RESTORED: dict[tuple[str, int, bool], RuleSet] = {}
+_RESTORED: dict[tuple[str, int, bool, int], RuleSet] = {}
 
 
-def _restore(key: str, program: ir.Program, max_work: int, generate: bool = True) -> RuleSet:
+def _restore(key: str, program: ir.Program, max_work: int, generate: bool, generate_after: int) -> RuleSet:
+    options = {"max_work": max_work, "generate": generate, "generate_after": generate_after}
     if not key:  # a program checked without its source text: nothing to key a cache on
-        return RuleSet(program, max_work=max_work, generate=generate)
-    found = _RESTORED.get((key, max_work, generate))
+        return RuleSet(program, **options)  # type: ignore[arg-type]
+    found = _RESTORED.get((key, max_work, generate, generate_after))
     if found is None:
         if len(_RESTORED) > 16:
             _RESTORED.clear()
-        found = _RESTORED[(key, max_work, generate)] = RuleSet(program, max_work=max_work, generate=generate)
+        found = RuleSet(program, **options)  # type: ignore[arg-type]
+        _RESTORED[(key, max_work, generate, generate_after)] = found
     return found
 
 
@@ -244,7 +256,11 @@ def _evaluate_batch(
 
 
 def compile(
-    program: ir.Program, *, max_work: int = RuleSet.DEFAULT_MAX_WORK, generate: bool = True
+    program: ir.Program,
+    *,
+    max_work: int = RuleSet.DEFAULT_MAX_WORK,
+    generate: bool = True,
+    generate_after: int = RuleSet.GENERATE_AFTER,
 ) -> RuleSet:
     """Compile a checked program into a reusable :class:`RuleSet`.
 
@@ -252,8 +268,10 @@ def compile(
     fact with every other fact of a huge ledger stops with a clear error instead of hanging.
 
     ``generate``: evaluation without checks runs each rule as Python generated from it
-    (:mod:`protrules.codegen`), written on a rule's first such evaluation; ``False`` keeps every
-    rule on the compiled closures, which give the same results more slowly (to compare, or
-    to rule the generated code out while looking for a problem).
+    (:mod:`protrules.codegen`), written once the rule has been so evaluated ``generate_after``
+    times by the compiled closures (writing the Changning standard's 80 rules takes ~0.1 s,
+    which a run over a handful of ledgers would not win back; 0 writes them at once).
+    ``False`` keeps every rule on the closures, which give the same results more slowly (to
+    compare, or to rule the generated code out while looking for a problem).
     """
-    return RuleSet(program, max_work=max_work, generate=generate)
+    return RuleSet(program, max_work=max_work, generate=generate, generate_after=generate_after)
