@@ -31,8 +31,9 @@ def _load(path: Path, generate: bool = True) -> protrules.RuleSet:
     return protrules.compile(protrules.load_rules(path).program, generate=generate, generate_after=0)
 
 
-def _fallbacks(rules: protrules.RuleSet) -> dict[str, int]:
-    return {compiled.rule.id: compiled.generated.fallbacks for compiled in rules._rules}
+def _fallbacks(rules: protrules.RuleSet, checks: bool = False) -> dict[str, int]:
+    holders = {c.rule.id: c.generated_checks if checks else c.generated for c in rules._rules}
+    return {rule_id: holder.fallbacks for rule_id, holder in holders.items()}
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +51,14 @@ def test_six_rules_run_generated_and_agree_with_the_closures(streets: list[protr
     as_of = dt.date(2024, 3, 31)
     verdicts = set()
     for street in streets:
-        fast = generated.evaluate(street, as_of, checks=False)
-        assert fast == closures.evaluate(street, as_of, checks=False)
-        assert fast == without_checks(closures.evaluate(street, as_of))
+        fast, full = generated.evaluate(street, as_of, checks=False), generated.evaluate(street, as_of)
+        assert full == closures.evaluate(street, as_of)  # every check, detail and let
+        assert fast == closures.evaluate(street, as_of, checks=False) == without_checks(full)
         verdicts |= set(fast.verdicts.values())
     assert verdicts == {"pass", "fail", "n/a"}
-    assert all(generated.generated_source(r.id) for r in generated.rules)
+    assert all(generated.generated_source(r.id, checks=checks) for r in generated.rules for checks in (0, 1))
     assert not any(_fallbacks(generated).values())  # every street, every rule: generated code
+    assert not any(_fallbacks(generated, checks=True).values())
     assert closures.generated_source("F.1.1") is not None  # readable even where not run
 
 
@@ -69,6 +71,7 @@ def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data()
     for as_of in ("2023-06-30", "2023-10-01", "2024-03-31", "2024-09-30"):
         day = dt.date.fromisoformat(as_of)
         for ledger in ledgers:
+            assert generated.evaluate(ledger, day) == closures.evaluate(ledger, day)
             before = _fallbacks(generated)
             fast = generated.evaluate(ledger, day, checks=False)
             assert fast == closures.evaluate(ledger, day, checks=False)
@@ -83,11 +86,11 @@ def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data()
     assert len(fell_back) < 10  # of 80 rules
 
 
-@pytest.mark.parametrize("rule_id", ["C.1.1", "F.1.1"])
-def test_generated_source_of_two_representative_rules(rule_id: str) -> None:
-    source = _load(SIX).generated_source(rule_id)
+@pytest.mark.parametrize(("rule_id", "checks"), [("C.1.1", False), ("F.1.1", False), ("F.1.1", True)])
+def test_generated_source_of_representative_rules(rule_id: str, checks: bool) -> None:
+    source = _load(SIX).generated_source(rule_id, checks=checks)
     assert source is not None
-    goldens.compare(GOLDEN / f"six-{rule_id}.py.txt", source)
+    goldens.compare(GOLDEN / f"six-{rule_id}{'-checks' if checks else ''}.py.txt", source)
 
 
 RULES = """standard "s":
@@ -135,6 +138,7 @@ def test_a_value_the_generated_code_cannot_be_sure_of_goes_to_the_closures() -> 
     day = dt.date(2031, 1, 1)
     fast = generated.evaluate(ledger, day, checks=False)
     full = closures.evaluate(ledger, day)
+    assert generated.evaluate(ledger, day) == full
     assert fast == closures.evaluate(ledger, day, checks=False) == without_checks(full)
     assert fast.verdicts == {"1.1": "pass", "1.2": "unknown", "1.3": "unknown"}
     assert "no published holiday notice for 2030" in fast.result("1.2").reason  # type: ignore[union-attr]
@@ -150,8 +154,9 @@ def test_a_runaway_generated_rule_stops_with_a_clear_error() -> None:
 """
     rules = _compile(text, max_work=20_000)
     meetings = [{"id": f"M{i}", "date": "2023-05-04", "topic": "t", "note": "n"} for i in range(60)]
-    with pytest.raises(EvaluationLimitError, match="evaluation stopped after 20,000 steps"):
-        rules.evaluate(_ledger(rules, *meetings), dt.date(2024, 1, 1), checks=False)
+    for checks in (False, True):
+        with pytest.raises(EvaluationLimitError, match="evaluation stopped after 20,000 steps"):
+            rules.evaluate(_ledger(rules, *meetings), dt.date(2024, 1, 1), checks=checks)
 
 
 def test_generated_code_is_written_once_a_rule_has_been_evaluated_often_enough() -> None:
@@ -161,11 +166,13 @@ def test_generated_code_is_written_once_a_rule_has_been_evaluated_often_enough()
     results = [rules.evaluate(ledger, day, checks=False) for _ in range(4)]
     assert all(r == results[0] for r in results)
     assert [c.generated.made and c.generated.fn is not None for c in rules._rules] == [True] * 3
-    rules.evaluate(ledger, day)  # with checks: always the closures, never counted
+    assert not any(c.generated_checks.made for c in rules._rules)  # counted apart from checks=False
     fresh = _compile(RULES, generate_after=2)
     fresh.evaluate(ledger, day, checks=False)
     fresh.evaluate(ledger, day)
-    assert not any(c.generated.made for c in fresh._rules)
+    assert not any(c.generated.made or c.generated_checks.made for c in fresh._rules)
+    explained = _compile(RULES).explain(ledger, as_of=day)  # a trace: always the closures
+    assert all(r.checks[0].trace for r in explained)
 
 
 def test_rule_sets_pickle_with_their_generation_options() -> None:

@@ -164,6 +164,7 @@ def test_generated_rules_agree_on_every_backend(data: st.DataObject, covered: st
     full = rules.evaluate(ledger, as_of)
     reference = evaluate_reference(rules.program, ledger, as_of)
     assert decided(full) == reference
+    assert full == closures.evaluate(ledger, as_of)  # generated with checks, and the closures
     brief = rules.evaluate(ledger, as_of, checks=False)
     assert brief == without_checks(full) == closures.evaluate(ledger, as_of, checks=False)
     assert decided(brief) == reference

@@ -20,7 +20,7 @@ identical results, and check that the generated path is the one taken on clean l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from protrules import ir
@@ -35,12 +35,13 @@ from protrules.evaluator import (
     _Require,
     _Shown,
     _summary,
+    checked_result,
 )
 from protrules.indexes import any_node
 from protrules.ir import CONST, DEC, INC
 from protrules.model import Fact
-from protrules.results import FAIL, NA, PASS, PENDING, UNKNOWN, RuleResult
-from protrules.runtime import Ctx
+from protrules.results import FAIL, NA, PASS, PENDING, UNKNOWN, Check, RuleResult
+from protrules.runtime import Ctx, show
 from protrules.tally import Tally, evidence, reason
 
 __all__ = ["FALLBACK", "function", "source"]
@@ -74,18 +75,46 @@ def _finish(
     return RuleResult(rule.id, rule.title, rule.kind, rule.weight, verdict, why, due, evidence(facts), ())
 
 
-class _Writer:
-    """Writes one rule's function: the statements of :func:`protrules.evaluator._run_block`,
-    each noting its check in local variables (``n``, ``first``, ``tdue``, ``F``: the fields of
-    a :class:`Tally`; ``W`` counts facts visited)."""
+def _checked(
+    compiled: CompiledRule, ctx: Ctx, checks: list[Check], lets: list[tuple[str, Any]], work: int
+) -> RuleResult:
+    """The rule result from the generated function's checks, as the closures' are made into one."""
+    if work:
+        ctx.spend(work)
+    return checked_result(compiled, ctx, checks, lets)
 
-    def __init__(self, compiled: CompiledRule) -> None:
-        self.compiled = compiled
-        self.counted = compiled.rule.kind == "assessed"
+
+def _evidence_of(found: list[Sequence[Fact]]) -> tuple[str, ...]:
+    """A check's evidence: the sorted ``type:id`` of the facts its aggregates read."""
+    if not found:
+        return ()
+    if len(found) == 1 and len(found[0]) == 1:
+        fact = found[0][0]
+        return (f"{fact.type}:{fact.id}",)
+    return tuple(sorted({f"{f.type}:{f.id}" for facts in found for f in facts}))
+
+
+def _labelled(name: str, context: tuple[str, ...]) -> str:
+    """A `let`'s name with the loop pass it belongs to (:meth:`protrules.tally.Checks.let`)."""
+    return f"{name} ({'; '.join(context)})" if context else name
+
+
+class _Writer:
+    """Writes one rule's function: the statements of :func:`protrules.evaluator._run_block`.
+
+    Without checks each check is noted in local variables (``n``, ``first``, ``tdue``, ``F``:
+    the fields of a :class:`Tally`); with checks (``checks=True``) each becomes a
+    :class:`~protrules.results.Check` in ``CK`` and each `let` joins ``LETS``, as the closures'
+    :class:`~protrules.tally.Checks` keeps them. ``W`` counts facts visited."""
+
+    def __init__(self, compiled: CompiledRule, checks: bool = False) -> None:
+        self.compiled, self.checks = compiled, checks
+        self.counted = compiled.rule.kind == "assessed" and not checks
         self.e = Emitter()
         self.e.namespace.update(
-            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _Shown=_Shown, _finish=_finish, C=compiled
-        )
+            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _Shown=_Shown, _finish=_finish, C=compiled,
+            _Check=Check, _checked=_checked, _evidence_of=_evidence_of, _labelled=_labelled, _show=show,
+        )  # fmt: skip
 
     def write(self) -> str:
         e = self.e
@@ -99,27 +128,43 @@ class _Writer:
             "    MEMO = ctx.selections",
         ]
         head += [f"    {name} = {expr}" for name, expr in e.prelude.values()]
-        head += ["    n, first, tdue, F, W = 0, {}, None, [], 0"]
+        head += [f"    {self.empty()}", "    W = 0"]
         return "\n".join([*head, *e.lines]) + "\n"
 
-    @staticmethod
-    def finish() -> str:
+    def empty(self) -> str:
+        """The sink's variables, empty (at the start, and when the rule does not apply)."""
+        return "CK, LETS = [], []" if self.checks else "n, first, tdue, F = 0, {}, None, []"
+
+    def finish(self) -> str:
+        if self.checks:
+            return "return _checked(C, ctx, CK, LETS, W)"
         return "return _finish(C, ctx, n, first, tdue, F, W)"
 
     # -- noting checks
-    def note(self, verdict: str, context: list[str], detail: str) -> None:
-        """Tally.note, written out: only the first check of each verdict keeps its context and
-        detail, so they are built only then. Only an assessed rule reads how many checks there
-        were (one not-applicable check means no judgement is asked for)."""
+    def note(self, verdict: str, context: list[str], detail: str, *, text: str = "",
+             due: str | None = None, evidence: str | None = None) -> None:  # fmt: skip
+        """Checks.note or Tally.note, written out. A tally keeps only the first check of each
+        verdict, so its context and detail are built only then; only an assessed rule reads
+        how many checks a tally noted (one not-applicable check means no judgement is asked
+        for)."""
         e = self.e
+        if self.checks:
+            found = f"_evidence_of({evidence})" if evidence is not None else "()"
+            e.line(f"CK.append(_Check({text}, {_context(context)}, {verdict}, {detail}, {due}, {found}))")
+            return
         if self.counted:
             e.line("n += 1")
         e.line(f"if {verdict} not in first:")
         with e.block():
             e.line(f"first[{verdict}] = ({_context(context)}, {detail})")
 
-    def note_na(self, context: list[str], detail: str) -> None:
-        self.note("_NA", context, self.e.const(detail))
+    def note_na(self, text: str, context: list[str], detail: str) -> None:
+        self.note("_NA", context, self.e.const(detail), text=self.e.const(text))
+
+    def label(self, expr: str) -> str:
+        """A loop pass's label: every check of the pass reads it when checks are kept (so it is
+        written once), a tally only the first of each verdict (so it is written then)."""
+        return self.e.temp(expr, "lb") if self.checks else expr
 
     # -- statements
     def block(
@@ -137,10 +182,12 @@ class _Writer:
                 self.require(stmt, done, context, due)
             elif isinstance(done, _Let):
                 assert isinstance(stmt, ir.LetS)
-                e.names[stmt.var] = e.temp(e.value(stmt.value), "x")
+                name = e.names[stmt.var] = e.temp(e.value(stmt.value), "x")
+                if self.checks:
+                    e.line(f"LETS.append((_labelled({e.const(stmt.name)}, {_context(context)}), {name}))")
             elif isinstance(done, _Advise):
-                if self.counted:
-                    e.line("n += 1")  # advice never decides a verdict: a tally counts it, unevaluated
+                assert isinstance(stmt, ir.AdviseS)
+                self.advise(stmt, context)
             elif isinstance(done, _Applies):
                 assert isinstance(stmt, ir.AppliesS)
                 self.applies(stmt, context, mark)
@@ -151,9 +198,20 @@ class _Writer:
                 assert isinstance(stmt, ir.ForPeriodsS)
                 self.for_periods(stmt, done, context)
 
+    def evidence(self) -> str:
+        """Where a requirement's aggregates put the facts they read: a tally keeps the union of
+        every check's (the facts go there at once), a check its own."""
+        e = self.e
+        if not self.checks:
+            return "F"
+        e.covered = set()  # what joined another check's evidence is not this one's
+        name = e.fresh("e")
+        e.line(f"{name} = []")
+        return name
+
     def require(self, stmt: ir.RequireS, compiled: _Require, context: list[str], due: str | None) -> None:
         e = self.e
-        e.evidence = "F"  # a tally keeps the union of every check's evidence: the facts go there at once
+        evidence = e.evidence = self.evidence()
         try:
             if stmt.by is not None:
                 due = e.temp(e.value(stmt.by), "d")
@@ -172,10 +230,27 @@ class _Writer:
                 right = "None"
         finally:
             e.evidence = None
+            if self.checks:
+                e.covered = set()
         verdict = e.fresh("v")
         self.verdict(verdict, ok, due, stmt.monotonicity)
         detail = f"_Shown({e.const(compiled)}, {left}, {right}, {verdict}, {due or 'None'})"
-        self.note(verdict, context, detail)
+        self.note(verdict, context, detail, text=e.const(compiled.text), due=due, evidence=evidence)
+
+    def advise(self, stmt: ir.AdviseS, context: list[str]) -> None:
+        """Advice never decides a verdict: a tally counts it unevaluated, checks keep it."""
+        e = self.e
+        if not self.checks:
+            if self.counted:
+                e.line("n += 1")
+            return
+        evidence = e.evidence = self.evidence()
+        try:
+            value = e.temp(e.value(stmt.condition))
+        finally:
+            e.evidence, e.covered = None, set()
+        e.line(f"CK.append(_Check({e.const(stmt.text)}, {_context(context)}, _PASS if {value} else _FAIL,"
+               f" _show({value}), None, _evidence_of({evidence}), advisory=True))")  # fmt: skip
 
     def verdict(self, verdict: str, ok: str, due: str | None, mono: str) -> None:
         """:func:`protrules.evaluator._verdict`, specialised: whether a due date exists and how
@@ -199,9 +274,10 @@ class _Writer:
         e.line(f"{'elif' if settled else 'if'} {due} > as_of:")
         with e.block():
             e.line(f"{verdict} = _PENDING")
-            e.line(f"if tdue is None or {due} < tdue:")
-            with e.block():
-                e.line(f"tdue = {due}")
+            if not self.checks:  # checks keep their own due dates
+                e.line(f"if tdue is None or {due} < tdue:")
+                with e.block():
+                    e.line(f"tdue = {due}")
         if settled:
             e.line("else:")
             with e.block():
@@ -212,20 +288,23 @@ class _Writer:
                 e.line(f"{verdict} = _PASS if {ok} else _FAIL")
 
     def applies(self, stmt: ir.AppliesS, context: list[str], mark: str | None) -> None:
-        """A pass (or the rule) that does not apply: its checks give way to the one saying why."""
+        """A pass (or the rule) that does not apply: its checks give way to the one saying why
+        (the lets stay)."""
         e = self.e
         condition = e.value(stmt.condition)
         e.line(f"if not {condition}:")
         with e.block():
-            if mark is None:
-                e.line("n, first, tdue, F = 0, {}, None, []")
+            if self.checks:
+                e.line(f"del CK[{mark or 0}:]")
+            elif mark is None:
+                e.line(self.empty())
             else:
                 e.line(f"n, tdue = {mark}[0], {mark}[2]")
                 e.line(f"for kv in list(first)[{mark}[1]:]:")  # verdicts first seen since the mark
                 with e.block():
                     e.line("del first[kv]")
                 e.line(f"del F[{mark}[3]:]")
-            self.note("_NA", context, e.const("does not apply"))
+            self.note_na(stmt.text, context, "does not apply")
             e.line("continue" if mark is not None else self.finish())
 
     def _pass(self, body: tuple[ir.Stmt, ...], compiled: tuple[Any, ...], guarded: bool,
@@ -233,7 +312,7 @@ class _Writer:
         mark = None
         if guarded:
             mark = self.e.fresh("mk")
-            self.e.line(f"{mark} = (n, len(first), tdue, len(F))")
+            self.e.line(f"{mark} = {'len(CK)' if self.checks else '(n, len(first), tdue, len(F))'}")
         self.block(body, compiled, context, due, mark)
 
     def for_facts(self, stmt: ir.ForFactsS, compiled: _ForFacts, context: list[str], due: str | None) -> None:
@@ -251,11 +330,11 @@ class _Writer:
                 with e.block():
                     e.line("continue")
             e.line(f"{matched} += 1")
-            label = f"({e.const(f'{stmt.name} = ')} + {var}.id)"
+            label = self.label(f"{e.const(f'{stmt.name} = ')} + {var}.id")
             self._pass(stmt.body, compiled.body, compiled.guarded, [*context, label], due)
         e.line(f"if not {matched}:")
         with e.block():
-            self.note_na(context, "no facts to check")
+            self.note_na(stmt.text, context, "no facts to check")
 
     def for_periods(self, stmt: ir.ForPeriodsS, compiled: _ForPeriods, context: list[str]) -> None:
         e = self.e
@@ -289,11 +368,11 @@ class _Writer:
         e.line(f"for {label}, {var} in {units}:")
         with e.loop(f"len({units})"):
             due = e.temp(f"{var}.end", "d")
-            labelled = f"({e.const(f'{stmt.name} = ')} + {label})"
+            labelled = self.label(f"{e.const(f'{stmt.name} = ')} + {label}")
             self._pass(stmt.body, compiled.body, compiled.guarded, [*context, labelled], due)
         e.line(f"if not {units}:")
         with e.block():
-            self.note_na(context, f"no {stmt.unit} to check")
+            self.note_na(stmt.text, context, f"no {stmt.unit} to check")
 
 
 _OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -309,14 +388,15 @@ def _context(labels: list[str]) -> str:
     return "(" + "".join(f"{label}, " for label in labels) + ")"
 
 
-def source(compiled: CompiledRule) -> str | None:
-    """The Python source generated for a compiled rule, or None if it keeps to the closures."""
-    written = _written(compiled)
+def source(compiled: CompiledRule, checks: bool = False) -> str | None:
+    """The Python source generated for a compiled rule's evaluation without (or with) checks,
+    or None if it keeps to the closures."""
+    written = _written(compiled, checks)
     return written[0] if written is not None else None
 
 
-def _written(compiled: CompiledRule) -> tuple[str, dict[str, Any]] | None:
-    writer = _Writer(compiled)
+def _written(compiled: CompiledRule, checks: bool = False) -> tuple[str, dict[str, Any]] | None:
+    writer = _Writer(compiled, checks)
     try:
         text = writer.write()
     except Unsupported:
@@ -324,13 +404,14 @@ def _written(compiled: CompiledRule) -> tuple[str, dict[str, Any]] | None:
     return text, writer.e.namespace
 
 
-def function(compiled: CompiledRule) -> GeneratedRule | None:
+def function(compiled: CompiledRule, checks: bool = False) -> GeneratedRule | None:
     """The generated function of a compiled rule, or None if it keeps to the closures."""
-    written = _written(compiled)
+    written = _written(compiled, checks)
     if written is None:
         return None
     text, namespace = written
-    code = compile(text, f"<protrules rule {compiled.rule.id}>", "exec")
+    mode = "with checks" if checks else "without checks"
+    code = compile(text, f"<protrules rule {compiled.rule.id}, {mode}>", "exec")
     exec(code, namespace)
     rule: GeneratedRule = namespace["rule"]
     return rule

@@ -101,17 +101,17 @@ class _ForPeriods:
 
 
 class Generated:
-    """A rule's generated function (:mod:`protrules.codegen`) for evaluation without checks,
-    written once the rule has been evaluated ``after`` times without it (writing a rule costs
+    """A rule's generated function (:mod:`protrules.codegen`) for evaluation with or without
+    checks, written once the rule has been so evaluated ``after`` times without it (writing a rule costs
     about as much as 20 evaluations save: a run over a few ledgers never pays for it); ``None``
     when the rule keeps to the closures. ``fallbacks`` counts the entities the function handed
     to the closures (a value it could not be sure of)."""
 
-    __slots__ = ("after", "fallbacks", "fn", "made")
+    __slots__ = ("after", "checks", "fallbacks", "fn", "made")
 
-    def __init__(self, after: int = 32) -> None:
+    def __init__(self, after: int = 32, *, checks: bool = False) -> None:
         self.made = False
-        self.after = after
+        self.after, self.checks = after, checks
         self.fn: Callable[[Ctx], RuleResult] | None = None
         self.fallbacks = 0
 
@@ -122,7 +122,7 @@ class Generated:
                 return None
             from protrules import codegen  # it builds on this module
 
-            self.fn, self.made = codegen.function(compiled), True
+            self.fn, self.made = codegen.function(compiled, checks=self.checks), True
         return self.fn
 
 
@@ -134,17 +134,23 @@ class CompiledRule:
     rule: ir.RuleDef
     body: tuple[Any, ...]
     generated: Generated = attrs.field(factory=Generated, eq=False, repr=False)
+    generated_checks: Generated = attrs.field(factory=lambda: Generated(checks=True), eq=False, repr=False)
 
 
 def compile_rule(
     rule: ir.RuleDef, trace: bool = False, *, generate: bool = True, generate_after: int = 32
 ) -> CompiledRule:
-    """A rule's statements as closures; with ``generate``, its evaluation without checks is
-    generated as Python once the rule has been so evaluated ``generate_after`` times
-    (:mod:`protrules.codegen`)."""
-    compiled = CompiledRule(rule, _compile_block(rule.body, trace), Generated(generate_after))
-    if not generate:
-        compiled.generated.made = True  # nothing to write: always the closures
+    """A rule's statements as closures; with ``generate``, its evaluation with and without
+    checks is generated as Python once the rule has been so evaluated ``generate_after`` times
+    (:mod:`protrules.codegen`). A traced rule (``explain``) always runs on its closures."""
+    compiled = CompiledRule(
+        rule,
+        _compile_block(rule.body, trace),
+        Generated(generate_after),
+        Generated(generate_after, checks=True),
+    )
+    if trace or not generate:  # nothing to write: always the closures
+        compiled.generated.made = compiled.generated_checks.made = True
     return compiled
 
 
@@ -457,15 +463,15 @@ def _for_periods(
 def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleResult:
     """Evaluate one compiled rule for the context's ledger. Without ``checks`` the result
     holds no checks and no lets; its verdict, reason, due date and evidence are the same."""
-    if not checks:
-        generated = compiled.generated.get(compiled)
-        if generated is not None:
-            work = ctx.work
-            try:
-                return generated(ctx)
-            except FALLBACK:  # a value it could not be sure of: the closures give the exact answer
-                ctx.work = work
-                compiled.generated.fallbacks += 1
+    holder = compiled.generated_checks if checks else compiled.generated
+    generated = holder.get(compiled)
+    if generated is not None:
+        work = ctx.work
+        try:
+            return generated(ctx)
+        except FALLBACK:  # a value it could not be sure of: the closures give the exact answer
+            ctx.work = work
+            holder.fallbacks += 1
     rule = compiled.rule
     ctx.env = {}
     sink: Sink = Checks() if checks else Tally()
@@ -480,25 +486,24 @@ def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleRe
         sink.append(Check(rule.id, (), UNKNOWN, str(error)))
     if isinstance(sink, Tally):
         return _summary(compiled, ctx, sink)
-    if rule.kind == "assessed" and not (sink and sink[0].verdict == NA and len(sink) == 1):
-        sink.append(_judgement(rule.id, ctx.ledger))
-    decisive = [c for c in sink if not c.advisory]
+    return checked_result(compiled, ctx, sink, sink.lets)
+
+
+def checked_result(
+    compiled: CompiledRule, ctx: Ctx, checks: list[Check], lets: list[tuple[str, Any]]
+) -> RuleResult:
+    """A rule's result from every check it noted (and its lets): a full evaluation's."""
+    rule = compiled.rule
+    if rule.kind == "assessed" and not (checks and checks[0].verdict == NA and len(checks) == 1):
+        checks.append(_judgement(rule.id, ctx.ledger))
+    decisive = [c for c in checks if not c.advisory]
     verdict = combine_verdicts(c.verdict for c in decisive)
     due_dates = [c.due for c in decisive if c.verdict == PENDING and c.due is not None]
     due = min(due_dates) if due_dates else None
     reason = _reason(verdict, decisive)
     evidence = tuple(sorted({e for c in decisive for e in c.evidence}))
     return RuleResult(
-        rule.id,
-        rule.title,
-        rule.kind,
-        rule.weight,
-        verdict,
-        reason,
-        due,
-        evidence,
-        tuple(sink),
-        tuple(sink.lets),
+        rule.id, rule.title, rule.kind, rule.weight, verdict, reason, due, evidence, (*checks,), (*lets,)
     )
 
 

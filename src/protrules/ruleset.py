@@ -101,12 +101,12 @@ class RuleSet:
             raise UnknownRuleError(f"unknown rule id {rule_id}{hint}")
         return found
 
-    def generated_source(self, rule_id: str) -> str | None:
-        """The Python generated for a rule's evaluation without checks, to read; None when the
-        rule keeps to the closures (it uses something the generator does not write)."""
+    def generated_source(self, rule_id: str, *, checks: bool = False) -> str | None:
+        """The Python generated for a rule's evaluation without (or with) checks, to read; None
+        when the rule keeps to the closures (it uses something the generator does not write)."""
         from protrules import codegen
 
-        return codegen.source(self._rules[self._index(rule_id)])
+        return codegen.source(self._rules[self._index(rule_id)], checks)
 
     def _index(self, rule_id: str) -> int:
         rule = self.rule(rule_id)
