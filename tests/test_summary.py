@@ -166,3 +166,15 @@ def test_evidence_is_what_requirements_read_not_what_later_lets_count() -> None:
     assert full is not None and brief is not None
     # Q2's let counts M1 after Q1's requirement read M0: M1 is evidence of no requirement
     assert full.evidence == brief.evidence == ("meeting:M0",)
+
+
+def test_a_settled_result_holds_no_facts(
+    changning: protrules.RuleSet, streets: list[protrules.Ledger]
+) -> None:
+    result = changning.evaluate(streets[0], dt.date(2024, 3, 31), checks=False)
+    # reasons and evidence are written on first reading: until then they hold what they are made of
+    assert any(not isinstance(r._evidence, tuple) for r in result.results)
+    assert any(not isinstance(r._reason, str) for r in result.results)
+    full = changning.evaluate(streets[0], dt.date(2024, 3, 31))
+    assert result.settle() is result and result == without_checks(full)
+    assert all(isinstance(r._evidence, tuple) and isinstance(r._reason, str) for r in result.results)

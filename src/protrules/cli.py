@@ -140,6 +140,10 @@ def _only(text: str | None) -> list[str] | None:
     return wanted
 
 
+def _settled(result: EntityResult) -> EntityResult:
+    return result.settle()
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from protrules import render
     from protrules.results import MEETS
@@ -153,7 +157,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     as_of = _as_of(args, ruleset)
     # Text and Markdown show verdicts, reasons and evidence, never single checks.
     keep = args.format == "json" and not args.no_checks
-    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=keep)
+    # Results are kept until all are rendered: each is settled as it arrives, so none holds facts.
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=keep, keep=_settled)
     program = ruleset.program
     if args.format == "json":
         text = render.report_json(program, results, as_of)

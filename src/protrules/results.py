@@ -179,6 +179,14 @@ class EntityResult:
     #: False when evaluated with ``checks=False``: rule results then hold no checks or lets.
     with_checks: bool = True
 
+    def settle(self) -> EntityResult:
+        """Write every reason and evidence left to first reading (see :class:`RuleResult`), so
+        that the result no longer holds the facts they are made from; returns the result. A
+        caller keeping many results without reading them all settles each as it arrives."""
+        for result in self.results:
+            result.reason, result.evidence  # noqa: B018 - reading writes them
+        return self
+
     def result(self, rule_id: str) -> RuleResult | None:
         for result in self.results:
             if result.rule == rule_id:
