@@ -52,12 +52,14 @@ RULE_IDS = handwritten.RULE_IDS
 Verdicts = tuple[str, ...]
 Runner = Callable[[Ledger], Verdicts]
 
-BASE_ENGINES = ("protrules", "protrules-no-checks", "handwritten")
+BASE_ENGINES = ("protrules", "protrules-no-checks", "protrules-no-checks-read", "handwritten")
 
 #: What each engine expresses itself and what Python had to precompute for it (README table).
 NOTES = {
     "protrules": "all six rules in .prl; calendar built in (WorkCalendar)",
     "protrules-no-checks": "the same, evaluate(…, checks=False): no per-check records",
+    "protrules-no-checks-read": "the same, and every rule's reason and evidence read (they are written"
+    " on first reading)",
     "handwritten": "plain Python: working-day set + bisect, per-week sets, hash joins",
     "rule-engine": "all six as expressions; calendar tables passed as data; D's deadline precomputed",
     "cel-rust": "all six as CEL; calendar tables as data; D's deadline precomputed; no distinct/let",
@@ -72,13 +74,20 @@ NOTES = {
 
 
 # ---------------------------------------------------------------------------------- engines
-def protrules_runner(rules: protrules.RuleSet | None = None, *, checks: bool = True) -> Runner:
+def protrules_runner(
+    rules: protrules.RuleSet | None = None, *, checks: bool = True, read: bool = False
+) -> Runner:
     """protrules from a ledger to the six verdicts; ``checks=False`` keeps no per-check
-    records (verdicts, reasons, due dates and evidence as ever), as hand-written code does not."""
+    records (verdicts, reasons, due dates and evidence as ever), as hand-written code does not;
+    ``read`` reads every reason and evidence too (a result without checks writes them when they
+    are first read)."""
     rules = rules or protrules.load_rules(SIX)
 
     def run(ledger: Ledger) -> Verdicts:
-        verdicts = rules.evaluate(ledger, AS_OF, checks=checks).verdicts
+        result = rules.evaluate(ledger, AS_OF, checks=checks)
+        if read:
+            result.settle()
+        verdicts = result.verdicts
         return tuple(verdicts[r] for r in RULE_IDS)
 
     return run
@@ -98,6 +107,8 @@ def make_engines(names: Sequence[str]) -> tuple[dict[str, Runner], dict[str, str
             runners[name] = protrules_runner()
         elif name == "protrules-no-checks":
             runners[name] = protrules_runner(checks=False)
+        elif name == "protrules-no-checks-read":
+            runners[name] = protrules_runner(checks=False, read=True)
         elif name == "handwritten":
             runners[name] = handwritten_runner()
         else:
@@ -223,7 +234,8 @@ def six_rules(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
     out.append("|---|---:|---:|---:|---|")
     for name, r in results.items():
         approx = "≈ " if r["timed_streets"] < n else ""
-        ratio = f"{r['per_street_ms'] / base:,.1f}" if base else "–"
+        times = r["per_street_ms"] / base if base else None
+        ratio = "–" if times is None else f"{times:,.2f}" if times < 10 else f"{times:,.1f}"
         how = f"{r['timed_streets']} streets, best of {r['repeat']}"
         out.append(f"| {name} | {approx}{r['total_ms']:,.0f} | {r['per_street_ms']:,.3f} | {ratio} | {how} |")
     for name, why in skipped.items():

@@ -28,7 +28,7 @@ def _compile(text: str, **options: object) -> protrules.RuleSet:
 
 def _load(path: Path, generate: bool = True) -> protrules.RuleSet:
     """A rule file whose generated code is written at once (not after 32 evaluations)."""
-    return protrules.compile(protrules.load_rules(path).program, generate=generate, generate_after=0)
+    return protrules.load_rules(path, generate=generate, generate_after=0)
 
 
 def _fallbacks(rules: protrules.RuleSet, checks: bool = False) -> dict[str, int]:

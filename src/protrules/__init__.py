@@ -58,12 +58,18 @@ __all__ = [
 ]
 
 
-def load_rules(path: str | os.PathLike[str], *, cache: bool = False, generate: bool = True) -> RuleSet:
+def load_rules(
+    path: str | os.PathLike[str],
+    *,
+    cache: bool = False,
+    generate: bool = True,
+    generate_after: int = RuleSet.GENERATE_AFTER,
+) -> RuleSet:
     """Parse, check and compile a .prl file (raises :class:`RuleFileError` on any error).
 
     With ``cache=True`` the checked program is kept in ``$PROTRULES_CACHE`` (default
     ``~/.cache/protrules``), keyed by the file's bytes, so an unchanged file is not parsed again.
-    ``generate`` is :func:`compile`'s.
+    ``generate`` and ``generate_after`` are :func:`compile`'s.
     """
     if cache:
         from protrules import cache as program_cache
@@ -79,9 +85,9 @@ def load_rules(path: str | os.PathLike[str], *, cache: bool = False, generate: b
                 module, source = parse_file(str(path))
                 program = check(module, source)
                 program_cache.store(data, program)
-            return compile(program, generate=generate)
+            return compile(program, generate=generate, generate_after=generate_after)
     module, source = parse_file(str(path))
-    return compile(check(module, source), generate=generate)
+    return compile(check(module, source), generate=generate, generate_after=generate_after)
 
 
 def parse_date(text: str) -> dt.date:

@@ -32,8 +32,7 @@ from typing import Any
 
 from protrules import indexes, ir
 from protrules.compiler import constant_selection, summarise
-from protrules.errors import CalendarError
-from protrules.fastpath import Bail
+from protrules.fastpath import FALLBACK, Bail
 from protrules.model import Fact, Kind
 from protrules.runtime import (
     Ctx,
@@ -48,7 +47,7 @@ from protrules.runtime import (
 )
 from protrules.workdays import Period, WorkCalendar
 
-__all__ = ["HELPERS", "Emitter", "Unsupported"]
+__all__ = ["FALLBACK", "HELPERS", "Emitter", "Unsupported"]
 
 
 class Unsupported(Exception):
@@ -59,19 +58,6 @@ class _NotDateOnly(Exception):
     """An expression reads more of an item than its date."""
 
 
-def _field_of(node: ir.Node | None, var: str) -> str | None:
-    """The field ``var.field`` reads, if ``node`` is that."""
-    if (
-        isinstance(node, ir.GetAttr)
-        and node.on == "fact"
-        and isinstance(node.target, ir.Ref)
-        and node.target.scope == "local"
-        and node.target.key == var
-    ):
-        return node.name
-    return None
-
-
 # ------------------------------------------------------------------ run-time helpers
 
 
@@ -79,6 +65,10 @@ def _known(value: Any) -> Any:
     if value.__class__ is Unknown:
         raise Bail
     return value
+
+
+def _local(env: dict[str, Any], key: str) -> Any:
+    return _known(env[key])
 
 
 def _param(ctx: Ctx, key: str) -> Any:
@@ -172,6 +162,7 @@ HELPERS: dict[str, Any] = {
     "_filter": filter,
     "_Bail": Bail,
     "_Period": Period,
+    "_local": _local,
     "_param": _param,
     "_param_at": _param_at,
     "_deadline": _deadline,
@@ -191,10 +182,6 @@ HELPERS: dict[str, Any] = {
     "_day_table": _day_table,
     "_units": units,
 }
-
-#: What a generated rule may raise on an entity it cannot answer exactly: the rule is then
-#: evaluated by the closures for that entity.
-FALLBACK = (Bail, KeyError, TypeError, AttributeError, CalendarError, ArithmeticError)
 
 #: Aggregates that read their facts in any order: an index may give them by date.
 _ANY_ORDER = frozenset(("count", "exists", "none", "distinct", "every", "share"))
@@ -238,9 +225,13 @@ def _is_name(text: str) -> bool:
 
 
 class Emitter:
-    """The lines of one generated function, the names it binds and the constants it reads."""
+    """The lines of one generated function, the names it binds and the constants it reads.
 
-    def __init__(self) -> None:
+    ``outside`` names the dictionary in which the names the code does not bind itself are
+    found, read once at the start (the closures' environment, for a per-fact predicate)."""
+
+    def __init__(self, outside: str | None = None) -> None:
+        self.outside = outside
         self.lines: list[str] = []
         self.depth = 1
         self.namespace: dict[str, Any] = dict(HELPERS)
@@ -509,7 +500,7 @@ class Emitter:
                 self._evidence(source, whole=True)
                 facts = f"len({{{arg} for {var} in {source}}})"
                 dated = self.days.get(source)
-                if dated is not None and _field_of(node.arg, node.var) == dated[0]:
+                if dated is not None and indexes.item_field(node.arg, node.var) == dated[0]:
                     return f"(len(set({dated[1]})) if {dated[1]} is not None else {facts})"
                 return facts
             else:
@@ -625,7 +616,12 @@ class Emitter:
             if node.scope == "local":
                 if node.key in self._date_view:
                     raise _NotDateOnly  # the item itself, not only its date
-                return self.names[node.key]
+                name = self.names.get(node.key)
+                if name is None and self.outside is not None:
+                    name = self.once("local", node.key, f"_local({self.outside}, {self.const(node.key)})")
+                if name is None:
+                    raise Unsupported(f"the name {node.key} is bound nowhere")  # pragma: no cover
+                return name
             if node.scope == "facts":  # a fact type the ledger does not cover raises KeyError
                 return self.once("facts", node.key, f"FACTS[{self.const(node.key)}]")
             if node.scope == "param":
@@ -696,6 +692,9 @@ class Emitter:
         if node.mode == "value_list":
             return f"({left} {'not in' if node.negated else 'in'} {right})"
         if node.mode == "date_period":
+            if self._comprehension and not self._reads(node.right, self._comprehension):
+                start, end = self.temp(f"{right}.start", "h"), self.temp(f"{right}.end", "h")
+                return f"({negate}({start} <= {left} <= {end}))"  # the period's ends read once
             if _is_name(right):
                 return f"({negate}({right}.start <= {left} <= {right}.end))"
             return f"({negate}_in_period({left}, {right}))"

@@ -71,20 +71,14 @@ def compile_expr(node: ir.Node, trace: bool = False) -> Fn:
 def _fields_of(node: Any, var: str) -> set[str]:
     """The fields of the item ``var`` an expression reads (to show them in a near miss)."""
     found: set[str] = set()
-    if (
-        isinstance(node, ir.GetAttr)
-        and node.on == "fact"
-        and isinstance(node.target, ir.Ref)
-        and node.target.scope == "local"
-        and node.target.key == var
-    ):
-        found.add(node.name)
-    if isinstance(node, ir.Node):
-        for child in indexes.children(node):
-            found |= _fields_of(child, var)
-    elif isinstance(node, tuple):
-        for item in node:
-            found |= _fields_of(item, var)
+
+    def note(child: ir.Node) -> bool:
+        field = indexes.item_field(child, var)
+        if field is not None:
+            found.add(field)
+        return False  # walk the whole tree
+
+    indexes.any_node(node, note)
     return found
 
 

@@ -23,7 +23,7 @@ from protrules.errors import CalendarError
 from protrules.model import Fact
 from protrules.runtime import Ctx, Unknown
 
-__all__ = ["Index", "IndexPlan", "any_node", "candidates", "children", "index_for", "plan"]
+__all__ = ["Index", "IndexPlan", "any_node", "candidates", "children", "index_for", "item_field", "plan"]
 
 
 @attrs.frozen
@@ -77,7 +77,8 @@ def _has_aggregate(node: Any) -> bool:
     return any_node(node, lambda n: isinstance(n, ir.Aggregate))
 
 
-def _item_field(node: ir.Node, var: str) -> str | None:
+def item_field(node: ir.Node, var: str) -> str | None:
+    """The field ``var.field`` reads (not ``id``), if ``node`` is that."""
     if (
         isinstance(node, ir.GetAttr)
         and node.on == "fact"
@@ -114,7 +115,7 @@ def plan(node: ir.Filter) -> IndexPlan | None:
             and conjunct.mode == "date_period"
             and not conjunct.negated
         ):
-            field = _item_field(conjunct.left, node.var)
+            field = item_field(conjunct.left, node.var)
             if (
                 field is not None
                 and not _mentions(conjunct.right, node.var)
@@ -129,7 +130,7 @@ def plan(node: ir.Filter) -> IndexPlan | None:
             and conjunct.mode in ("value", "fact")
         ):
             for side, other in ((conjunct.left, conjunct.right), (conjunct.right, conjunct.left)):
-                field = _item_field(side, node.var)
+                field = item_field(side, node.var)
                 if field is not None and not _mentions(other, node.var) and not _has_aggregate(other):
                     equal = (field, other)
                     used.add(position)

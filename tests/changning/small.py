@@ -33,7 +33,8 @@ Tables = dict[str, list[dict[str, Any]]]
 
 @functools.cache
 def rules() -> protrules.RuleSet:
-    return protrules.load_rules(RULE_FILE)
+    """The Changning rules, run as generated code from the first evaluation (docs/evaluation.md)."""
+    return protrules.load_rules(RULE_FILE, generate_after=0)
 
 
 def ledger(judgements: Iterable[Record] = (), **tables: Iterable[Record]) -> Ledger:
