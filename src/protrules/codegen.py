@@ -219,12 +219,7 @@ class _Writer:
             if isinstance(condition, ir.Cmp):
                 left = e.temp(e.value(condition.left))
                 right = e.temp(e.value(condition.right))
-                if compiled.mode == "fact":
-                    ok = f"({left} {'is' if condition.op == '=' else 'is not'} {right})"
-                elif compiled.mode == "duration":
-                    ok = f"_compare({e.const(condition.op)}, 'duration', {left}, {right})"
-                else:
-                    ok = f"({left} {_OPS[condition.op]} {right})"
+                ok = e.compare(condition.op, compiled.mode, left, right)
             else:
                 left = ok = e.temp(e.value(condition))
                 right = "None"
@@ -373,9 +368,6 @@ class _Writer:
         e.line(f"if not {units}:")
         with e.block():
             self.note_na(stmt.text, context, f"no {stmt.unit} to check")
-
-
-_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
 def _static(node: ir.Node, var: str) -> bool:

@@ -658,12 +658,7 @@ class Emitter:
                 return f"_shift(cal, {left}, {right}, {1 if node.op == '+' else -1})"
             return f"_arith({self.const(node.op)}, {left}, {right})"
         if isinstance(node, ir.Cmp):
-            left, right = sub(node.left), sub(node.right)
-            if node.mode == "fact":
-                return f"({left} {'is' if node.op == '=' else 'is not'} {right})"
-            if node.mode == "value":
-                return f"({left} {_OPS[node.op]} {right})"
-            return f"_compare({self.const(node.op)}, {self.const(node.mode)}, {left}, {right})"
+            return self.compare(node.op, node.mode, sub(node.left), sub(node.right))
         if isinstance(node, ir.In):
             return self._in(node)
         if isinstance(node, ir.Within):
@@ -685,6 +680,14 @@ class Emitter:
                 raise _NotDateOnly
             return day
         return None
+
+    def compare(self, op: str, mode: str, left: str, right: str) -> str:
+        """`left op right`: facts by identity, durations of one family by size, values as Python does."""
+        if mode == "fact":
+            return f"({left} {'is' if op == '=' else 'is not'} {right})"
+        if mode == "value":
+            return f"({left} {_OPS[op]} {right})"
+        return f"_compare({self.const(op)}, {self.const(mode)}, {left}, {right})"
 
     def _in(self, node: ir.In) -> str:
         left, right = self.inline(node.left), self.inline(node.right)
