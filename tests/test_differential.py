@@ -1,13 +1,15 @@
 """Differential testing: generated rules and facts give identical verdicts, due dates and
-evidence on the compiled evaluator and on the reference interpreter, and identical results
-with and without checks kept (``evaluate(…, checks=False)``); a rule that checks never raises
-a Python exception when evaluated."""
+evidence on the reference interpreter and on every way protrules runs a rule — the compiled
+closures, the traced closures of ``explain`` (identical results less the trace), the generated
+code with checks and without (``evaluate(…, checks=False)``); and a rule that checks never
+raises a Python exception when evaluated."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -165,6 +167,7 @@ def test_generated_rules_agree_on_every_backend(data: st.DataObject, covered: st
     reference = evaluate_reference(rules.program, ledger, as_of)
     assert decided(full) == reference
     assert full == closures.evaluate(ledger, as_of)  # generated with checks, and the closures
+    assert untraced(rules.explain(ledger, as_of=as_of)) == list(full.results)  # the traced closures
     brief = rules.evaluate(ledger, as_of, checks=False)
     assert brief == without_checks(full) == closures.evaluate(ledger, as_of, checks=False)
     assert decided(brief) == reference
@@ -179,7 +182,13 @@ def test_real_rule_files_agree_on_both_backends(data: st.DataObject) -> None:
     as_of = data.draw(st.one_of(as_of_dates(rules), st.dates(dt.date(2023, 1, 1), dt.date(2025, 6, 30))))
     full = rules.evaluate(ledger, as_of)
     assert decided(full) == evaluate_reference(rules.program, ledger, as_of)
+    assert untraced(rules.explain(ledger, as_of=as_of)) == list(full.results)
     assert rules.evaluate(ledger, as_of, checks=False) == without_checks(full)
+
+
+def untraced(results: list[protrules.RuleResult]) -> list[protrules.RuleResult]:
+    """``explain``'s results less the traces: what an evaluation gives."""
+    return [attrs.evolve(r, checks=tuple(attrs.evolve(c, trace=()) for c in r.checks)) for r in results]
 
 
 _CACHE: dict[Path, protrules.RuleSet] = {}
