@@ -52,6 +52,9 @@ RULE_IDS = handwritten.RULE_IDS
 Verdicts = tuple[str, ...]
 Runner = Callable[[Ledger], Verdicts]
 
+#: Rounds of timing for the engines that take a few seconds at most (best of these is kept).
+ROUNDS = 5
+
 BASE_ENGINES = ("protrules", "protrules-no-checks", "protrules-no-checks-read", "handwritten")
 
 #: What each engine expresses itself and what Python had to precompute for it (README table).
@@ -222,10 +225,20 @@ def six_rules(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
             plan[name] = (max(1, min(n, int(args.budget / 2 / per_street))), 1)
     verify(runners, streets, {k: v[0] for k, v in plan.items()}, {k: v[1] for k, v in probes.items()})
     out[-2] = f"(generated in {gen_s:.1f} s; verdicts of every engine equal protrules' where timed)"
+    # Engines whose run over all the streets is short are timed in rounds, each taking its turn
+    # once a round: a burst of load on a shared machine then hits every one of them alike.
+    quick = [name for name in runners if plan[name][1] == 3 and probes[name][0] * n < 5]
+    best = {name: float("inf") for name in quick}
+    for _ in range(ROUNDS):
+        for name in quick:
+            best[name] = min(best[name], time_runner(runners[name], streets, 1))
     results: dict[str, dict[str, Any]] = {}
     for name, run in runners.items():
         count, repeat = plan[name]
-        seconds = probes[name][0] if count == 1 else time_runner(run, streets[:count], repeat)
+        if name in best:
+            seconds, repeat = best[name], ROUNDS
+        else:
+            seconds = probes[name][0] if count == 1 else time_runner(run, streets[:count], repeat)
         per = seconds / count
         results[name] = {"total_ms": per * n * 1000, "per_street_ms": per * 1000, "timed_streets": count,
                          "repeat": repeat}  # fmt: skip
