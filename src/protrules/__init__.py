@@ -71,6 +71,13 @@ def load_rules(
     ``~/.cache/protrules``), keyed by the file's bytes, so an unchanged file is not parsed again.
     ``generate`` and ``generate_after`` are :func:`compile`'s.
     """
+    from protrules.collector import paused
+
+    with paused():
+        return _load_rules(path, cache, generate, generate_after)
+
+
+def _load_rules(path: str | os.PathLike[str], cache: bool, generate: bool, generate_after: int) -> RuleSet:
     if cache:
         from protrules import cache as program_cache
 

@@ -18,7 +18,7 @@ from protrules import ir
 
 __all__ = ["cache_dir", "load_cached", "store"]
 
-_MAGIC = b"protrules-program-1\n"
+_MAGIC = b"protrules-program-2\n"  # 2: spans are named tuples
 
 
 def cache_dir() -> Path:

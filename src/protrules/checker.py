@@ -15,6 +15,7 @@ from typing import Any
 
 from protrules import ir
 from protrules import nodes as n
+from protrules.collector import paused
 from protrules.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
 from protrules.errors import CalendarError
 from protrules.model import PRIMITIVES, FactType, FieldDecl, Kind, Type
@@ -32,7 +33,8 @@ def check(module: n.Module, source: Source | None = None) -> ir.Program:
     """Resolve and type-check a parsed module; raise :class:`RuleFileError` listing every error."""
     text = source.text if source is not None else ""
     checker = _Checker(module, text)
-    program = checker.run()
+    with paused():
+        program = checker.run()
     errors = [d for d in checker.diagnostics if d.severity == "error"]
     if errors or program is None:
         raise RuleFileError(checker.diagnostics, source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import attrs
 
@@ -32,15 +33,17 @@ class Source:
         return ""
 
 
-@attrs.frozen(order=True)
-class Span:
-    """A region of a source: 1-based line and column of its start and end (end exclusive)."""
+class Span(NamedTuple):
+    """A region of a source: 1-based line and column of its start and end (end exclusive).
+
+    A named tuple: every node of a checked program has one, and a program loaded from the
+    cache unpickles its thousands of spans at the speed of tuples."""
 
     line: int
     column: int
     end_line: int
     end_column: int
-    source: str = attrs.field(default="", order=False)
+    source: str = ""
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}:{self.column}"

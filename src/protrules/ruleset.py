@@ -50,9 +50,7 @@ class RuleSet:
         self.max_work = max_work
         self.generate, self.generate_after = generate, generate_after
         self._calendar: WorkCalendar | None = None
-        self._rules = tuple(
-            compile_rule(rule, generate=generate, generate_after=generate_after) for rule in program.rules
-        )
+        self._compiled: tuple[CompiledRule, ...] | None = None
         self._traced: dict[str, CompiledRule] = {}
         self._params = {name: p.values for name, p in program.params.items()}
 
@@ -63,6 +61,18 @@ class RuleSet:
         text = self.program.source_text
         key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
         return (_restore, (key, self.program, self.max_work, self.generate, self.generate_after))
+
+    @property
+    def _rules(self) -> tuple[CompiledRule, ...]:
+        """The rules as closures, compiled at the first evaluation: a command that never
+        evaluates (lint, schema) or only explains (which compiles traced closures of the rules
+        it shows) does not pay for them."""
+        if self._compiled is None:
+            generate, after = self.generate, self.generate_after
+            self._compiled = tuple(
+                compile_rule(rule, generate=generate, generate_after=after) for rule in self.program.rules
+            )
+        return self._compiled
 
     @property
     def calendar(self) -> WorkCalendar:
