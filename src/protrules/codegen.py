@@ -20,6 +20,7 @@ identical results, and check that the generated path is the one taken on clean l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -33,9 +34,9 @@ from protrules.evaluator import (
     _ForPeriods,
     _Let,
     _Require,
-    _Shown,
     _summary,
     checked_result,
+    shown,
 )
 from protrules.indexes import any_node
 from protrules.ir import CONST, DEC, INC
@@ -112,8 +113,9 @@ class _Writer:
         self.counted = compiled.rule.kind == "assessed" and not checks
         self.e = Emitter()
         self.e.namespace.update(
-            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _Shown=_Shown, _finish=_finish, C=compiled,
-            _Check=Check, _checked=_checked, _evidence_of=_evidence_of, _labelled=_labelled, _show=show,
+            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _finish=_finish, C=compiled, _Check=Check,
+            _checked=_checked, _evidence_of=_evidence_of, _labelled=_labelled, _show=show,
+            _partial=functools.partial, _shown=shown,
         )  # fmt: skip
 
     def write(self) -> str:
@@ -229,7 +231,7 @@ class _Writer:
                 e.covered = set()
         verdict = e.fresh("v")
         self.verdict(verdict, ok, due, stmt.monotonicity)
-        detail = f"_Shown({e.const(compiled)}, {left}, {right}, {verdict}, {due or 'None'})"
+        detail = f"_partial(_shown, {e.const(compiled)}, {left}, {right}, {verdict}, {due or 'None'})"
         self.note(verdict, context, detail, text=e.const(compiled.text), due=due, evidence=evidence)
 
     def advise(self, stmt: ir.AdviseS, context: list[str]) -> None:

@@ -10,6 +10,7 @@ that day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -232,7 +233,7 @@ def _typed(value: Any, node: ir.Node | None) -> str:
     return show(value)
 
 
-_Decided = tuple[str, "str | _Shown", dt.date | None, list[Fact], tuple[Any, ...]]
+_Decided = tuple[str, "str | Callable[[], str]", dt.date | None, list[Fact], tuple[Any, ...]]
 
 
 def _require(stmt: _Require, ctx: Ctx, due: dt.date | None) -> _Decided:
@@ -249,7 +250,7 @@ def _require(stmt: _Require, ctx: Ctx, due: dt.date | None) -> _Decided:
     if isinstance(value, Unknown):
         return UNKNOWN, value.reason, due_by, evidence, trace
     verdict = _verdict(stmt, value, due_by, ctx.as_of)
-    return verdict, _Shown(stmt, left, right, verdict, due_by), due_by, evidence, trace
+    return verdict, _detail(stmt, left, right, verdict, due_by), due_by, evidence, trace
 
 
 def _tally_require(
@@ -268,7 +269,8 @@ def _tally_require(
         ctx.evidence = []
         return
     verdict = _verdict(stmt, value, due_by, ctx.as_of)
-    detail: str | _Shown = _Shown(stmt, left, right, verdict, due_by) if verdict not in tally.first else ""
+    first = verdict not in tally.first
+    detail: str | Callable[[], str] = _detail(stmt, left, right, verdict, due_by) if first else ""
     tally.note(stmt.text, context, verdict, detail, due_by, ctx.evidence, ())
     ctx.evidence = []  # the tally keeps this list: what later statements count is not its evidence
 
@@ -301,28 +303,25 @@ def _verdict(stmt: _Require, value: Any, due: dt.date | None, as_of: dt.date) ->
     return PENDING if open_ and mono not in (CONST, DEC) else FAIL
 
 
-class _Shown:
+def shown(stmt: _Require, left: Any, right: Any, verdict: str, due: dt.date | None) -> str:
+    """A requirement's check's detail: what was compared, what was required, when it was due."""
+    suffix = ""
+    if verdict == PENDING:
+        suffix = f"; due {due}"
+    elif verdict == FAIL and due is not None:
+        suffix = f"; was due {due}"
+    parts = stmt.parts
+    if parts is None:  # a condition: "text is value"
+        return f"{stmt.condition_text} is {show(left)}{suffix}"
+    op, left_node, right_node = parts[2:]
+    return f"{left_node.text} = {_typed(left, left_node)}, required {op} {_typed(right, right_node)}{suffix}"
+
+
+def _detail(stmt: _Require, left: Any, right: Any, verdict: str, due: dt.date | None) -> Callable[[], str]:
     """A check's detail, written only when somebody reads it: most checks of a large ledger
     never are, and formatting values is a good part of evaluating them. It holds the values
     themselves (facts and dates are immutable here), never the evaluation context."""
-
-    __slots__ = ("due", "left", "right", "stmt", "verdict")
-
-    def __init__(self, stmt: _Require, left: Any, right: Any, verdict: str, due: dt.date | None) -> None:
-        self.stmt, self.left, self.right, self.verdict, self.due = stmt, left, right, verdict, due
-
-    def __call__(self) -> str:
-        suffix = ""
-        if self.verdict == PENDING:
-            suffix = f"; due {self.due}"
-        elif self.verdict == FAIL and self.due is not None:
-            suffix = f"; was due {self.due}"
-        parts = self.stmt.parts
-        if parts is None:  # a condition: "text is value"
-            return f"{self.stmt.condition_text} is {show(self.left)}{suffix}"
-        op, left_node, right_node = parts[2:]
-        left, right = _typed(self.left, left_node), _typed(self.right, right_node)
-        return f"{left_node.text} = {left}, required {op} {right}{suffix}"
+    return functools.partial(shown, stmt, left, right, verdict, due)
 
 
 def _mode(left: ir.Node) -> str:
@@ -500,8 +499,8 @@ def checked_result(
     verdict = combine_verdicts(c.verdict for c in decisive)
     due_dates = [c.due for c in decisive if c.verdict == PENDING and c.due is not None]
     due = min(due_dates) if due_dates else None
-    reason = _reason(verdict, decisive)
-    evidence = tuple(sorted({e for c in decisive for e in c.evidence}))
+    reason = functools.partial(_reason, verdict, decisive)  # written on first reading,
+    evidence = functools.partial(_union, decisive)  # from the checks the result holds anyway
     return RuleResult(
         rule.id, rule.title, rule.kind, rule.weight, verdict, reason, due, evidence, (*checks,), (*lets,)
     )
@@ -529,6 +528,11 @@ def _judgement(rule_id: str, ledger: Ledger) -> Check:
         latest.verdict,
         f"judged {latest.verdict} by {latest.by} on {latest.date}{note}",
     )
+
+
+def _union(checks: list[Check]) -> tuple[str, ...]:
+    """A rule's evidence: every check's, sorted."""
+    return tuple(sorted({e for c in checks for e in c.evidence}))
 
 
 def _reason(verdict: str, checks: list[Check]) -> str:

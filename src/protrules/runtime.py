@@ -153,8 +153,12 @@ def deadline(cal: WorkCalendar, d: dt.date, duration: Duration) -> dt.date | Unk
     return result
 
 
+_SHIFTS: dict[tuple[WorkCalendar, dt.date, int, str], dt.date] = {}
+
+
 def shift(cal: WorkCalendar, d: dt.date, duration: Duration, sign: int) -> dt.date | Unknown:
-    """`d + duration` without the Art. 203 roll-forward (plain calendar arithmetic)."""
+    """`d + duration` without the Art. 203 roll-forward (plain calendar arithmetic); months
+    and working days memoised like :func:`deadline`."""
     amount = duration.amount * sign
     unit = duration.unit
     try:
@@ -162,14 +166,22 @@ def shift(cal: WorkCalendar, d: dt.date, duration: Duration, sign: int) -> dt.da
             return d + dt.timedelta(days=amount)
         if unit == "weeks":
             return d + dt.timedelta(weeks=amount)
+        key = (cal, d, amount, unit)
+        found = _SHIFTS.get(key)
+        if found is not None:
+            return found
         if unit == "working_days":
-            return cal.add_working_days(d, amount)
-        if unit in ("months", "quarters", "years"):
-            months = duration.base * sign
-            return d + relativedelta(months=months)
+            found = cal.add_working_days(d, amount)
+        elif unit in ("months", "quarters", "years"):
+            found = d + relativedelta(months=duration.base * sign)
+        else:
+            return Unknown(f"a date moves by days, weeks, months or years, not {duration}")
     except OverflowError:
         return Unknown(f"{d} {'+' if sign > 0 else '-'} {duration} is outside the calendar")
-    return Unknown(f"a date moves by days, weeks, months or years, not {duration}")
+    if len(_SHIFTS) > 200_000:
+        _SHIFTS.clear()
+    _SHIFTS[key] = found
+    return found
 
 
 def arith(op: str, a: Any, b: Any) -> Any:
