@@ -279,18 +279,20 @@ import protrules
 t1 = time.perf_counter()
 path, cached = sys.argv[1], sys.argv[2] == "1"
 answer = {"import_ms": (t1 - t0) * 1000}
+# "compile" includes the closures, which a rule set builds at its first evaluation
 if cached:
     rules = protrules.load_rules(path, cache=True)
-    answer["load_ms"] = (time.perf_counter() - t1) * 1000
     t = time.perf_counter()
-    protrules.compile(rules.program)
+    rules._rules
     answer["compile_ms"] = (time.perf_counter() - t) * 1000
+    answer["load_ms"] = (time.perf_counter() - t1) * 1000
 else:
     module, source = protrules.parse_file(path)
     t2 = time.perf_counter()
     program = protrules.check(module, source)
     t3 = time.perf_counter()
     rules = protrules.compile(program)
+    rules._rules
     t4 = time.perf_counter()
     answer.update(load_ms=(t4 - t1) * 1000, parse_ms=(t2 - t1) * 1000, check_ms=(t3 - t2) * 1000,
                   compile_ms=(t4 - t3) * 1000)
@@ -464,7 +466,7 @@ def standards(args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
     out.append("")
     out.append(
         "| standard | rules | import protrules | load+compile cold (parse / check / compile)"
-        " | from cache (of which compile) | first evaluate (cold calendar) |"
+        " | from cache (of which compiling closures) | first evaluate (cold calendar) |"
     )
     out.append("|---|---:|---:|---:|---:|---:|")
     evals = []

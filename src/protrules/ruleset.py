@@ -68,10 +68,13 @@ class RuleSet:
         evaluates (lint, schema) or only explains (which compiles traced closures of the rules
         it shows) does not pay for them."""
         if self._compiled is None:
+            from protrules.collector import paused
+
             generate, after = self.generate, self.generate_after
-            self._compiled = tuple(
-                compile_rule(rule, generate=generate, generate_after=after) for rule in self.program.rules
-            )
+            with paused():
+                self._compiled = tuple(
+                    compile_rule(rule, generate=generate, generate_after=after) for rule in self.program.rules
+                )
         return self._compiled
 
     @property
