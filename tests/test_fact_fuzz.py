@@ -83,7 +83,8 @@ def test_the_fast_record_path_accepts_only_what_the_full_check_accepts(data: st.
     """A JSON record is first decoded in one pass; anything that pass is unsure of goes to the
     full check. Whenever the pass answers, the full check must give the same id and values and
     find nothing wrong."""
-    from protrules.facts import _Errors, _fast_record, _json_record
+    from protrules.decoders import fast_record
+    from protrules.facts import _Errors, _json_record
 
     ft = data.draw(st.sampled_from(sorted(RULES.fact_types.values(), key=lambda t: t.name)))
     fields = {f.name: f for f in ft.fields}
@@ -95,7 +96,7 @@ def test_the_fast_record_path_accepts_only_what_the_full_check_accepts(data: st.
             record[name] = data.draw(RAW, label=name)
     if data.draw(st.integers(0, 9), label="extra?") == 0:
         record["extra"] = "x"
-    quick = _fast_record(ft)(record)
+    quick = fast_record(ft)(record)
     errs = _Errors()
     full = _json_record(ft, record, "/r", lambda pointer: pointer, errs)
     if quick is not None:
@@ -120,10 +121,10 @@ def _valid(f: Any) -> object:
 def test_every_record_of_the_example_streets_takes_the_fast_path() -> None:
     import json
 
-    from protrules.facts import _fast_record
+    from protrules.decoders import fast_record
 
     for path in sorted((ROOT / "examples" / "changning").glob("*.json")):
         tables = json.loads(path.read_text(encoding="utf-8"))["facts"]
         for name, records in tables.items():
-            fast = _fast_record(RULES.fact_types[name])
+            fast = fast_record(RULES.fact_types[name])
             assert all(fast(record) is not None for record in records), (path.name, name)

@@ -25,7 +25,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
-from protrules.errors import CalendarError, ProtrulesError
+from protrules.decoders import fast_record
+from protrules.errors import ProtrulesError
 from protrules.model import Fact, FactType, FieldDecl, Judgement, Kind, Ledger
 from protrules.schema import (
     ENTITY,
@@ -43,7 +44,6 @@ from protrules.schema import (
     integer,
     pointer_segment,
 )
-from protrules.workdays import parse_date
 
 __all__ = [
     "FactError",
@@ -384,68 +384,6 @@ def _keys(ft: FactType, has_id: bool) -> tuple[str, ...]:
     return keys
 
 
-FastRecord = Callable[[Mapping[str, object]], "tuple[str, dict[str, Any]] | None"]
-_FAST: dict[int, tuple[FactType, FastRecord]] = {}
-
-
-def _fast_record(ft: FactType) -> FastRecord:
-    """A record of ``ft`` decoded in one pass when nothing about it is wrong — known keys, an
-    id, every value of its declared type — or None: then :func:`_json_record` reads it again
-    and reports exactly what is wrong. Remembered by the declaration's identity."""
-    found_ = _FAST.get(id(ft))
-    if found_ is not None and found_[0] is ft:
-        return found_[1]
-    known = frozenset(_keys(ft, True))
-    fields = tuple((f.name, f.type, f.type.kind, f.optional, f.type.members) for f in ft.fields)
-    text_like = (Kind.TEXT, Kind.FACT)
-
-    def decode(obj: Mapping[str, object]) -> tuple[str, dict[str, Any]] | None:
-        if not known.issuperset(obj):
-            return None
-        ident = obj.get("id")
-        if type(ident) is not str or not ident:
-            return None
-        values: dict[str, Any] = {}
-        for name, t, kind, optional, members in fields:
-            raw = obj.get(name)
-            if raw is None:  # absent or null: fine only when optional
-                if optional:
-                    continue
-                return None
-            if kind in text_like:
-                if type(raw) is not str or (kind is Kind.FACT and not raw):
-                    return None
-                values[name] = raw
-            elif kind is Kind.ENUM:
-                if type(raw) is not str or raw not in members:
-                    return None
-                values[name] = raw
-            elif kind is Kind.DATE:
-                if type(raw) is not str:
-                    return None
-                try:
-                    values[name] = parse_date(raw)
-                except CalendarError:
-                    return None
-            elif kind is Kind.BOOLEAN:
-                if type(raw) is not bool:
-                    return None
-                values[name] = raw
-            elif kind is Kind.INTEGER and type(raw) is int and -MAX_NUMBER <= raw <= MAX_NUMBER:
-                values[name] = raw
-            else:
-                try:
-                    values[name] = decode_value(t, raw)
-                except BadValue:
-                    return None
-        return ident, values
-
-    if len(_FAST) > 1024:
-        _FAST.clear()
-    _FAST[id(ft)] = (ft, decode)
-    return decode
-
-
 def _where(at: Callable[[str], str], pointer: str) -> Where:
     """Where a record's field is: its JSON pointer, for the messages that name it."""
 
@@ -529,7 +467,7 @@ def _from_tree(
             errs.add(at(pointer), f"expected a list of {name} records, found {found(records)}", SHAPE)
             continue
         facts.cover(name)
-        fast = _fast_record(ft)
+        fast = fast_record(ft)
         for i, obj in enumerate(records):
             here = f"{pointer}/{i}"
             quick = fast(obj) if isinstance(obj, dict) else None

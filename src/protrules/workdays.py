@@ -613,8 +613,8 @@ def parse_date(text: str) -> date:
     full-width ``２０２３`` and 2023-02-30 are mistakes to report, not to guess about.
     """
     if type(text) is str and _ISO_DATE.match(text):  # the common case: well-formed, ASCII
-        try:
-            return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        try:  # only YYYY-MM-DD gets here (fromisoformat also reads 2023-W01-1 and 20230401)
+            return date.fromisoformat(text)
         except ValueError:
             pass  # year 0, month 13, February 30 …: the checks below say which
     if not isinstance(text, str):
