@@ -1,4 +1,4 @@
-"""The benchmark code still runs: benchmarks/run.py's six-rule check on a few streets.
+"""The benchmark code still runs: benchmarks/run.py's six-rule check and per_rule.py on a few streets.
 
 Only protrules and the hand-written baseline (no peer engines needed); fast (~1 s).
 """
@@ -54,3 +54,16 @@ def test_the_stream_is_deterministic_and_starts_anywhere() -> None:
     assert ledgers.fact_count(one) == ledgers.fact_count(again)
     dates = [f.values["date"] for f in one.facts["venue_session"]]
     assert dates == [f.values["date"] for f in again.facts["venue_session"]]
+
+
+def test_each_rule_agrees_with_its_hand_written_twin_and_the_table_prints() -> None:
+    per_rule = _load("per_rule")
+    streets = list(per_rule.ledgers.streets(4))
+    runs = per_rule.engines(streets)
+    for street in streets:
+        for letter in per_rule.RULES:
+            assert runs[f"p{letter}"](street).verdict == runs[f"h{letter}"](street), (street.id, letter)
+        assert tuple(runs["p"](street).values()) == runs["h"](street)
+    table = per_rule.table(per_rule.times(4, 1), "µs")
+    assert table.splitlines()[2].startswith("| protrules, µs | ")
+    assert len(table.splitlines()) == 5
