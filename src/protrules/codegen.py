@@ -1,8 +1,9 @@
-"""Whole rules → generated Python functions, for evaluation without checks.
+"""Whole rules → generated Python functions, for evaluation with checks and without.
 
 ``RuleSet.evaluate(…, checks=False)`` (what ``protrules rank``, text reports and batch runs
 use) wants of each rule only what a :class:`~protrules.tally.Tally` keeps: the verdict, the
-first check of that verdict (the reason), the earliest pending due date and the evidence. The
+first check of that verdict (the reason), the earliest pending due date and the evidence; a
+full evaluation keeps every check and `let` as well (``checks=True``, :class:`_Writer`). The
 closures of :mod:`protrules.evaluator` compute that through a chain of calls per statement and
 per expression; here each rule becomes one Python function that computes the same thing with
 plain loops, comprehensions and local variables — the code a careful programmer would write
@@ -41,9 +42,9 @@ from protrules.evaluator import (
 from protrules.indexes import any_node
 from protrules.ir import CONST, DEC, INC
 from protrules.model import Fact
-from protrules.results import FAIL, NA, PASS, PENDING, UNKNOWN, Check, RuleResult
+from protrules.results import FAIL, NA, PASS, PENDING, Check, RuleResult, combine_verdicts
 from protrules.runtime import Ctx, show
-from protrules.tally import Tally, evidence, reason
+from protrules.tally import Tally, check_evidence, evidence, evidence_ids, labelled, reason
 
 __all__ = ["FALLBACK", "function", "source"]
 
@@ -69,9 +70,7 @@ def _finish(
         tally.count, tally.first, tally.due, tally.facts = count, first, due, facts
         tally.first_verdict = next(iter(first), "") if count == 1 else ""  # the only check's
         return _summary(compiled, ctx, tally)
-    # combine_verdicts, for the few verdicts a tally holds
-    verdict = FAIL if FAIL in first else UNKNOWN if UNKNOWN in first else PENDING if PENDING in first else (
-        PASS if PASS in first else NA)  # fmt: skip
+    verdict = combine_verdicts(first)
     why = reason(first.get(verdict))
     return RuleResult(rule.id, rule.title, rule.kind, rule.weight, verdict, why, due, evidence(facts), ())
 
@@ -87,17 +86,9 @@ def _checked(
 
 def _evidence_of(found: list[Sequence[Fact]]) -> tuple[str, ...]:
     """A check's evidence: the sorted ``type:id`` of the facts its aggregates read."""
-    if not found:
-        return ()
-    if len(found) == 1 and len(found[0]) == 1:
-        fact = found[0][0]
-        return (f"{fact.type}:{fact.id}",)
-    return tuple(sorted({f"{f.type}:{f.id}" for facts in found for f in facts}))
-
-
-def _labelled(name: str, context: tuple[str, ...]) -> str:
-    """A `let`'s name with the loop pass it belongs to (:meth:`protrules.tally.Checks.let`)."""
-    return f"{name} ({'; '.join(context)})" if context else name
+    if len(found) == 1:
+        return check_evidence(found[0])
+    return evidence_ids(fact for facts in found for fact in facts)
 
 
 class _Writer:
@@ -114,7 +105,7 @@ class _Writer:
         self.e = Emitter()
         self.e.namespace.update(
             _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _finish=_finish, C=compiled, _Check=Check,
-            _checked=_checked, _evidence_of=_evidence_of, _labelled=_labelled, _show=show,
+            _checked=_checked, _evidence_of=_evidence_of, _labelled=labelled, _show=show,
             _partial=functools.partial, _shown=shown,
         )  # fmt: skip
 

@@ -39,7 +39,7 @@ from protrules.results import (
     combine_verdicts,
 )
 from protrules.runtime import Ctx, Unknown, compare, show, units
-from protrules.tally import Checks, Sink, Tally, evidence_ids
+from protrules.tally import Checks, Sink, Tally, evidence_ids, in_context
 
 __all__ = ["CompiledRule", "compile_rule", "decide_entity", "run_rule"]
 
@@ -101,6 +101,10 @@ class _ForPeriods:
     guarded: bool = False
 
 
+#: Evaluations of a rule on its closures before its generated function is written (see Generated).
+GENERATE_AFTER = 32
+
+
 class Generated:
     """A rule's generated function (:mod:`protrules.codegen`) for evaluation with or without
     checks, written once the rule has been so evaluated ``after`` times without it (writing a rule costs
@@ -110,7 +114,7 @@ class Generated:
 
     __slots__ = ("after", "checks", "fallbacks", "fn", "made")
 
-    def __init__(self, after: int = 32, *, checks: bool = False) -> None:
+    def __init__(self, after: int = GENERATE_AFTER, *, checks: bool = False) -> None:
         self.made = False
         self.after, self.checks = after, checks
         self.fn: Callable[[Ctx], RuleResult] | None = None
@@ -139,7 +143,7 @@ class CompiledRule:
 
 
 def compile_rule(
-    rule: ir.RuleDef, trace: bool = False, *, generate: bool = True, generate_after: int = 32
+    rule: ir.RuleDef, trace: bool = False, *, generate: bool = True, generate_after: int = GENERATE_AFTER
 ) -> CompiledRule:
     """A rule's statements as closures; with ``generate``, its evaluation with and without
     checks is generated as Python once the rule has been so evaluated ``generate_after`` times
@@ -538,8 +542,7 @@ def _union(checks: list[Check]) -> tuple[str, ...]:
 def _reason(verdict: str, checks: list[Check]) -> str:
     for check in checks:
         if check.verdict == verdict:
-            where = "; ".join(check.context)
-            return f"{where}: {check.detail}" if where else check.detail
+            return in_context(check.context, check.detail)
     return "no requirement"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
-from protrules import ir
+from protrules import evaluator, ir
 from protrules.errors import ProtrulesError
 from protrules.evaluator import CompiledRule, compile_rule, decide_entity, run_rule
 from protrules.model import FactType, Ledger
@@ -35,8 +35,9 @@ class RuleSet:
     #: Facts a single entity's evaluation may visit before it stops with EvaluationLimitError.
     DEFAULT_MAX_WORK = 200_000_000
 
-    #: Evaluations without checks of a rule before its generated code is written (see compile).
-    GENERATE_AFTER = 32
+    #: Evaluations of a rule (with checks and without, counted apart) before its generated code
+    #: for that kind of evaluation is written (see compile).
+    GENERATE_AFTER = evaluator.GENERATE_AFTER
 
     def __init__(
         self,
@@ -240,15 +241,17 @@ _RESTORED: dict[tuple[str, int, bool, int], RuleSet] = {}
 
 
 def _restore(key: str, program: ir.Program, max_work: int, generate: bool, generate_after: int) -> RuleSet:
-    options = {"max_work": max_work, "generate": generate, "generate_after": generate_after}
+    def build() -> RuleSet:
+        return RuleSet(program, max_work=max_work, generate=generate, generate_after=generate_after)
+
     if not key:  # a program checked without its source text: nothing to key a cache on
-        return RuleSet(program, **options)  # type: ignore[arg-type]
-    found = _RESTORED.get((key, max_work, generate, generate_after))
+        return build()
+    options = (key, max_work, generate, generate_after)
+    found = _RESTORED.get(options)
     if found is None:
         if len(_RESTORED) > 16:
             _RESTORED.clear()
-        found = RuleSet(program, **options)  # type: ignore[arg-type]
-        _RESTORED[(key, max_work, generate, generate_after)] = found
+        found = _RESTORED[options] = build()
     return found
 
 
@@ -280,10 +283,11 @@ def compile(
     ``max_work`` bounds the facts one entity's evaluation may visit: a rule comparing every
     fact with every other fact of a huge ledger stops with a clear error instead of hanging.
 
-    ``generate``: evaluation without checks runs each rule as Python generated from it
-    (:mod:`protrules.codegen`), written once the rule has been so evaluated ``generate_after``
-    times by the compiled closures (writing the Changning standard's 80 rules takes ~0.1 s,
-    which a run over a handful of ledgers would not win back; 0 writes them at once).
+    ``generate``: each rule runs as Python generated from it (:mod:`protrules.codegen`), one
+    function for evaluation with checks and one without, each written once the rule has been
+    so evaluated ``generate_after`` times by the compiled closures (writing the Changning
+    standard's 80 rules takes ~0.1 s, which a run over a handful of ledgers would not win
+    back; 0 writes them at once).
     ``False`` keeps every rule on the closures, which give the same results more slowly (to
     compare, or to rule the generated code out while looking for a problem).
     """

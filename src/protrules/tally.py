@@ -16,15 +16,36 @@ language case file hold them to it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from protrules.model import Fact
 from protrules.results import NA, PENDING, Check, combine_verdicts
 
-__all__ = ["Checks", "Reason", "Sink", "Tally", "evidence", "evidence_ids", "reason"]
+__all__ = [
+    "Checks",
+    "Reason",
+    "Sink",
+    "Tally",
+    "check_evidence",
+    "evidence",
+    "evidence_ids",
+    "in_context",
+    "labelled",
+    "reason",
+]
 
 Detail = str | Callable[[], str]
+
+
+def in_context(context: Sequence[str], detail: str) -> str:
+    """A check's detail after its loop context (``场所 = V1; 周 = 2023-W14: …``): a reason."""
+    return f"{'; '.join(context)}: {detail}" if context else detail
+
+
+def labelled(name: str, context: Sequence[str]) -> str:
+    """A `let`'s name with the loop pass it belongs to."""
+    return f"{name} ({'; '.join(context)})" if context else name
 
 
 def evidence_ids(facts: Iterable[Fact]) -> tuple[str, ...]:
@@ -32,7 +53,8 @@ def evidence_ids(facts: Iterable[Fact]) -> tuple[str, ...]:
     return tuple(sorted({f"{f.type}:{f.id}" for f in facts}))
 
 
-def _check_evidence(facts: list[Fact]) -> tuple[str, ...]:
+def check_evidence(facts: Sequence[Fact]) -> tuple[str, ...]:
+    """A check's evidence: :func:`evidence_ids`, quicker for none or one fact."""
     if not facts:
         return ()
     if len(facts) == 1:
@@ -49,7 +71,7 @@ class Checks(list[Check]):
 
     def let(self, name: str, context: tuple[str, ...], value: Any) -> None:
         """A `let`'s value, labelled with the loop pass it belongs to."""
-        self.lets.append((f"{name} ({'; '.join(context)})" if context else name, value))
+        self.lets.append((labelled(name, context), value))
 
     def note(
         self,
@@ -62,7 +84,7 @@ class Checks(list[Check]):
         trace: tuple[Any, ...],
     ) -> None:
         """A requirement's check, from its parts."""
-        self.append(Check(text, context, verdict, detail, due, _check_evidence(facts), trace=trace))
+        self.append(Check(text, context, verdict, detail, due, check_evidence(facts), trace=trace))
 
     def advice(self) -> bool:
         """Whether advice (checks that never decide a verdict) is evaluated at all."""
@@ -160,7 +182,7 @@ def reason(first: tuple[tuple[str, ...], Detail] | None) -> str | Reason:
         return "no requirement"
     context, detail = first
     if isinstance(detail, str):
-        return f"{'; '.join(context)}: {detail}" if context else detail
+        return in_context(context, detail)
     return Reason(context, detail)
 
 
@@ -173,7 +195,7 @@ class Reason:
         self.context, self.detail = context, detail
 
     def __call__(self) -> str:
-        return f"{'; '.join(self.context)}: {self.detail()}" if self.context else self.detail()
+        return in_context(self.context, self.detail())
 
 
 def evidence(facts: list[Iterable[Fact]], ids: Iterable[str] = ()) -> tuple[str, ...] | _Evidence:
