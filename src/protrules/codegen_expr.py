@@ -41,6 +41,7 @@ from protrules.runtime import (
     calendar_test,
     compare,
     deadline,
+    member,
     param_value,
     shift,
     units,
@@ -93,18 +94,6 @@ def _arith(op: str, a: Any, b: Any) -> Any:
 
 def _compare(op: str, mode: str, a: Any, b: Any) -> bool:
     return _known(compare(op, mode, a, b))  # type: ignore[no-any-return]
-
-
-def _in_period(day: dt.date, period: Period) -> bool:
-    return period.start <= day <= period.end
-
-
-def _in_dates(day: dt.date, periods: tuple[Period, ...]) -> bool:
-    return any(p.start <= day <= p.end for p in periods)
-
-
-def _period_in(inner: Period, outer: Period) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _within(cal: WorkCalendar, day: dt.date, anchor: dt.date, duration: Any) -> bool:
@@ -169,9 +158,7 @@ HELPERS: dict[str, Any] = {
     "_shift": _shift,
     "_arith": _arith,
     "_compare": _compare,
-    "_in_period": _in_period,
-    "_in_dates": _in_dates,
-    "_period_in": _period_in,
+    "_member": member,
     "_within": _within,
     "_present": _present,
     "_summary_of": _summary_of,
@@ -700,12 +687,9 @@ class Emitter:
                 return f"({negate}({start} <= {left} <= {end}))"  # the period's ends read once
             if _is_name(right):
                 return f"({negate}({right}.start <= {left} <= {right}.end))"
-            return f"({negate}_in_period({left}, {right}))"
-        if node.mode == "period_period":
-            if _is_name(left) and _is_name(right):
-                return f"({negate}({right}.start <= {left}.start and {left}.end <= {right}.end))"
-            return f"({negate}_period_in({left}, {right}))"
-        return f"({negate}_in_dates({left}, {right}))"
+        elif node.mode == "period_period" and _is_name(left) and _is_name(right):
+            return f"({negate}({right}.start <= {left}.start and {left}.end <= {right}.end))"
+        return f"({negate}_member({self.const(node.mode)}, {left}, {right}))"
 
     def _within(self, node: ir.Within) -> str:
         day = self.inline(node.subject)
