@@ -513,6 +513,8 @@ def test_parse_date_accepts_strict_iso() -> None:
         ("2023-01-01\n", r"invalid date `2023-01-01\n`: expected YYYY-MM-DD"),
         ("+023-01-01", "invalid date `+023-01-01`: expected YYYY-MM-DD"),
         ("2023-01-01T00:00", "invalid date `2023-01-01T00:00`: expected YYYY-MM-DD"),
+        ("2023-W14-1", "invalid date `2023-W14-1`: expected YYYY-MM-DD"),  # date.fromisoformat reads these
+        ("20230401", "invalid date `20230401`: expected YYYY-MM-DD"),
         ("", "invalid date ``: expected YYYY-MM-DD"),
     ],
 )  # fmt: skip
