@@ -13,8 +13,9 @@ import sys
 import time
 from collections.abc import Callable
 
-from protrules import _notices, workdays
-from protrules.workdays import WorkCalendar
+from protrules.calendar import notices as _notices
+from protrules.calendar import workdays
+from protrules.calendar.workdays import WorkCalendar
 
 DAYS = [dt.date(2023, 1, 1) + dt.timedelta(days=i) for i in range(731)]  # 2023–2024
 

@@ -19,8 +19,8 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-from protrules.model import Fact, Ledger
-from protrules.workdays import WorkCalendar
+from protrules.calendar.workdays import WorkCalendar
+from protrules.facts.model import Fact, Ledger
 
 __all__ = ["RULE_IDS", "HandwrittenSix"]
 

@@ -44,8 +44,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from protrules.model import Fact, Ledger
-from protrules.workdays import WorkCalendar
+from protrules.calendar.workdays import WorkCalendar
+from protrules.facts.model import Fact, Ledger
 
 __all__ = ["AS_OF", "PERIOD_END", "PERIOD_START", "SEED", "street", "streets"]
 

@@ -34,8 +34,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from protrules.model import Ledger
-from protrules.workdays import WorkCalendar
+from protrules.calendar.workdays import WorkCalendar
+from protrules.facts.model import Ledger
 
 __all__ = ["ENGINES", "NOTES", "CalendarData", "Unavailable", "plain"]
 

@@ -29,8 +29,8 @@ if str(HERE) not in sys.path:
 import handwritten  # noqa: E402
 import ledgers  # noqa: E402
 import protrules  # noqa: E402
-from protrules.evaluator import run_rule  # noqa: E402
-from protrules.model import Ledger  # noqa: E402
+from protrules.compiling.evaluator import run_rule  # noqa: E402
+from protrules.facts.model import Ledger  # noqa: E402
 
 RULES = "ABCDEF"
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from protrules.model import Duration, Fact, FactType, Judgement, Kind, Ledger
+from protrules.facts.model import Duration, Fact, FactType, Judgement, Kind, Ledger
 
 __all__ = ["example_ledgers", "load", "replicated"]
 
@@ -101,7 +101,7 @@ def _read_json(path: Path, fact_types: Mapping[str, FactType]) -> Ledger:
 def load(path: Path, fact_types: Mapping[str, FactType]) -> Ledger:
     """One ledger, with protrules' own loader if it has one (JSON files and CSV folders)."""
     try:
-        from protrules.facts import load_ledger  # type: ignore[import-not-found,unused-ignore]
+        from protrules.facts.ledgers import load_ledger  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         if path.is_dir():
             raise

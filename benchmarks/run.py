@@ -44,7 +44,7 @@ if str(HERE) not in sys.path:
 import handwritten  # noqa: E402
 import ledgers as street_gen  # noqa: E402
 import protrules  # noqa: E402
-from protrules.model import Ledger  # noqa: E402
+from protrules.facts.model import Ledger  # noqa: E402
 
 SIX = HERE / "six_rules.prl"
 AS_OF = street_gen.AS_OF

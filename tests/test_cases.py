@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.diagnostics import RuleFileError
-from protrules.facts import ledger_from_mapping
+from protrules.facts.ledgers import ledger_from_mapping
+from protrules.language.diagnostics import RuleFileError
 from tests.casefile import Case, read_case
 from tests.test_summary import without_checks
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from protrules.cli import main
-from protrules.cli_common import GC_THRESHOLD
+from protrules.cli.common import GC_THRESHOLD
+from protrules.cli.main import main
 from tests import goldens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,12 +132,12 @@ def test_check_json_without_checks_is_the_full_report_less_its_checks(
 def test_ledgers_are_read_as_they_are_evaluated(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import protrules.facts
-    from protrules.ruleset import RuleSet
+    import protrules.facts.ledgers
+    from protrules.compiling.ruleset import RuleSet
 
     loaded: list[str] = []
     seen_at_evaluation: list[int] = []
-    load, evaluate = protrules.facts.load_ledger, RuleSet.evaluate
+    load, evaluate = protrules.facts.ledgers.load_ledger, RuleSet.evaluate
 
     def counting_load(path: Any, schema: Any) -> Any:
         loaded.append(str(path))
@@ -150,7 +150,7 @@ def test_ledgers_are_read_as_they_are_evaluated(
         thresholds.add(gc.get_threshold())
         return evaluate(self, ledger, *args, **kwargs)
 
-    monkeypatch.setattr(protrules.facts, "load_ledger", counting_load)
+    monkeypatch.setattr(protrules.facts.ledgers, "load_ledger", counting_load)
     monkeypatch.setattr(RuleSet, "evaluate", noting_evaluate)
     before = gc.get_threshold()
     code, _, _ = run(capsys, "rank", "rules/changning_2023.prl", "examples/changning/")
@@ -500,7 +500,7 @@ def test_progress_only_on_a_terminal(
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    from protrules.cli_common import colour_enabled, colourize
+    from protrules.cli.common import colour_enabled, colourize
 
     assert not colour_enabled(io.StringIO())
     assert colour_enabled(_Tty())
@@ -545,7 +545,7 @@ BROKEN = 'standard "x":\n    title: "t"\narea 1 "a":\n    item 1.1 "b":\n       
 
 
 def test_fmt_check_lists_files_that_would_change(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    formatter = pytest.importorskip("protrules.formatter")
+    formatter = pytest.importorskip("protrules.language.formatter")
     tidy = tmp_path / "tidy.prl"
     tidy.write_text(formatter.format_source(MESSY, "tidy.prl"), encoding="utf-8")
     messy = tmp_path / "messy.prl"
@@ -560,7 +560,7 @@ def test_fmt_check_lists_files_that_would_change(capsys: pytest.CaptureFixture[s
 
 
 def test_fmt_rewrites_only_changed_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    formatter = pytest.importorskip("protrules.formatter")
+    formatter = pytest.importorskip("protrules.language.formatter")
     messy = tmp_path / "messy.prl"
     messy.write_text(MESSY, encoding="utf-8")
     code, out, _ = run(capsys, "fmt", str(messy))
@@ -575,7 +575,7 @@ def test_fmt_rewrites_only_changed_files(capsys: pytest.CaptureFixture[str], tmp
 
 
 def test_fmt_of_a_broken_or_missing_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("protrules.formatter")
+    pytest.importorskip("protrules.language.formatter")
     broken = tmp_path / "broken.prl"
     broken.write_text(BROKEN, encoding="utf-8")
     code, _, err = run(capsys, "fmt", str(broken))
@@ -586,7 +586,7 @@ def test_fmt_of_a_broken_or_missing_file_exits_2(capsys: pytest.CaptureFixture[s
 
 
 def test_lint_reports_findings_rendered(capsys: pytest.CaptureFixture[str]) -> None:
-    lint = pytest.importorskip("protrules.lint")
+    lint = pytest.importorskip("protrules.authoring.lint")
     import protrules
 
     program = protrules.load_rules(RULES).program
@@ -601,7 +601,7 @@ def test_lint_reports_findings_rendered(capsys: pytest.CaptureFixture[str]) -> N
 def test_lint_of_a_broken_file_prints_its_errors_and_exits_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    pytest.importorskip("protrules.lint")
+    pytest.importorskip("protrules.authoring.lint")
     broken = tmp_path / "broken.prl"
     broken.write_text(BROKEN, encoding="utf-8")
     code, out, err = run(capsys, "lint", str(broken))

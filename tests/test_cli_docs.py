@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from protrules.cli import main
+from protrules.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"

@@ -1,4 +1,4 @@
-"""Rules generated as Python (:mod:`protrules.codegen`): the same results as the closures,
+"""Rules generated as Python (:mod:`protrules.compiling.codegen`): the same results as the closures,
 the generated path taken on clean ledgers, handed back to the closures where a value is not
 definite, and no text of a rule file ever in the generated code."""
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.facts import ledger_from_mapping, load_ledger
-from protrules.runtime import EvaluationLimitError
+from protrules.evaluation.runtime import EvaluationLimitError
+from protrules.facts.ledgers import ledger_from_mapping, load_ledger
 from tests import goldens
 from tests.test_summary import without_checks
 

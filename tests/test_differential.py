@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import protrules
-from protrules.reference import decided, evaluate_reference
+from protrules.evaluation.reference import decided, evaluate_reference
 from protrules.testing import as_of_dates, ledgers
 from tests.test_summary import without_checks
 

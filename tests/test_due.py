@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.due import DUE, OVERDUE, due_json, due_text, horizon, obligations, parse_duration
 from protrules.errors import ProtrulesError
-from protrules.facts import load_ledger
-from protrules.model import Duration
-from protrules.results import FAIL, FAILS, NA, PASS, PENDING, Check, EntityResult, RuleResult
+from protrules.evaluation.results import FAIL, FAILS, NA, PASS, PENDING, Check, EntityResult, RuleResult
+from protrules.facts.ledgers import load_ledger
+from protrules.facts.model import Duration
+from protrules.programme.due import DUE, OVERDUE, due_json, due_text, horizon, obligations, parse_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2023, 9, 30)
@@ -96,7 +96,7 @@ def test_within_keeps_due_by_the_window_and_every_overdue(rules: protrules.RuleS
 
 
 def test_on_the_demo_ledgers(rules: protrules.RuleSet) -> None:
-    from protrules.facts import load_ledger
+    from protrules.facts.ledgers import load_ledger
 
     ledger = load_ledger(ROOT / "examples" / "demo" / "xingxing.json", rules.fact_types)
     found = obligations(rules, [rules.evaluate(ledger, AS_OF)])

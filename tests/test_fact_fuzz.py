@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import protrules
-from protrules.facts import FactErrors, load_ledger
+from protrules.facts.ledgers import FactErrors, load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = protrules.load_rules(ROOT / "rules" / "changning_2023.prl")
@@ -83,8 +83,8 @@ def test_the_fast_record_path_accepts_only_what_the_full_check_accepts(data: st.
     """A JSON record is first decoded in one pass; anything that pass is unsure of goes to the
     full check. Whenever the pass answers, the full check must give the same id and values and
     find nothing wrong."""
-    from protrules.decoders import fast_record
-    from protrules.facts import _Errors, _json_record
+    from protrules.facts.decoders import fast_record
+    from protrules.facts.ledgers import _Errors, _json_record
 
     ft = data.draw(st.sampled_from(sorted(RULES.fact_types.values(), key=lambda t: t.name)))
     fields = {f.name: f for f in ft.fields}
@@ -107,7 +107,7 @@ def test_the_fast_record_path_accepts_only_what_the_full_check_accepts(data: st.
 def _valid(f: Any) -> object:
     from decimal import Decimal
 
-    from protrules.model import Kind
+    from protrules.facts.model import Kind
 
     kind = f.type.kind
     if kind is Kind.ENUM:
@@ -121,7 +121,7 @@ def _valid(f: Any) -> object:
 def test_every_record_of_the_example_streets_takes_the_fast_path() -> None:
     import json
 
-    from protrules.decoders import fast_record
+    from protrules.facts.decoders import fast_record
 
     for path in sorted((ROOT / "examples" / "changning").glob("*.json")):
         tables = json.loads(path.read_text(encoding="utf-8"))["facts"]

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protrules.errors import ProtrulesError
-from protrules.facts import (
+from protrules.facts.ledgers import (
     MAX_ERRORS,
     FactError,
     FactErrors,
@@ -32,7 +32,17 @@ from protrules.facts import (
     load_ledger,
     load_ledgers,
 )
-from protrules.model import DURATION_UNITS, Duration, Fact, FactType, FieldDecl, Judgement, Kind, Ledger, Type
+from protrules.facts.model import (
+    DURATION_UNITS,
+    Duration,
+    Fact,
+    FactType,
+    FieldDecl,
+    Judgement,
+    Kind,
+    Ledger,
+    Type,
+)
 from tests.goldens import UPDATE
 
 DATA = Path(__file__).parent / "data" / "facts"

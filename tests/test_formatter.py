@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protrules import nodes as n
-from protrules.diagnostics import RuleFileError
-from protrules.formatter import WIDTH, Comment, Comments, format_module, format_source, quote
-from protrules.model import Duration
-from protrules.parser import UNITS, parse
+from protrules.facts.model import Duration
+from protrules.language import nodes as n
+from protrules.language.diagnostics import RuleFileError
+from protrules.language.formatter import WIDTH, Comment, Comments, format_module, format_source, quote
+from protrules.language.parser import UNITS, parse
 from tests.casefile import read_case
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules import render
-from protrules.diagnostics import RuleFileError
-from protrules.facts import load_ledger
+from protrules.facts.ledgers import load_ledger
+from protrules.language.diagnostics import RuleFileError
+from protrules.report import render
 from tests.casefile import read_case
 from tests.goldens import compare
 
@@ -80,7 +80,8 @@ def test_result_json_matches_its_published_schema(example: protrules.RuleSet) ->
 
     import jsonschema
 
-    schema = json.loads(resources.files("protrules").joinpath("schemas/result-1.json").read_text("utf-8"))
+    schema_file = resources.files("protrules.report").joinpath("schemas/result-1.json")
+    schema = json.loads(schema_file.read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     ledgers = [
         load_ledger(ROOT / "examples" / "demo" / f"{s}.json", example.fact_types)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.facts import FactErrors, ledger_to_mapping, load_ledger
-from protrules.model import Fact, Ledger
-from protrules.render import entity_json
-from protrules.runtime import EvaluationLimitError
+from protrules.evaluation.runtime import EvaluationLimitError
+from protrules.facts.ledgers import FactErrors, ledger_to_mapping, load_ledger
+from protrules.facts.model import Fact, Ledger
+from protrules.report.render import entity_json
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2024, 3, 31)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.diagnostics import Diagnostic, Source
-from protrules.lint import CODES, lint
+from protrules.authoring.lint import CODES, lint
+from protrules.language.diagnostics import Diagnostic, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_CASES = sorted((ROOT / "tests" / "cases" / "lint").glob("*.prl"))

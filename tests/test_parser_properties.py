@@ -11,8 +11,8 @@ from hypothesis.extra.lark import from_lark
 from lark import Lark
 
 import protrules
-from protrules.diagnostics import RuleFileError
-from protrules.parser import MAX_NESTING, grammar_text
+from protrules.language.diagnostics import RuleFileError
+from protrules.language.parser import MAX_NESTING, grammar_text
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FILES = sorted((ROOT / "rules").glob("*.prl"))

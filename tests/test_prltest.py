@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules import prltest
-from protrules.prltest import Mismatch, TestError
+from protrules.testing import prltest
+from protrules.testing.prltest import Mismatch, TestError
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules" / "example.prl"

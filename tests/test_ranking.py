@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.ranking import for_ranking, rank, ranking_json, ranking_text
-from protrules.results import FAIL, FAILS, INCOMPLETE, MEETS, PASS, VETOED, EntityResult, RuleResult
+from protrules.evaluation.results import (
+    FAIL,
+    FAILS,
+    INCOMPLETE,
+    MEETS,
+    PASS,
+    VETOED,
+    EntityResult,
+    RuleResult,
+)
+from protrules.programme.ranking import for_ranking, rank, ranking_json, ranking_text
 
 AS_OF = dt.date(2024, 3, 31)
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +141,7 @@ def test_place_lookup_and_empty_ranking() -> None:
 
 def test_renderings_on_the_demo() -> None:
     rules = protrules.load_rules(ROOT / "rules" / "example.prl")
-    from protrules.facts import load_ledgers
+    from protrules.facts.ledgers import load_ledgers
 
     ledgers = list(load_ledgers([str(ROOT / "examples" / "demo")], rules.fact_types))
     results = [rules.evaluate(x, AS_OF) for x in ledgers]
@@ -150,7 +159,7 @@ def test_renderings_on_the_demo() -> None:
 
 
 def test_ranking_slim_results_ranks_exactly_as_full_ones() -> None:
-    from protrules.facts import load_ledgers
+    from protrules.facts.ledgers import load_ledgers
 
     rules = protrules.load_rules(ROOT / "rules" / "changning_2023.prl")
     as_of = dt.date(2024, 3, 31)

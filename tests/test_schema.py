@@ -1,6 +1,6 @@
-"""The JSON Schema of the ledger format (protrules.schema), checked against the loader.
+"""The JSON Schema of the ledger format (protrules.facts.schema), checked against the loader.
 
-The schema and the loader share their patterns and unit words (protrules.schema), and
+The schema and the loader share their patterns and unit words (protrules.facts.schema), and
 these tests hold them to agreeing: what the schema's patterns accept, the loader accepts.
 Full validation uses ``jsonschema`` from the test extra (never a runtime dependency).
 """
@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from protrules.errors import ProtrulesError
-from protrules.facts import FactErrors, ledger_from_mapping
-from protrules.model import Kind, Type
-from protrules.schema import (
+from protrules.facts.ledgers import FactErrors, ledger_from_mapping
+from protrules.facts.model import Kind, Type
+from protrules.facts.schema import (
     DATE_PATTERN,
     DURATION_PATTERN,
     DURATION_WORDS,

@@ -12,8 +12,8 @@ import attrs
 import pytest
 
 import protrules
-from protrules.facts import load_ledger
-from protrules.results import EntityResult
+from protrules.evaluation.results import EntityResult
+from protrules.facts.ledgers import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANGNING = ROOT / "rules" / "changning_2023.prl"
@@ -104,7 +104,7 @@ def _rules() -> protrules.RuleSet:
 
 
 def _ledger(*meetings: tuple[str, str, str | None]) -> protrules.Ledger:
-    from protrules.model import Fact, Ledger
+    from protrules.facts.model import Fact, Ledger
 
     facts = []
     for i, (day, kind, note) in enumerate(meetings):

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import protrules
-from protrules.model import Fact, Ledger
+from protrules.facts.model import Fact, Ledger
 from protrules.testing import (
     check_as_of_stability,
     check_properties,

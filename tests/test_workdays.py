@@ -1,4 +1,4 @@
-"""Known dates and worked examples for the working-day calendar (protrules.workdays).
+"""Known dates and worked examples for the working-day calendar (protrules.calendar.workdays).
 
 The 2023 and 2024 tables are transcribed from the State Council notices
 (国办发明电〔2022〕16号 for 2023, 国办发明电〔2023〕7号 for 2024), not from ``holidays``,
@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from protrules.errors import CalendarError, ProtrulesError
-from protrules.workdays import (
+from protrules.calendar.workdays import (
     Notice,
     Period,
     Vacation,
@@ -25,6 +24,7 @@ from protrules.workdays import (
     parse_date,
     unit_of,
 )
+from protrules.errors import CalendarError, ProtrulesError
 
 D = dt.date
 CAL = china()

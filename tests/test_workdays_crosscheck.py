@@ -12,7 +12,7 @@ import datetime as dt
 
 import chinese_calendar  # type: ignore[import-untyped]
 
-from protrules.workdays import china
+from protrules.calendar.workdays import china
 
 CAL = china()
 

@@ -13,8 +13,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from protrules.calendar.workdays import UNITS, Period, china, parse_date, unit_of
 from protrules.errors import CalendarError
-from protrules.workdays import UNITS, Period, china, parse_date, unit_of
 
 CAL = china()
 ONE_DAY = dt.timedelta(days=1)

@@ -15,21 +15,27 @@ reads a street's facts (JSON or a CSV folder). Every error for bad input is a
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+import warnings
 from typing import TYPE_CHECKING
 
-from protrules.checker import check
-from protrules.diagnostics import Diagnostic, RuleFileError, Source, Span
+from protrules._version import __version__
+from protrules.checking.checker import check
+from protrules.checking.ir import Program
+from protrules.compiling.ruleset import RuleSet, compile
 from protrules.errors import CalendarError, ProtrulesError
-from protrules.ir import Program
-from protrules.model import Duration, Fact, FactType, Judgement, Ledger
-from protrules.parser import parse, parse_file
-from protrules.results import Check, EntityResult, RuleResult
-from protrules.ruleset import RuleSet, compile
+from protrules.evaluation.results import Check, EntityResult, RuleResult
+from protrules.facts.model import Duration, Fact, FactType, Judgement, Ledger
+from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span
+from protrules.language.parser import parse, parse_file
 
 if TYPE_CHECKING:
     import os
 
-__version__ = "0.1.0"
 
 __all__ = [
     "CalendarError",
@@ -79,7 +85,7 @@ def load_rules(
 
 def _load_rules(path: str | os.PathLike[str], cache: bool, generate: bool, generate_after: int) -> RuleSet:
     if cache:
-        from protrules import cache as program_cache
+        from protrules.compiling import cache as program_cache
 
         try:
             with open(path, "rb") as handle:
@@ -99,6 +105,56 @@ def _load_rules(path: str | os.PathLike[str], cache: bool, generate: bool, gener
 
 def parse_date(text: str) -> dt.date:
     """A strict YYYY-MM-DD date, or a :class:`ProtrulesError` saying what is wrong."""
-    from protrules.workdays import parse_date as _parse_date
+    from protrules.calendar.workdays import parse_date as _parse_date
 
     return _parse_date(text)
+
+
+# ---------------------------------------------------------------- deprecated module names
+# Until 0.2 the modules sat side by side in ``protrules/``. Their old names still import, with a
+# DeprecationWarning naming the new one, so code written against them keeps working for a release.
+
+_MOVED = {
+    "workdays": "calendar.workdays",
+    "diagnostics": "language.diagnostics",
+    "nodes": "language.nodes",
+    "parser": "language.parser",
+    "formatter": "language.formatter",
+    "model": "facts.model",
+    "schema": "facts.schema",
+    "decoders": "facts.decoders",
+    "ir": "checking.ir",
+    "checker": "checking.checker",
+    "runtime": "evaluation.runtime",
+    "results": "evaluation.results",
+    "reference": "evaluation.reference",
+    "ruleset": "compiling.ruleset",
+    "ranking": "programme.ranking",
+    "due": "programme.due",
+    "render": "report.render",
+    "lint": "authoring.lint",
+    "prltest": "testing.prltest",
+}
+
+
+class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports ``protrules.<old name>`` as the module's new home, with a DeprecationWarning."""
+
+    def find_spec(
+        self, fullname: str, path: object, target: object = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        package, _, name = fullname.rpartition(".")
+        if package != __name__ or name not in _MOVED:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        new = f"{__name__}.{_MOVED[spec.name.rpartition('.')[2]]}"
+        warnings.warn(f"{spec.name} is deprecated: import {new}", DeprecationWarning, stacklevel=2)
+        return importlib.import_module(new)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """The module is the new one, already executed."""
+
+
+sys.meta_path.append(_MovedModules())

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import protrules
-from protrules.facts import ledger_from_mapping
-from protrules.model import Ledger
+from protrules.facts.ledgers import ledger_from_mapping
+from protrules.facts.model import Ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 RULE_FILE = ROOT / "rules" / "changning_2023.prl"

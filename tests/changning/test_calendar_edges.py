@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from protrules.workdays import WorkCalendar
+from protrules.calendar.workdays import WorkCalendar
 from tests.changning.small import document, result, staff, verdict
 
 CALENDAR = WorkCalendar.china()

@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 
 import protrules
-from protrules.facts import load_ledger
+from protrules.facts.ledgers import load_ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules" / "changning_2023.prl"

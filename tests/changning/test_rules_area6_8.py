@@ -3,7 +3,7 @@
 For every rule, 6.1.1 … 8.5.1, a hand-written ledger that passes and, for each requirement, a
 small variation of it that fails, with the reason in terms of the clause (and the rule's `note:`).
 评估期 is 2023-04-01 .. 2024-03-31. The 节假日 blocks that 6.1.1 iterates are the real PRC ones
-(State Council notices, checked against protrules.workdays); the 8.3.1 deadlines follow the Civil
+(State Council notices, checked against protrules.calendar.workdays); the 8.3.1 deadlines follow the Civil
 Code (start day not counted, a rest-day end rolls to the next working day, make-up days included).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from protrules.workdays import Period, china
+from protrules.calendar.workdays import Period, china
 from tests.changning.small import AS_OF, activity, child, document, documents, result, staff, verdict
 
 MID = dt.date(2023, 10, 1)  # an as-of date in the middle of 评估期

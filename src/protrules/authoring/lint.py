@@ -1,0 +1,519 @@
+"""Lint: what type-checks but is probably a mistake (``protrules lint``).
+
+Every finding is a warning with a stable ``PRL7xx`` code and a span; docs/formatting.md
+lists them with examples. The uses of declarations are read from the checked program's
+IR (so a loop variable that shadows a period is not a use of the period); the syntax tree
+— re-parsed from the program's source when not given — supplies declaration positions and
+what the IR does not keep (which settings a rule wrote, where a name was written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from protrules.calendar.workdays import Period, WorkCalendar
+from protrules.checking import ir
+from protrules.errors import ProtrulesError
+from protrules.evaluation.runtime import (
+    Unknown,
+    arith,
+    calendar_test,
+    compare,
+    date_part,
+    deadline,
+    member,
+    period_part,
+    shift,
+    units,
+)
+from protrules.facts.model import Kind
+from protrules.language import nodes as n
+from protrules.language.diagnostics import Diagnostic, RuleFileError, Span
+from protrules.language.parser import parse
+
+__all__ = ["CODES", "lint"]
+
+#: Every lint code and what it finds.
+CODES: Mapping[str, str] = {
+    "PRL701": "a fact type no rule uses",
+    "PRL702": "a field no rule reads",
+    "PRL703": "a parameter no rule uses",
+    "PRL704": "a period no rule uses",
+    "PRL705": "a date no rule uses",
+    "PRL706": "a date set no rule uses",
+    "PRL707": "an enum no field or parameter uses",
+    "PRL711": "a requirement that always holds (its rule can never fail on it)",
+    "PRL712": "a requirement that can never hold (its rule can never pass)",
+    "PRL713": "a `for each` over calendar units that never has a unit to check",
+    "PRL714": "an `applies when` that is constant",
+    "PRL721": "a clause quoted by two rules",
+    "PRL722": "a veto rule with a weight",
+    "PRL723": "an advisory rule with a weight",
+    "PRL731": "a date outside the years the working-day calendar has data for",
+}
+
+_UNKNOWN = Unknown("not a constant")
+_KEYWORDS: Mapping[type[n.Decl], str] = {
+    n.Parameter: "parameter",
+    n.PeriodDecl: "period",
+    n.DateDecl: "date",
+    n.DatesDecl: "dates",
+    n.EnumDecl: "enum",
+}
+
+
+def lint(program: ir.Program, module: n.Module | None = None) -> list[Diagnostic]:
+    """The lint warnings of a checked program, sorted by position."""
+    if module is None and program.source_text:
+        try:
+            module = parse(program.source_text, program.source_name)
+        except RuleFileError:  # pragma: no cover - a checked program's source parses
+            module = None
+    found = _Linter(program, module).run()
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+def _children(node: ir.Node) -> Iterator[ir.Node]:
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        if isinstance(value, ir.Node):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, ir.Node))
+
+
+def _walk(node: ir.Node) -> Iterator[ir.Node]:
+    yield node
+    for child in _children(node):
+        yield from _walk(child)
+
+
+def _statements(body: Iterable[ir.Stmt]) -> Iterator[ir.Stmt]:
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ir.ForFactsS | ir.ForPeriodsS):
+            yield from _statements(stmt.body)
+
+
+def _expressions(stmt: ir.Stmt) -> Iterator[ir.Node]:
+    for field in attrs.fields(type(stmt)):
+        value = getattr(stmt, field.name)
+        if isinstance(value, ir.Node):
+            yield value
+
+
+def _key(span: Span | None) -> tuple[int, int, int, int] | None:
+    return (span.line, span.column, span.end_line, span.end_column) if span is not None else None
+
+
+class _Linter:
+    def __init__(self, program: ir.Program, module: n.Module | None) -> None:
+        self.program = program
+        self.module = module
+        self.lines = program.source_text.removeprefix("\ufeff").split("\n")
+        self.found: list[Diagnostic] = []
+        self.decls: list[n.Decl] = list(module.declarations) if module is not None else []
+        try:
+            self.calendar = WorkCalendar.china(notices=program.notices, vacations=program.vacations)
+        except ProtrulesError:  # pragma: no cover - the checker refuses such calendar data
+            self.calendar = WorkCalendar.china(notices=program.notices)
+        self.names: dict[tuple[int, int, int, int], str] = {}  # where a name was written -> the name
+        self.literal_dates: set[tuple[int, int, int, int]] = set()
+        for expr in _module_exprs(self.decls):
+            key = _key(expr.span)
+            if key is not None and isinstance(expr, n.Name):
+                self.names[key] = expr.name
+            elif key is not None and isinstance(expr, n.Literal) and expr.kind == "date":
+                self.literal_dates.add(key)
+
+    def warn(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.found.append(Diagnostic(code, message, span, hint, severity="warning"))
+
+    def run(self) -> list[Diagnostic]:
+        self.unused()
+        for rule in self.program.rules:
+            self.constants(rule.body, [{}], in_units=False)
+        self.rule_settings()
+        self.calendar_years()
+        return self.found
+
+    # -- positions
+    def at(self, span: Span | None, text: str, skip: int = 0) -> Span | None:
+        """Where ``text`` is written in ``span`` (from ``skip`` characters in), else its start."""
+        if span is None:
+            return None
+        for number in range(span.line, max(span.line, span.end_line) + 1):
+            line = self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+            column = line.find(text, span.column - 1 + skip if number == span.line else 0)
+            if column >= 0:
+                return Span(number, column + 1, number, column + 1 + len(text), span.source)
+        return Span(span.line, span.column, span.line, span.column + 1, span.source)
+
+    def decl_span(self, kind: type[n.Decl], name: str) -> Span | None:
+        for decl in self.decls:
+            if isinstance(decl, kind) and getattr(decl, "name", None) == name:
+                return self.at(decl.span, name, len(_KEYWORDS[kind]))
+        return None
+
+    # -- unused declarations
+    def unused(self) -> None:
+        program = self.program
+        facts: set[str] = set()
+        fields: set[tuple[str, str]] = set()
+        params: set[str] = set()
+        names: set[str] = {str(program.assessment)} if program.assessment else set()
+        for rule in program.rules:
+            for stmt in _statements(rule.body):
+                for expr in _expressions(stmt):
+                    for node in _walk(expr):
+                        if node.type.kind in (Kind.FACT, Kind.SET) and node.type.fact:
+                            facts.add(node.type.fact)
+                        if isinstance(node, ir.GetAttr) and node.on == "fact" and node.target.type.fact:
+                            fields.add((node.target.type.fact, node.name))
+                        if isinstance(node, ir.ParamAt) or (
+                            isinstance(node, ir.Ref) and node.scope == "param"
+                        ):
+                            params.add(node.key)
+                        elif isinstance(node, ir.Const):
+                            names.add(self.names.get(_key(node.span) or (0, 0, 0, 0), node.text))
+        referenced = True
+        while referenced:  # a used fact type's references need their types in the ledger
+            used = [t for name, t in program.fact_types.items() if name in facts]
+            targets = {
+                f.type.fact for t in used for f in t.fields if f.type.kind is Kind.FACT and f.type.fact
+            }
+            referenced = not targets <= facts
+            facts |= targets
+        for name, fact_type in program.fact_types.items():
+            if name not in facts:
+                self.warn(
+                    "PRL701",
+                    f"fact type `{name}` is not used by any rule",
+                    self.at(fact_type.span, name, 4),
+                    hint="remove it, or write the rule that needs it",
+                )
+                continue
+            for field in fact_type.fields:
+                if (name, field.name) not in fields:
+                    self.warn(
+                        "PRL702",
+                        f"field `{field.name}` of `{name}` is not read by any rule",
+                        self.at(field.span, field.name),
+                        hint="remove it if the standard does not need it",
+                    )
+        for name in program.params:
+            if name not in params:
+                self.warn("PRL703", f"parameter `{name}` is not used", self.decl_span(n.Parameter, name))
+        know_names = bool(self.module is not None or program.source_text)
+        vacations = {d.name for d in self.decls if isinstance(d, n.VacationDecl)}
+        declared = (
+            ("PRL704", "period", n.PeriodDecl, [p for p in program.periods if p not in vacations]),
+            ("PRL705", "date", n.DateDecl, list(program.dates)),
+            ("PRL706", "date set", n.DatesDecl, list(program.date_sets)),
+        )
+        for code, what, kind, declared_names in declared:
+            for name in declared_names:
+                if know_names and name not in names:
+                    self.warn(code, f"{what} `{name}` is not used", self.decl_span(kind, name))
+        enums = {t.enum_name for t in self.declared_types()}
+        for name in program.enums:
+            if name not in enums:
+                self.warn("PRL707", f"enum `{name}` is not used", self.decl_span(n.EnumDecl, name))
+
+    def declared_types(self) -> Iterator[Any]:
+        for fact_type in self.program.fact_types.values():
+            yield from (f.type for f in fact_type.fields)
+        yield from (p.type for p in self.program.params.values())
+
+    # -- constant requirements
+    def constants(self, body: tuple[ir.Stmt, ...], envs: list[dict[str, Any]], *, in_units: bool) -> None:
+        """Fold requirements to constants, per calendar unit inside `for each` loops."""
+        envs = [dict(env) for env in envs]
+        for stmt in body:
+            if isinstance(stmt, ir.LetS):
+                for env in envs:
+                    env[stmt.var] = self.fold(stmt.value, env)
+            elif isinstance(stmt, ir.RequireS | ir.AppliesS):
+                values = {_truth(self.fold(stmt.condition, env)) for env in envs}
+                if len(values) != 1 or None in values or not envs:
+                    continue
+                always = values == {True}
+                span = stmt.condition.span or stmt.span
+                if isinstance(stmt, ir.AppliesS):
+                    self.warn(
+                        "PRL714",
+                        f"`{stmt.text}` is always {'true' if always else 'false'}",
+                        span,
+                        hint=None if always else "the rule is always n/a",
+                    )
+                    continue
+                where = " for every unit of the loop" if in_units else ""
+                self.warn(
+                    "PRL711" if always else "PRL712",
+                    f"`{stmt.text}` {'always holds' if always else 'can never hold'}{where}",
+                    span,
+                    hint="whatever the facts, it cannot fail: check the bound, or remove it"
+                    if always
+                    else "whatever the facts, the rule cannot pass",
+                )
+            elif isinstance(stmt, ir.ForPeriodsS):
+                self.constants(stmt.body, self.units(stmt, envs), in_units=True)
+            elif isinstance(stmt, ir.ForFactsS):
+                self.constants(stmt.body, [{**env, stmt.var: _UNKNOWN} for env in envs], in_units=in_units)
+
+    def units(self, loop: ir.ForPeriodsS, envs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The environments of a `for each year/…` loop: one per unit its `where` may keep."""
+        out: list[dict[str, Any]] = []
+        for env in envs:
+            period = self.fold(loop.period, env)
+            if not isinstance(period, Period):
+                return [{**e, loop.var: _UNKNOWN} for e in envs]
+            try:
+                found = units(self.calendar, loop.unit, period)
+            except ProtrulesError:
+                return [{**e, loop.var: _UNKNOWN} for e in envs]
+            for _, unit in found:
+                inner = {**env, loop.var: unit}
+                if loop.condition is None or _truth(self.fold(loop.condition, inner)) is not False:
+                    out.append(inner)
+        if not out:
+            why = f"it has no {loop.unit}"
+            if loop.condition is not None:
+                why = f"no {loop.unit} of it satisfies the `where`"
+            hint = "check the `where`"
+            if loop.unit == "vacation":
+                hint = "declare the school vacations it covers"
+            span = loop.condition.span if loop.condition is not None else loop.period.span
+            self.warn("PRL713", f"`{loop.text}` never checks anything: {why}", span or loop.span, hint=hint)
+        return out
+
+    def fold(self, node: ir.Node, env: Mapping[str, Any]) -> Any:
+        """The value of ``node`` if it is a constant (given the loop units bound in ``env``)."""
+        try:
+            value = self._fold(node, env)
+        except (ProtrulesError, ArithmeticError, TypeError, ValueError, OverflowError):
+            return _UNKNOWN
+        return _UNKNOWN if isinstance(value, Unknown) else value
+
+    def _fold(self, node: ir.Node, env: Mapping[str, Any]) -> Any:
+        f = self.fold
+        if isinstance(node, ir.Const):
+            return node.value
+        if isinstance(node, ir.Ref):
+            if node.scope == "local":
+                return env.get(node.key, _UNKNOWN)
+            return self.param(node.key) if node.scope == "param" else _UNKNOWN
+        if isinstance(node, ir.ParamAt):
+            return self.param(node.key)
+        if isinstance(node, ir.GetAttr):
+            target = f(node.target, env)
+            if node.on == "date" and isinstance(target, dt.date):
+                return date_part(target, node.name)
+            if node.on == "period" and isinstance(target, Period):
+                return period_part(target, node.name)
+            return _UNKNOWN
+        if isinstance(node, ir.Logic):
+            values = [_truth(f(o, env)) for o in node.operands]
+            decisive = node.op == "or"
+            if decisive in values:
+                return decisive
+            return not decisive if all(v is not None for v in values) else _UNKNOWN
+        if isinstance(node, ir.Not | ir.Neg):
+            value = f(node.operand, env)
+            if isinstance(value, Unknown):
+                return value
+            return not value if isinstance(node, ir.Not) else -value
+        if isinstance(node, ir.Cmp):
+            bounded = _bounded(node)
+            if bounded is not None:
+                return bounded
+        if isinstance(node, ir.Arith | ir.Cmp | ir.In | ir.MakePeriod | ir.Within):
+            parts = (
+                (node.start, node.end)
+                if isinstance(node, ir.MakePeriod)
+                else (node.subject, node.anchor)
+                if isinstance(node, ir.Within)
+                else (node.left, node.right)
+            )
+            left, right = (f(p, env) for p in parts)
+            if isinstance(left, Unknown) or isinstance(right, Unknown):
+                return _UNKNOWN
+            if isinstance(node, ir.MakePeriod):
+                return Period(left, right)
+            if isinstance(node, ir.Within):
+                length = f(node.duration, env)
+                if isinstance(length, Unknown):
+                    return _UNKNOWN
+                end = deadline(self.calendar, right, length)
+                return end if isinstance(end, Unknown) else right <= left <= end
+            if isinstance(node, ir.Arith):
+                if node.mode == "date_duration":
+                    return shift(self.calendar, left, right, 1 if node.op == "+" else -1)
+                return arith(node.op, left, right)
+            if isinstance(node, ir.Cmp):
+                return compare(node.op, node.mode, left, right) if node.mode != "fact" else _UNKNOWN
+            return member(node.mode, left, right) != node.negated
+        if isinstance(node, ir.ListOf):
+            items = [f(item, env) for item in node.items]
+            return _UNKNOWN if any(isinstance(i, Unknown) for i in items) else tuple(items)
+        if isinstance(node, ir.Apply):
+            args = [f(a, env) for a in node.args]
+            if any(isinstance(a, Unknown) for a in args):
+                return _UNKNOWN
+            if node.func == "deadline":
+                return deadline(self.calendar, args[0], args[1])
+            if node.func == "working_days_between":
+                return self.calendar.working_days_between(args[0], args[1])
+            return (args[1] - args[0]).days
+        if isinstance(node, ir.Test) and node.test not in ("set", "missing"):
+            day = f(node.subject, env)
+            return day if isinstance(day, Unknown) else calendar_test(self.calendar, node.test, day)
+        return _UNKNOWN
+
+    def param(self, key: str) -> Any:
+        values = self.program.params[key].values
+        if values and values[0][0] is None and all(v[1] == values[0][1] for v in values):
+            return values[0][1]
+        return _UNKNOWN
+
+    # -- rule settings and clauses
+    def rule_settings(self) -> None:
+        rules = {r.id: r for r in _module_rules(self.decls)}
+        clauses: dict[str, ir.RuleDef] = {}
+        for rule in self.program.rules:
+            node = rules.get(rule.id)
+            settings = {s.key: s for s in node.settings} if node is not None else {}
+            clause = "".join(rule.clause.split())  # spacing is not part of a clause
+            first = clauses.setdefault(clause, rule) if clause else rule
+            if first is not rule:
+                where = f" (line {first.span.line})" if first.span is not None else ""
+                span = settings["clause"].span if "clause" in settings else rule.span
+                self.warn(
+                    "PRL721",
+                    f"rule `{rule.id}` quotes the same clause as rule `{first.id}`{where}",
+                    span,
+                    hint="each rule quotes its own clause; merge the rules or quote the right text",
+                )
+            given = "weight" in settings if node is not None else rule.weight != 1
+            if given and rule.kind in ("veto", "advisory"):
+                span = settings["weight"].span if "weight" in settings else rule.span
+                code, why = (
+                    ("PRL722", "a veto rule vetoes the entity; its weight is never counted")
+                    if rule.kind == "veto"
+                    else ("PRL723", "an advisory rule is reported, never counted; its weight is never used")
+                )
+                self.warn(code, f"rule `{rule.id}` has a weight, but {why}", span, hint="remove `weight:`")
+
+    # -- calendar years
+    def calendar_years(self) -> None:
+        published = self.calendar.published_years
+        known = _describe_years(published)
+
+        def check(what: str, start: dt.date, end: dt.date | None, span: Span | None, label: str = "") -> None:
+            last = end or start
+            missing = frozenset(range(start.year, last.year + 1)) - published
+            if not missing:
+                return
+            shown = start.isoformat() if start.year in missing else last.isoformat()
+            self.warn(
+                "PRL731",
+                f"{what}: {label}{start}{f' .. {end} reaches' if end else ' is in'} "
+                f"{_describe_years(missing)}, outside the years the working-day calendar has data for "
+                f"({known})",
+                self.at(span, shown),
+                hint=f'declare `notice {min(missing)} source "…"` with that year\'s holiday notice, '
+                "or correct the date",
+            )
+
+        for decl in self.decls:
+            if isinstance(decl, n.PeriodDecl | n.VacationDecl):
+                kind = "period" if isinstance(decl, n.PeriodDecl) else "vacation"
+                check(f"{kind} `{decl.name}`", decl.start, decl.end, decl.span)
+            elif isinstance(decl, n.DateDecl):
+                check(f"date `{decl.name}`", decl.value, None, decl.span)
+            elif isinstance(decl, n.DatesDecl):
+                for start, end in decl.items:
+                    check(f"date set `{decl.name}`", start, end, decl.span)
+            elif isinstance(decl, n.Parameter):
+                for value in decl.values:
+                    if value.since is not None:
+                        check(f"parameter `{decl.name}`", value.since, None, value.span, "the value from ")
+                    if isinstance(value.value.value, dt.date):
+                        check(f"parameter `{decl.name}`", value.value.value, None, value.span)
+        for rule in self.program.rules:
+            for stmt in _statements(rule.body):
+                for expr in _expressions(stmt):
+                    for node in _walk(expr):
+                        if (
+                            isinstance(node, ir.Const)
+                            and isinstance(node.value, dt.date)
+                            and (_key(node.span) in self.literal_dates or not self.decls)
+                        ):
+                            check(f"rule `{rule.id}`", node.value, None, node.span)
+        for test in self.program.tests:
+            if test.as_of is not None:
+                check(f"test `{test.name}`", test.as_of, None, test.span, "as_of ")
+
+
+def _truth(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _bounded(node: ir.Cmp) -> bool | None:
+    """`count(…) >= 0` and the like: a count is never negative, whatever the facts."""
+    sides = [(node.left, node.right, node.op), (node.right, node.left, _MIRROR[node.op])]
+    for side, other, op in sides:
+        counted = isinstance(side, ir.Aggregate) and side.func in ("count", "distinct")
+        if counted and isinstance(other, ir.Const) and isinstance(other.value, int | Decimal):
+            k = other.value
+            if (op, k <= 0, k < 0) in _ALWAYS:
+                return True
+            if (op, k <= 0, k < 0) in _NEVER:
+                return False
+    return None
+
+
+_MIRROR = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "=", "!=": "!="}
+# (op, k <= 0, k < 0) for which `count(…) op k` is decided: count >= 0, count > -1 …
+_ALWAYS = {(">=", True, False), (">=", True, True), (">", True, True), ("!=", True, True)}
+_NEVER = {("<", True, False), ("<", True, True), ("<=", True, True), ("=", True, True)}
+
+
+def _describe_years(years: frozenset[int]) -> str:
+    runs: list[str] = []
+    for year in sorted(years):
+        if runs and runs[-1].split("–")[-1] == str(year - 1):
+            runs[-1] = runs[-1].split("–")[0] + f"–{year}"
+        else:
+            runs.append(str(year))
+    return ", ".join(runs) or "none"
+
+
+def _module_rules(decls: Iterable[n.Decl]) -> Iterator[n.Rule]:
+    for decl in decls:
+        if isinstance(decl, n.Rule):
+            yield decl
+        elif isinstance(decl, n.Area | n.Item):
+            yield from _module_rules(decl.children if isinstance(decl, n.Area) else decl.rules)
+
+
+def _module_exprs(decls: Iterable[n.Decl]) -> Iterator[n.Expr]:
+    """Every expression node written in the rules of a syntax tree."""
+
+    def exprs(node: object) -> Iterator[n.Expr]:
+        if isinstance(node, n.Expr):
+            yield node
+        if isinstance(node, n.Expr | n.Stmt):
+            for field in attrs.fields(type(node)):
+                value = getattr(node, field.name)
+                for item in value if isinstance(value, tuple) else (value,):
+                    yield from exprs(item)
+
+    for rule in _module_rules(decls):
+        for stmt in rule.body:
+            yield from exprs(stmt)

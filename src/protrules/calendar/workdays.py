@@ -1,0 +1,644 @@
+"""The PRC working-day calendar: 工作日, 休息日, 法定节假日, 节假日 blocks, 寒暑假 and deadlines.
+
+The standards count in working days, calendar months, ISO weeks and holiday blocks, and the
+Civil Code (Arts. 201–203) says how a period is counted. This module answers those
+questions from the State Council's published holiday notices (via the ``holidays``
+package, see :mod:`protrules.calendar.notices`) plus notices and school vacations loaded as data.
+
+It never guesses: a year without a published notice (2027 and later today, before 2001)
+raises :class:`~protrules.errors.CalendarError` unless its notice is loaded, because an
+estimated calendar would silently misplace make-up working days (调休上班).
+
+Each year's data is built once, lazily, into a per-day table and a sorted array of
+working-day ordinals, so counting working days is a pair of bisections, not a day walk.
+See docs/calendar.md for the meaning of every calendar word.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import functools
+import itertools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from datetime import date
+from typing import Final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from protrules.calendar import notices as _notices
+from protrules.calendar.notices import YearTable
+from protrules.errors import CalendarError
+
+__all__ = [
+    "UNITS",
+    "Notice",
+    "Period",
+    "Vacation",
+    "WorkCalendar",
+    "china",
+    "parse_date",
+    "unit_of",
+]
+
+UNITS: Final = ("year", "quarter", "month", "week")
+"""The calendar units of :func:`unit_of` and :meth:`WorkCalendar.units` (每年, 每季度, 每月, 每周)."""
+
+_MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+_WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MAX_ORDINAL: Final = date.max.toordinal()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _show(value: object) -> str:
+    """A value quoted for a one-line message: control characters escaped, long text cut."""
+    text = value if isinstance(value, str) else repr(value)
+    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_date(value: object, what: str = "date") -> date:
+    """``value`` if it is a plain date; datetimes and strings are caller bugs we name clearly."""
+    if type(value) is date:
+        return value
+    if isinstance(value, dt.datetime):
+        raise CalendarError(f"{what} must be a date, not a datetime ({value})")
+    if isinstance(value, date):  # a date subclass: keep the calendar day
+        return date(value.year, value.month, value.day)
+    raise CalendarError(f"{what} must be a date, not {type(value).__name__} `{_show(value)}`")
+
+
+def _check_int(value: object, what: str) -> int:
+    """``value`` as an int; bools and floats are refused (1.5 months has no meaning here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CalendarError(
+            f"{what} must be a whole number, not {type(value).__name__} `{_show(value)}`"
+        )
+    return value
+
+
+def _from_ordinal(ordinal: int) -> date:
+    """``date.fromordinal`` with the 0001–9999 limit reported as a calendar error."""
+    if not 1 <= ordinal <= _MAX_ORDINAL:
+        raise CalendarError("the result is outside the supported dates 0001-01-01..9999-12-31")
+    return date.fromordinal(ordinal)
+
+
+def _plus_days(d: date, days: int) -> date:
+    """``d + days`` with overflow reported as a calendar error."""
+    return _from_ordinal(d.toordinal() + days)
+
+
+def _year_ranges(years: Iterable[int]) -> str:
+    """``2001–2026, 2028`` for a set of years: the message names what protrules knows."""
+    ordered = sorted(years)
+    if not ordered:
+        return "no years"
+    parts: list[str] = []
+    first = prev = ordered[0]
+    for year in [*ordered[1:], None]:
+        if year is not None and year == prev + 1:
+            prev = year
+            continue
+        parts.append(str(first) if first == prev else f"{first}–{prev}")
+        if year is not None:
+            first = prev = year
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- data classes
+
+
+def _period_start(value: date) -> date:
+    return _check_date(value, "a period's start")
+
+
+def _period_end(value: date) -> date:
+    return _check_date(value, "a period's end")
+
+
+@attrs.frozen(order=True)
+class Period:
+    """An inclusive range of days, ``start..end``: a 每年/每季度 unit, a vacation, a block.
+
+    Inclusive because the standards' periods are (2023-04-01 至 2024-03-31 covers both
+    days), and so ``days`` is what a person would count on a calendar.
+    """
+
+    start: date = attrs.field(converter=_period_start)
+    end: date = attrs.field(converter=_period_end)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise CalendarError(f"period ends ({self.end}) before it starts ({self.start})")
+
+    def __contains__(self, d: object) -> bool:
+        return isinstance(d, date) and self.start <= _check_date(d) <= self.end
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether the two periods share at least one day."""
+        return self.start <= other.end and other.start <= self.end
+
+    def within(self, other: Period) -> bool:
+        """Whether every day of this period is inside ``other``."""
+        return other.start <= self.start and self.end <= other.end
+
+    def intersection(self, other: Period) -> Period | None:
+        """The days both periods share, or None if they share none."""
+        if not self.overlaps(other):
+            return None
+        return Period(max(self.start, other.start), min(self.end, other.end))
+
+    @property
+    def days(self) -> int:
+        """The number of days, both ends included (a one-day period has 1)."""
+        return self.end.toordinal() - self.start.toordinal() + 1
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end}"
+
+
+def _check_period(value: object) -> Period:
+    if not isinstance(value, Period):
+        raise CalendarError(f"expected a Period, not `{_show(value)}`")
+    return value
+
+
+def _date_tuple(value: Iterable[date]) -> tuple[date, ...]:
+    """Sorted, de-duplicated dates, so two notices listing the same days compare equal."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise CalendarError(f"expected a list of dates, not `{_show(value)}`")
+    return tuple(sorted({_check_date(item, "a notice day") for item in value}))
+
+
+def _notice_year(value: int) -> int:
+    year = _check_int(value, "a notice's year")
+    if not 1 <= year <= 9999:
+        raise CalendarError(f"a notice's year must be 1..9999, not {year}")
+    return year
+
+
+@attrs.frozen
+class Notice:
+    """One year of a State Council holiday notice (放假调休安排), loaded as data.
+
+    It is how a year the library does not know (2027 and later) becomes usable, and how a
+    wrong or changed year is corrected: a loaded notice replaces the library's data for its
+    year entirely. All days are inside ``year``; a notice that moves a day in the previous
+    December (e.g. "2026年12月31日上班") is recorded in that year's notice.
+    """
+
+    year: int = attrs.field(converter=_notice_year)
+    days_off: tuple[date, ...] = attrs.field(converter=_date_tuple)
+    make_up_days: tuple[date, ...] = attrs.field(converter=_date_tuple)
+    statutory: tuple[date, ...] = attrs.field(converter=_date_tuple)
+    source: str = attrs.field()
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.source, str) or not self.source.strip():
+            raise CalendarError(
+                f"the notice for {self.year} needs a source (e.g. 国办发明电〔2026〕7号)"
+            )
+        for day in (*self.days_off, *self.make_up_days, *self.statutory):
+            if day.year != self.year:
+                raise CalendarError(f"{day} is not in {self.year}, the year of the notice")
+        for day in self.make_up_days:
+            if day.weekday() < 5:
+                raise CalendarError(
+                    f"make-up working day {day} is a {_WEEKDAYS[day.weekday()]}:"
+                    " make-up working days are Saturdays or Sundays"
+                )
+        both = sorted(set(self.days_off) & set(self.make_up_days))
+        if both:
+            raise CalendarError(f"{both[0]} is both a day off and a make-up working day")
+        loose = sorted(set(self.statutory) - set(self.days_off))
+        if loose:
+            raise CalendarError(f"statutory holiday {loose[0]} is not among the days off")
+
+
+@attrs.frozen
+class Vacation:
+    """A named school vacation (寒假, 暑假), declared as data because no law fixes it."""
+
+    name: str = attrs.field()
+    period: Period = attrs.field()
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise CalendarError("a vacation needs a name (e.g. 寒假)")
+        if not isinstance(self.period, Period):
+            raise CalendarError(f"vacation {self.name} needs a Period, not `{_show(self.period)}`")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period}"
+
+
+# --------------------------------------------------------------------------- year tables
+
+
+def _build_year(notice: Notice) -> YearTable:
+    """The tables for a notice's year (see :func:`protrules.calendar.notices.build_table`)."""
+    return _notices.build_table(
+        notice.year, notice.days_off, notice.make_up_days, notice.statutory
+    )
+
+
+@functools.cache
+def _library_notice(year: int) -> Notice:
+    """The library's data for a published year, validated as any loaded notice is."""
+    raw = _notices.library_year(year)
+    return Notice(raw.year, raw.days_off, raw.make_up_days, raw.statutory, raw.source)
+
+
+@functools.cache
+def _library_table(year: int) -> YearTable:
+    """The shared, cached tables of a published library year (every calendar reuses them)."""
+    return _build_year(_library_notice(year))
+
+
+# --------------------------------------------------------------------------- calendar units
+
+
+def unit_of(d: date, unit: str) -> Period:
+    """The calendar year, quarter, month or ISO week (Monday–Sunday) containing ``d``.
+
+    每年/每季度/每周 in the standards are calendar units, not rolling windows, so an event
+    counts for the unit its date falls in.
+    """
+    d = _check_date(d)
+    if unit == "year":
+        return Period(date(d.year, 1, 1), date(d.year, 12, 31))
+    if unit == "quarter":
+        month = 3 * ((d.month - 1) // 3) + 1
+        end_month = month + 2
+        end_day = _calendar.monthrange(d.year, end_month)[1]
+        return Period(date(d.year, month, 1), date(d.year, end_month, end_day))
+    if unit == "month":
+        return Period(d.replace(day=1), d.replace(day=_calendar.monthrange(d.year, d.month)[1]))
+    if unit == "week":
+        monday = d.toordinal() - d.weekday()
+        return Period(_from_ordinal(monday), _from_ordinal(monday + 6))
+    raise CalendarError(f"unknown calendar unit `{_show(unit)}`: use year, quarter, month or week")
+
+
+def _units(period: Period, unit: str) -> tuple[Period, ...]:
+    out = [unit_of(period.start, unit)]
+    while out[-1].end < period.end:
+        out.append(unit_of(_plus_days(out[-1].end, 1), unit))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- the calendar
+
+
+class WorkCalendar:
+    """The PRC working-day calendar with loaded notices and school vacations.
+
+    Immutable once built: ``with_notices``/``with_vacations`` return new calendars, and the
+    lazily filled per-year cache never changes an answer, so every method is pure.
+    """
+
+    __slots__ = ("_cache", "_library_years", "_notices", "_published", "_vacation_starts", "_vacations")
+
+    def __init__(
+        self, *, notices: Iterable[Notice] = (), vacations: Iterable[Vacation] = ()
+    ) -> None:
+        """Same as :meth:`china`: two notices for one year or overlapping vacations are refused."""
+        by_year: dict[int, Notice] = {}
+        for notice in notices:
+            if not isinstance(notice, Notice):
+                raise CalendarError(f"expected a Notice, not `{_show(notice)}`")
+            if notice.year in by_year and by_year[notice.year] != notice:
+                raise CalendarError(f"two different notices for {notice.year} were loaded")
+            by_year[notice.year] = notice
+        unique: set[Vacation] = set()
+        for vacation in vacations:
+            if not isinstance(vacation, Vacation):
+                raise CalendarError(f"expected a Vacation, not `{_show(vacation)}`")
+            unique.add(vacation)
+        # Overlaps are refused because vacation_of must name one vacation per day.
+        ordered = tuple(sorted(unique, key=lambda v: (v.period, v.name)))
+        for a, b in itertools.pairwise(ordered):
+            if a.period.overlaps(b.period):
+                raise CalendarError(f"vacations {a} and {b} overlap")
+        self._notices = by_year
+        self._vacations = ordered
+        self._vacation_starts = tuple(v.period.start.toordinal() for v in ordered)
+        self._library_years = _notices.library_years()
+        self._published = self._library_years | frozenset(by_year)
+        self._cache: dict[int, YearTable] = {}
+
+    # ---- construction
+
+    @classmethod
+    def china(
+        cls, *, notices: Iterable[Notice] = (), vacations: Iterable[Vacation] = ()
+    ) -> WorkCalendar:
+        """The national calendar (Shanghai follows it), plus notices and vacations as data."""
+        return cls(notices=notices, vacations=vacations)
+
+    def with_notices(self, notices: Iterable[Notice]) -> WorkCalendar:
+        """A new calendar where each notice replaces any data (library or loaded) for its year."""
+        merged = dict(self._notices)
+        incoming = WorkCalendar(notices=notices)._notices  # validates, refuses duplicates
+        merged.update(incoming)
+        return WorkCalendar(notices=merged.values(), vacations=self._vacations)
+
+    def with_vacations(self, vacations: Iterable[Vacation]) -> WorkCalendar:
+        """A new calendar with these vacations added to its own (overlaps are refused)."""
+        return WorkCalendar(notices=self._notices.values(), vacations=(*self._vacations, *vacations))
+
+    def __repr__(self) -> str:
+        return (
+            f"WorkCalendar(years {_year_ranges(self.published_years)},"
+            f" {len(self._vacations)} vacations)"
+        )
+
+    # ---- data
+
+    @property
+    def published_years(self) -> frozenset[int]:
+        """The years this calendar answers for: the library's published years plus notices."""
+        return self._published
+
+    def notice(self, year: int) -> Notice:
+        """The notice data used for ``year`` (loaded, or the library's), to show or audit."""
+        year = _check_int(year, "year")
+        if year in self._notices:
+            return self._notices[year]
+        self._missing(year)
+        return _library_notice(year)
+
+    def _missing(self, year: int) -> None:
+        if year not in self._notices and year not in self._library_years:
+            raise CalendarError(
+                f"no published holiday notice for {year}: protrules knows"
+                f" {_year_ranges(self.published_years)}; load the year's notice as data"
+                " (days off, make-up working days, source)"
+            )
+
+    def _year(self, year: int) -> YearTable:
+        table = self._cache.get(year)
+        if table is None:
+            notice = self._notices.get(year)
+            if notice is not None:
+                table = _build_year(notice)
+            else:
+                self._missing(year)
+                table = _library_table(year)
+            self._cache[year] = table
+        return table
+
+    # ---- days
+
+    def is_working_day(self, d: date) -> bool:
+        """工作日: Monday–Friday not a day off, or a weekend make-up working day (调休上班)."""
+        if type(d) is not date:
+            d = _check_date(d)
+        table = self._cache.get(d.year) or self._year(d.year)
+        return table.working[d.toordinal() - table.first] == 1
+
+    def is_rest_day(self, d: date) -> bool:
+        """休息日: any day that is not a working day (weekends after 调休, and days off)."""
+        if type(d) is not date:  # is_working_day's body, inlined: rules ask this per fact
+            d = _check_date(d)
+        table = self._cache.get(d.year) or self._year(d.year)
+        return table.working[d.toordinal() - table.first] != 1
+
+    def is_statutory_holiday(self, d: date) -> bool:
+        """法定节假日 in the strict sense: a day 《全国年节及纪念日放假办法》 itself grants.
+
+        11 days a year 2008–2024, 13 from 2025 (10 in 2001–2007); a swapped or observed day
+        off is a rest day but not statutory.
+        """
+        d = _check_date(d)
+        return d.toordinal() in self._year(d.year).statutory
+
+    def holiday_block(self, d: date) -> Period | None:
+        """The 节假日 block containing ``d``: the maximal run of rest days that contains a
+        statutory day (2023-09-29 -> 2023-09-29..2023-10-06), or None.
+
+        A block may cross a year boundary (2023-12-30..2024-01-01), so a run touching
+        1 January or 31 December needs the neighbouring year's data too.
+        """
+        d = _check_date(d)
+        table = self._year(d.year)
+        ordinal = d.toordinal()
+        if table.working[ordinal - table.first]:
+            return None
+        run = table.runs[bisect_right(table.run_starts, ordinal) - 1]
+        start, end, statutory = self._merge_run(d.year, table, run)
+        return Period(_from_ordinal(start), _from_ordinal(end)) if statutory else None
+
+    def _merge_run(
+        self, year: int, table: YearTable, run: tuple[int, int, bool]
+    ) -> tuple[int, int, bool]:
+        """A year's rest-day run joined with the adjacent year's run it touches, if any."""
+        start, end, statutory = run
+        if start == table.first:
+            before = self._year(year - 1)
+            if not before.working[-1]:
+                start, statutory = before.runs[-1][0], statutory or before.runs[-1][2]
+        if end == table.last:
+            after = self._year(year + 1)
+            if not after.working[0]:
+                end, statutory = after.runs[0][1], statutory or after.runs[0][2]
+        return start, end, statutory
+
+    def holiday_blocks(self, period: Period) -> tuple[Period, ...]:
+        """The 节假日 blocks overlapping ``period``, sorted (each whole, even past its ends)."""
+        period = _check_period(period)
+        low, high = period.start.toordinal(), period.end.toordinal()
+        found: set[tuple[int, int]] = set()
+        for year in range(period.start.year, period.end.year + 1):
+            table = self._year(year)
+            i = max(bisect_right(table.run_starts, low) - 1, 0)
+            for run in table.runs[i:]:
+                if run[0] > high:
+                    break
+                if run[1] < low:
+                    continue
+                start, end, statutory = self._merge_run(year, table, run)
+                if statutory:
+                    found.add((start, end))
+        return tuple(Period(_from_ordinal(a), _from_ordinal(b)) for a, b in sorted(found))
+
+    # ---- vacations
+
+    def vacation_of(self, d: date) -> Vacation | None:
+        """The school vacation (寒假/暑假) containing ``d``, or None."""
+        d = _check_date(d)
+        i = bisect_right(self._vacation_starts, d.toordinal()) - 1
+        if i >= 0 and d <= self._vacations[i].period.end:
+            return self._vacations[i]
+        return None
+
+    def in_vacation(self, d: date) -> bool:
+        """Whether ``d`` is inside a declared school vacation."""
+        return self.vacation_of(d) is not None
+
+    def vacations(self, period: Period) -> tuple[Vacation, ...]:
+        """The declared vacations overlapping ``period``, sorted by start."""
+        period = _check_period(period)
+        return tuple(v for v in self._vacations if v.period.overlaps(period))
+
+    # ---- counting
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after ``d`` (``d`` not counted); n < 0 counts backwards.
+
+        "N个工作日内" ends on this day. Years are crossed by bisecting each year's sorted
+        working days, so the cost is O(years crossed · log 250), not O(n).
+        """
+        d = _check_date(d)
+        n = _check_int(n, "n")
+        if n == 0:
+            return d
+        if n > 0:
+            low = _plus_days(d, 1)
+            year, ordinal = low.year, low.toordinal()
+            while True:
+                table = self._year(year)
+                i = bisect_left(table.workdays, ordinal)
+                available = len(table.workdays) - i
+                if n <= available:
+                    return date.fromordinal(table.workdays[i + n - 1])
+                n -= available
+                year, ordinal = year + 1, 0
+                if year > 9999:
+                    raise CalendarError(f"no working day that far after {d}")
+        high = _plus_days(d, -1)
+        year, ordinal, wanted = high.year, high.toordinal(), -n
+        while True:
+            table = self._year(year)
+            i = bisect_right(table.workdays, ordinal)
+            if wanted <= i:
+                return date.fromordinal(table.workdays[i - wanted])
+            wanted -= i
+            year, ordinal = year - 1, _MAX_ORDINAL
+            if year < 1:
+                raise CalendarError(f"no working day that far before {d}")
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """The number of working days in ``(a, b]``; ``-(working days in (b, a])`` if b < a.
+
+        Half-open like Art. 201 (the start day is not counted), so
+        ``working_days_between(d, add_working_days(d, n)) == n``.
+        """
+        a, b = _check_date(a, "a"), _check_date(b, "b")
+        if a == b:
+            return 0
+        if b < a:
+            return -self.working_days_between(b, a)
+        low, high = a.toordinal() + 1, b.toordinal()
+        total = 0
+        for year in range(_from_ordinal(low).year, b.year + 1):
+            workdays = self._year(year).workdays
+            total += bisect_right(workdays, high) - bisect_left(workdays, low)
+        return total
+
+    def next_working_day(self, d: date) -> date:
+        """``d`` if it is a working day, else the first working day after it (Art. 203)."""
+        d = _check_date(d)
+        return d if self.is_working_day(d) else self.add_working_days(d, 1)
+
+    def deadline(
+        self,
+        d: date,
+        *,
+        days: int = 0,
+        weeks: int = 0,
+        months: int = 0,
+        quarters: int = 0,
+        years: int = 0,
+        working_days: int = 0,
+    ) -> date:
+        """The last day of a period starting on ``d``, counted as 民法典 Arts. 201–203 say.
+
+        The start day is not counted (201); years, quarters and months are added in one
+        step, ending on the corresponding day or the month's last day (202: 2023-01-31 +
+        1 month -> 2023-02-28); then weeks and days; then working days; a period that ends
+        on a rest day ends on the next working day instead (203: 2024-09-01 + 1 month ->
+        2024-10-08).
+        """
+        d = _check_date(d)
+        amounts = {
+            "days": days, "weeks": weeks, "months": months,
+            "quarters": quarters, "years": years, "working_days": working_days,
+        }  # fmt: skip
+        for name, value in amounts.items():
+            _check_int(value, name)
+        try:
+            end = d + relativedelta(years=years, months=months + 3 * quarters)
+            end = end + dt.timedelta(weeks=weeks, days=days)
+        except (OverflowError, ValueError) as error:
+            raise CalendarError(f"the deadline from {d} is outside the supported dates") from error
+        if working_days:
+            return self.add_working_days(end, working_days)
+        return self.next_working_day(end)
+
+    def units(self, period: Period, unit: str) -> tuple[Period, ...]:
+        """The whole calendar units (year, quarter, month, ISO week) overlapping ``period``.
+
+        Units are whole even where they stick out of the period, because the standards
+        count per calendar unit (每季度 is Q1 = January–March, not a rolling 3 months).
+        """
+        return _units(_check_period(period), unit)
+
+
+@functools.cache
+def china() -> WorkCalendar:
+    """The default national calendar (no loaded notices or vacations), built once."""
+    return WorkCalendar.china()
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def parse_date(text: str) -> date:
+    """A strict ``YYYY-MM-DD`` date (ASCII digits, a real day), else a CalendarError saying why.
+
+    Strict because dates come from rule files and ledgers that people type: ``2023-1-1``,
+    full-width ``２０２３`` and 2023-02-30 are mistakes to report, not to guess about.
+    """
+    if type(text) is str and _ISO_DATE.match(text):  # the common case: well-formed, ASCII
+        try:  # only YYYY-MM-DD gets here (fromisoformat also reads 2023-W01-1 and 20230401)
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # year 0, month 13, February 30 …: the checks below say which
+    if not isinstance(text, str):
+        raise CalendarError(f"a date must be text like 2023-04-01, not `{_show(text)}`")
+    shown = _show(text)
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
+        raise CalendarError(
+            f"invalid date `{shown}`: use ASCII digits 0-9 (not full-width or other digits)"
+        )
+    parts = text.split("-")
+    if (
+        len(parts) != 3
+        or [len(p) for p in parts] != [4, 2, 2]
+        or not all(p.isascii() and p.isdigit() for p in parts)
+    ):
+        raise CalendarError(f"invalid date `{shown}`: expected YYYY-MM-DD, e.g. 2023-04-01")
+    year, month, day = (int(p) for p in parts)
+    if year == 0:
+        raise CalendarError(f"invalid date `{shown}`: there is no year 0000")
+    if not 1 <= month <= 12:
+        raise CalendarError(f"invalid date `{shown}`: there is no month {month}")
+    length = _calendar.monthrange(year, month)[1]
+    if not 1 <= day <= length:
+        raise CalendarError(
+            f"invalid date `{shown}`: {_MONTHS[month - 1]} {year} has {length} days"
+        )
+    return date(year, month, day)

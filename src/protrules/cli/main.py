@@ -1,0 +1,470 @@
+"""The ``protrules`` command: check, explain, rank, due, test, fmt, lint, calendar, schema.
+
+A thin layer: every subcommand parses its arguments, calls the library (``RuleSet``,
+:mod:`protrules.report.render`, :mod:`protrules.programme.ranking`, :mod:`protrules.programme.due`,
+:mod:`protrules.testing.prltest`, :mod:`protrules.calendar.workdays`) and writes the result. ``docs/cli.md``
+shows each with real output.
+
+Exit codes: 0 success (for ``check``: every entity meets the standard), 1 findings (an
+entity that does not meet the standard, a failing test, a file ``fmt --check`` would change,
+a lint finding), 2 bad input or usage (a missing file, a bad date, a rule file with errors,
+an unknown option). Bad input is reported as ``protrules: error: …`` on stderr, never as a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from protrules._version import __version__
+from protrules.cli.common import (
+    BAD_INPUT,
+    FINDINGS,
+    OK,
+    CliError,
+    Parser,
+    date_arg,
+    emit,
+    evaluate_facts,
+    load_facts,
+    load_rules,
+)
+from protrules.errors import ProtrulesError
+
+if TYPE_CHECKING:
+    from protrules.compiling.ruleset import RuleSet
+    from protrules.evaluation.results import EntityResult
+
+__all__ = ["build_parser", "main"]
+
+DESCRIPTION = """\
+Evaluate compliance standards written in .prl against entities' ledgers.
+
+examples:
+  protrules check rules/example.prl examples/demo/
+  protrules explain rules/example.prl examples/demo/xingxing.json 1.1.1
+  protrules rank rules/example.prl examples/demo/ --top 1
+  protrules due rules/example.prl examples/demo/ --as-of 2023-09-30 --within "3 months"
+  protrules test rules/example.prl --coverage
+  protrules calendar deadline 2023-01-31 "3 months"
+
+exit codes: 0 ok (check: every entity meets the standard), 1 findings (an entity that
+does not meet it, a failing test, a lint finding, a file fmt --check would change),
+2 bad input or usage.
+"""
+
+
+# ------------------------------------------------------------------ shared arguments
+
+
+def _as_of(args: argparse.Namespace, ruleset: RuleSet) -> dt.date:
+    if args.as_of is None:
+        return ruleset.default_as_of()
+    return date_arg(args.as_of, "--as-of")
+
+
+def _add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
+    parser.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
+    if many:
+        parser.add_argument(
+            "facts",
+            metavar="FACTS",
+            nargs="+",
+            help="ledgers: .json files, CSV folders, or folders holding them",
+        )
+        parser.add_argument(
+            "--jobs",
+            metavar="N",
+            type=_jobs,
+            default=1,
+            help="read and evaluate the ledgers in N worker processes (0: one per core; default 1)",
+        )
+    else:
+        parser.add_argument("facts", metavar="FACTS", help="one ledger: a .json file or a CSV folder")
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the assessment date, YYYY-MM-DD (default: end of the assessment period)",
+    )
+
+
+# ------------------------------------------------------------------ check
+
+
+def status_lines(results: Sequence[EntityResult]) -> str:
+    """One aligned line per entity: status, score, vetoes and the rules that fail or are open."""
+    from protrules.evaluation.results import FAIL, PENDING, STATUS_ZH, UNKNOWN
+    from protrules.output import display_width, pad
+
+    labels = [f"{r.name} ({r.entity})" for r in results]
+    statuses = [f"{STATUS_ZH[r.status]} {r.status}" for r in results]
+    label_width = max(display_width(x) for x in labels)
+    status_width = max(display_width(x) for x in statuses)
+    lines = []
+    for result, label, status in zip(results, labels, statuses, strict=True):
+        score = "-" if result.score is None else f"{result.score * 100:.1f}%"
+        parts = []
+        if result.vetoed_by:
+            parts.append("vetoed by " + ", ".join(result.vetoed_by))
+        for verdict in (FAIL, UNKNOWN, PENDING):
+            ids = [r.rule for r in result.results if r.verdict == verdict and r.kind != "advisory"]
+            if ids:
+                parts.append(f"{verdict} {', '.join(ids)}")
+        line = f"{pad(label, label_width)}  {pad(status, status_width)}  {score:>6}  {'; '.join(parts)}"
+        lines.append(line.rstrip() + "\n")
+    return "".join(lines)
+
+
+def _only(text: str | None) -> list[str] | None:
+    from protrules.evaluation.results import VERDICTS
+    from protrules.language.diagnostics import suggest
+
+    if text is None:
+        return None
+    wanted = [v.strip() for v in text.split(",") if v.strip()]
+    for verdict in wanted:
+        if verdict not in VERDICTS:
+            guess = suggest(verdict, VERDICTS)
+            hint = f"; did you mean {guess}?" if guess else f" (verdicts: {', '.join(VERDICTS)})"
+            raise CliError(f"--only: unknown verdict `{verdict}`{hint}")
+    if not wanted:
+        raise CliError(f"--only: name at least one verdict ({', '.join(VERDICTS)})")
+    return wanted
+
+
+def _settled(result: EntityResult) -> EntityResult:
+    return result.settle()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from protrules.evaluation.results import MEETS
+    from protrules.report import render
+
+    only = _only(args.only)
+    if only is not None and args.format != "text":
+        raise CliError("--only works with --format text (JSON and Markdown always hold every rule)")
+    if args.no_checks and args.format != "json":
+        raise CliError("--no-checks works with --format json (text and Markdown never list checks)")
+    ruleset = load_rules(args.rules)
+    as_of = _as_of(args, ruleset)
+    # Text and Markdown show verdicts, reasons and evidence, never single checks.
+    keep = args.format == "json" and not args.no_checks
+    # Results are kept until all are rendered: each is settled as it arrives, so none holds facts.
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=keep, keep=_settled)
+    program = ruleset.program
+    if args.format == "json":
+        text = render.report_json(program, results, as_of)
+    elif args.format == "markdown":
+        text = render.markdown_report(program, results)
+    elif len(results) == 1:
+        text = render.summary_text(program, results[0], only=only)
+    else:
+        if only is not None:
+            shown = tuple(
+                rule for rule in program.rules if any(r.verdicts.get(rule.id) in only for r in results)
+            )
+            program = attrs.evolve(program, rules=shown)
+        text = render.table_text(program, results) + "\n" + status_lines(results)
+    emit(text, args.output, colour=args.format == "text")
+    return OK if all(r.status == MEETS for r in results) else FINDINGS
+
+
+# ------------------------------------------------------------------ explain
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from protrules.report import render
+
+    ruleset = load_rules(args.rules)
+    try:
+        wanted = [ruleset.rule(rule_id).id for rule_id in args.rule_ids]
+    except ProtrulesError as error:
+        raise CliError(error.message) from None
+    as_of = _as_of(args, ruleset)
+    ledgers = load_facts([args.facts], ruleset)
+    if len(ledgers) != 1:
+        names = ", ".join(ledger.id for ledger in ledgers[:5]) + (", …" if len(ledgers) > 5 else "")
+        raise CliError(f"explain takes one ledger, but {args.facts} holds {len(ledgers)} ({names}); name one")
+    ledger = ledgers[0]
+    results = ruleset.explain(ledger, wanted or None, as_of)
+    if args.format == "json":
+        text = render.explain_json(ruleset.program, ledger, results, as_of)
+    else:
+        text = render.explain_text(ruleset.program, ledger, results, as_of)
+    emit(text, args.output, colour=args.format == "text")
+    return OK
+
+
+# ------------------------------------------------------------------ rank
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from protrules.programme.ranking import for_ranking, rank, ranking_json, ranking_text
+
+    ruleset = load_rules(args.rules)
+    as_of = _as_of(args, ruleset)
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False, keep=for_ranking)
+    cap = args.top if args.top is not None else ruleset.program.cap
+    ranking = rank(results, cap)
+    if args.format == "json":
+        text = ranking_json(ruleset.program, ranking, as_of)
+    else:
+        text = ranking_text(ruleset.program, ranking, as_of)
+    emit(text, args.output, colour=args.format == "text")
+    return OK
+
+
+def _non_negative(what: str = "a whole number", zero: str = "0") -> Callable[[str], int]:
+    """An argparse type: a whole number, 0 or more (`zero` says what 0 means)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, not `{text}`") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be {zero} or more, not {value}")
+        return value
+
+    return parse
+
+
+_jobs = _non_negative("a whole number of processes", "0 (one per core)")
+_top = _non_negative()
+
+
+# ------------------------------------------------------------------ due
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from protrules.programme.due import due_json, due_text, horizon, obligations, parse_duration
+
+    ruleset = load_rules(args.rules)
+    as_of = _as_of(args, ruleset)
+    until = None
+    within_days = None
+    if args.within is not None:
+        try:
+            until = horizon(ruleset.calendar, as_of, parse_duration(args.within))
+        except ProtrulesError as error:
+            raise CliError(f"--within: {error.message}") from None
+        within_days = (until - as_of).days
+    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
+    items = obligations(ruleset, results, within_days)
+    if args.format == "json":
+        text = due_json(ruleset.program, items, as_of, until)
+    else:
+        text = due_text(ruleset.program, items, as_of, until)
+    emit(text, args.output, colour=args.format == "text")
+    return OK
+
+
+# ------------------------------------------------------------------ schema
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from protrules.facts.schema import json_schema
+    from protrules.language.diagnostics import suggest
+    from protrules.output import dumps
+
+    ruleset = load_rules(args.rules)
+    fact_types = ruleset.fact_types
+    schema = json_schema(fact_types, title=f"{ruleset.title} — ledger", rule_set_id=ruleset.id)
+    if args.fact_type is not None:
+        name = args.fact_type
+        if name not in fact_types:
+            guess = suggest(name, fact_types)
+            hint = f"; did you mean {guess}?" if guess else f" (fact types: {', '.join(fact_types)})"
+            raise CliError(f"unknown fact type {name}{hint}")
+        # One record of that type, self-contained (references are ids, so nothing else is needed).
+        schema = {"$schema": schema["$schema"], "title": f"{ruleset.title} — {name}", **schema["$defs"][name]}
+    emit(dumps(schema), args.output, colour=False)
+    return OK
+
+
+# ------------------------------------------------------------------ the parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, every subcommand with ``--help`` and an example."""
+    from protrules.cli import calendar as cli_calendar
+    from protrules.cli import tools as cli_tools
+
+    parser = Parser(prog="protrules", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"protrules {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    commands.required = True
+
+    check = commands.add_parser(
+        "check",
+        help="assess entities against a standard",
+        description="Assess every entity's ledger against the standard: verdicts, status, score.",
+        epilog="""\
+examples:
+  protrules check rules/example.prl examples/demo/yangguang.json
+  protrules check rules/example.prl examples/demo/ --only fail,unknown
+  protrules check rules/example.prl examples/demo/ --format json --output result.json
+  protrules check rules/changning_2023.prl examples/changning/ --format json --no-checks
+  protrules check rules/example.prl examples/demo/ --format markdown > 督导报告.md
+
+One entity prints its summary; several print a table (one column per entity) and a status
+line each. Exit code 0 when every entity meets the standard (达标), 1 otherwise, 2 for bad
+input.""",
+    )
+    _add_rules_and_facts(check)
+    check.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    check.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    check.add_argument(
+        "--only",
+        metavar="VERDICTS",
+        help="text output: show only rules with these verdicts, e.g. fail,unknown",
+    )
+    check.add_argument(
+        "--no-checks",
+        action="store_true",
+        help="JSON output: leave out each rule's checks (verdicts, reasons, due dates and evidence"
+        " stay); much smaller and faster for many ledgers",
+    )
+    check.set_defaults(func=cmd_check)
+
+    explain = commands.add_parser(
+        "explain",
+        help="why a rule has its verdict",
+        description="Explain rules' verdicts for one entity: the clause, every check, the values, the facts.",
+        epilog="""\
+examples:
+  protrules explain rules/example.prl examples/demo/xingxing.json 1.1.1
+  protrules explain rules/example.prl examples/demo/xingxing.json 2.1.1 N.1 --format json
+
+With no RULE_ID every rule is explained.""",
+    )
+    _add_rules_and_facts(explain, many=False)
+    explain.add_argument("rule_ids", metavar="RULE_ID", nargs="*", help="rule ids, e.g. 2.1.3 (default: all)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    explain.set_defaults(func=cmd_explain)
+
+    rank_ = commands.add_parser(
+        "rank",
+        help="rank entities and name at most the cap",
+        description=(
+            "Rank entities by score (ties: fewer failed clauses, then id), exclude vetoed ones, and\n"
+            "name the first N that meet the standard (N = the standard's cap, or --top)."
+        ),
+        epilog="""\
+examples:
+  protrules rank rules/example.prl examples/demo/
+  protrules rank rules/changning_2023.prl examples/changning/ --top 3 --format json""",
+    )
+    _add_rules_and_facts(rank_)
+    rank_.add_argument("--top", metavar="N", type=_top, help="name at most N (default: the standard's cap)")
+    rank_.add_argument("--format", choices=("text", "json"), default="text")
+    rank_.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    rank_.set_defaults(func=cmd_rank)
+
+    due = commands.add_parser(
+        "due",
+        help="obligations falling due or overdue",
+        description=(
+            "List what falls due (pending checks with a deadline) and what is overdue (failed checks\n"
+            "whose deadline has passed), soonest first."
+        ),
+        epilog="""\
+examples:
+  protrules due rules/example.prl examples/demo/ --as-of 2023-09-30
+  protrules due rules/example.prl examples/demo/ --as-of 2023-09-30 --within "30 days"
+  protrules due rules/changning_2023.prl examples/changning/ --within 30个工作日
+
+DURATION is an amount and a unit: days, weeks, working days, months, quarters, years
+(or 天, 周, 个工作日, 个月, 个季度, 年). --within keeps what falls due on or before
+as-of + DURATION, and every overdue obligation.""",
+    )
+    _add_rules_and_facts(due)
+    due.add_argument("--within", metavar="DURATION", help='e.g. "30 days", "2 weeks", "30 working days"')
+    due.add_argument("--format", choices=("text", "json"), default="text")
+    due.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    due.set_defaults(func=cmd_due)
+
+    cli_tools.add_parsers(commands)
+    cli_calendar.add_parser(commands)
+
+    schema = commands.add_parser(
+        "schema",
+        help="JSON Schema of the ledgers a standard reads",
+        description="Print the JSON Schema of the ledger format the standard's fact declarations define.",
+        epilog="""\
+examples:
+  protrules schema rules/example.prl > ledger.schema.json
+  protrules schema rules/example.prl --fact-type meeting""",
+    )
+    schema.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
+    schema.add_argument("--fact-type", metavar="NAME", help="only this fact type")
+    schema.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    schema.set_defaults(func=cmd_schema)
+    for name, sub in commands.choices.items():
+        if name != "calendar":  # its questions name themselves (cli_calendar)
+            sub.set_defaults(parser=sub)
+    return parser
+
+
+def _report(error: CliError) -> None:
+    from protrules.cli.common import colour_enabled, colourize
+
+    if error.rendered is not None:
+        text = error.rendered.rstrip("\n") + "\n"
+        sys.stderr.write(colourize(text) if colour_enabled(sys.stderr) else text)
+    else:
+        sys.stderr.write(f"protrules: error: {error.message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input)."""
+    parser = build_parser()
+    try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # Name the subcommand whose --help lists what it accepts.
+            getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else BAD_INPUT
+    try:
+        code: int = args.func(args)
+        return code
+    except CliError as error:
+        _report(error)
+        return error.code
+    except ProtrulesError as error:
+        rendered = getattr(error, "render", None)
+        _report(CliError(error.message, rendered=rendered() if callable(rendered) else None))
+        return BAD_INPUT
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            _quiet_stdout()
+            return FINDINGS
+        where = f": {error.filename}" if error.filename else ""
+        reason = (error.strerror or str(error)).lower()
+        _report(CliError(f"{reason}{where}"))
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("protrules: interrupted\n")
+        return 130
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (``protrules check … | head``), keep Python from complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""What an evaluation returns: per-check, per-rule and per-entity results.
+
+These are plain frozen data; :mod:`protrules.report.render` turns them into text, JSON and
+Markdown. Verdicts are DOMAIN.md §2's: pass, fail, pending, unknown, n/a.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "FAIL",
+    "NA",
+    "PASS",
+    "PENDING",
+    "UNKNOWN",
+    "VERDICTS",
+    "Check",
+    "EntityResult",
+    "RuleResult",
+    "TraceStep",
+    "combine_verdicts",
+]
+
+PASS, FAIL, PENDING, UNKNOWN, NA = "pass", "fail", "pending", "unknown", "n/a"
+VERDICTS = (PASS, FAIL, PENDING, UNKNOWN, NA)
+#: Which verdict wins when a rule's checks disagree: a breach beats missing data, missing
+#: data beats an open deadline, which beats a pass; n/a only when nothing applied.
+_PRIORITY = {FAIL: 4, UNKNOWN: 3, PENDING: 2, PASS: 1, NA: 0}
+
+#: Entity statuses: every required rule passes and no veto is hit (meets); a veto is hit
+#: (vetoed); a required rule fails (fails); nothing failed but something is unknown or
+#: pending (incomplete).
+MEETS, FAILS, VETOED, INCOMPLETE = "meets", "fails", "vetoed", "incomplete"
+STATUS_ZH = {MEETS: "达标", FAILS: "不达标", VETOED: "一票否决", INCOMPLETE: "待定"}
+VERDICT_ZH = {PASS: "通过", FAIL: "未通过", PENDING: "未到期", UNKNOWN: "缺少数据", NA: "不适用"}
+
+
+def combine_verdicts(verdicts: Iterable[str]) -> str:
+    best = NA
+    for verdict in verdicts:
+        if _PRIORITY[verdict] > _PRIORITY[best]:
+            best = verdict
+    return best
+
+
+@attrs.frozen
+class TraceStep:
+    """One evaluated sub-expression: its source text, its value, its depth in the tree."""
+
+    depth: int
+    text: str
+    value: Any
+
+
+def _text(detail: str | Callable[[], str]) -> str:
+    return detail if isinstance(detail, str) else detail()
+
+
+@attrs.frozen
+class Check:
+    """One requirement, evaluated once (per fact or period when inside `for each`).
+
+    ``detail`` may be given as a function that writes it: the evaluator does so, because most
+    checks of a large ledger are never read, and the text is then written on first reading.
+    Equality, hashing, ``repr`` and pickling all see the text.
+    """
+
+    text: str
+    context: tuple[str, ...]
+    verdict: str
+    _detail: str | Callable[[], str] = attrs.field(alias="detail", eq=_text)
+    due: dt.date | None = None
+    evidence: tuple[str, ...] = ()
+    advisory: bool = False
+    trace: tuple[TraceStep, ...] = ()
+
+    @property
+    def detail(self) -> str:
+        detail = self._detail
+        if not isinstance(detail, str):
+            detail = detail()
+            object.__setattr__(self, "_detail", detail)
+        return detail
+
+    def __repr__(self) -> str:
+        return (
+            f"Check(text={self.text!r}, context={self.context!r}, verdict={self.verdict!r},"
+            f" detail={self.detail!r}, due={self.due!r}, evidence={self.evidence!r},"
+            f" advisory={self.advisory!r}, trace={self.trace!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Check, (self.text, self.context, self.verdict, self.detail, self.due, self.evidence,
+                        self.advisory, self.trace))  # fmt: skip
+
+
+Evidence = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
+def _ids(evidence: Evidence) -> tuple[str, ...]:
+    return evidence if isinstance(evidence, tuple) else evidence()
+
+
+@attrs.frozen
+class RuleResult:
+    """A rule's verdict for one entity, with the checks that decided it.
+
+    ``reason`` and ``evidence`` may be given as functions that write them: an evaluation
+    without checks does so, because the evidence of a rule over a year of ledgers is hundreds
+    of sorted ``type:id`` strings, and its reason a formatted sentence, that a batch run
+    ranking streets never reads; they are then written on first reading. Equality, hashing,
+    ``repr`` and pickling all see the text.
+    """
+
+    rule: str
+    title: str
+    kind: str
+    weight: Any
+    verdict: str
+    _reason: str | Callable[[], str] = attrs.field(alias="reason", eq=_text)
+    due: dt.date | None
+    _evidence: Evidence = attrs.field(alias="evidence", eq=_ids)
+    checks: tuple[Check, ...]
+    lets: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """Why the verdict: the first check that gave it, with its loop context."""
+        reason = self._reason
+        if not isinstance(reason, str):
+            reason = reason()
+            object.__setattr__(self, "_reason", reason)
+        return reason
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The sorted ``type:id`` references of the facts the rule's checks read."""
+        evidence = self._evidence
+        if not isinstance(evidence, tuple):
+            evidence = evidence()
+            object.__setattr__(self, "_evidence", evidence)
+        return evidence
+
+    @property
+    def counts_in_score(self) -> bool:
+        return self.kind in ("required", "assessed") and self.verdict != NA
+
+    def __repr__(self) -> str:
+        return (
+            f"RuleResult(rule={self.rule!r}, title={self.title!r}, kind={self.kind!r},"
+            f" weight={self.weight!r}, verdict={self.verdict!r}, reason={self.reason!r},"
+            f" due={self.due!r}, evidence={self.evidence!r}, checks={self.checks!r}, lets={self.lets!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RuleResult, (self.rule, self.title, self.kind, self.weight, self.verdict, self.reason,
+                             self.due, self.evidence, self.checks, self.lets))  # fmt: skip
+
+
+@attrs.frozen
+class EntityResult:
+    """One entity's assessment: its status, score and every rule's result."""
+
+    entity: str
+    name: str
+    as_of: dt.date
+    status: str
+    score: Decimal | None
+    passed: Any
+    applicable: Any
+    vetoed_by: tuple[str, ...]
+    results: tuple[RuleResult, ...]
+    #: False when evaluated with ``checks=False``: rule results then hold no checks or lets.
+    with_checks: bool = True
+
+    def settle(self) -> EntityResult:
+        """Write every reason and evidence left to first reading (see :class:`RuleResult`), so
+        that the result no longer holds the facts they are made from; returns the result. A
+        caller keeping many results without reading them all settles each as it arrives."""
+        for result in self.results:
+            result.reason, result.evidence  # noqa: B018 - reading writes them
+        return self
+
+    def result(self, rule_id: str) -> RuleResult | None:
+        for result in self.results:
+            if result.rule == rule_id:
+                return result
+        return None
+
+    def count(self, verdict: str, kinds: tuple[str, ...] = ("required", "assessed")) -> int:
+        return sum(1 for r in self.results if r.verdict == verdict and r.kind in kinds)
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        return {r.rule: r.verdict for r in self.results}

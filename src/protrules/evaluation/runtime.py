@@ -1,0 +1,295 @@
+"""Run-time values and the operations on them, shared by the compiler and the reference
+interpreter so that both give the same answers by construction.
+
+``Unknown`` is a value, not an exception: it flows through operators (three-valued logic,
+as in SQL and Kleene) and carries the reason a person needs ("no data on meeting").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable, Mapping
+from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Any
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from protrules.calendar.workdays import Period, WorkCalendar
+from protrules.errors import ProtrulesError
+from protrules.facts.model import Duration, Fact, Ledger
+
+__all__ = ["Ctx", "EvaluationLimitError", "Partial", "Unknown"]
+
+
+@attrs.frozen
+class Unknown:
+    """A value that cannot be known from the facts at hand, and why."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return f"unknown ({self.reason})"
+
+
+@attrs.frozen
+class Partial:
+    """A selection some of whose facts could not be decided (a condition was unknown)."""
+
+    items: tuple[Fact, ...]
+    maybe: tuple[Fact, ...]
+    reason: str
+
+
+@attrs.define(slots=True)
+class Ctx:
+    """Everything an evaluation reads: the ledger, the as-of date, the calendar, bindings."""
+
+    ledger: Ledger
+    as_of: dt.date
+    calendar: WorkCalendar
+    params: Mapping[str, tuple[tuple[dt.date | None, Any, str | None], ...]]
+    env: dict[str, Any] = attrs.field(factory=dict)
+    evidence: list[Fact] = attrs.field(factory=list)
+    trace: list[Any] | None = None
+    depth: int = 0
+    indexes: dict[tuple[str, ...], Any] = attrs.field(factory=dict)
+    selections: dict[int, Any] = attrs.field(factory=dict)  # loop-independent selections, per entity
+    work: int = 0
+    max_work: int = 0  # 0: unbounded
+
+    def spend(self, steps: int) -> None:
+        """Count facts visited; past ``max_work`` stop with a clear error, never hang."""
+        self.work += steps
+        if self.max_work and self.work > self.max_work:
+            raise EvaluationLimitError(
+                f"evaluation stopped after {self.max_work:,} steps for {self.ledger.name or self.ledger.id}: "
+                "a rule compares too many facts with each other; narrow its selections or raise the "
+                "limit (RuleSet(program, max_work=…))"
+            )
+
+
+class EvaluationLimitError(ProtrulesError):
+    """An evaluation did more work than its bound allows."""
+
+    code = "PRL602"
+
+
+def facts_of(ctx: Ctx, name: str) -> tuple[Fact, ...] | Unknown:
+    facts = ctx.ledger.facts.get(name)
+    if facts is None:
+        return Unknown(f"no data on {name}")
+    return facts
+
+
+def param_value(ctx: Ctx, name: str, when: dt.date) -> Any:
+    """The value of a parameter in force on ``when`` (its undated value if it has one)."""
+    chosen: Any = None
+    found = False
+    for since, value, _source in ctx.params[name]:
+        if since is None or since <= when:
+            chosen, found = value, True
+    if not found:
+        return Unknown(f"parameter {name} has no value in force on {when}")
+    return chosen
+
+
+def fact_field(fact: Fact, name: str) -> Any:
+    if name == "id":
+        return fact.id
+    try:
+        return fact.values[name]
+    except KeyError:
+        return Unknown(f"{fact.type} {fact.id} has no {name}")
+
+
+def date_part(d: dt.date, part: str) -> int:
+    if part == "year":
+        return d.year
+    if part == "month":
+        return d.month
+    if part == "day":
+        return d.day
+    if part == "weekday":
+        return d.isoweekday()
+    return (d.month - 1) // 3 + 1  # quarter
+
+
+def period_part(p: Period, part: str) -> Any:
+    if part == "start":
+        return p.start
+    if part == "end":
+        return p.end
+    return p.days
+
+
+_DEADLINE_KW = {
+    "days": "days",
+    "weeks": "weeks",
+    "working_days": "working_days",
+    "months": "months",
+    "quarters": "quarters",
+    "years": "years",
+}
+
+
+_DEADLINES: dict[tuple[WorkCalendar, dt.date, int, str], dt.date] = {}
+
+
+def deadline(cal: WorkCalendar, d: dt.date, duration: Duration) -> dt.date | Unknown:
+    """The Civil Code deadline, memoised: a calendar never changes, and the same dates recur
+    across facts and entities (a street's ledger asks for a few hundred deadlines)."""
+    key = (cal, d, duration.amount, duration.unit)
+    found = _DEADLINES.get(key)
+    if found is not None:
+        return found
+    if duration.unit not in _DEADLINE_KW:
+        return Unknown(f"a deadline counts days, weeks, months or years, not {duration}")
+    result: dt.date = cal.deadline(d, **{_DEADLINE_KW[duration.unit]: duration.amount})
+    if len(_DEADLINES) > 200_000:
+        _DEADLINES.clear()
+    _DEADLINES[key] = result
+    return result
+
+
+_SHIFTS: dict[tuple[WorkCalendar, dt.date, int, str], dt.date] = {}
+
+
+def shift(cal: WorkCalendar, d: dt.date, duration: Duration, sign: int) -> dt.date | Unknown:
+    """`d + duration` without the Art. 203 roll-forward (plain calendar arithmetic); months
+    and working days memoised like :func:`deadline`."""
+    amount = duration.amount * sign
+    unit = duration.unit
+    try:
+        if unit == "days":
+            return d + dt.timedelta(days=amount)
+        if unit == "weeks":
+            return d + dt.timedelta(weeks=amount)
+        key = (cal, d, amount, unit)
+        found = _SHIFTS.get(key)
+        if found is not None:
+            return found
+        if unit == "working_days":
+            found = cal.add_working_days(d, amount)
+        elif unit in ("months", "quarters", "years"):
+            found = d + relativedelta(months=duration.base * sign)
+        else:
+            return Unknown(f"a date moves by days, weeks, months or years, not {duration}")
+    except OverflowError:
+        return Unknown(f"{d} {'+' if sign > 0 else '-'} {duration} is outside the calendar")
+    if len(_SHIFTS) > 200_000:
+        _SHIFTS.clear()
+    _SHIFTS[key] = found
+    return found
+
+
+def arith(op: str, a: Any, b: Any) -> Any:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        a, b = Decimal(a), Decimal(b)
+    try:
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if b == 0:
+            return Unknown("division by zero")
+        return Decimal(a) / Decimal(b)
+    except (InvalidOperation, DivisionByZero):
+        return Unknown("arithmetic error")
+
+
+COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def compare(op: str, mode: str, a: Any, b: Any) -> bool | Unknown:
+    if mode == "duration":
+        if a.family != b.family:
+            return Unknown(f"cannot compare {a} with {b}")
+        a, b = a.base, b.base
+    elif mode == "fact":
+        return (a is b) if op == "=" else (a is not b)
+    return COMPARE[op](a, b)
+
+
+def member(mode: str, a: Any, b: Any) -> bool:
+    if mode == "date_period":
+        return bool(b.start <= a <= b.end)
+    if mode == "date_dates":
+        return any(p.start <= a <= p.end for p in b)
+    if mode == "value_list":
+        return a in b
+    return bool(b.start <= a.start and a.end <= b.end)
+
+
+def calendar_test(cal: WorkCalendar, test: str, d: dt.date) -> bool:
+    if test == "working day":
+        return cal.is_working_day(d)
+    if test == "rest day":
+        return cal.is_rest_day(d)
+    if test == "statutory holiday":
+        return cal.is_statutory_holiday(d)
+    if test == "in vacation":
+        return cal.in_vacation(d)
+    return cal.holiday_block(d) is not None  # in holiday
+
+
+_UNITS: dict[tuple[WorkCalendar, str, Period], tuple[tuple[str, Period], ...]] = {}
+
+
+def units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Period], ...]:
+    """The calendar units of a period with the label a person reads (2023-Q2, 2023-W14 …),
+    memoised: calendars and periods never change, and every entity asks for the same weeks."""
+    key = (cal, unit, period)
+    found = _UNITS.get(key)
+    if found is None:
+        if len(_UNITS) > 10_000:
+            _UNITS.clear()
+        found = _UNITS[key] = _units(cal, unit, period)
+    return found
+
+
+def _units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Period], ...]:
+    if unit == "vacation":
+        return tuple((f"{v.name} {v.period}", v.period) for v in cal.vacations(period))
+    if unit == "holiday":
+        return tuple((f"节假日 {p}", p) for p in cal.holiday_blocks(period))
+    out = []
+    for p in cal.units(period, unit):
+        if unit == "year":
+            label = str(p.start.year)
+        elif unit == "quarter":
+            label = f"{p.start.year}-Q{(p.start.month - 1) // 3 + 1}"
+        elif unit == "month":
+            label = f"{p.start.year}-{p.start.month:02d}"
+        else:
+            iso = p.start.isocalendar()
+            label = f"{iso[0]}-W{iso[1]:02d} ({p.start:%m-%d}..{p.end:%m-%d})"
+        out.append((label, p))
+    return tuple(out)
+
+
+def show(value: Any) -> str:
+    """A value as a person reads it in a reason or a trace."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Unknown):
+        return f"unknown ({value.reason})"
+    if isinstance(value, Fact):
+        return f"{value.type} {value.id}"
+    if isinstance(value, tuple | Partial):
+        items = value.items if isinstance(value, Partial) else value
+        ids = ", ".join(f.id for f in items[:5]) + (", …" if len(items) > 5 else "")
+        return f"{len(items)} fact{'s' if len(items) != 1 else ''}" + (f" ({ids})" if items else "")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value)

@@ -1,0 +1,134 @@
+"""Source positions and diagnostics: what went wrong, where, and what might fix it.
+
+Every rule-file error has a stable code (``PRL1xx`` syntax, ``PRL2xx`` names and types,
+``PRL3xx`` structure), a span with line *and* column, and renders like a compiler error
+with the source line and a caret under the culprit. Rendering is plain text; colour, if
+any, is added by the command line, never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import attrs
+
+from protrules.errors import ProtrulesError
+from protrules.output import display_width
+
+__all__ = ["Diagnostic", "RuleFileError", "Source", "Span", "render"]
+
+
+@attrs.frozen
+class Source:
+    """A rule file's text and the name to report it under."""
+
+    name: str
+    text: str = attrs.field(repr=False)
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        if 1 <= number <= len(lines):
+            return lines[number - 1]
+        return ""
+
+
+class Span(NamedTuple):
+    """A region of a source: 1-based line and column of its start and end (end exclusive).
+
+    A named tuple: every node of a checked program has one, and a program loaded from the
+    cache unpickles its thousands of spans at the speed of tuples."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    source: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}:{self.column}"
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in a rule file."""
+
+    code: str
+    message: str
+    span: Span | None
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def sort_key(self) -> tuple[int, int, str]:
+        if self.span is None:
+            return (0, 0, self.code)
+        return (self.span.line, self.span.column, self.code)
+
+
+
+
+def render(diagnostic: Diagnostic, source: Source | None = None) -> str:
+    """Render a diagnostic as text with the source line and a caret under the culprit.
+
+    ::
+
+        error[PRL203]: unknown field `metting` of `meeting`
+          --> rules/demo.prl:42:18
+           |
+        42 |     require count(meeting where metting.date in 年) >= 2
+           |                                 ^^^^^^^ did you mean `meeting`?
+    """
+    head = f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"
+    span = diagnostic.span
+    if span is None:
+        return head + (f"\n  = hint: {diagnostic.hint}" if diagnostic.hint else "")
+    lines = [head, f"  --> {span}"]
+    text = source.line(span.line) if source is not None else ""
+    if text:
+        number = str(span.line)
+        pad = " " * len(number)
+        prefix = text[: span.column - 1]
+        if span.end_line == span.line and span.end_column > span.column:
+            culprit = text[span.column - 1 : span.end_column - 1]
+        else:
+            culprit = text[span.column - 1 : span.column] or " "
+        caret = " " * display_width(prefix.expandtabs(1)) + "^" * max(1, display_width(culprit))
+        lines += [f"{pad} |", f"{number} | {text.rstrip()}", f"{pad} | {caret}"]
+        if diagnostic.hint:
+            lines[-1] += f" {diagnostic.hint}"
+    elif diagnostic.hint:
+        lines.append(f"  = hint: {diagnostic.hint}")
+    return "\n".join(lines)
+
+
+class RuleFileError(ProtrulesError):
+    """A rule file has errors; ``diagnostics`` lists every one, sorted by position."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], source: Source | None = None) -> None:
+        ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        self.diagnostics = ordered
+        self.source = source
+        first = ordered[0] if ordered else None
+        summary = (
+            f"{first.span}: {first.message}"
+            if first and first.span
+            else (first.message if first else "invalid rule file")
+        )
+        if len(ordered) > 1:
+            summary += f" (and {len(ordered) - 1} more)"
+        super().__init__(summary, code=first.code if first else "PRL100")
+
+    def render(self) -> str:
+        """All diagnostics, rendered, separated by blank lines, with a count at the end."""
+        parts = [render(d, self.source) for d in self.diagnostics]
+        errors = sum(1 for d in self.diagnostics if d.severity == "error")
+        parts.append(f"{errors} error{'s' if errors != 1 else ''} found")
+        return "\n\n".join(parts)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelt name, for a "did you mean" hint."""
+    import difflib
+
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return matches[0] if matches else None

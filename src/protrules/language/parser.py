@@ -1,0 +1,814 @@
+"""Text → syntax tree (:mod:`protrules.language.nodes`), with syntax errors a policy author can act on.
+
+The grammar is package data (``grammar/prl.lark``); the LALR parser is built once per process.
+Lark's exceptions never escape: each becomes a :class:`~protrules.language.diagnostics.Diagnostic`
+with a stable code, a line and column, and a hint (full-width punctuation, a statement that
+continues outside parentheses, a misspelt keyword …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import unicodedata
+from collections.abc import Iterator
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Tree
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
+from lark.indenter import Indenter
+
+from protrules.collector import paused
+from protrules.language import nodes as n
+from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
+
+__all__ = ["MAX_NESTING", "MAX_SOURCE_BYTES", "grammar_text", "parse", "parse_file"]
+
+#: A rule file larger than this is refused before parsing.
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+#: Parentheses nested deeper than this are refused (no RecursionError, ever).
+MAX_NESTING = 48
+
+UNITS: dict[str, str] = {
+    "working day": "working_days",
+    "working days": "working_days",
+    "个工作日": "working_days",
+    "工作日": "working_days",
+    "day": "days",
+    "days": "days",
+    "天": "days",
+    "日": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "周": "weeks",
+    "month": "months",
+    "months": "months",
+    "个月": "months",
+    "月": "months",
+    "quarter": "quarters",
+    "quarters": "quarters",
+    "个季度": "quarters",
+    "季度": "quarters",
+    "year": "years",
+    "years": "years",
+    "年": "years",
+    "hour": "hours",
+    "hours": "hours",
+    "小时": "hours",
+    "个小时": "hours",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "分钟": "minutes",
+}
+
+COMPARE_OPS = {"≥": ">=", "≤": "<=", "≠": "!="}
+
+
+class _Indent(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types = ["LPAR", "LSQB"]  # noqa: RUF012 - Lark's interface
+    CLOSE_PAREN_types = ["RPAR", "RSQB"]  # noqa: RUF012
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+    def handle_NL(self, token: Token) -> Iterator[Token]:
+        if self.paren_level > 0:
+            return
+        yield token
+        indent_str = token.rsplit("\n", 1)[1]
+        indent = indent_str.count(" ") + indent_str.count("\t") * self.tab_len
+        if indent > self.indent_level[-1]:
+            self.indent_level.append(indent)
+            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
+        else:
+            while indent < self.indent_level[-1]:
+                self.indent_level.pop()
+                yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
+            if indent != self.indent_level[-1]:
+                line = token.end_line or token.line or 1
+                raise _IndentError(line, indent + 1)
+
+
+class _IndentError(LarkError):
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__("inconsistent indentation")
+        self.line = line
+        self.column = column
+
+
+def grammar_text() -> str:
+    """The grammar, read from the package (its single source of truth)."""
+    return resources.files("protrules.language").joinpath("grammar/prl.lark").read_text("utf-8")
+
+
+@functools.cache
+def _lark() -> Lark:
+    """The parser, built once per process; Lark keeps its tables in a cache file keyed by the
+    grammar's hash, so later processes skip building them (about 150 ms)."""
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "postlex": _Indent(),
+        "propagate_positions": True,
+        "maybe_placeholders": False,
+    }
+    try:
+        return Lark(grammar_text(), cache=True, **options)
+    except OSError:  # pragma: no cover - an unwritable temporary directory
+        return Lark(grammar_text(), **options)
+
+
+# ------------------------------------------------------------------ public API
+
+
+def parse(text: str, name: str = "<rules>") -> n.Module:
+    """Parse .prl text into a :class:`~protrules.language.nodes.Module`.
+
+    Raises :class:`RuleFileError` with located diagnostics on any syntax error.
+    """
+    source = Source(name, text)
+    if len(text) > MAX_SOURCE_BYTES:
+        raise RuleFileError(
+            [Diagnostic("PRL106", f"rule file is larger than {MAX_SOURCE_BYTES} bytes", None)],
+            source,
+        )
+    body = text[1:] if text.startswith("\ufeff") else text
+    if not body.endswith("\n"):
+        body += "\n"
+    _check_nesting(body, source)
+    with paused():
+        return _parse(body, name, source)
+
+
+def _parse(body: str, name: str, source: Source) -> n.Module:
+    try:
+        tree = _lark().parse(body)
+    except (UnexpectedInput, _IndentError) as error:
+        raise RuleFileError([_syntax_diagnostic(error, source)], source) from None
+    except LarkError as error:  # pragma: no cover - defensive: any other Lark failure
+        raise RuleFileError([Diagnostic("PRL100", str(error).splitlines()[0], None)], source) from None
+    builder = _Builder(name)
+    try:
+        module = builder.build(tree)
+    except RecursionError:
+        raise RuleFileError(
+            [Diagnostic("PRL107", "expression nested too deeply", None, hint="split it with `let` names")],
+            source,
+        ) from None
+    if builder.errors:
+        raise RuleFileError(builder.errors, source)
+    assert isinstance(module, n.Module)
+    return module
+
+
+def parse_file(path: str) -> tuple[n.Module, Source]:
+    """Read and parse a rule file; unreadable or non-UTF-8 files are located errors too."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise RuleFileError([Diagnostic("PRL001", f"cannot read {path}: {reason.lower()}", None)]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise RuleFileError(
+            [
+                Diagnostic(
+                    "PRL002",
+                    "rule file is not UTF-8",
+                    Span(line, 1, line, 1, path),
+                    hint="save it as UTF-8 (it may be GBK)",
+                )
+            ],
+        ) from None
+    source = Source(path, text)
+    return parse(text, path), source
+
+
+# ------------------------------------------------------------------ syntax errors
+
+_FULL_WIDTH_HINTS = {
+    "：": ":",
+    "，": ",",
+    "（": "(",
+    "）": ")",
+    "“": '"',
+    "”": '"',
+    "＝": "=",
+    "＞": ">",
+    "＜": "<",
+    "。": ".",
+    "＋": "+",
+    "－": "-",
+    "％": "%",
+    "＃": "#",
+}
+
+_FRIENDLY = {
+    "_NL": "end of line",
+    "_INDENT": "an indented block",
+    "_DEDENT": "end of block",
+    "NAME": "a name",
+    "STRING": 'a quoted "text"',
+    "RULE_ID": "an id such as 2.1.3",
+    "DATE": "a date YYYY-MM-DD",
+    "INT": "a whole number",
+    "DECIMAL": "a decimal number",
+    "PERCENT": "a percentage",
+    "COMPARE": "a comparison",
+    "ADD_OP": "`+` or `-`",
+    "MUL_OP": "`*` or `/`",
+    "OPTIONAL": "`?`",
+    "$END": "end of file",
+}
+
+
+def _check_nesting(text: str, source: Source) -> None:
+    opened: list[tuple[int, int]] = []
+    in_string = in_comment = False
+    line, column = 1, 0
+    previous = ""
+    for ch in text:
+        column += 1
+        if ch == "\n":
+            line, column, in_string, in_comment = line + 1, 0, False, False
+        elif in_comment:
+            pass
+        elif in_string:
+            if ch == '"' and previous != "\\":
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "#":
+            in_comment = True
+        elif ch == "(":
+            opened.append((line, column))
+            if len(opened) > MAX_NESTING:
+                raise RuleFileError(
+                    [
+                        Diagnostic(
+                            "PRL107",
+                            f"parentheses nested deeper than {MAX_NESTING} levels",
+                            Span(line, column, line, column + 1, source.name),
+                            hint="split the expression with `let` names",
+                        )
+                    ],
+                    source,
+                )
+        elif ch == ")" and opened:
+            opened.pop()
+        previous = ch if not (previous == "\\" and ch == "\\") else ""
+    if opened:
+        at_line, at_column = opened[-1]
+        raise RuleFileError(
+            [
+                Diagnostic(
+                    "PRL108",
+                    "`(` is never closed",
+                    Span(at_line, at_column, at_line, at_column + 1, source.name),
+                    hint="add the matching `)`",
+                )
+            ],
+            source,
+        )
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _FRIENDLY:
+        return _FRIENDLY[terminal]
+    try:
+        pattern = _lark().get_terminal(terminal).pattern
+    except KeyError:
+        return terminal.lower()
+    return f"`{pattern.value}`" if pattern.type == "str" else terminal.lower()
+
+
+def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) -> Diagnostic:
+    if isinstance(error, _IndentError):
+        return Diagnostic(
+            "PRL104",
+            "indentation does not match any outer block",
+            Span(error.line, error.column, error.line, error.column + 1, source.name),
+            hint="indent with the same spaces as the block it belongs to",
+        )
+    line = error.line if isinstance(error.line, int) and error.line > 0 else 1
+    column = error.column if isinstance(error.column, int) and error.column > 0 else 1
+    if isinstance(error, UnexpectedCharacters):
+        ch = source.text.lstrip("\ufeff")[error.pos_in_stream] if error.pos_in_stream is not None else "?"
+        hint = None
+        if ch in _FULL_WIDTH_HINTS:
+            hint = f"full-width `{ch}`: use the ASCII `{_FULL_WIDTH_HINTS[ch]}`"
+        elif unicodedata.category(ch) == "Nd":
+            hint = "write numbers and dates with ASCII digits 0-9"
+        elif ch == "'":
+            hint = 'text is written in double quotes: "…"'
+        return Diagnostic(
+            "PRL101",
+            f"unexpected character `{ch}`",
+            Span(line, column, line, column + 1, source.name),
+            hint=hint,
+        )
+    if isinstance(error, UnexpectedEOF):
+        return Diagnostic("PRL103", "unexpected end of file", Span(line, column, line, column, source.name))
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    expected = sorted({_describe(t) for t in error.expected if not t.startswith("__")})
+    if token.type == "$END":
+        last = max(1, len(source.text.splitlines()))
+        return Diagnostic(
+            "PRL103",
+            "unexpected end of file",
+            Span(last, 1, last, 1, source.name),
+            hint=_expected_hint(expected),
+        )
+    if token.type == "_INDENT":
+        return Diagnostic(
+            "PRL105",
+            "unexpected indentation",
+            Span(line + 1 if token.value and column == 1 else line, 1, line, 1, source.name)
+            if False
+            else _token_line_span(token, source),
+            hint="a statement continues on the next line only inside parentheses",
+        )
+    if token.type == "_DEDENT":
+        return Diagnostic(
+            "PRL102", "block ends too early", _token_line_span(token, source), hint=_expected_hint(expected)
+        )
+    found = "end of line" if token.type == "_NL" else f"`{token.value}`"
+    if token.type in ("NAME", "RULE_ID") and str(token.value).isidentifier():
+        keywords = [e.strip("`") for e in expected if e.startswith("`")]
+        guess = suggest(str(token.value), keywords)
+        if guess is not None:
+            expected = [f"`{guess}`"]
+            return Diagnostic(
+                "PRL102",
+                f"unexpected `{token.value}`",
+                Span(line, column, line, column + len(str(token.value)), source.name),
+                hint=f"did you mean `{guess}`?",
+            )
+    end_column = column + max(1, len(str(token.value))) if token.type != "_NL" else column + 1
+    span = Span(line, column, line, end_column, source.name)
+    if token.type == "_NL":
+        span = _line_end_span(line, source)
+    return Diagnostic("PRL102", f"unexpected {found}", span, hint=_expected_hint(expected))
+
+
+def _expected_hint(expected: list[str]) -> str | None:
+    if not expected:
+        return None
+    if len(expected) > 8:
+        expected = [*expected[:8], "…"]
+    return "expected " + (expected[0] if len(expected) == 1 else "one of " + ", ".join(expected))
+
+
+def _token_line_span(token: Token, source: Source) -> Span:
+    """The first non-blank character of the line a layout token opens."""
+    line = token.end_line or token.line or 1
+    text = source.line(line)
+    column = len(text) - len(text.lstrip()) + 1
+    return Span(line, column, line, column + 1, source.name)
+
+
+def _line_end_span(line: int, source: Source) -> Span:
+    text = source.line(line).split("#", 1)[0].rstrip()
+    column = len(text) + 1
+    return Span(line, column, line, column + 1, source.name)
+
+
+# ------------------------------------------------------------------ tree → nodes
+
+
+class _Title(str):
+    __slots__ = ()
+
+
+class _Source(str):
+    __slots__ = ()
+
+
+class _ForSource:
+    def __init__(self, expr: n.Expr) -> None:
+        self.expr = expr
+
+
+class _ForWhere:
+    def __init__(self, expr: n.Expr) -> None:
+        self.expr = expr
+
+
+class _By:
+    def __init__(self, expr: n.Expr) -> None:
+        self.expr = expr
+
+
+def _unquote(token: str) -> str:
+    body = token[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+class _Builder:
+    """Builds :mod:`protrules.language.nodes` from Lark's tree, collecting value errors (bad dates).
+
+    Each grammar rule has a method taking the rule's position (``meta``) and its children,
+    already built; :meth:`build` walks the tree bottom-up and calls them (a plain walk costs
+    about half what Lark's ``Transformer`` with ``v_args`` does, which wraps every call)."""
+
+    def __init__(self, source_name: str) -> None:
+        self.source_name = source_name
+        self.errors: list[Diagnostic] = []
+        self._methods: dict[str, Any] = {}
+
+    def build(self, tree: Tree[Token]) -> Any:
+        children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
+        method = self._methods.get(tree.data)
+        if method is None:
+            method = self._methods[tree.data] = getattr(self, tree.data)
+        return method(tree.meta, children)
+
+    # -- helpers
+    def _span(self, meta: Any) -> Span | None:
+        if getattr(meta, "empty", True):
+            return None
+        return Span(meta.line, meta.column, meta.end_line, meta.end_column, self.source_name)
+
+    def _tok_span(self, token: Token) -> Span:
+        return Span(
+            token.line or 1,
+            token.column or 1,
+            token.end_line or token.line or 1,
+            token.end_column or (token.column or 1) + 1,
+            self.source_name,
+        )
+
+    def _date(self, token: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError as error:
+            self.errors.append(
+                Diagnostic("PRL110", f"invalid date `{token}`: {error}", self._tok_span(token))
+            )
+            return dt.date(1970, 1, 1)
+
+    @staticmethod
+    def _title(children: list[Any]) -> str | None:
+        for child in children:
+            if isinstance(child, _Title):
+                return str(child)
+        return None
+
+    @staticmethod
+    def _of(children: list[Any], kind: type) -> list[Any]:
+        return [c for c in children if isinstance(c, kind)]
+
+    # -- module and header
+    def start(self, meta: Any, children: list[Any]) -> n.Module:
+        return n.Module(tuple(children), self.source_name, span=self._span(meta))
+
+    def standard(self, meta: Any, children: list[Any]) -> n.Standard:
+        return n.Standard(_unquote(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    def setting(self, meta: Any, children: list[Any]) -> n.Setting:
+        key, value = children
+        span = self._tok_span(value)
+        if value.type == "STRING":
+            return n.Setting(key, _unquote(value), True, span=span)
+        if value.type == "INT":
+            return n.Setting(key, int(value), False, span=span)
+        return n.Setting(key, str(value), False, span=span)
+
+    def _keyword(self, meta: Any, children: list[Any]) -> str:
+        return " ".join(str(c) for c in children)
+
+    setting_key = rule_key = notice_key = unit = verdict = status = is_word = func = _keyword
+
+    def title(self, meta: Any, children: list[Any]) -> _Title:
+        return _Title(_unquote(children[0]))
+
+    def source(self, meta: Any, children: list[Any]) -> _Source:
+        return _Source(_unquote(children[0]))
+
+    # -- facts
+    def enum_values(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
+        return tuple(_unquote(c) for c in children)
+
+    def define_decl(self, meta: Any, children: list[Any]) -> n.Define:
+        return n.Define(str(children[0]), self._title(children), children[-1], span=self._span(meta))
+
+    def list_(self, meta: Any, children: list[Any]) -> n.ListExpr:
+        return n.ListExpr(tuple(children), span=self._span(meta))
+
+    def enum_decl(self, meta: Any, children: list[Any]) -> n.EnumDecl:
+        members = next(c for c in children if isinstance(c, tuple))
+        return n.EnumDecl(str(children[0]), self._title(children), members, span=self._span(meta))
+
+    def fact_decl(self, meta: Any, children: list[Any]) -> n.FactDecl:
+        return n.FactDecl(
+            str(children[0]),
+            self._title(children),
+            tuple(self._of(children, n.FieldNode)),
+            span=self._span(meta),
+        )
+
+    def field(self, meta: Any, children: list[Any]) -> n.FieldNode:
+        return n.FieldNode(str(children[0]), children[1], self._title(children), span=self._span(meta))
+
+    def named_type(self, meta: Any, children: list[Any]) -> n.TypeRef:
+        return n.TypeRef(str(children[0]), None, len(children) > 1, span=self._span(meta))
+
+    def inline_enum(self, meta: Any, children: list[Any]) -> n.TypeRef:
+        return n.TypeRef(None, children[0], len(children) > 1, span=self._span(meta))
+
+    # -- parameters, periods, calendar data
+    def parameter_simple(self, meta: Any, children: list[Any]) -> n.Parameter:
+        type_ref = self._of(children, n.TypeRef)[0]
+        literal = self._of(children, n.Literal)[0]
+        sources = self._of(children, _Source)
+        value = n.ParamValue(literal, None, str(sources[0]) if sources else None, span=literal.span)
+        return n.Parameter(
+            str(children[0]), self._title(children), type_ref, (value,), False, span=self._span(meta)
+        )
+
+    def parameter_dated(self, meta: Any, children: list[Any]) -> n.Parameter:
+        type_ref = self._of(children, n.TypeRef)[0]
+        return n.Parameter(
+            str(children[0]),
+            self._title(children),
+            type_ref,
+            tuple(self._of(children, n.ParamValue)),
+            True,
+            span=self._span(meta),
+        )
+
+    def value_line(self, meta: Any, children: list[Any]) -> n.ParamValue:
+        sources = self._of(children, _Source)
+        return n.ParamValue(
+            children[0], self._date(children[1]), str(sources[0]) if sources else None, span=self._span(meta)
+        )
+
+    def period_decl(self, meta: Any, children: list[Any]) -> n.PeriodDecl:
+        dates = [c for c in children if isinstance(c, Token) and c.type == "DATE"]
+        return n.PeriodDecl(
+            str(children[0]),
+            self._title(children),
+            self._date(dates[0]),
+            self._date(dates[1]),
+            span=self._span(meta),
+        )
+
+    def vacation_decl(self, meta: Any, children: list[Any]) -> n.VacationDecl:
+        dates = [c for c in children if isinstance(c, Token) and c.type == "DATE"]
+        return n.VacationDecl(
+            str(children[0]),
+            self._title(children),
+            self._date(dates[0]),
+            self._date(dates[1]),
+            span=self._span(meta),
+        )
+
+    def date_decl(self, meta: Any, children: list[Any]) -> n.DateDecl:
+        dates = [c for c in children if isinstance(c, Token) and c.type == "DATE"]
+        return n.DateDecl(
+            str(children[0]), self._title(children), self._date(dates[0]), span=self._span(meta)
+        )
+
+    def date_item(self, meta: Any, children: list[Any]) -> tuple[dt.date, dt.date | None]:
+        return (self._date(children[0]), self._date(children[1]) if len(children) > 1 else None)
+
+    def dates_decl(self, meta: Any, children: list[Any]) -> n.DatesDecl:
+        items = tuple(c for c in children if isinstance(c, tuple))
+        return n.DatesDecl(str(children[0]), self._title(children), items, span=self._span(meta))
+
+    def notice_decl(self, meta: Any, children: list[Any]) -> n.NoticeDecl:
+        return n.NoticeDecl(
+            int(children[0]), str(children[1]), tuple(self._of(children, n.NoticeLine)), span=self._span(meta)
+        )
+
+    def notice_line(self, meta: Any, children: list[Any]) -> n.NoticeLine:
+        return n.NoticeLine(children[0], tuple(children[1:]), span=self._span(meta))
+
+    # -- structure
+    def area(self, meta: Any, children: list[Any]) -> n.Area:
+        return n.Area(str(children[0]), str(children[1]), tuple(children[2:]), span=self._span(meta))
+
+    def item(self, meta: Any, children: list[Any]) -> n.Item:
+        return n.Item(str(children[0]), str(children[1]), tuple(children[2:]), span=self._span(meta))
+
+    def rule(self, meta: Any, children: list[Any]) -> n.Rule:
+        settings = tuple(self._of(children, n.RuleSetting))
+        body = tuple(self._of(children, n.Stmt))
+        return n.Rule(str(children[0]), str(children[1]), settings, body, span=self._span(meta))
+
+    def rule_setting(self, meta: Any, children: list[Any]) -> n.RuleSetting:
+        key, value = children
+        if value.type == "STRING":
+            return n.RuleSetting(key, _unquote(value), True, span=self._tok_span(value))
+        return n.RuleSetting(key, str(value), False, span=self._tok_span(value))
+
+    # -- statements
+    def let_stmt(self, meta: Any, children: list[Any]) -> n.Let:
+        return n.Let(str(children[0]), children[1], span=self._span(meta))
+
+    def require_stmt(self, meta: Any, children: list[Any]) -> n.Require:
+        by = children[1].expr if len(children) > 1 else None
+        return n.Require(children[0], by, span=self._span(meta))
+
+    def by_clause(self, meta: Any, children: list[Any]) -> _By:
+        return _By(children[0])
+
+    def advise_stmt(self, meta: Any, children: list[Any]) -> n.Advise:
+        return n.Advise(children[0], span=self._span(meta))
+
+    def applies_stmt(self, meta: Any, children: list[Any]) -> n.Applies:
+        return n.Applies(children[0], span=self._span(meta))
+
+    def for_source(self, meta: Any, children: list[Any]) -> _ForSource:
+        return _ForSource(children[0])
+
+    def for_where(self, meta: Any, children: list[Any]) -> _ForWhere:
+        return _ForWhere(children[0])
+
+    def for_facts(self, meta: Any, children: list[Any]) -> n.ForFacts:
+        var = children[0]
+        sources = self._of(children, _ForSource)
+        wheres = self._of(children, _ForWhere)
+        body = tuple(self._of(children, n.Stmt))
+        if sources:
+            return n.ForFacts(
+                str(var),
+                sources[0].expr,
+                wheres[0].expr if wheres else None,
+                body,
+                True,
+                span=self._span(meta),
+            )
+        source = n.Name(str(var), span=self._tok_span(var))
+        return n.ForFacts(
+            str(var), source, wheres[0].expr if wheres else None, body, False, span=self._span(meta)
+        )
+
+    def for_periods(self, meta: Any, children: list[Any]) -> n.ForPeriods:
+        wheres = self._of(children, _ForWhere)
+        body = tuple(self._of(children, n.Stmt))
+        return n.ForPeriods(
+            children[0],
+            str(children[1]),
+            children[2],
+            wheres[0].expr if wheres else None,
+            body,
+            span=self._span(meta),
+        )
+
+    # -- tests beside the rules
+    def test_decl(self, meta: Any, children: list[Any]) -> n.TestDecl:
+        facts: str | None = None
+        as_of: dt.date | None = None
+        status: str | None = None
+        expects: list[tuple[str, str]] = []
+        for child in children[1:]:
+            kind, value = child
+            if kind == "facts":
+                facts = value
+            elif kind == "as_of":
+                as_of = value
+            elif kind == "status":
+                status = value
+            else:
+                expects.append(value)
+        return n.TestDecl(_unquote(children[0]), facts, as_of, tuple(expects), status, span=self._span(meta))
+
+    def test_facts(self, meta: Any, children: list[Any]) -> tuple[str, str]:
+        return ("facts", _unquote(children[0]))
+
+    def test_as_of(self, meta: Any, children: list[Any]) -> tuple[str, dt.date]:
+        return ("as_of", self._date(children[0]))
+
+    def test_expect(self, meta: Any, children: list[Any]) -> tuple[str, tuple[str, str]]:
+        return ("expect", (str(children[0]), children[1]))
+
+    def test_status(self, meta: Any, children: list[Any]) -> tuple[str, str]:
+        return ("status", children[0])
+
+    # -- expressions
+    def select_as(self, meta: Any, children: list[Any]) -> n.Select:
+        condition = children[2] if len(children) > 2 else None
+        return n.Select(children[0], str(children[1]), condition, span=self._span(meta))
+
+    def select_where(self, meta: Any, children: list[Any]) -> n.Select:
+        return n.Select(children[0], None, children[1], span=self._span(meta))
+
+    def _boolop(self, op: str, meta: Any, children: list[Any]) -> n.BoolOp:
+        operands: list[n.Expr] = []
+        for child in children:
+            if (
+                isinstance(child, n.BoolOp)
+                and child.op == op
+                and child.span is not None
+                and getattr(child, "_flat", True)
+            ):
+                operands.extend(child.operands)
+            else:
+                operands.append(child)
+        return n.BoolOp(op, tuple(operands), span=self._span(meta))
+
+    def or_(self, meta: Any, children: list[Any]) -> n.BoolOp:
+        return self._boolop("or", meta, children)
+
+    def and_(self, meta: Any, children: list[Any]) -> n.BoolOp:
+        return self._boolop("and", meta, children)
+
+    def not_(self, meta: Any, children: list[Any]) -> n.Not:
+        return n.Not(children[0], span=self._span(meta))
+
+    def compare(self, meta: Any, children: list[Any]) -> n.Compare:
+        op = COMPARE_OPS.get(str(children[1]), str(children[1]))
+        return n.Compare(op, children[0], children[2], span=self._span(meta))
+
+    def member(self, meta: Any, children: list[Any]) -> n.Member:
+        return n.Member(children[0], children[1], False, span=self._span(meta))
+
+    def not_member(self, meta: Any, children: list[Any]) -> n.Member:
+        return n.Member(children[0], children[1], True, span=self._span(meta))
+
+    def within(self, meta: Any, children: list[Any]) -> n.Within:
+        return n.Within(children[0], children[1], children[2], span=self._span(meta))
+
+    def is_test(self, meta: Any, children: list[Any]) -> n.IsTest:
+        return n.IsTest(children[0], children[1], span=self._span(meta))
+
+    def range(self, meta: Any, children: list[Any]) -> n.Range:
+        return n.Range(children[0], children[1], span=self._span(meta))
+
+    def binary(self, meta: Any, children: list[Any]) -> n.Binary:
+        return n.Binary(str(children[1]), children[0], children[2], span=self._span(meta))
+
+    def neg(self, meta: Any, children: list[Any]) -> n.Neg:
+        return n.Neg(children[0], span=self._span(meta))
+
+    def attribute(self, meta: Any, children: list[Any]) -> n.Attribute:
+        return n.Attribute(children[0], str(children[1]), span=self._span(meta))
+
+    def at(self, meta: Any, children: list[Any]) -> n.At:
+        return n.At(children[0], children[1], span=self._span(meta))
+
+    def name(self, meta: Any, children: list[Any]) -> n.Name:
+        return n.Name(str(children[0]), span=self._span(meta))
+
+    def call(self, meta: Any, children: list[Any]) -> n.Call:
+        return n.Call(children[0], tuple(children[1:]), span=self._span(meta))
+
+    # -- literals
+    def integer(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(int(children[0]), "integer", str(children[0]), span=self._span(meta))
+
+    def decimal(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(Decimal(str(children[0])), "decimal", str(children[0]), span=self._span(meta))
+
+    def percent(self, meta: Any, children: list[Any]) -> n.Literal:
+        text = str(children[0])
+        return n.Literal(Decimal(text[:-1]) / 100, "percentage", text, span=self._span(meta))
+
+    def date(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(self._date(children[0]), "date", str(children[0]), span=self._span(meta))
+
+    def string(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(_unquote(children[0]), "text", str(children[0]), span=self._span(meta))
+
+    def true(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(True, "boolean", "true", span=self._span(meta))
+
+    def false(self, meta: Any, children: list[Any]) -> n.Literal:
+        return n.Literal(False, "boolean", "false", span=self._span(meta))
+
+    def duration_unit(self, meta: Any, children: list[Any]) -> str:
+        return " ".join(str(c) for c in children)
+
+    def duration(self, meta: Any, children: list[Any]) -> n.Literal:
+        from protrules.facts.model import Duration
+
+        amount, word = int(children[0]), children[1]
+        text = f"{children[0]} {word}" if word.isascii() else f"{children[0]}{word}"
+        return n.Literal(Duration(amount, UNITS[word]), "duration", text, span=self._span(meta))

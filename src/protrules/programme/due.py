@@ -1,0 +1,228 @@
+"""Obligations falling due or overdue: what a street office must do next, and by when.
+
+An obligation is a check of an evaluation that has a due date and is not settled in the
+entity's favour:
+
+- **due** (falls due): the check is ``pending`` — its deadline is after the as-of date and
+  it is not met yet, or it could still be broken (``none``/``every``) until the deadline;
+- **overdue**: the check failed (``fail``) and its deadline is on or before the as-of date.
+
+Days left are calendar days from the as-of date to the deadline (negative when overdue).
+Advisory checks (优先/鼓励) are never obligations. :func:`obligations` works on results the
+caller already has; ``due_text``/``due_json`` render them; :func:`parse_duration` and
+:func:`horizon` turn a ``--within`` window like "30 working days" into a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from protrules.calendar.workdays import WorkCalendar
+from protrules.checking.ir import Program
+from protrules.compiling.ruleset import RuleSet
+from protrules.errors import ProtrulesError
+from protrules.evaluation.results import FAIL, PENDING, EntityResult
+from protrules.facts.model import Duration
+from protrules.language.parser import UNITS
+from protrules.output import dumps
+
+__all__ = [
+    "DUE",
+    "DUE_FORMAT",
+    "OVERDUE",
+    "Obligation",
+    "due_json",
+    "due_text",
+    "horizon",
+    "obligations",
+    "parse_duration",
+]
+
+DUE, OVERDUE = "due", "overdue"
+DUE_FORMAT = "protrules-due/1"
+_STATE_ZH = {DUE: "待办", OVERDUE: "逾期"}
+
+
+@attrs.frozen
+class Obligation:
+    """One requirement of one entity that falls due (pending) or is overdue (failed)."""
+
+    rule: str
+    title: str
+    kind: str
+    entity: str
+    entity_name: str
+    context: tuple[str, ...]  # e.g. ("季度 = 2023-Q3",), ("hit = BC-07",)
+    requirement: str  # the requirement's text in the rule file
+    detail: str  # what the check found
+    deadline: dt.date
+    as_of: dt.date
+    days_left: int  # calendar days from as_of to deadline; negative = overdue
+    state: str  # DUE or OVERDUE
+    evidence: tuple[str, ...] = ()
+
+
+def obligations(
+    ruleset: RuleSet, results: Sequence[EntityResult], within_days: int | None = None
+) -> list[Obligation]:
+    """The obligations in ``results``, soonest deadline first.
+
+    ``within_days`` keeps only the pending ones due on or before ``as_of + within_days``
+    (calendar days; see :func:`horizon` for working days and months); overdue ones are
+    always kept. Ties are ordered by entity id, then rule order in the standard.
+    Results evaluated with ``checks=False`` hold no deadlines: they raise ``ValueError``.
+    """
+    order = {rule.id: index for index, rule in enumerate(ruleset.rules)}
+    found: list[tuple[tuple[dt.date, str, int, int], Obligation]] = []
+    for result in results:
+        if not result.with_checks:  # the deadlines are in the checks
+            raise ValueError(
+                f"obligations need results with their checks; {result.entity} was evaluated with"
+                " checks=False"
+            )
+        for rule_result in result.results:
+            for number, check in enumerate(rule_result.checks):
+                if check.advisory or check.due is None:
+                    continue
+                if check.verdict == PENDING:
+                    state = DUE
+                elif check.verdict == FAIL and check.due <= result.as_of:
+                    state = OVERDUE
+                else:
+                    continue
+                days_left = (check.due - result.as_of).days
+                if state == DUE and within_days is not None and days_left > within_days:
+                    continue
+                obligation = Obligation(
+                    rule=rule_result.rule,
+                    title=rule_result.title,
+                    kind=rule_result.kind,
+                    entity=result.entity,
+                    entity_name=result.name,
+                    context=check.context,
+                    requirement=check.text,
+                    detail=check.detail,
+                    deadline=check.due,
+                    as_of=result.as_of,
+                    days_left=days_left,
+                    state=state,
+                    evidence=check.evidence,
+                )
+                key = (check.due, result.entity, order.get(rule_result.rule, len(order)), number)
+                found.append((key, obligation))
+    found.sort(key=lambda item: item[0])
+    return [obligation for _, obligation in found]
+
+
+# ------------------------------------------------------------------ durations
+
+_DURATION = re.compile(r"^\s*([0-9]+)\s*(\S.*?)\s*$")
+_WINDOW_UNITS = ("days", "weeks", "working_days", "months", "quarters", "years")
+
+
+def parse_duration(text: str) -> Duration:
+    """A duration written as in a rule file: ``30 days``, ``2 weeks``, ``3 months``,
+    ``30 working days``, ``1 year``, or in Chinese ``30个工作日``, ``2周``, ``3个月``.
+
+    Raises :class:`ProtrulesError` naming the text when it is not one.
+    """
+    match = _DURATION.match(text)
+    unit = None
+    if match:
+        spelled = " ".join(match.group(2).split())
+        unit = UNITS.get(spelled) or UNITS.get(spelled.lower())
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
+        raise ProtrulesError(f"invalid duration `{text}`: use ASCII digits 0-9", code="PRL801")
+    if match is None or unit is None:
+        raise ProtrulesError(
+            f"invalid duration `{text}`: expected an amount and a unit,"
+            " e.g. 30 days, 2 weeks, 3 months, 30 working days, 30个工作日",
+            code="PRL801",
+        )
+    return Duration(int(match.group(1)), unit)
+
+
+def horizon(calendar: WorkCalendar, as_of: dt.date, duration: Duration) -> dt.date:
+    """``as_of`` moved forward by ``duration``: working days by the calendar, months and
+    years in one step with month-end clamping (民法典 Art. 202), days and weeks as counted.
+
+    No Art. 203 roll-forward: the window ends exactly where the duration ends.
+    """
+    if duration.unit not in _WINDOW_UNITS:
+        raise ProtrulesError(
+            f"a window counts days, weeks, working days, months or years, not {duration}", code="PRL801"
+        )
+    if duration.unit == "working_days":
+        return calendar.add_working_days(as_of, duration.amount)
+    if duration.family == "months":
+        result: dt.date = as_of + relativedelta(months=duration.base)
+        return result
+    return as_of + dt.timedelta(days=duration.base)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _days(days: int) -> str:
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+def due_text(
+    program: Program, items: Sequence[Obligation], as_of: dt.date, until: dt.date | None = None
+) -> str:
+    """Obligations for a person: one block each, soonest first."""
+    window = f", due by {until}" if until is not None else ""
+    overdue = sum(1 for o in items if o.state == OVERDUE)
+    lines = [
+        f"{program.title} — obligations as of {as_of}{window}",
+        f"待办 due: {len(items) - overdue}    逾期 overdue: {overdue}",
+    ]
+    if not items:
+        lines += ["", "nothing falls due"]
+    for o in items:
+        context = f" [{'; '.join(o.context)}]" if o.context else ""
+        lines += [
+            "",
+            f"{o.deadline}  {_STATE_ZH[o.state]} {o.state}, {_days(o.days_left)}",
+            f"  {o.entity_name} ({o.entity})  {o.rule} {o.title}{context}",
+            f"  {o.requirement}",
+            f"  → {o.detail}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def due_json(
+    program: Program, items: Sequence[Obligation], as_of: dt.date, until: dt.date | None = None
+) -> str:
+    """Obligations as JSON (format ``protrules-due/1``), byte-identical for equal input."""
+    return dumps(
+        {
+            "format": DUE_FORMAT,
+            "standard": {"id": program.id, "title": program.title},
+            "as_of": as_of.isoformat(),
+            "until": until.isoformat() if until is not None else None,
+            "obligations": [
+                {
+                    "state": o.state,
+                    "deadline": o.deadline.isoformat(),
+                    "days_left": o.days_left,
+                    "entity": {"id": o.entity, "name": o.entity_name},
+                    "rule": {"id": o.rule, "title": o.title, "kind": o.kind},
+                    "context": list(o.context),
+                    "requirement": o.requirement,
+                    "detail": o.detail,
+                    "evidence": list(o.evidence),
+                }
+                for o in items
+            ],
+        }
+    )

@@ -1,0 +1,392 @@
+"""Results → JSON (versioned schema), terminal text and Markdown reports.
+
+Renderers only read results; they never evaluate. JSON is deterministic: the same results
+give byte-identical output (fixed key order, no floats but the rounded score, no set order).
+Text output aligns Chinese (double-width) characters correctly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from protrules.checking.ir import Program
+from protrules.evaluation.results import (
+    FAIL,
+    NA,
+    PASS,
+    PENDING,
+    STATUS_ZH,
+    UNKNOWN,
+    VERDICT_ZH,
+    VERDICTS,
+    Check,
+    EntityResult,
+    RuleResult,
+    TraceStep,
+)
+from protrules.evaluation.runtime import show
+from protrules.facts.model import Fact, Ledger
+from protrules.output import display_width, dumps, pad
+
+__all__ = [
+    "RESULT_FORMAT",
+    "entity_json",
+    "explain_json",
+    "explain_text",
+    "markdown_report",
+    "report_json",
+    "summary_text",
+    "table_text",
+]
+
+RESULT_FORMAT = "protrules-result/1"
+NEAR_MISS = "near miss"
+EXPLAIN_FORMAT = "protrules-explain/1"
+
+
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    return value
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def _check_json(check: Check, with_trace: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": check.text,
+        "context": list(check.context),
+        "verdict": check.verdict,
+        "detail": check.detail,
+        "due": _date(check.due),
+        "evidence": list(check.evidence),
+        "advisory": check.advisory,
+    }
+    if with_trace:
+        out["trace"] = [_step_json(s) for s in check.trace]
+    return out
+
+
+def _step_json(step: TraceStep) -> dict[str, Any]:
+    return {"depth": step.depth, "text": step.text, "value": show(step.value)}
+
+
+def rule_json(result: RuleResult, *, with_checks: bool = True, with_trace: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": result.rule,
+        "title": result.title,
+        "kind": result.kind,
+        "weight": _number(result.weight),
+        "verdict": result.verdict,
+        "reason": result.reason,
+        "due": _date(result.due),
+        "evidence": list(result.evidence),
+    }
+    if with_checks:
+        out["checks"] = [_check_json(c, with_trace) for c in result.checks]
+    if with_trace:
+        out["lets"] = [{"name": name, "value": show(value)} for name, value in result.lets]
+    return out
+
+
+def entity_json(result: EntityResult, *, with_checks: bool | None = None) -> dict[str, Any]:
+    """One entity's result; its rules list their checks when it was evaluated with them."""
+    if with_checks is None:
+        with_checks = result.with_checks
+    counts = {v: sum(1 for r in result.results if r.verdict == v) for v in VERDICTS}
+    return {
+        "id": result.entity,
+        "name": result.name,
+        "status": result.status,
+        "status_zh": STATUS_ZH[result.status],
+        "score": float(result.score) if result.score is not None else None,
+        "passed": _number(result.passed),
+        "applicable": _number(result.applicable),
+        "vetoed_by": list(result.vetoed_by),
+        "counts": counts,
+        "rules": [rule_json(r, with_checks=with_checks) for r in result.results],
+    }
+
+
+def _standard_json(program: Program) -> dict[str, Any]:
+    return {
+        "id": program.id,
+        "title": program.title,
+        "version": program.settings.get("version"),
+        "source": program.settings.get("source"),
+    }
+
+
+
+
+def report_json(program: Program, results: Sequence[EntityResult], as_of: dt.date) -> str:
+    """The documented result document (format ``protrules-result/1``)."""
+    return dumps(
+        {
+            "format": RESULT_FORMAT,
+            "standard": _standard_json(program),
+            "as_of": as_of.isoformat(),
+            "entities": [entity_json(r) for r in results],
+        }
+    )
+
+
+def explain_json(program: Program, ledger: Ledger, results: Sequence[RuleResult], as_of: dt.date) -> str:
+    """Explanations with traces (format ``protrules-explain/1``)."""
+    rules = []
+    for result in results:
+        rule = program.rule(result.rule)
+        data = rule_json(result, with_trace=True)
+        data["clause"] = rule.clause if rule else ""
+        data["note"] = rule.note if rule else None
+        data["facts"] = _facts_json(ledger, result.evidence)
+        rules.append(data)
+    return dumps(
+        {
+            "format": EXPLAIN_FORMAT,
+            "standard": _standard_json(program),
+            "as_of": as_of.isoformat(),
+            "entity": {"id": ledger.id, "name": ledger.name},
+            "rules": rules,
+        }
+    )
+
+
+def _lookup(ledger: Ledger, ref: str) -> Fact | None:
+    fact_type, _, fact_id = ref.partition(":")
+    for fact in ledger.facts.get(fact_type, ()):
+        if fact.id == fact_id:
+            return fact
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Fact):
+        return value.id
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return show(value)
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    return str(value)
+
+
+def _facts_json(ledger: Ledger, refs: Sequence[str]) -> list[dict[str, Any]]:
+    out = []
+    for ref in refs:
+        fact = _lookup(ledger, ref)
+        if fact is not None:
+            out.append(
+                {
+                    "ref": ref,
+                    "type": fact.type,
+                    "id": fact.id,
+                    "values": {k: _plain(v) for k, v in fact.values.items()},
+                }
+            )
+    return out
+
+
+# ------------------------------------------------------------------ text
+
+_MARK = {PASS: "✓", FAIL: "✗", PENDING: "…", UNKNOWN: "?", NA: "-"}
+
+
+def _verdict_label(verdict: str) -> str:
+    return f"{_MARK[verdict]} {verdict} {VERDICT_ZH[verdict]}"
+
+
+def _score(result: EntityResult) -> str:
+    if result.score is None:
+        return "-"
+    return f"{result.score * 100:.1f}% ({show(Decimal(result.passed))}/{show(Decimal(result.applicable))})"
+
+
+def summary_text(program: Program, result: EntityResult, *, only: Sequence[str] | None = None) -> str:
+    """One entity: its status, score and every rule's verdict with a one-line reason."""
+    lines = [
+        f"{result.name} ({result.entity}) — {program.title}, as of {result.as_of}",
+        f"结果 result: {STATUS_ZH[result.status]} {result.status}    得分 score: {_score(result)}",
+    ]
+    if result.vetoed_by:
+        lines.append("一票否决 vetoed by: " + ", ".join(result.vetoed_by))
+    counts = "  ".join(
+        f"{v} {result.count(v, ('required', 'assessed', 'veto', 'advisory'))}" for v in VERDICTS
+    )
+    lines.append(f"规则 rules: {counts}")
+    lines.append("")
+    width = max((display_width(r.rule) for r in result.results), default=4)
+    for rule in result.results:
+        if only is not None and rule.verdict not in only:
+            continue
+        kind = "" if rule.kind == "required" else f" [{rule.kind}]"
+        lines.append(
+            f"  {pad(rule.rule, width)}  {pad(_verdict_label(rule.verdict), 20)}  {rule.title}{kind}"
+        )
+        if rule.verdict != PASS:
+            lines.append(f"  {pad('', width)}  {pad('', 20)}  ↳ {rule.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def table_text(program: Program, results: Sequence[EntityResult]) -> str:
+    """Several entities side by side: one row per rule, one column per entity."""
+    rule_ids = [r.id for r in program.rules]
+    names = [r.name for r in results]
+    first = max([display_width(x) for x in ("规则 rule", "得分 score", "结果 result", *rule_ids)])
+    widths = [max(display_width(n), 9) for n in names]  # "? unknown" is 9 columns
+    header = pad("规则 rule", first) + "  " + "  ".join(pad(n, w) for n, w in zip(names, widths, strict=True))
+    lines = [
+        f"{program.title} — as of {results[0].as_of if results else ''}",
+        "",
+        header,
+        "-" * display_width(header),
+    ]
+    by_entity = [{r.rule: r.verdict for r in res.results} for res in results]
+    for rule_id in rule_ids:
+        cells = [pad(f"{_MARK[v[rule_id]]} {v[rule_id]}", w) for v, w in zip(by_entity, widths, strict=True)]
+        lines.append(pad(rule_id, first) + "  " + "  ".join(cells))
+    lines.append("-" * display_width(header))
+    lines.append(
+        pad("得分 score", first)
+        + "  "
+        + "  ".join(
+            pad(f"{r.score * 100:.1f}%" if r.score is not None else "-", w)
+            for r, w in zip(results, widths, strict=True)
+        )
+    )
+    lines.append(
+        pad("结果 result", first)
+        + "  "
+        + "  ".join(pad(STATUS_ZH[r.status], w) for r, w in zip(results, widths, strict=True))
+    )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _fact_line(fact: Fact) -> str:
+    values = ", ".join(f"{k} {show(v) if not isinstance(v, Fact) else v.id}" for k, v in fact.values.items())
+    return f"{fact.type} {fact.id}: {values}"
+
+
+def explain_text(
+    program: Program, ledger: Ledger, results: Sequence[RuleResult], as_of: dt.date, *, max_facts: int = 12
+) -> str:
+    """Why each verdict is what it is: the clause, the checks, the values, the facts."""
+    out: list[str] = []
+    for result in results:
+        rule = program.rule(result.rule)
+        out.append(
+            f"规则 {result.rule} {result.title}  [{result.kind}, weight {show(Decimal(result.weight))}]"
+        )
+        if rule is not None:
+            area = program.areas.get(rule.area, "")
+            item = program.items.get(rule.item or "", "")
+            where = " → ".join(
+                x for x in (f"{rule.area} {area}".strip(), f"{rule.item or ''} {item}".strip()) if x
+            )
+            if where:
+                out.append(f"  位置 area/item: {where}")
+            out.append(f"  条款 clause: {rule.clause}")
+            if rule.note:
+                out.append(f"  解释 note: {rule.note}")
+        out.append(f"  结论 verdict: {_verdict_label(result.verdict)} — {ledger.name}, as of {as_of}")
+        out.append(f"  理由 reason: {result.reason}")
+        if result.due is not None:
+            out.append(f"  到期 due: {result.due}")
+        # Each `let` is shown just before the first check it stands behind (same loop pass),
+        # so a rule that loops over 100 facts reads as 100 small stories, not a wall of lets.
+        pending = [(_let_context(label), label, value) for label, value in result.lets]
+        for number, check in enumerate(result.checks, 1):
+            where = "; ".join(check.context)
+            keep = []
+            for let in pending:
+                if not let[0] or let[0] == where or where.startswith(let[0] + "; "):
+                    out.append(f"  设 let {let[1]} = {show(let[2])}")
+                else:
+                    keep.append(let)
+            pending = keep
+            context = f" ({where})" if check.context else ""
+            tag = "advise" if check.advisory else "check"
+            out.append(f"  {tag} {number}{context}: {_verdict_label(check.verdict)}")
+            out.append(f"    {check.text}")
+            out.append(f"    → {check.detail}")
+            for step in check.trace:
+                if step.value == NEAR_MISS:
+                    out.append(f"      {'  ' * step.depth}≈ 近似 near miss: {step.text}")
+                else:
+                    out.append(f"      {'  ' * step.depth}{step.text} = {show(step.value)}")
+            for ref in check.evidence[:max_facts]:
+                fact = _lookup(ledger, ref)
+                if fact is not None:
+                    out.append(f"      依据 fact: {_fact_line(fact)}")
+            if len(check.evidence) > max_facts:
+                out.append(f"      … and {len(check.evidence) - max_facts} more facts")
+        for _, label, value in pending:  # loop passes that ended without a check
+            out.append(f"  设 let {label} = {show(value)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _let_context(label: str) -> str:
+    """The loop pass a `let` was bound in: "期限 (人 = P02)" → "人 = P02"; "" at the top."""
+    _, paren, rest = label.partition(" (")
+    return rest[:-1] if paren and rest.endswith(")") else ""
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def markdown_report(
+    program: Program, results: Sequence[EntityResult], ledgers: Mapping[str, Ledger] | None = None
+) -> str:
+    """A supervision report (督导报告) an assessor can attach: by area, problems first."""
+    lines = [f"# 督导报告：{program.title}", ""]
+    if results:
+        lines.append(f"评估基准日 as of: {results[0].as_of}  ")
+    source = program.settings.get("source")
+    if source:
+        lines.append(f"依据 source: {source}")
+    lines += [
+        "",
+        "| 街镇 entity | 结果 result | 得分 score | 未通过 fail | 缺少数据 unknown | 未到期 pending |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {STATUS_ZH[r.status]} | {_score(r)} | {r.count(FAIL)} | "
+            f"{r.count(UNKNOWN)} | {r.count(PENDING)} |"
+        )
+    for r in results:
+        lines += ["", f"## {r.name}（{STATUS_ZH[r.status]}，得分 {_score(r)}）", ""]
+        if r.vetoed_by:
+            lines += [f"**一票否决**：负面清单 {', '.join(r.vetoed_by)}", ""]
+        order = {FAIL: 0, UNKNOWN: 1, PENDING: 2, PASS: 3, NA: 4}
+        by_area: dict[str, list[RuleResult]] = {}
+        for rule_result in r.results:
+            rule = program.rule(rule_result.rule)
+            by_area.setdefault(rule.area if rule else "", []).append(rule_result)
+        for area_id, rule_results in by_area.items():
+            lines += [
+                f"### {area_id} {program.areas.get(area_id, '')}",
+                "",
+                "| 条款 | 结论 | 理由 | 依据 |",
+                "|---|---|---|---|",
+            ]
+            for rr in sorted(rule_results, key=lambda x: order[x.verdict]):
+                evidence = ", ".join(rr.evidence[:6]) + (" …" if len(rr.evidence) > 6 else "")
+                reason = rr.reason.replace("|", "\\|")
+                lines.append(f"| {rr.rule} {rr.title} | {VERDICT_ZH[rr.verdict]} | {reason} | {evidence} |")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
