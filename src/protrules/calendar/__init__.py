@@ -10,6 +10,7 @@ It imports nothing of protrules but :mod:`protrules.errors`: every other stage m
 
 from __future__ import annotations
 
+from protrules.calendar.durations import Duration
 from protrules.calendar.workdays import Notice, Period, Vacation, WorkCalendar, parse_date
 
-__all__ = ["Notice", "Period", "Vacation", "WorkCalendar", "parse_date"]
+__all__ = ["Duration", "Notice", "Period", "Vacation", "WorkCalendar", "parse_date"]

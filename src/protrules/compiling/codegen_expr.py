@@ -32,8 +32,7 @@ from typing import Any
 
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.checking import ir
-from protrules.compiling.compiler import constant_selection, summarise
-from protrules.compiling.fastpath import FALLBACK, Bail
+from protrules.errors import CalendarError
 from protrules.evaluation import indexes
 from protrules.evaluation.runtime import (
     Ctx,
@@ -45,11 +44,65 @@ from protrules.evaluation.runtime import (
     member,
     param_value,
     shift,
+    summarise,
     units,
 )
 from protrules.facts.model import Fact, Kind
 
-__all__ = ["FALLBACK", "HELPERS", "Emitter", "Unsupported"]
+__all__ = ["FALLBACK", "HELPERS", "Bail", "Emitter", "Unsupported", "constant_selection"]
+
+
+class Bail(Exception):
+    """A value generated code cannot be sure of: the closures give the exact answer."""
+
+
+#: What generated code may raise on a fact (or an entity) it cannot answer exactly: a missing
+#: field, an unknown value, a calendar question, an arithmetic error. The caller evaluates
+#: that fact (or rule) with the closures.
+FALLBACK = (Bail, KeyError, TypeError, AttributeError, CalendarError, ArithmeticError)
+
+
+def constant_selection(node: ir.Filter) -> bool:
+    """True when the selection reads no name bound outside it (a loop variable, a `let`) and
+    holds no aggregate (aggregates collect evidence, which a cached value would skip)."""
+    aggregate, bound, refs = _names(node)
+    return not aggregate and refs <= bound
+
+
+_Names = tuple[bool, frozenset[str], frozenset[str]]
+_NAMES: dict[int, tuple[ir.Node, _Names]] = {}
+
+
+def _names(node: ir.Node) -> _Names:
+    """Whether a subtree holds an aggregate, the names its selections bind, the local names it
+    reads. Remembered per selection node, so nested selections are walked once, not once per
+    enclosing selection."""
+    found = _NAMES.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    aggregate = isinstance(node, ir.Aggregate)
+    bound: set[str] = {node.var} if isinstance(node, ir.Filter) else set()
+    refs: set[str] = {node.key} if isinstance(node, ir.Ref) and node.scope == "local" else set()
+    stack: list[Any] = list(indexes.children(node))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, tuple):
+            stack.extend(child)
+        elif isinstance(child, ir.Filter | ir.Aggregate):
+            inner = _names(child)
+            aggregate = aggregate or inner[0]
+            bound |= inner[1]
+            refs |= inner[2]
+        elif isinstance(child, ir.Node):
+            if isinstance(child, ir.Ref) and child.scope == "local":
+                refs.add(child.key)
+            stack.extend(indexes.children(child))
+    names = (aggregate, frozenset(bound), frozenset(refs))
+    if isinstance(node, ir.Filter | ir.Aggregate):
+        if len(_NAMES) > 100_000:
+            _NAMES.clear()
+        _NAMES[id(node)] = (node, names)
+    return names
 
 
 class Unsupported(Exception):

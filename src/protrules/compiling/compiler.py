@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from protrules.calendar.workdays import Period
 from protrules.checking import ir
 from protrules.compiling import fastpath
+from protrules.compiling.codegen_expr import constant_selection
 from protrules.evaluation import indexes
 from protrules.evaluation.results import TraceStep
 from protrules.evaluation.runtime import (
@@ -34,6 +34,7 @@ from protrules.evaluation.runtime import (
     period_part,
     shift,
     show,
+    summarise,
 )
 from protrules.facts.model import Fact, Kind
 
@@ -337,47 +338,6 @@ def _filter(node: ir.Filter) -> Fn:
 _MISSING = object()
 
 
-def constant_selection(node: ir.Filter) -> bool:
-    """True when the selection reads no name bound outside it (a loop variable, a `let`) and
-    holds no aggregate (aggregates collect evidence, which a cached value would skip)."""
-    aggregate, bound, refs = _names(node)
-    return not aggregate and refs <= bound
-
-
-_Names = tuple[bool, frozenset[str], frozenset[str]]
-_NAMES: dict[int, tuple[ir.Node, _Names]] = {}
-
-
-def _names(node: ir.Node) -> _Names:
-    """Whether a subtree holds an aggregate, the names its selections bind, the local names it
-    reads. Remembered per selection node, so nested selections are walked once, not once per
-    enclosing selection."""
-    found = _NAMES.get(id(node))
-    if found is not None and found[0] is node:
-        return found[1]
-    aggregate = isinstance(node, ir.Aggregate)
-    bound: set[str] = {node.var} if isinstance(node, ir.Filter) else set()
-    refs: set[str] = {node.key} if isinstance(node, ir.Ref) and node.scope == "local" else set()
-    stack: list[Any] = list(indexes.children(node))
-    while stack:
-        child = stack.pop()
-        if isinstance(child, tuple):
-            stack.extend(child)
-        elif isinstance(child, ir.Filter | ir.Aggregate):
-            inner = _names(child)
-            aggregate = aggregate or inner[0]
-            bound |= inner[1]
-            refs |= inner[2]
-        elif isinstance(child, ir.Node):
-            if isinstance(child, ir.Ref) and child.scope == "local":
-                refs.add(child.key)
-            stack.extend(indexes.children(child))
-    names = (aggregate, frozenset(bound), frozenset(refs))
-    if isinstance(node, ir.Filter | ir.Aggregate):
-        if len(_NAMES) > 100_000:
-            _NAMES.clear()
-        _NAMES[id(node)] = (node, names)
-    return names
 
 
 def _items(value: Any) -> tuple[tuple[Fact, ...], tuple[Fact, ...], str]:
@@ -484,24 +444,6 @@ def _every(ctx: Ctx, items: tuple[Fact, ...], counterexamples: list[Fact], unkno
         return unknown
     ctx.evidence.extend(items)
     return True
-
-
-def summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage: bool) -> Any:
-    """share / distinct / sum / min / max of the argument's values over the facts."""
-    if func == "share":
-        if not items:
-            return Unknown("share of no facts")
-        return Decimal(sum(1 for v in values if v is True)) / Decimal(len(items))
-    if func == "distinct":
-        return len(set(values))
-    if func == "sum":
-        total: Any = Decimal(0) if percentage or any(isinstance(v, Decimal) for v in values) else 0
-        for v in values:
-            total = total + v
-        return total
-    if not values:
-        return Unknown(f"{func} of no facts")
-    return min(values) if func == "min" else max(values)
 
 
 def _apply(node: ir.Apply, args: list[Fn]) -> Fn:

@@ -106,6 +106,11 @@ class _ForPeriods:
 GENERATE_AFTER = 32
 
 
+#: Writes a compiled rule's generated function, with checks or without (``codegen.function``,
+#: which builds on this module and so is handed in by the rule set rather than imported here).
+Build = Callable[["CompiledRule", bool], "Callable[[Ctx], RuleResult] | None"]
+
+
 class Generated:
     """A rule's generated function (:mod:`protrules.compiling.codegen`) for evaluation with or without
     checks, written once the rule has been so evaluated ``after`` times without it (writing a rule costs
@@ -121,14 +126,12 @@ class Generated:
         self.fn: Callable[[Ctx], RuleResult] | None = None
         self.fallbacks = 0
 
-    def get(self, compiled: CompiledRule) -> Callable[[Ctx], RuleResult] | None:
+    def get(self, compiled: CompiledRule, build: Build) -> Callable[[Ctx], RuleResult] | None:
         if not self.made:
             if self.after > 0:
                 self.after -= 1
                 return None
-            from protrules.compiling import codegen  # it builds on this module
-
-            self.fn, self.made = codegen.function(compiled, checks=self.checks), True
+            self.fn, self.made = build(compiled, self.checks), True
         return self.fn
 
 
@@ -464,11 +467,12 @@ def _for_periods(
         sink.append(Check(stmt.text, context, NA, f"no {stmt.unit} to check"))
 
 
-def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleResult:
-    """Evaluate one compiled rule for the context's ledger. Without ``checks`` the result
-    holds no checks and no lets; its verdict, reason, due date and evidence are the same."""
+def run_rule(compiled: CompiledRule, ctx: Ctx, build: Build, *, checks: bool = True) -> RuleResult:
+    """Evaluate one compiled rule for the context's ledger (``build`` writes its generated
+    function when it is due). Without ``checks`` the result holds no checks and no lets; its
+    verdict, reason, due date and evidence are the same."""
     holder = compiled.generated_checks if checks else compiled.generated
-    generated = holder.get(compiled)
+    generated = holder.get(compiled, build)
     if generated is not None:
         work = ctx.work
         try:

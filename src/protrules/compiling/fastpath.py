@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from protrules.checking import ir
-from protrules.errors import CalendarError
+from protrules.compiling.codegen_expr import FALLBACK, Bail, Emitter, Unsupported
 from protrules.evaluation.runtime import Ctx
 
 __all__ = ["FALLBACK", "Bail", "Generated", "Predicate", "predicate"]
@@ -33,24 +33,12 @@ __all__ = ["FALLBACK", "Bail", "Generated", "Predicate", "predicate"]
 Predicate = Callable[[Ctx, dict[str, Any]], Callable[[Any], Any]]
 
 
-class Bail(Exception):
-    """A value generated code cannot be sure of: the closures give the exact answer."""
-
-
-#: What generated code may raise on a fact (or an entity) it cannot answer exactly: a missing
-#: field, an unknown value, a calendar question, an arithmetic error. The caller evaluates
-#: that fact (or rule) with the closures.
-FALLBACK = (Bail, KeyError, TypeError, AttributeError, CalendarError, ArithmeticError)
 
 
 def predicate(node: ir.Node, var: str) -> Predicate | None:
     """Generated code for ``node`` over the fact bound to ``var``, or None when it holds
     something only the closures evaluate (a selection or an aggregate: they count work and
     collect evidence where they are reached)."""
-    from protrules.compiling.codegen_expr import (  # it builds on the compiler, which needs this
-        Emitter,
-        Unsupported,
-    )
 
     e = Emitter(outside="env")
     e.names[var] = "fact"

@@ -16,7 +16,7 @@ from typing import Any
 
 from protrules.calendar.workdays import WorkCalendar
 from protrules.checking import ir
-from protrules.compiling import evaluator
+from protrules.compiling import codegen, evaluator
 from protrules.compiling.evaluator import CompiledRule, compile_rule, decide_entity, run_rule
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import EntityResult, RuleResult
@@ -28,6 +28,10 @@ __all__ = ["RuleSet", "compile"]
 
 class UnknownRuleError(ProtrulesError):
     code = "PRL601"
+
+
+def _build(compiled: CompiledRule, checks: bool) -> codegen.GeneratedRule | None:
+    return codegen.function(compiled, checks)
 
 
 class RuleSet:
@@ -119,8 +123,6 @@ class RuleSet:
     def generated_source(self, rule_id: str, *, checks: bool = False) -> str | None:
         """The Python generated for a rule's evaluation without (or with) checks, to read; None
         when the rule keeps to the closures (it uses something the generator does not write)."""
-        from protrules.compiling import codegen
-
         return codegen.source(self._rules[self._index(rule_id)], checks)
 
     def _index(self, rule_id: str) -> int:
@@ -156,7 +158,7 @@ class RuleSet:
         """
         day = as_of or self.default_as_of()
         ctx = self._context(ledger, day)
-        results = [run_rule(rule, ctx, checks=checks) for rule in self._rules]
+        results = [run_rule(rule, ctx, _build, checks=checks) for rule in self._rules]
         return decide_entity(ledger, day, results, with_checks=checks)
 
     def explain(
@@ -171,7 +173,7 @@ class RuleSet:
             if compiled is None:
                 compiled = self._traced[rule.id] = compile_rule(rule, trace=True)
             ctx = self._context(ledger, day, trace=True)
-            out.append(run_rule(compiled, ctx))
+            out.append(run_rule(compiled, ctx, _build))
         return out
 
     def evaluate_many(

@@ -293,3 +293,21 @@ def show(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     return str(value)
+
+
+def summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage: bool) -> Any:
+    """share / distinct / sum / min / max of the argument's values over the facts."""
+    if func == "share":
+        if not items:
+            return Unknown("share of no facts")
+        return Decimal(sum(1 for v in values if v is True)) / Decimal(len(items))
+    if func == "distinct":
+        return len(set(values))
+    if func == "sum":
+        total: Any = Decimal(0) if percentage or any(isinstance(v, Decimal) for v in values) else 0
+        for v in values:
+            total = total + v
+        return total
+    if not values:
+        return Unknown(f"{func} of no facts")
+    return min(values) if func == "min" else max(values)

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from protrules.calendar.durations import DURATION_UNITS, Duration
 from protrules.language.diagnostics import Span
 
 __all__ = [
@@ -116,41 +117,6 @@ class FactType:
 
 #: Duration units, their family (values of different families do not compare) and
 #: the size of one unit in the family's base (days, months or minutes).
-DURATION_UNITS: Mapping[str, tuple[str, int]] = {
-    "days": ("days", 1),
-    "weeks": ("days", 7),
-    "working_days": ("working_days", 1),
-    "months": ("months", 1),
-    "quarters": ("months", 3),
-    "years": ("months", 12),
-    "hours": ("minutes", 60),
-    "minutes": ("minutes", 1),
-}
-
-
-@attrs.frozen(order=False)
-class Duration:
-    """An amount of one unit, e.g. ``30 working days`` or ``3 months``."""
-
-    amount: int
-    unit: str  # a key of DURATION_UNITS
-
-    @property
-    def family(self) -> str:
-        return DURATION_UNITS[self.unit][0]
-
-    @property
-    def base(self) -> int:
-        """The amount in the family's base unit (days, working days, months or minutes)."""
-        return self.amount * DURATION_UNITS[self.unit][1]
-
-    def __str__(self) -> str:
-        unit = self.unit.replace("_", " ")
-        if self.amount == 1:
-            unit = unit[:-1]
-        return f"{self.amount} {unit}"
-
-
 @attrs.define(slots=True, eq=False)
 class Fact:
     """One record of a ledger: a meeting, a training, a background check …

@@ -26,6 +26,7 @@ from lark.exceptions import (
 )
 from lark.indenter import Indenter
 
+from protrules.calendar.durations import Duration
 from protrules.collector import paused
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
@@ -807,8 +808,6 @@ class _Builder:
         return " ".join(str(c) for c in children)
 
     def duration(self, meta: Any, children: list[Any]) -> n.Literal:
-        from protrules.facts.model import Duration
-
         amount, word = int(children[0]), children[1]
         text = f"{children[0]} {word}" if word.isascii() else f"{children[0]}{word}"
         return n.Literal(Duration(amount, UNITS[word]), "duration", text, span=self._span(meta))
