@@ -585,17 +585,29 @@ def test_fmt_of_a_broken_or_missing_file_exits_2(capsys: pytest.CaptureFixture[s
     assert code == 2 and error_line(err) == "no such file: nope.prl"
 
 
-def test_lint_reports_findings_rendered(capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_reports_findings_rendered(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The example's findings, rendered once its `# protrules: allow` comments are removed;
+    with them, the example lints clean and the allowed findings are counted."""
     lint = pytest.importorskip("protrules.authoring.lint")
+    import re
+
     import protrules
 
     program = protrules.load_rules(RULES).program
     findings = {(d.code, d.message) for d in (*program.warnings, *lint.lint(program))}
-    code, out, _ = run(capsys, "lint", RULES)
-    assert code == (1 if findings else 0)
-    assert out.endswith(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in 1 file\n")
+    assert findings
+    bare = tmp_path / "example.prl"
+    text = Path(RULES).read_text(encoding="utf-8")
+    bare.write_text(re.sub(r"  # protrules: allow .*", "", text), encoding="utf-8")
+    code, out, _ = run(capsys, "lint", str(bare))
+    assert code == 1
+    assert out.endswith(f"{len(findings)} findings in 1 file\n")
     for code_, message in findings:
         assert f"[{code_}]: {message}" in out
+    code, out, _ = run(capsys, "lint", RULES)
+    assert (code, out) == (0, f"0 findings in 1 file, {len(findings)} allowed\n")
 
 
 def test_lint_of_a_broken_file_prints_its_errors_and_exits_2(

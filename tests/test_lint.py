@@ -88,6 +88,7 @@ EXAMPLE_FINDINGS = [
 
 
 def test_example_lints_with_its_known_findings() -> None:
+    """The raw findings; the file allows each with a reason (test_lint_suppress.py)."""
     found, _ = _lint_file(ROOT / "rules" / "example.prl")
     assert [(d.code, d.span.line if d.span else 0) for d in found] == EXAMPLE_FINDINGS
 

@@ -108,51 +108,79 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ lint
 
 
-def _key(diagnostic: Any) -> tuple[Any, ...]:
-    return (diagnostic.code, diagnostic.span, diagnostic.message)
+def _finding_json(diagnostic: Any) -> dict[str, Any]:
+    span = diagnostic.span
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+        "end_line": span.end_line if span else None,
+        "end_column": span.end_column if span else None,
+    }
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from protrules import check, parse
-    from protrules.authoring.lint import lint
+    from protrules.authoring.suppress import (
+        SEVERITIES,
+        LintConfigError,
+        find_config,
+        lint_source,
+        load_config,
+    )
     from protrules.language.diagnostics import Source, render
+    from protrules.output import dumps
 
-    findings = 0
-    broken = 0
+    fail_at = SEVERITIES.index(args.fail_on)
+    failing = findings = broken = 0
     out: list[str] = []
+    files: list[dict[str, Any]] = []
     for path in args.files:
+        entry: dict[str, Any] = {"path": path}
+        files.append(entry)
         try:
             text = _read_text(path)
-            source = Source(path, text)
-            module = parse(text, path)
-            program = check(module, source)
+            config = load_config(args.config if args.config is not None else find_config(path))
+            diagnostics, suppressed = lint_source(text, path, config)
         except RuleFileError as error:
-            _stderr(error.render().rstrip("\n") + "\n")
+            entry.update(status="errors", findings=[_finding_json(d) for d in error.diagnostics])
+            if args.format == "text":
+                _stderr(error.render().rstrip("\n") + "\n")
             broken += 1
             continue
-        except CliError as error:
-            sys.stderr.write(f"protrules: error: {error.message}\n")
+        except (CliError, LintConfigError) as error:
+            entry.update(status="errors", findings=[], message=error.message)
+            if args.format == "text":
+                sys.stderr.write(f"protrules: error: {error.message}\n")
             broken += 1
             continue
-        seen = set()
-        diagnostics = []
-        for diagnostic in (*program.warnings, *lint(program, module)):
-            if _key(diagnostic) not in seen:
-                seen.add(_key(diagnostic))
-                diagnostics.append(diagnostic)
-        diagnostics.sort(key=lambda d: d.sort_key())
         findings += len(diagnostics)
+        failing += sum(1 for d in diagnostics if SEVERITIES.index(d.severity) <= fail_at)
+        entry.update(
+            status="findings" if diagnostics else "clean",
+            findings=[_finding_json(d) for d in diagnostics],
+            suppressed=suppressed,
+        )
+        source = Source(path, text)
         out.extend(render(d, source) + "\n\n" for d in diagnostics)
-    files = len(args.files) - broken
-    out.append(
-        f"{findings} finding{'s' if findings != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-        + (f", {broken} with errors" if broken else "")
-        + "\n"
-    )
-    emit("".join(out))
+    checked = len(args.files) - broken
+    if args.format == "json":
+        summary = {"files": checked, "with_errors": broken, "findings": findings, "failing": failing}
+        emit(dumps({"format": "protrules-lint/1", "files": files, "summary": summary}), colour=False)
+    else:
+        allowed = sum(f.get("suppressed", 0) for f in files)
+        out.append(
+            f"{findings} finding{'s' if findings != 1 else ''} in {checked} file{'s' if checked != 1 else ''}"
+            + (f", {allowed} allowed" if allowed else "")
+            + (f", {broken} with errors" if broken else "")
+            + "\n"
+        )
+        emit("".join(out))
     if broken:
         return BAD_INPUT
-    return FINDINGS if findings else OK
+    return FINDINGS if failing else OK
 
 
 # ------------------------------------------------------------------ parsers
@@ -207,8 +235,25 @@ examples:
         epilog="""\
 examples:
   protrules lint rules/example.prl rules/changning_2023.prl
+  protrules lint --format json rules/*.prl
 
-Exit code 1 when there is a finding, 2 when a file has errors.""",
+Allow a finding where it is right to, with a reason (docs/formatting.md):
+  # protrules: allow PRL702 — kept for the assessors
+on its own line (covers the declaration below and its block), after code (covers the
+line), or `# protrules: allow-file …` (the file). The nearest pyproject.toml may set
+[tool.protrules.lint] severity, allow and per-file-allow.
+
+Exit code 1 when a finding is at least as severe as --fail-on, 2 when a file has errors.""",
     )
     lint.add_argument("files", metavar="FILES", nargs="+", help=".prl files")
+    lint.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    lint.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default="warning",
+        help="the least severe finding that makes the exit code 1 (default: warning)",
+    )
+    lint.add_argument(
+        "--config", metavar="PYPROJECT", help="read [tool.protrules.lint] from this file, not the nearest one"
+    )
     lint.set_defaults(func=cmd_lint)
