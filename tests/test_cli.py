@@ -387,8 +387,9 @@ def test_test_with_a_failing_json_test_and_coverage(
     )
     code, out, _ = run(capsys, "test", RULES, str(extra), "--coverage")
     assert code == 1
-    assert "wrong: 1.1.1 expected pass, actual fail — 年 = 2023" in out
-    assert "wrong: status expected meets, actual vetoed — vetoed by N.1" in out
+    assert f"FAIL  wrong ({extra}#0)" in out
+    assert "\n          expected pass       actual fail\n          年 = 2023" in out
+    assert "\n          expected meets      actual vetoed\n          vetoed by N.1\n" in out
     assert "\n2 passed, 1 failed\n" in out
     assert "coverage: 4 of 14 rules have an expectation in 3 tests" in out
     assert "\n2.1.3: never fail\n" in out

@@ -4,7 +4,8 @@ Each ```console block is ``$ command`` then its output (stdout and stderr togeth
 when it is not 0, ``(exit code N)``. A ```prl/```json block after a line `` `name`: `` is a
 file the examples below it use. Commands run in-process in a scratch folder that links the
 repository's rules/ and examples/, in document order (``fmt`` changes a file a later example
-reads). Pipelines may use ``| head -n N``, ``| tail -n N`` and ``&& cat FILE``.
+reads). Pipelines may use ``| head -n N``, ``| tail -n N``, ``&& cat FILE`` and ``; cat FILE``
+(the file a command wrote, whatever its exit code).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, int | N
     stages: list[list[str]] = [[]]
     joins: list[str] = []
     for word in words:
-        if word in ("|", "&&"):
+        if word in ("|", "&&", ";"):
             joins.append(word)
             stages.append([])
         else:
@@ -57,12 +58,12 @@ def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, int | N
             text = "".join(lines[: int(stage[2])])
         elif join == "|" and stage[:2] == ["tail", "-n"]:
             text = "".join(lines[-int(stage[2]) :])
-        elif join == "&&" and stage[0] == "cat":
-            assert code == 0
+        elif join in ("&&", ";") and stage[0] == "cat":
+            assert code == 0 or join == ";"
             text += Path(stage[1]).read_text(encoding="utf-8")
         else:  # pragma: no cover - a new kind of pipeline in the docs
             pytest.fail(f"unsupported pipeline in docs/cli.md: {command}")
-    return text, (None if "|" in joins else code)
+    return text, (None if "|" in joins or ";" in joins else code)
 
 
 def test_every_example_in_docs_cli_md_is_real(

@@ -69,7 +69,8 @@ def test_failing_expectations_name_test_rule_expected_actual_and_reason(
         "vetoed by N.1",
     )
     text = prltest.run_text(run)
-    assert "星星站 wrong: 1.1.1 expected pass, actual fail — 年 = 2023" in text
+    assert "FAIL  星星站 wrong (" in text
+    assert "#0: expect 1.1.1 pass\n          expected pass       actual fail\n          年 = 2023" in text
     assert text.splitlines()[-1] == "0 passed, 1 failed"
 
 

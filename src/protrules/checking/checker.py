@@ -161,7 +161,7 @@ class _Checker:
             if name not in scope.used_defines:
                 self.warn("PRL708", f"`{name}` is defined but never used", span)
         tests = tuple(
-            ir.TestDef(d.name, d.facts, d.as_of, d.expects, d.status, span=d.span)
+            ir.TestDef(d.name, d.facts, d.as_of, d.expects, d.status, span=d.span, lines=d.lines)
             for d in decls
             if isinstance(d, n.TestDecl)
         )

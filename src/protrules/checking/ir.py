@@ -238,6 +238,8 @@ class TestDef:
     expects: tuple[tuple[str, str], ...]
     status: str | None
     span: Span | None = attrs.field(eq=False, repr=False)
+    #: (rule id or "status", line of its `expect`), as :class:`~protrules.language.nodes.TestDecl`.
+    lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 @attrs.frozen

@@ -36,8 +36,16 @@ def _stderr(text: str) -> None:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from protrules.testing import prltest
+    import re
 
+    from protrules.testing import prltest, reports
+
+    try:
+        pattern = re.compile(args.run) if args.run is not None else None
+    except re.error as error:
+        raise CliError(f"--run {args.run!r} is not a regular expression: {error}") from None
+    if args.threshold is not None and not 0 <= args.threshold <= 100:
+        raise CliError(f"--threshold is a percentage from 0 to 100, not {args.threshold:g}")
     ruleset = load_rules(args.rules)
     cases = prltest.tests_from_program(ruleset.program, args.rules)
     for path in args.tests:
@@ -45,14 +53,32 @@ def cmd_test(args: argparse.Namespace) -> int:
         if path.endswith(".prl"):
             raise CliError(f"{path}: extra tests are JSON files (a .prl file of tests alone does not parse)")
         cases.extend(prltest.load_test_file(path, ruleset))
+    if pattern is not None:
+        selected = [c for c in cases if pattern.search(c.name)]
+        if not selected and cases:
+            raise CliError(f"no test name matches --run {args.run!r} (of {len(cases)} tests)")
+        cases = selected
     run = prltest.run_tests(ruleset, cases)
-    text = prltest.run_text(run)
-    if not cases:
-        text = f"no tests: {args.rules} has no `test` blocks and no test files were given\n" + text
-    if args.coverage:
-        text += "\n" + prltest.coverage_text(ruleset, prltest.coverage(ruleset, run))
-    emit(text)
-    return FINDINGS if run.failed else OK
+    wants_coverage = args.coverage or args.coverage_json is not None or args.threshold is not None
+    cov = prltest.coverage(ruleset, run) if wants_coverage else None
+    if args.junit is not None:
+        write_atomic(args.junit, reports.junit_xml(run, args.rules))
+    if args.coverage_json is not None and cov is not None:
+        write_atomic(args.coverage_json, reports.coverage_json(ruleset, cov))
+    below = cov is not None and args.threshold is not None and cov.percent < args.threshold
+    if args.format == "json":
+        emit(reports.run_json(run, cov), colour=False)
+    else:
+        text = prltest.run_text(run, verbose=args.verbose)
+        if not cases:
+            text = f"no tests: {args.rules} has no `test` blocks and no test files were given\n" + text
+        if args.coverage and cov is not None:
+            text += "\n" + prltest.coverage_text(ruleset, cov)
+        if cov is not None and args.threshold is not None:
+            verdict = "below" if below else "meets"
+            text += f"coverage {cov.percent}% {verdict} the threshold {args.threshold:g}%\n"
+        emit(text)
+    return FINDINGS if run.failed or below else OK
 
 
 # ------------------------------------------------------------------ fmt
@@ -199,17 +225,35 @@ def add_parsers(commands: Any) -> None:
 examples:
   protrules test rules/example.prl
   protrules test rules/example.prl tests/more.json --coverage
+  protrules test rules/changning_2023.prl -v --run 新华
+  protrules test rules/example.prl --junit junit.xml --coverage-json coverage.json --threshold 50
 
 A JSON test file holds one test, a list of them, or {"tests": [...]}:
   {"name": "星星站未达标", "facts": "../examples/demo/xingxing.json",
    "as_of": "2024-03-31", "expect": {"1.1.1": "fail"}, "status": "vetoed"}
 "facts" is a path relative to the test file or an inline ledger object.
-Exit code 1 when a test fails.""",
+Exit code 1 when a test fails or coverage is below --threshold.""",
     )
     test.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
     test.add_argument("tests", metavar="TESTS", nargs="*", help="extra JSON test files")
     test.add_argument(
-        "--coverage", action="store_true", help="name untested rules and verdicts a rule never took"
+        "--coverage",
+        action="store_true",
+        help="name untested rules, verdicts a rule never took and requirement outcomes never seen",
+    )
+    test.add_argument(
+        "-v", "--verbose", action="store_true", help="list every expectation, not only failures"
+    )
+    test.add_argument("--run", metavar="PATTERN", help="run only the tests whose name matches this regex")
+    test.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    test.add_argument("--junit", metavar="FILE", help="also write the run as JUnit XML to FILE")
+    test.add_argument("--coverage-json", metavar="FILE", help="write coverage as JSON to FILE")
+    test.add_argument(
+        "--threshold",
+        metavar="PCT",
+        type=float,
+        help="exit 1 when fewer than PCT%% of the outcomes (rule verdicts pass/fail, requirement "
+        "outcomes) are seen",
     )
     test.set_defaults(func=cmd_test)
 

@@ -382,6 +382,9 @@ class TestDecl(Decl):
     as_of: dt.date | None
     expects: tuple[tuple[str, str], ...]
     status: str | None
+    #: Where each expectation is written: (rule id or "status", line), so a failing one is
+    #: reported at its `expect` line.
+    lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen

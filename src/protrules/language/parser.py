@@ -689,29 +689,34 @@ class _Builder:
         as_of: dt.date | None = None
         status: str | None = None
         expects: list[tuple[str, str]] = []
+        lines: list[tuple[str, int]] = []
         for child in children[1:]:
-            kind, value = child
+            kind, value, line = child
             if kind == "facts":
                 facts = value
             elif kind == "as_of":
                 as_of = value
             elif kind == "status":
                 status = value
+                lines.append(("status", line))
             else:
                 expects.append(value)
-        return n.TestDecl(_unquote(children[0]), facts, as_of, tuple(expects), status, span=self._span(meta))
+                lines.append((value[0], line))
+        name = _unquote(children[0])
+        span = self._span(meta)
+        return n.TestDecl(name, facts, as_of, tuple(expects), status, span=span, lines=tuple(lines))
 
-    def test_facts(self, meta: Any, children: list[Any]) -> tuple[str, str]:
-        return ("facts", _unquote(children[0]))
+    def test_facts(self, meta: Any, children: list[Any]) -> tuple[str, str, int]:
+        return ("facts", _unquote(children[0]), meta.line)
 
-    def test_as_of(self, meta: Any, children: list[Any]) -> tuple[str, dt.date]:
-        return ("as_of", self._date(children[0]))
+    def test_as_of(self, meta: Any, children: list[Any]) -> tuple[str, dt.date, int]:
+        return ("as_of", self._date(children[0]), meta.line)
 
-    def test_expect(self, meta: Any, children: list[Any]) -> tuple[str, tuple[str, str]]:
-        return ("expect", (str(children[0]), children[1]))
+    def test_expect(self, meta: Any, children: list[Any]) -> tuple[str, tuple[str, str], int]:
+        return ("expect", (str(children[0]), children[1]), meta.line)
 
-    def test_status(self, meta: Any, children: list[Any]) -> tuple[str, str]:
-        return ("status", children[0])
+    def test_status(self, meta: Any, children: list[Any]) -> tuple[str, str, int]:
+        return ("status", children[0], meta.line)
 
     # -- expressions
     def select_as(self, meta: Any, children: list[Any]) -> n.Select:

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from protrules.testing.strategies import (
-    as_of_dates,
-    check_as_of_stability,
-    check_determinism,
-    check_monotonicity,
-    check_order_independence,
-    check_properties,
-    check_veto_dominance,
-    dates,
-    fact_records,
-    ledgers,
-    monotone_rules,
-)
+        as_of_dates,
+        check_as_of_stability,
+        check_determinism,
+        check_monotonicity,
+        check_order_independence,
+        check_properties,
+        check_veto_dominance,
+        dates,
+        fact_records,
+        ledgers,
+        monotone_rules,
+    )
 
 __all__ = [
     "as_of_dates",

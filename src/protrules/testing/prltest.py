@@ -20,13 +20,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from protrules.calendar.workdays import parse_date
-from protrules.checking.ir import Program
+from protrules.checking.ir import (
+    AdviseS,
+    AppliesS,
+    ForFactsS,
+    ForPeriodsS,
+    Program,
+    RequireS,
+    Stmt,
+)
 from protrules.compiling.ruleset import RuleSet
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import (
@@ -34,6 +42,7 @@ from protrules.evaluation.results import (
     FAILS,
     INCOMPLETE,
     MEETS,
+    NA,
     PASS,
     PENDING,
     UNKNOWN,
@@ -44,6 +53,7 @@ from protrules.evaluation.results import (
 from protrules.language.diagnostics import suggest
 
 __all__ = [
+    "Branch",
     "Coverage",
     "Mismatch",
     "TestCase",
@@ -83,7 +93,13 @@ class TestCase:
     as_of: dt.date | None
     expects: tuple[tuple[str, str], ...]
     status: str | None
-    origin: str  # where it is declared: "rules/example.prl:139" or "tests/more.json"
+    origin: str  # where it is declared: "rules/example.prl:139" or "tests/more.json#0"
+    #: Where each expectation is written: (rule id or "status", "rules/example.prl:183").
+    locations: tuple[tuple[str, str], ...] = ()
+
+    def where(self, key: str) -> str:
+        """Where the expectation of ``key`` (a rule id or ``status``) is written."""
+        return next((at for k, at in self.locations if k == key), self.origin)
 
 
 @attrs.frozen
@@ -95,6 +111,7 @@ class Mismatch:
     expected: str
     actual: str
     reason: str
+    where: str = attrs.field(default="", eq=False)  # the `expect` line: "rules/example.prl:183"
 
     def __str__(self) -> str:
         return f"{self.test}: {self.rule} expected {self.expected}, actual {self.actual} — {self.reason}"
@@ -138,12 +155,46 @@ class TestRun:
 
 
 @attrs.frozen
+class Branch:
+    """A way a rule can go: a requirement that passes or fails, an ``applies when`` that holds or
+    leaves the rule n/a; ``seen`` is what the tests saw it do."""
+
+    rule: str
+    kind: str  # "require", "advise" or "applies"
+    text: str
+    line: int | None
+    outcomes: tuple[str, ...]  # what it can do: ("pass", "fail") or ("applies", "n/a")
+    seen: tuple[str, ...]
+
+    @property
+    def never(self) -> tuple[str, ...]:
+        return tuple(o for o in self.outcomes if o not in self.seen)
+
+
+@attrs.frozen
 class Coverage:
-    """Rules no test expects anything of, and verdicts a rule never took in any test."""
+    """What the tests exercised: the rules with an expectation, the verdicts each rule took, and
+    each requirement's and ``applies when``'s outcomes (branches) seen and never seen."""
 
     untested: tuple[str, ...]
     never: tuple[tuple[str, str], ...]  # (rule id, verdict)
     tests: int
+    verdicts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule id, verdicts it took), rule order
+    branches: tuple[Branch, ...] = ()
+
+    @property
+    def outcomes(self) -> int:
+        """How many outcomes there are to see: pass and fail of each rule and each branch's."""
+        return len(self.verdicts) * len(COVERED_VERDICTS) + sum(len(b.outcomes) for b in self.branches)
+
+    @property
+    def seen(self) -> int:
+        return self.outcomes - len(self.never) - sum(len(b.never) for b in self.branches)
+
+    @property
+    def percent(self) -> float:
+        """The share of outcomes the tests saw, 0–100 (100 for a rule set with nothing to see)."""
+        return round(100 * self.seen / self.outcomes, 1) if self.outcomes else 100.0
 
 
 # ------------------------------------------------------------------ collecting
@@ -156,10 +207,10 @@ def tests_from_program(program: Program, rules_path: str | os.PathLike[str]) -> 
     for test in program.tests:
         facts = os.path.normpath(os.path.join(base, test.facts)) if test.facts is not None else None
         line = f":{test.span.line}" if test.span is not None else ""
+        path = os.fspath(rules_path)
+        locations = tuple((key, f"{path}:{number}") for key, number in test.lines)
         out.append(
-            TestCase(
-                test.name, facts, test.as_of, test.expects, test.status, f"{os.fspath(rules_path)}{line}"
-            )
+            TestCase(test.name, facts, test.as_of, test.expects, test.status, f"{path}{line}", locations)
         )
     return out
 
@@ -279,12 +330,16 @@ def run_test(ruleset: RuleSet, case: TestCase) -> TestOutcome:
     mismatches = []
     for rule_id, expected in case.expects:
         rule_result = result.result(rule_id)
+        where = case.where(rule_id)
         if rule_result is None:
-            mismatches.append(Mismatch(case.name, rule_id, expected, "missing", "no such rule"))
+            mismatches.append(Mismatch(case.name, rule_id, expected, "missing", "no such rule", where))
         elif rule_result.verdict != expected:
-            mismatches.append(Mismatch(case.name, rule_id, expected, rule_result.verdict, rule_result.reason))
+            mismatches.append(
+                Mismatch(case.name, rule_id, expected, rule_result.verdict, rule_result.reason, where)
+            )
     if case.status is not None and result.status != case.status:
-        mismatches.append(Mismatch(case.name, "status", case.status, result.status, _status_reason(result)))
+        reason, where = _status_reason(result), case.where("status")
+        mismatches.append(Mismatch(case.name, "status", case.status, result.status, reason, where))
     return TestOutcome(case, result, tuple(mismatches))
 
 
@@ -294,45 +349,96 @@ def run_tests(ruleset: RuleSet, cases: Sequence[TestCase]) -> TestRun:
 
 
 def coverage(ruleset: RuleSet, run: TestRun) -> Coverage:
-    """The rules no test expects a verdict of, and the pass/fail verdicts a rule never took."""
+    """The rules no test expects a verdict of, the verdicts each rule took, and the outcomes of
+    each requirement and ``applies when`` that no test saw."""
     expected = {rule_id for o in run.outcomes for rule_id, _ in o.case.expects}
     seen: dict[str, set[str]] = {r.id: set() for r in ruleset.rules}
+    checks: dict[tuple[str, str], set[str]] = {}
     for outcome in run.outcomes:
-        if outcome.result is not None:
-            for rule_result in outcome.result.results:
-                seen.setdefault(rule_result.rule, set()).add(rule_result.verdict)
+        if outcome.result is None:
+            continue
+        for rule_result in outcome.result.results:
+            seen.setdefault(rule_result.rule, set()).add(rule_result.verdict)
+            for check in rule_result.checks:
+                checks.setdefault((rule_result.rule, check.text), set()).add(check.verdict)
+    branches = []
+    for rule in ruleset.program.rules:
+        for stmt in _statements(rule.body):
+            line = stmt.span.line if stmt.span is not None else None
+            if isinstance(stmt, RequireS | AdviseS):
+                found = checks.get((rule.id, stmt.text), set())
+                kind = "require" if isinstance(stmt, RequireS) else "advise"
+                seen_here = _seen(found, COVERED_VERDICTS)
+                branches.append(Branch(rule.id, kind, stmt.text, line, COVERED_VERDICTS, seen_here))
+            elif isinstance(stmt, AppliesS):
+                found = {"n/a" if v == NA else "applies" for v in seen.get(rule.id, set())}
+                outcomes = ("applies", NA)
+                branches.append(Branch(rule.id, "applies", stmt.text, line, outcomes, _seen(found, outcomes)))
     untested = tuple(r.id for r in ruleset.rules if r.id not in expected)
     never = tuple((r.id, v) for r in ruleset.rules for v in COVERED_VERDICTS if v not in seen[r.id])
-    return Coverage(untested, never, len(run.outcomes))
+    taken = tuple((r.id, tuple(v for v in VERDICTS if v in seen[r.id])) for r in ruleset.rules)
+    return Coverage(untested, never, len(run.outcomes), taken, tuple(branches))
+
+
+def _seen(found: set[str], outcomes: tuple[str, ...]) -> tuple[str, ...]:
+    """What was seen, the branch's own outcomes first in their order, then the others."""
+    return tuple(o for o in outcomes if o in found) + tuple(sorted(found - set(outcomes)))
+
+
+def _statements(body: Sequence[Stmt]) -> Iterator[Stmt]:
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ForFactsS | ForPeriodsS):
+            yield from _statements(stmt.body)
 
 
 # ------------------------------------------------------------------ rendering
 
 
-def run_text(run: TestRun) -> str:
-    """One line per test, each failing expectation, and ``N passed, M failed`` last."""
+def run_text(run: TestRun, *, verbose: bool = False) -> str:
+    """One line per test, each failing expectation at its `expect` line with expected and
+    actual side by side, and ``N passed, M failed`` last; ``verbose`` lists every expectation."""
     lines = []
     for outcome in run.outcomes:
         case = outcome.case
         if outcome.error is not None:
             lines.append(f"ERROR {case.name} ({case.origin}): {outcome.error}")
-        elif outcome.mismatches:
+            continue
+        count = len(case.expects) + (case.status is not None)
+        if outcome.mismatches:
             lines.append(f"FAIL  {case.name} ({case.origin})")
-            lines.extend(f"      {m}" for m in outcome.mismatches)
         else:
-            count = len(case.expects) + (case.status is not None)
             lines.append(f"ok    {case.name} ({count} expectation{'s' if count != 1 else ''})")
+        failed = {m.rule: m for m in outcome.mismatches}
+        keys = [rule_id for rule_id, _ in case.expects] + (["status"] if case.status is not None else [])
+        expects = dict(case.expects)
+        if case.status is not None:
+            expects["status"] = case.status
+        for key in keys:
+            mismatch = failed.get(key)
+            if mismatch is not None:
+                lines.append(f"      {mismatch.where or case.origin}: expect {key} {mismatch.expected}")
+                lines.append(f"          expected {mismatch.expected:<10} actual {mismatch.actual}")
+                lines.append(f"          {mismatch.reason}")
+            elif verbose:
+                lines.append(f"      {case.where(key)}: expect {key} {expects[key]}  ok")
     lines.append("")
     lines.append(f"{run.passed} passed, {run.failed} failed")
     return "\n".join(lines) + "\n"
 
 
 def coverage_text(ruleset: RuleSet, cov: Coverage) -> str:
-    """What the tests leave untested, one finding a line."""
+    """What the tests leave untested, one finding a line, and the share of outcomes seen."""
     total = len(ruleset.rules)
     covered = total - len(cov.untested)
     lines = [f"coverage: {covered} of {total} rules have an expectation in {cov.tests} tests"]
     if cov.untested:
         lines.append(f"no expectation ({len(cov.untested)}): {', '.join(cov.untested)}")
     lines.extend(f"{rule_id}: never {verdict}" for rule_id, verdict in cov.never)
+    for branch in cov.branches:
+        if branch.never:
+            where = f"line {branch.line}: " if branch.line is not None else ""
+            never = " or ".join(branch.never)
+            lines.append(f"{branch.rule}: {where}`{branch.text}` never {never}")
+    lines.append(f"outcomes seen: {cov.seen} of {cov.outcomes} ({cov.percent}%)")
     return "\n".join(lines) + "\n"
