@@ -1,7 +1,8 @@
 """Run every language case file (tests/cases/lang/*.case, tests/cases/errors/*.case).
 
-Each case is checked on the compiled evaluator and on the reference interpreter, so the
-two backends must agree on every construct, and evaluated with and without checks kept.
+Each case is evaluated by generated code (with and without checks kept), by the closures, by
+the traced closures of ``explain`` and by the reference interpreter, which must all agree on
+every construct.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 
 import protrules
+from protrules.evaluation.reference import decided, evaluate_reference
 from protrules.facts.ledgers import ledger_from_mapping
 from protrules.language.diagnostics import RuleFileError
 from tests.casefile import Case, read_case
+from tests.test_differential import untraced
 from tests.test_summary import without_checks
 
 CASES = Path(__file__).parent / "cases"
@@ -32,12 +35,16 @@ def test_language_case(path: Path) -> None:
     case = read_case(path)
     assert case.expectations, f"{path.name} has no expectations"
     rules = _compile(case)
+    closures = protrules.compile(rules.program, generate=False)
     for expectation in case.expectations:
         ledger = ledger_from_mapping(
             case.ledgers[expectation.ledger], rules.fact_types, origin=f"{path.name}:{expectation.ledger}"
         )
         result = rules.evaluate(ledger, expectation.as_of)
         assert rules.evaluate(ledger, expectation.as_of, checks=False) == without_checks(result)
+        assert decided(result) == evaluate_reference(rules.program, ledger, expectation.as_of)
+        assert result == closures.evaluate(ledger, expectation.as_of)
+        assert untraced(rules.explain(ledger, as_of=expectation.as_of)) == list(result.results)
         got = {rule_id: result.verdicts[rule_id] for rule_id in expectation.verdicts}
         reasons = {r.rule: r.reason for r in result.results if r.rule in expectation.verdicts}
         assert got == expectation.verdicts, (

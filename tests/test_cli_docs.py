@@ -1,4 +1,5 @@
-"""docs/cli.md shows real commands with their real output: run every example and compare.
+"""docs/cli.md (and the other pages in PAGES) show real commands with their real output: run
+every example and compare.
 
 Each ```console block is ``$ command`` then its output (stdout and stderr together) and,
 when it is not 0, ``(exit code N)``. A ```prl/```json block after a line `` `name`: `` is a
@@ -20,13 +21,15 @@ from protrules.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
+#: Other pages whose ```console examples are all real.
+PAGES = ("language.md",)
 BLOCK = re.compile(r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json)\n(?P<body>.*?)\n```", re.S)
 
 
-def _examples() -> list[tuple[str, str, str]]:
+def _examples(doc: Path = DOC) -> list[tuple[str, str, str]]:
     """(kind, name or command, body) in document order: ("file", name, text) or ("run", cmd, output)."""
     out = []
-    for match in BLOCK.finditer(DOC.read_text(encoding="utf-8")):
+    for match in BLOCK.finditer(doc.read_text(encoding="utf-8")):
         body = match.group("body")
         if match.group("lang") == "console":
             command, _, output = body.partition("\n")
@@ -62,21 +65,42 @@ def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, int | N
             assert code == 0 or join == ";"
             text += Path(stage[1]).read_text(encoding="utf-8")
         else:  # pragma: no cover - a new kind of pipeline in the docs
-            pytest.fail(f"unsupported pipeline in docs/cli.md: {command}")
+            pytest.fail(f"unsupported pipeline in the docs: {command}")
     return text, (None if "|" in joins or ";" in joins else code)
 
 
 def test_every_example_in_docs_cli_md_is_real(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    for name in ("rules", "examples"):
-        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("NO_COLOR", raising=False)
     examples = _examples()
     assert sum(1 for kind, _, _ in examples if kind == "run") >= 30
     commands = {cmd.split()[1] for kind, cmd, _ in examples if kind == "run"}
     assert commands >= {"check", "explain", "rank", "due", "test", "fmt", "lint", "calendar", "schema"}
+    _replay(DOC, examples, capsys, monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_example_in_the_docs_is_real(
+    page: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    doc = ROOT / "docs" / page
+    examples = _examples(doc)
+    assert any(kind == "run" for kind, _, _ in examples), f"docs/{page} runs no command"
+    _replay(doc, examples, capsys, monkeypatch, tmp_path)
+
+
+def _replay(
+    doc: Path,
+    examples: list[tuple[str, str, str]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Run a page's examples in a scratch folder linking rules/ and examples/."""
+    for name in ("rules", "examples"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
     for kind, what, body in examples:
         if kind == "file":
             (tmp_path / what).write_text(body, encoding="utf-8")
@@ -85,6 +109,6 @@ def test_every_example_in_docs_cli_md_is_real(
         if not code_text.endswith(")") or not code_text[:-1].isdigit():
             wanted, code_text = body, "0)"
         text, code = _run(what, capsys)
-        assert text.rstrip("\n") == wanted.rstrip("\n"), f"docs/cli.md is out of date for: $ {what}"
+        assert text.rstrip("\n") == wanted.rstrip("\n"), f"docs/{doc.name} is out of date for: $ {what}"
         if code is not None:
             assert code == int(code_text[:-1]), f"exit code of: $ {what}"

@@ -71,6 +71,12 @@ ITEM = st.sampled_from(
         "{x}.date is in holiday",
         "{x}.date > 评估期.start - 1 year",
         "{x}.date <= deadline(评估期.start, 2 months) + 3 working days",
+        "(if {x}.hours > 2 then {x}.date else {x}.date + 1 month) in 评估期",
+        "round({x}.hours / 3, 1) >= 1.2 and ceil({x}.share, 0) < 60%",
+        "max({x}.date, 2023-06-01) <= min(deadline(2023-06-01, 1 month), 评估期.end)",
+        "months_between({x}.date, as_of) >= 3 and years_between(2020-02-29, {x}.date) >= 3",
+        "floor({x}.hours) * 1 day >= 2 days and {x}.date > date(2023, 5, 31)",
+        "overlaps({x}.date .. {x}.date + 1 month, 暑假) or intersection(评估期, 暑假).days > 60",
     ]
 )
 
@@ -80,7 +86,7 @@ def _aggregate(draw: st.DrawFn) -> str:
     name = source.split()[0]
     day = {"person": "appointed"}.get(name, "date")
     item = draw(ITEM).format(x=name) if name == "meeting" else f"{name}.{day} is working day"
-    form = draw(st.integers(0, 8))
+    form = draw(st.integers(0, 10))
     return [
         f"count({source}) >= {draw(st.integers(0, 3))}",
         f"exists({source})",
@@ -91,6 +97,8 @@ def _aggregate(draw: st.DrawFn) -> str:
         f"distinct({source}, {name}.{day}) >= 次数",
         f"max({source}, {name}.{day}) > 2023-10-01",
         f"min({source}, {name}.{day}) < deadline(2023-04-30, 1 month)",
+        f"default(max({source}, {name}.{day}), 2023-01-01) > 2023-10-01",
+        f"default(share({source}, {item}), 100%) >= 50%",
     ][form]
 
 
@@ -98,9 +106,12 @@ def _aggregate(draw: st.DrawFn) -> str:
 def conditions(draw: st.DrawFn, depth: int = 2) -> str:
     if depth == 0 or draw(st.integers(0, 2)) == 0:
         return _aggregate(draw)
-    op = draw(st.sampled_from(["and", "or", "not"]))
+    op = draw(st.sampled_from(["and", "or", "not", "if"]))
     if op == "not":
         return f"not ({draw(conditions(depth - 1))})"
+    if op == "if":
+        parts = [draw(conditions(depth - 1)) for _ in range(3)]
+        return f"(if {parts[0]} then {parts[1]} else {parts[2]})"
     return f"({draw(conditions(depth - 1))}) {op} ({draw(conditions(depth - 1))})"
 
 APPLIES = st.sampled_from(
@@ -116,7 +127,9 @@ def rule_bodies(draw: st.DrawFn) -> str:
     if shape == 0:
         lines.append(f"        require {cond}")
     elif shape == 1:
-        unit = draw(st.sampled_from(["year", "quarter", "month", "week", "vacation", "holiday"]))
+        unit = draw(st.sampled_from([
+            "year", "half year", "quarter", "month", "week", "day", "vacation", "holiday"
+        ]))
         where = draw(st.sampled_from(["", " where 期 in 评估期"]))
         lines.append(f"        for each {unit} 期 of 评估期{where}:")
         lines.append(f"            require {cond.replace('评估期', '期')}")

@@ -169,7 +169,9 @@ def test_long_lines_wrap_within_width() -> None:
 
 NAMES = st.sampled_from(["a", "b", "meeting", "评估期", "年", "人_1", "x2", "as_of"])
 FIELDS = st.sampled_from(["date", "kind", "count", "year", "end", "开始", "and"])
-FUNCS = st.sampled_from(["count", "exists", "every", "sum", "deadline", "days_between"])
+FUNCS = st.sampled_from(
+    ["count", "exists", "every", "sum", "deadline", "days_between", "round", "max", "default", "年休假天数"]
+)
 WORDS = st.sampled_from(sorted(UNITS))
 TESTS = st.sampled_from(
     ["working day", "rest day", "statutory holiday", "in vacation", "in holiday", "set", "missing"]
@@ -220,7 +222,8 @@ def _extend(children: st.SearchStrategy[n.Expr]) -> st.SearchStrategy[n.Expr]:
     return st.one_of(
         st.builds(n.Attribute, children, FIELDS),
         st.builds(n.At, children, children),
-        st.builds(n.Call, FUNCS, st.lists(children, min_size=1, max_size=3).map(tuple)),
+        st.builds(n.Call, FUNCS, st.lists(children, min_size=0, max_size=3).map(tuple)),
+        st.builds(n.If, children, children, children),
         st.builds(n.Not, children),
         st.builds(n.Neg, children),
         st.builds(_bool_op, st.sampled_from(["and", "or"]), st.lists(children, min_size=2, max_size=4)),
@@ -235,7 +238,9 @@ def _extend(children: st.SearchStrategy[n.Expr]) -> st.SearchStrategy[n.Expr]:
 
 
 EXPRS = st.recursive(LEAVES, _extend, max_leaves=14)
-UNITS_OF_TIME = st.sampled_from(["year", "quarter", "month", "week", "vacation", "holiday"])
+UNITS_OF_TIME = st.sampled_from([
+        "year", "half year", "quarter", "month", "week", "day", "vacation", "holiday"
+    ])
 
 
 def _statements(depth: int) -> st.SearchStrategy[n.Stmt]:

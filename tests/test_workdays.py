@@ -469,6 +469,8 @@ def test_units() -> None:
         "2023-01-01..2023-03-31", "2023-04-01..2023-06-30", "2023-07-01..2023-09-30",
     ]  # fmt: skip
     assert len(CAL.units(period, "month")) == 5
+    assert [str(p) for p in CAL.units(period, "half")] == ["2023-01-01..2023-06-30", "2023-07-01..2023-12-31"]
+    assert len(CAL.units(period, "day")) == period.days == 94
     assert len(CAL.units(Period(D(2023, 1, 1), D(2023, 12, 31)), "week")) == 53
     assert CAL.units(Period(D(2023, 4, 1), D(2024, 3, 31)), "year") == (
         unit_of(D(2023, 1, 1), "year"), unit_of(D(2024, 1, 1), "year"),

@@ -164,6 +164,10 @@ def test_unit_of_contains_the_day(d: dt.date, unit: str) -> None:
     if unit == "week":
         assert p.start.weekday() == 0 and p.days == 7
         assert p.start.isocalendar()[:2] == d.isocalendar()[:2]
+    elif unit == "half":
+        assert (p.start.month, p.start.day, p.end.month) in ((1, 1, 6), (7, 1, 12)) and p.end.day in (30, 31)
+    elif unit == "day":
+        assert p.start == p.end == d
     elif unit == "quarter":
         assert p.start.month in (1, 4, 7, 10) and p.start.day == 1
         assert p.end.month == p.start.month + 2 and p.end.year == p.start.year

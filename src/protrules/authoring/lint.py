@@ -21,6 +21,7 @@ from protrules.checking import ir
 from protrules.errors import ProtrulesError
 from protrules.evaluation.runtime import (
     Unknown,
+    apply,
     arith,
     calendar_test,
     compare,
@@ -175,7 +176,7 @@ class _Linter:
                             facts.add(node.type.fact)
                         if isinstance(node, ir.GetAttr) and node.on == "fact" and node.target.type.fact:
                             fields.add((node.target.type.fact, node.name))
-                        if isinstance(node, ir.ParamAt) or (
+                        if isinstance(node, ir.ParamAt | ir.Lookup) or (
                             isinstance(node, ir.Ref) and node.scope == "param"
                         ):
                             params.add(node.key)
@@ -365,11 +366,7 @@ class _Linter:
             args = [f(a, env) for a in node.args]
             if any(isinstance(a, Unknown) for a in args):
                 return _UNKNOWN
-            if node.func == "deadline":
-                return deadline(self.calendar, args[0], args[1])
-            if node.func == "working_days_between":
-                return self.calendar.working_days_between(args[0], args[1])
-            return (args[1] - args[0]).days
+            return apply(self.calendar, node.func, args)
         if isinstance(node, ir.Test) and node.test not in ("set", "missing"):
             day = f(node.subject, env)
             return day if isinstance(day, Unknown) else calendar_test(self.calendar, node.test, day)

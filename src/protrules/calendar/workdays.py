@@ -44,8 +44,9 @@ __all__ = [
     "unit_of",
 ]
 
-UNITS: Final = ("year", "quarter", "month", "week")
-"""The calendar units of :func:`unit_of` and :meth:`WorkCalendar.units` (每年, 每季度, 每月, 每周)."""
+UNITS: Final = ("year", "half", "quarter", "month", "week", "day")
+"""The calendar units of :func:`unit_of` and :meth:`WorkCalendar.units` (每年, 每半年, 每季度, 每月,
+每周, 每日)."""
 
 _MONTHS: Final = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -268,7 +269,8 @@ def _library_table(year: int) -> YearTable:
 
 
 def unit_of(d: date, unit: str) -> Period:
-    """The calendar year, quarter, month or ISO week (Monday–Sunday) containing ``d``.
+    """The calendar year, half year (January–June, July–December), quarter, month, ISO week
+    (Monday–Sunday) or day containing ``d``.
 
     每年/每季度/每周 in the standards are calendar units, not rolling windows, so an event
     counts for the unit its date falls in.
@@ -286,7 +288,15 @@ def unit_of(d: date, unit: str) -> Period:
     if unit == "week":
         monday = d.toordinal() - d.weekday()
         return Period(_from_ordinal(monday), _from_ordinal(monday + 6))
-    raise CalendarError(f"unknown calendar unit `{_show(unit)}`: use year, quarter, month or week")
+    if unit == "half":
+        return Period(date(d.year, 1, 1), date(d.year, 6, 30)) if d.month <= 6 else Period(
+            date(d.year, 7, 1), date(d.year, 12, 31)
+        )
+    if unit == "day":
+        return Period(d, d)
+    raise CalendarError(
+        f"unknown calendar unit `{_show(unit)}`: use year, half, quarter, month, week or day"
+    )
 
 
 def _units(period: Period, unit: str) -> tuple[Period, ...]:
@@ -586,7 +596,8 @@ class WorkCalendar:
         return self.next_working_day(end)
 
     def units(self, period: Period, unit: str) -> tuple[Period, ...]:
-        """The whole calendar units (year, quarter, month, ISO week) overlapping ``period``.
+        """The whole calendar units (year, half, quarter, month, ISO week, day) overlapping
+        ``period``.
 
         Units are whole even where they stick out of the period, because the standards
         count per calendar unit (每季度 is Q1 = January–March, not a rolling 3 months).

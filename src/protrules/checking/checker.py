@@ -18,7 +18,7 @@ from protrules.checking import ir
 from protrules.checking.typing_rules import ExprChecker, Scope, literal_type
 from protrules.collector import paused
 from protrules.errors import CalendarError
-from protrules.facts.model import PRIMITIVES, FactType, FieldDecl, Kind, Type
+from protrules.facts.model import PRIMITIVES, FactType, FieldDecl, Kind, LookupTable, Type
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
 
@@ -337,6 +337,9 @@ class _Checker:
         return True
 
     def _parameter(self, decl: n.Parameter) -> None:
+        if decl.key is not None:
+            self._lookup(decl, decl.key)
+            return
         ptype = self.resolve_type(decl.type, allow_facts=False)
         if ptype is None:
             return
@@ -365,6 +368,49 @@ class _Checker:
         self.params[decl.name] = ir.ParamDef(decl.name, decl.title, ptype, tuple(values))
         if decl.title:
             self.titles[decl.name] = decl.title
+
+    def _lookup(self, decl: n.Parameter, key_ref: n.TypeRef) -> None:
+        """A lookup parameter: rows by strictly increasing numeric bound, values of one type."""
+        key = self.resolve_type(key_ref, allow_facts=False)
+        value = self.resolve_type(decl.type, allow_facts=False)
+        if key is not None and not key.is_number:
+            self.error(
+                "PRL212",
+                f"a lookup is keyed by numbers (integer, decimal or percentage), not {key}",
+                key_ref.span,
+            )
+            key = None
+        if key is None or value is None:
+            return
+        rows: list[tuple[Any, Any]] = []
+        for row in decl.rows:
+            bound, stored = self._row_value(decl, row.bound, key), self._row_value(decl, row.value, value)
+            if bound is None or stored is None:
+                continue
+            if rows and bound <= rows[-1][0]:
+                self.error(
+                    "PRL213",
+                    f"lookup `{decl.name}`: rows must be listed by increasing key",
+                    row.bound.span,
+                    hint=f"this row's key {row.bound.text} does not come after the one above",
+                )
+                continue
+            rows.append((bound, stored))
+        table = LookupTable(tuple(rows))
+        ptype = Type(Kind.LOOKUP, element=value, key=key)
+        self.params[decl.name] = ir.ParamDef(decl.name, decl.title, ptype, ((None, table, decl.source),))
+        if decl.title:
+            self.titles[decl.name] = decl.title
+
+    def _row_value(self, decl: n.Parameter, literal: n.Literal, want: Type) -> Any:
+        """A lookup row's key or value as ``want``, or None after an error."""
+        found = literal_type(literal)
+        if not _assignable(found, want, literal.value):
+            self.error("PRL212", f"lookup `{decl.name}` holds {want}, but this is {found}", literal.span)
+            return None
+        if want.kind is Kind.DECIMAL and isinstance(literal.value, int):
+            return Decimal(literal.value)
+        return literal.value
 
     # -- rules
     def _rule(

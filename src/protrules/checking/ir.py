@@ -69,20 +69,44 @@ class Filter(Node):
 
 @attrs.frozen
 class Aggregate(Node):
-    """count / exists / none / every / sum / min / max / share / distinct over a set."""
+    """count / exists / none / every / sum / min / max / share / distinct over a set.
+
+    ``default`` (from `default(min(…), value)`) is the value of a min, max or share over no
+    facts, which is otherwise unknown."""
 
     func: str
     source: Node
     var: str
     arg: Node | None
+    default: Node | None = None
 
 
 @attrs.frozen
 class Apply(Node):
-    """deadline / working_days_between / days_between."""
+    """A built-in function of values (not of a set of facts): deadline, working_days_between,
+    days_between, months_between, years_between, date, min, max, round, floor, ceil,
+    overlaps, intersection. :func:`protrules.runtime.apply` gives its meaning."""
 
     func: str
     args: tuple[Node, ...]
+
+
+@attrs.frozen
+class Lookup(Node):
+    """`表(key)`: the value of a lookup parameter's row for a key (the last row whose lower
+    bound the key reaches)."""
+
+    key: str
+    arg: Node
+
+
+@attrs.frozen
+class If(Node):
+    """`if condition then a else b`."""
+
+    condition: Node
+    then: Node
+    otherwise: Node
 
 
 @attrs.frozen

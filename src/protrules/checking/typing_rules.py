@@ -9,20 +9,34 @@ only towards true / larger, ``dec``: only towards false / smaller, ``const``: no
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
-from typing import Any, Protocol
-
-import attrs
 
 from protrules.checking import ir
-from protrules.checking.ir import CONST, DEC, INC, MIXED
-from protrules.facts.model import FactType, Kind, Type
+from protrules.checking.ir import CONST, INC, MIXED
+from protrules.checking.typing_calls import (
+    BOOL,
+    DATE,
+    DATES,
+    DEC_T,
+    DUR,
+    ERROR,
+    INT,
+    PCT,
+    PERIOD,
+    TEXT,
+    CallChecker,
+    Reporter,
+    Scope,
+    combine,
+    compatible,
+    flip,
+    join,
+    settled,
+)
+from protrules.facts.model import Kind, Type
 from protrules.language import nodes as n
-from protrules.language.diagnostics import Span, suggest
+from protrules.language.diagnostics import suggest
 
-BOOL, INT, DEC_T, PCT = Type(Kind.BOOLEAN), Type(Kind.INTEGER), Type(Kind.DECIMAL), Type(Kind.PERCENTAGE)
-DATE, TEXT, DUR, PERIOD = Type(Kind.DATE), Type(Kind.TEXT), Type(Kind.DURATION), Type(Kind.PERIOD)
-DATES = Type(Kind.DATES)
+__all__ = ["ExprChecker", "Scope", "literal_type"]
 
 LITERAL_KINDS = {
     "integer": INT,
@@ -35,18 +49,6 @@ LITERAL_KINDS = {
 }
 DATE_PARTS = ("year", "quarter", "month", "day", "weekday")
 PERIOD_PARTS = {"start": DATE, "end": DATE, "days": INT}
-AGGREGATES = {
-    "count": 1,
-    "exists": 1,
-    "none": 1,
-    "every": 2,
-    "sum": 2,
-    "min": 2,
-    "max": 2,
-    "share": 2,
-    "distinct": 2,
-}
-FUNCTIONS = {"deadline": (DATE, DUR), "working_days_between": (DATE, DATE), "days_between": (DATE, DATE)}
 BUILTINS = {"as_of": DATE}
 
 
@@ -54,65 +56,9 @@ def literal_type(literal: n.Literal) -> Type:
     return LITERAL_KINDS[literal.kind]
 
 
-class Reporter(Protocol):
-    def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None: ...
-    def warn(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None: ...
-    def snippet(self, span: Span | None) -> str: ...
-
-
-@attrs.define
-class Scope:
-    """The names visible to an expression: declarations, then local bindings (innermost last)."""
-
-    fact_types: Mapping[str, FactType]
-    enums: Mapping[str, tuple[str, ...]]
-    params: Mapping[str, ir.ParamDef]
-    periods: Mapping[str, Any]
-    dates: Mapping[str, Any]
-    date_sets: Mapping[str, Any]
-    locals: list[tuple[str, str, Type, str]] = attrs.field(factory=list)  # (name, var, type, mono)
-    defines: dict[str, tuple[ir.Node, str]] = attrs.field(factory=dict)  # `define`: (node, mono)
-    used_defines: set[str] = attrs.field(factory=set)
-
-    def lookup_local(self, name: str) -> tuple[str, Type, str] | None:
-        for local_name, var, type_, mono in reversed(self.locals):
-            if local_name == name:
-                return var, type_, mono
-        return None
-
-    def all_names(self) -> list[str]:
-        return [
-            *(x[0] for x in self.locals),
-            *self.fact_types,
-            *self.params,
-            *self.periods,
-            *self.dates,
-            *self.date_sets,
-            *BUILTINS,
-        ]
-
-
-def combine(*monos: str) -> str:
-    """Monotonicity of an expression whose parts move together in the same direction."""
-    kinds = {m for m in monos if m != CONST}
-    if not kinds:
-        return CONST
-    if kinds == {INC}:
-        return INC
-    if kinds == {DEC}:
-        return DEC
-    return MIXED
-
-
-def flip(mono: str) -> str:
-    return {INC: DEC, DEC: INC}.get(mono, mono)
-
-
-_ERROR = Type(Kind.TEXT, enum_name="<error>")
-
-
-class ExprChecker:
-    """Checks one rule body; returns IR nodes paired with their monotonicity."""
+class ExprChecker(CallChecker):
+    """Checks one rule body; returns IR nodes paired with their monotonicity (calls are
+    checked by :class:`~protrules.checking.typing_calls.CallChecker`)."""
 
     _counter = itertools.count(1)
 
@@ -128,11 +74,7 @@ class ExprChecker:
         return self.report.snippet(node.span)
 
     def bad(self, node: n.Expr) -> tuple[ir.Node, str]:
-        return ir.Const(_ERROR, self.text(node), node.span, None), CONST
-
-    @staticmethod
-    def ok(t: Type) -> bool:
-        return t is not _ERROR and t.enum_name != "<error>"
+        return ir.Const(ERROR, self.text(node), node.span, None), CONST
 
     # -- statements
     def block(self, stmts: tuple[n.Stmt, ...]) -> tuple[ir.Stmt, ...]:
@@ -251,6 +193,8 @@ class ExprChecker:
             return self.select(e)
         if isinstance(e, n.Call):
             return self.call(e)
+        if isinstance(e, n.If):
+            return self.if_(e)
         if isinstance(e, n.BoolOp):
             parts = [self.condition(o) for o in e.operands]
             return ir.Logic(BOOL, text, e.span, e.op, tuple(p[0] for p in parts)), combine(
@@ -285,7 +229,7 @@ class ExprChecker:
             types = [node.type for node, _ in items if self.ok(node.type)]
             element = types[0] if types else TEXT
             for (node, _), item in zip(items, e.items, strict=True):
-                if self.ok(node.type) and not _compatible(node.type, element):
+                if self.ok(node.type) and not compatible(node.type, element):
                     self.report.error("PRL204", f"a list mixes {element} and {node.type}", item.span)
             if element.kind in (Kind.SET, Kind.FACT, Kind.LIST, Kind.PERIOD, Kind.DATES):
                 self.report.error("PRL204", f"a list holds simple values, not {element}", e.span)
@@ -383,15 +327,6 @@ class ExprChecker:
         self.report.error("PRL203", f"{t} has no field `{e.name}`", e.span, hint=hint)
         return self.bad(e)
 
-    def item_name(self, source: n.Expr, alias: str | None) -> str | None:
-        if alias is not None:
-            return alias
-        if isinstance(source, n.Name):
-            return source.name
-        if isinstance(source, n.Select):
-            return self.item_name(source.source, source.alias)
-        return None
-
     def select(self, e: n.Select) -> tuple[ir.Node, str]:
         text = self.text(e)
         source, mono = self.expr(e.source)
@@ -416,76 +351,31 @@ class ExprChecker:
             self.scope.locals.pop()
         return ir.Filter(source.type, text, e.span, source, var, cond), _filter_mono(mono, cmono)
 
-    def call(self, e: n.Call) -> tuple[ir.Node, str]:
-        text = self.text(e)
-        if e.func in AGGREGATES:
-            return self.aggregate(e)
-        want = FUNCTIONS[e.func]
-        if len(e.args) != len(want):
-            self.report.error(
-                "PRL205", f"{e.func}() takes {len(want)} arguments, found {len(e.args)}", e.span
-            )
+    def if_(self, e: n.If) -> tuple[ir.Node, str]:
+        """`if c then a else b`: both branches of one type (two numbers: a decimal)."""
+        condition, cmono = self.condition(e.condition)
+        then, tmono = self.expr(e.then)
+        otherwise, omono = self.expr(e.otherwise)
+        if not (self.ok(then.type) and self.ok(otherwise.type)):
             return self.bad(e)
-        args = [self.expr(a) for a in e.args]
-        for (node, _), expected, arg in zip(args, want, e.args, strict=True):
-            self.expect(node, expected, arg, f"{expected} as an argument of {e.func}()")
-        result = DATE if e.func == "deadline" else INT
-        return ir.Apply(result, text, e.span, e.func, tuple(a[0] for a in args)), combine(
-            *(a[1] for a in args)
-        )
-
-    def aggregate(self, e: n.Call) -> tuple[ir.Node, str]:
-        text = self.text(e)
-        arity = AGGREGATES[e.func]
-        if len(e.args) != arity:
-            usage = (
-                f"{e.func}(facts)"
-                if arity == 1
-                else f"{e.func}(facts, {'condition' if e.func in ('every', 'share') else 'value'})"
-            )
+        result = join(then.type, otherwise.type)
+        if Kind.SET in (then.type.kind, otherwise.type.kind):
             self.report.error(
-                "PRL205",
-                f"{e.func}() takes {arity} argument{'s' if arity > 1 else ''}, found {len(e.args)}",
+                "PRL204",
+                "`if … then … else` chooses between values, not sets of facts",
                 e.span,
-                hint=f"write {usage}",
+                hint="put the condition into the selection: `S where …`",
             )
             return self.bad(e)
-        source, smono = self.expr(e.args[0])
-        if not self.ok(source.type):
-            return self.bad(e)
-        if source.type.kind is not Kind.SET:
+        if result is None:
             self.report.error(
-                "PRL209", f"{e.func}() needs a set of facts, found {source.type}", e.args[0].span
+                "PRL204",
+                f"`if … then … else` gives {then.type} or {otherwise.type}: both must be of one type",
+                e.otherwise.span,
             )
             return self.bad(e)
-        base = e.args[0]
-        alias = base.alias if isinstance(base, n.Select) else None
-        name = self.item_name(base.source if isinstance(base, n.Select) else base, alias)
-        if name is None:
-            name = "_"
-        var = self.fresh(name)
-        arg: ir.Node | None = None
-        amono = CONST
-        if arity == 2:
-            self.scope.locals.append((name, var, Type(Kind.FACT, fact=source.type.fact), CONST))
-            try:
-                if e.func in ("every", "share"):
-                    arg, amono = self.condition(e.args[1])
-                else:
-                    arg, amono = self.expr(e.args[1])
-            finally:
-                self.scope.locals.pop()
-        result, mono = _aggregate_type(e.func, arg, smono, amono)
-        if e.func in ("sum", "min", "max") and arg is not None and self.ok(arg.type):
-            allowed = (
-                (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENTAGE)
-                if e.func == "sum"
-                else (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENTAGE, Kind.DATE)
-            )
-            if arg.type.kind not in allowed:
-                self.report.error("PRL204", f"{e.func}() of {arg.type} is not defined", e.args[1].span)
-                return self.bad(e)
-        return ir.Aggregate(result, text, e.span, e.func, source, var, arg), mono
+        mono = combine(tmono, omono) if cmono == CONST else settled(cmono, tmono, omono)
+        return ir.If(result, self.text(e), e.span, condition, then, otherwise), mono
 
     def binary(self, e: n.Binary) -> tuple[ir.Node, str]:
         text = self.text(e)
@@ -504,11 +394,17 @@ class ExprChecker:
             return ir.Arith(result, text, e.span, e.op, left, right, "number"), mono
         if lt.kind is Kind.DATE and rt.kind is Kind.DURATION and e.op in "+-":
             return ir.Arith(DATE, text, e.span, e.op, left, right, "date_duration"), mono
+        if e.op == "*" and {lt.kind, rt.kind} == {Kind.INTEGER, Kind.DURATION}:
+            return ir.Arith(DUR, text, e.span, e.op, left, right, "scale"), mono
         self.report.error(
             "PRL204",
             f"cannot compute {lt} {e.op} {rt}",
             e.span,
-            hint="dates move by durations: `d + 3 months`" if lt.kind is Kind.DATE else None,
+            hint="dates move by durations: `d + 3 months`"
+            if lt.kind is Kind.DATE
+            else "a whole number times a duration is a duration: `天数 * 1 day`"
+            if Kind.DURATION in (lt.kind, rt.kind)
+            else None,
         )
         return self.bad(e)
 
@@ -584,7 +480,7 @@ class ExprChecker:
             return ir.In(BOOL, text, e.span, left, right, "period_period", e.negated), mono
         if rt.kind is Kind.LIST and rt.element is not None:
             element = rt.element
-            if not (_compatible(lt, element) or {lt.kind, element.kind} <= {Kind.TEXT, Kind.ENUM}):
+            if not (compatible(lt, element) or {lt.kind, element.kind} <= {Kind.TEXT, Kind.ENUM}):
                 self.report.error("PRL204", f"cannot test {lt} in {rt}", e.span)
                 return self.bad(e)
             if lt.kind is Kind.ENUM and isinstance(right, ir.ListOf):
@@ -601,11 +497,6 @@ class ExprChecker:
         return self.bad(e)
 
 
-def _compatible(a: Type, b: Type) -> bool:
-    """Values that compare with each other: the same kind, or two numbers."""
-    return a.kind is b.kind or (a.is_number and b.is_number)
-
-
 def _optional(node: ir.Node) -> bool:
     return isinstance(node, ir.GetAttr) and node.optional
 
@@ -615,25 +506,3 @@ def _filter_mono(source: str, condition: str) -> str:
     if condition in (CONST, INC):
         return source
     return MIXED
-
-
-def _aggregate_type(func: str, arg: ir.Node | None, smono: str, amono: str) -> tuple[Type, str]:
-    grows = smono in (INC, CONST)
-    if func == "count":
-        return INT, INC if grows else MIXED
-    if func == "exists":
-        return BOOL, INC if grows else MIXED
-    if func == "none":
-        return BOOL, DEC if grows else MIXED
-    if func == "every":
-        return BOOL, DEC if grows and amono in (CONST, DEC) else MIXED
-    if func == "distinct":
-        return INT, INC if grows and amono == CONST else MIXED
-    assert arg is not None
-    if func == "sum":
-        return arg.type, INC if grows and amono == CONST else MIXED
-    if func == "max":
-        return arg.type, INC if grows and amono == CONST else MIXED
-    if func == "min":
-        return arg.type, DEC if grows and amono == CONST else MIXED
-    return PCT, MIXED  # share

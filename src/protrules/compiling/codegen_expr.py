@@ -37,12 +37,15 @@ from protrules.evaluation import indexes
 from protrules.evaluation.runtime import (
     Ctx,
     Unknown,
+    apply,
     arith,
     calendar_test,
     compare,
     deadline,
+    lookup,
     member,
     param_value,
+    scale,
     shift,
     summarise,
     units,
@@ -146,6 +149,18 @@ def _arith(op: str, a: Any, b: Any) -> Any:
     return _known(arith(op, a, b))
 
 
+def _scale(a: Any, b: Any) -> Any:
+    return _known(scale(a, b))
+
+
+def _apply(cal: WorkCalendar, func: str, *args: Any) -> Any:
+    return _known(apply(cal, func, args))
+
+
+def _lookup(name: str, table: Any, key: Any) -> Any:
+    return _known(lookup(name, table, key))
+
+
 def _compare(op: str, mode: str, a: Any, b: Any) -> bool:
     return _known(compare(op, mode, a, b))  # type: ignore[no-any-return]
 
@@ -211,6 +226,9 @@ HELPERS: dict[str, Any] = {
     "_deadline": _deadline,
     "_shift": _shift,
     "_arith": _arith,
+    "_scale": _scale,
+    "_apply": _apply,
+    "_lookup": _lookup,
     "_compare": _compare,
     "_member": member,
     "_within": _within,
@@ -357,6 +375,8 @@ class Emitter:
             return self.inline(node)
         if isinstance(node, ir.Logic):
             return self._logic(node)
+        if isinstance(node, ir.If):
+            return self._if(node)
         if isinstance(node, ir.Within):
             raise Unsupported("a selection inside `within`")
         bound = [child for child in _operands(node) if self.heavy(child)]
@@ -378,6 +398,18 @@ class Emitter:
             self.line(f"if {'not ' if node.op == 'or' else ''}{out}:")
             with self.block(), self.conditional():
                 self.line(f"{out} = {self.value(operand)}")
+        return out
+
+    def _if(self, node: ir.If) -> str:
+        """`if c then a else b` whose branches count or select: only the branch taken is
+        computed (its aggregates alone join the evidence), as the closures do."""
+        out = self.fresh("b")
+        self.line(f"if {self.value(node.condition)}:")
+        with self.block(), self.conditional():
+            self.line(f"{out} = {self.value(node.then)}")
+        self.line("else:")
+        with self.block(), self.conditional():
+            self.line(f"{out} = {self.value(node.otherwise)}")
         return out
 
     @contextmanager
@@ -560,7 +592,12 @@ class Emitter:
                 self.line(f"{evidence}.append({against} or {source})")
             return f"(not {against})"
         self._evidence(source, whole=True)
-        return f"_summary_of({self.const(func)}, {values}, {source}, {percentage})"
+        summary = f"_summary_of({self.const(func)}, {values}, {source}, {percentage})"
+        if node.default is None:
+            return summary
+        if self.heavy(node.default):
+            raise Unsupported("a default that counts or selects")
+        return f"({summary} if {source} else {self.inline(node.default)})"
 
     def _evidence(self, source: str, whole: bool) -> None:
         """An aggregate's facts join the requirement's evidence (once is enough)."""
@@ -686,7 +723,14 @@ class Emitter:
                 return f"_deadline(cal, {args[0]}, {args[1]})"
             if node.func == "working_days_between":
                 return f"cal.working_days_between({args[0]}, {args[1]})"
-            return f"(({args[1]}) - ({args[0]})).days"
+            if node.func == "days_between":
+                return f"(({args[1]}) - ({args[0]})).days"
+            return f"_apply(cal, {self.const(node.func)}, {', '.join(args)})"
+        if isinstance(node, ir.Lookup):
+            table = self.once("param", node.key, f"_param(ctx, {self.const(node.key)})")
+            return f"_lookup({self.const(node.key)}, {table}, {sub(node.arg)})"
+        if isinstance(node, ir.If):
+            return f"({sub(node.then)} if {sub(node.condition)} else {sub(node.otherwise)})"
         if isinstance(node, ir.Logic):
             return "(" + f" {node.op} ".join(f"({sub(o)})" for o in node.operands) + ")"
         if isinstance(node, ir.Not):
@@ -697,6 +741,8 @@ class Emitter:
             left, right = sub(node.left), sub(node.right)
             if node.mode == "date_duration":
                 return f"_shift(cal, {left}, {right}, {1 if node.op == '+' else -1})"
+            if node.mode == "scale":
+                return f"_scale({left}, {right})"
             return f"_arith({self.const(node.op)}, {left}, {right})"
         if isinstance(node, ir.Cmp):
             return self.compare(node.op, node.mode, sub(node.left), sub(node.right))

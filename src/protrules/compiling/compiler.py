@@ -15,6 +15,7 @@ from protrules.calendar.workdays import Period
 from protrules.checking import ir
 from protrules.compiling import fastpath
 from protrules.compiling.codegen_expr import constant_selection
+from protrules.errors import CalendarError
 from protrules.evaluation import indexes
 from protrules.evaluation.results import TraceStep
 from protrules.evaluation.runtime import (
@@ -22,6 +23,7 @@ from protrules.evaluation.runtime import (
     Ctx,
     Partial,
     Unknown,
+    apply,
     arith,
     calendar_test,
     compare,
@@ -29,9 +31,11 @@ from protrules.evaluation.runtime import (
     deadline,
     fact_field,
     facts_of,
+    lookup,
     member,
     param_value,
     period_part,
+    scale,
     shift,
     show,
     summarise,
@@ -116,7 +120,10 @@ def _near_misses(node: ir.Node, limit: int = 3) -> Callable[[Ctx], list[str]] | 
         out: list[str] = []
         for fact in facts.items if isinstance(facts, Partial) else facts:
             ctx.env[var] = fact
-            failed = [(text, fields) for text, part, fields in parts if part(ctx) is not True]
+            try:
+                failed = [(text, fields) for text, part, fields in parts if part(ctx) is not True]
+            except CalendarError:  # a part the evaluation never had to ask about: no near miss
+                continue
             if len(failed) == 1:
                 text, fields = failed[0]
                 shown = [k for k, v in fact.values.items() if k in fields or isinstance(v, dt.date)]
@@ -186,6 +193,26 @@ def _compile(node: ir.Node, trace: bool) -> Fn:
         return _aggregate(node)
     if isinstance(node, ir.Apply):
         return _apply(node, [sub(a) for a in node.args])
+    if isinstance(node, ir.Lookup):
+        key_fn, name = sub(node.arg), node.key
+
+        def look_up(ctx: Ctx) -> Any:
+            key = key_fn(ctx)
+            if isinstance(key, Unknown):
+                return key
+            return lookup(name, param_value(ctx, name, ctx.as_of), key)
+
+        return look_up
+    if isinstance(node, ir.If):
+        test, then, otherwise = sub(node.condition), sub(node.then), sub(node.otherwise)
+
+        def choose(ctx: Ctx) -> Any:
+            chosen = test(ctx)
+            if isinstance(chosen, Unknown):
+                return chosen
+            return then(ctx) if chosen else otherwise(ctx)
+
+        return choose
     if isinstance(node, ir.Logic):
         operands = tuple(sub(o) for o in node.operands)
         if len(operands) == 2:
@@ -377,12 +404,15 @@ def _aggregate(node: ir.Aggregate) -> Fn:
         return result if isinstance(result, Unknown) else not result
 
     generated = fastpath.Generated(node.arg, var) if node.arg is not None else None
+    default = compile_expr(node.default) if node.default is not None else None
 
     def per_item(ctx: Ctx) -> Any:
         value = source(ctx)
         if isinstance(value, Unknown):
             return value
         items, maybe, reason = _items(value)
+        if default is not None and not items and not maybe:
+            return default(ctx)  # `default(min(…), value)` over no facts
         if maybe and func != "every":
             return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
         assert arg is not None and generated is not None
@@ -449,18 +479,14 @@ def _every(ctx: Ctx, items: tuple[Fact, ...], counterexamples: list[Fact], unkno
 def _apply(node: ir.Apply, args: list[Fn]) -> Fn:
     func = node.func
 
-    def apply(ctx: Ctx) -> Any:
+    def apply_function(ctx: Ctx) -> Any:
         values = [a(ctx) for a in args]
         for value in values:
             if isinstance(value, Unknown):
                 return value
-        if func == "deadline":
-            return deadline(ctx.calendar, values[0], values[1])
-        if func == "working_days_between":
-            return ctx.calendar.working_days_between(values[0], values[1])
-        return (values[1] - values[0]).days
+        return apply(ctx.calendar, func, values)
 
-    return apply
+    return apply_function
 
 
 def _logic(op: str, operands: tuple[Fn, ...]) -> Fn:
@@ -481,6 +507,15 @@ def _logic(op: str, operands: tuple[Fn, ...]) -> Fn:
 
 def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
     op = node.op
+    if node.mode == "scale":
+
+        def times(ctx: Ctx) -> Any:
+            a, b = left(ctx), right(ctx)
+            if isinstance(a, Unknown):
+                return a
+            return b if isinstance(b, Unknown) else scale(a, b)
+
+        return times
     if node.mode == "date_duration":
         sign = 1 if op == "+" else -1
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -237,7 +237,7 @@ class _NotApplicable(Exception):
 
 def _typed(value: Any, node: ir.Node | None) -> str:
     if node is not None and node.type.kind is Kind.PERCENTAGE and isinstance(value, Decimal):
-        return f"{(value * 100).quantize(Decimal('0.1')).normalize():f}%"
+        return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP).normalize():f}%"
     return show(value)
 
 

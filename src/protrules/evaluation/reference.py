@@ -20,13 +20,16 @@ from protrules.errors import CalendarError
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, UNKNOWN, EntityResult, combine_verdicts
 from protrules.evaluation.runtime import (
     Unknown,
+    apply,
     arith,
     calendar_test,
     compare,
     date_part,
     deadline,
+    lookup,
     member,
     period_part,
+    scale,
     shift,
     units,
 )
@@ -103,11 +106,17 @@ class _Interpreter:
             unknown = next((a for a in args if isinstance(a, Unknown)), None)
             if unknown is not None:
                 return unknown
-            if node.func == "deadline":
-                return deadline(self.calendar, args[0], args[1])
-            if node.func == "working_days_between":
-                return self.calendar.working_days_between(args[0], args[1])
-            return (args[1] - args[0]).days
+            return apply(self.calendar, node.func, args)
+        if isinstance(node, ir.Lookup):
+            key = self.value(node.arg, env)
+            if isinstance(key, Unknown):
+                return key
+            return lookup(node.key, self.param(node.key, self.as_of), key)
+        if isinstance(node, ir.If):
+            chosen = self.value(node.condition, env)
+            if isinstance(chosen, Unknown):
+                return chosen
+            return self.value(node.then if chosen else node.otherwise, env)
         if isinstance(node, ir.ListOf):
             items = [self.value(item, env) for item in node.items]
             unknown = next((i for i in items if isinstance(i, Unknown)), None)
@@ -135,6 +144,8 @@ class _Interpreter:
             if isinstance(right, Unknown):
                 return right
             if isinstance(node, ir.Arith):
+                if node.mode == "scale":
+                    return scale(left, right)
                 if node.mode == "date_duration":
                     return shift(self.calendar, left, right, 1 if node.op == "+" else -1)
                 return arith(node.op, left, right)
@@ -180,6 +191,8 @@ class _Interpreter:
             return source
         items, maybe, reason = source
         func = node.func
+        if node.default is not None and not items and not maybe:
+            return self.value(node.default, env)
         if func in ("count", "exists", "none"):
             if func == "count":
                 self.note(items)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from collections.abc import Callable, Mapping, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
 import attrs
@@ -18,9 +18,9 @@ from dateutil.relativedelta import relativedelta
 
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.errors import ProtrulesError
-from protrules.facts.model import Duration, Fact, Ledger
+from protrules.facts.model import Duration, Fact, Ledger, LookupTable
 
-__all__ = ["Ctx", "EvaluationLimitError", "Partial", "Unknown"]
+__all__ = ["Ctx", "EvaluationLimitError", "Partial", "Unknown", "apply", "lookup"]
 
 
 @attrs.frozen
@@ -184,6 +184,14 @@ def shift(cal: WorkCalendar, d: dt.date, duration: Duration, sign: int) -> dt.da
     return found
 
 
+def scale(a: Any, b: Any) -> Duration | Unknown:
+    """`n * duration` (or `duration * n`): the duration n times over, in its own unit."""
+    times, duration = (a, b) if isinstance(b, Duration) else (b, a)
+    if times < 0:
+        return Unknown(f"{times} * {duration} is a negative duration")
+    return Duration(times * duration.amount, duration.unit)
+
+
 def arith(op: str, a: Any, b: Any) -> Any:
     if isinstance(a, Decimal) or isinstance(b, Decimal):
         a, b = Decimal(a), Decimal(b)
@@ -199,6 +207,101 @@ def arith(op: str, a: Any, b: Any) -> Any:
         return Decimal(a) / Decimal(b)
     except (InvalidOperation, DivisionByZero):
         return Unknown("arithmetic error")
+
+
+# ------------------------------------------------------------------ built-in functions of values
+
+_ROUNDINGS = {"round": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
+
+
+def rounded(func: str, value: Any, places: int, mode: str) -> Any:
+    """round (half up, 四舍五入), floor or ceil of a number to ``places`` decimal places.
+
+    ``mode`` is what the checker decided the result is: ``integer`` (no places given),
+    ``decimal``, or ``percentage``, whose places count in the percentage as written, so
+    round(33.333%, 1) is 33.3%."""
+    if places < 0 or places > 12:
+        return Unknown(f"{func}() to {places} places: give 0 to 12 places")
+    shift = places + 2 if mode == "percentage" else places
+    try:
+        result = Decimal(value).quantize(Decimal(1).scaleb(-shift), rounding=_ROUNDINGS[func])
+    except InvalidOperation:
+        return Unknown(f"{func}() of {show(value)} is too large")
+    return int(result) if mode == "integer" else result
+
+
+def _extreme(func: str, values: Sequence[Any]) -> Any:
+    """min / max of numbers, dates or durations (durations of one family)."""
+    if isinstance(values[0], Duration):
+        families = {v.family for v in values}
+        if len(families) > 1:
+            return Unknown(f"cannot compare {' and '.join(str(v) for v in values)}")
+        pick = min if func == "min" else max
+        return pick(values, key=lambda v: v.base)
+    return min(values) if func == "min" else max(values)
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | Unknown:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return Unknown(f"there is no date {year}-{month:02d}-{day:02d}")
+
+
+def months_between(a: dt.date, b: dt.date) -> int:
+    """The whole months from a to b: n such that a + n months ≤ b < a + (n + 1) months,
+    with month-end clamping (2023-01-31 + 1 month = 2023-02-28); negative when b is before a."""
+    if b < a:
+        return -months_between(b, a)
+    months = (b.year - a.year) * 12 + b.month - a.month
+    if a + relativedelta(months=months) > b:
+        months -= 1
+    return months
+
+
+def _intersection(p: Period, q: Period) -> Period | Unknown:
+    found = p.intersection(q)
+    return found if found is not None else Unknown(f"the periods {p} and {q} share no day")
+
+
+def apply(cal: WorkCalendar, func: str, args: Sequence[Any]) -> Any:
+    """A built-in function of definite values (an unknown argument is the caller's to pass on).
+
+    The one meaning of every function of :data:`protrules.checking.typing_calls.SIGNATURES`, of
+    scalar min and max, and of round, floor and ceil, for every evaluator."""
+    if func == "deadline":
+        return deadline(cal, args[0], args[1])
+    if func == "working_days_between":
+        return cal.working_days_between(args[0], args[1])
+    if func == "days_between":
+        return (args[1] - args[0]).days
+    if func == "months_between":
+        return months_between(args[0], args[1])
+    if func == "years_between":
+        months = months_between(args[0], args[1])
+        return months // 12 if months >= 0 else -(-months // 12)
+    if func in ("min", "max"):
+        return _extreme(func, args)
+    if func in _ROUNDINGS:
+        return rounded(func, args[0], args[1], args[2])
+    if func == "date":
+        return _make_date(*args)
+    if func == "overlaps":
+        return bool(args[0].overlaps(args[1]))
+    if func == "intersection":
+        return _intersection(args[0], args[1])
+    raise AssertionError(func)  # pragma: no cover - the checker knows every function
+
+
+def lookup(name: str, table: Any, key: Any) -> Any:
+    """A lookup parameter's value for ``key`` (its table is the one in force)."""
+    if isinstance(table, Unknown):
+        return table
+    assert isinstance(table, LookupTable)
+    found, value = table.find(key)
+    if not found:
+        return Unknown(f"{name} has no row for {show(key)} (its first row is from {show(table.rows[0][0])})")
+    return value
 
 
 COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
@@ -264,9 +367,13 @@ def _units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Per
     if unit == "holiday":
         return tuple((f"节假日 {p}", p) for p in cal.holiday_blocks(period))
     out = []
-    for p in cal.units(period, unit):
+    for p in cal.units(period, "half" if unit == "half year" else unit):
         if unit == "year":
             label = str(p.start.year)
+        elif unit == "half year":
+            label = f"{p.start.year}-H{1 if p.start.month == 1 else 2}"
+        elif unit == "day":
+            label = str(p.start)
         elif unit == "quarter":
             label = f"{p.start.year}-Q{(p.start.month - 1) // 3 + 1}"
         elif unit == "month":
@@ -291,7 +398,9 @@ def show(value: Any) -> str:
         ids = ", ".join(f.id for f in items[:5]) + (", …" if len(items) > 5 else "")
         return f"{len(items)} fact{'s' if len(items) != 1 else ''}" + (f" ({ids})" if items else "")
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return show_decimal(value)
+    if isinstance(value, LookupTable):
+        return ", ".join(f"from {show(bound)}: {show(v)}" for bound, v in value.rows)
     return str(value)
 
 
@@ -311,3 +420,20 @@ def summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage:
     if not values:
         return Unknown(f"{func} of no facts")
     return min(values) if func == "min" else max(values)
+
+
+#: A decimal shows at most this many places; more (a division's 1/7) are rounded, marked "…".
+SHOWN_PLACES = 6
+
+
+def show_decimal(value: Decimal) -> str:
+    """A decimal as a person reads it: whole numbers without a point, places as computed (a
+    rounded 177.10 keeps its 0), and a long fraction cut to six places, half up, with "…"
+    after it to say there is more: 1240 / 7 shows as 177.142857…."""
+    if value == value.to_integral():
+        return format(value.normalize(), "f")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > SHOWN_PLACES:
+        cut = value.quantize(Decimal(1).scaleb(-SHOWN_PLACES), rounding=ROUND_HALF_UP)
+        return format(cut, "f") + "…"
+    return format(value, "f")

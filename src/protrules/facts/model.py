@@ -28,6 +28,7 @@ __all__ = [
     "Judgement",
     "Kind",
     "Ledger",
+    "LookupTable",
     "Type",
 ]
 
@@ -48,6 +49,7 @@ class Kind(enum.Enum):
     FACT = "fact"  # one fact (a reference field, or the item of a selection)
     SET = "set"  # a selection of facts of one type
     LIST = "list"  # a list of values, `["a", "b"]`
+    LOOKUP = "lookup"  # a lookup parameter's table: a value for each range of keys
 
 
 #: Primitive type names usable in fact and parameter declarations.
@@ -70,11 +72,14 @@ class Type:
     enum_name: str | None = None
     members: tuple[str, ...] = ()
     fact: str | None = None
-    element: Type | None = None  # the items' type, for a list
+    element: Type | None = None  # the items' type, for a list; the values' type, for a lookup
+    key: Type | None = None  # the keys' type, for a lookup
 
     def __str__(self) -> str:
         if self.kind is Kind.LIST:
             return f"list of {self.element}"
+        if self.kind is Kind.LOOKUP:
+            return f"lookup {self.key} -> {self.element}"
         if self.kind is Kind.ENUM:
             return self.enum_name or "enum(" + ", ".join(f'"{m}"' for m in self.members) + ")"
         if self.kind is Kind.FACT:
@@ -115,8 +120,27 @@ class FactType:
         return None
 
 
-#: Duration units, their family (values of different families do not compare) and
-#: the size of one unit in the family's base (days, months or minutes).
+@attrs.frozen
+class LookupTable:
+    """A lookup parameter's value: rows of (lower bound, value), by increasing bound.
+
+    A key takes the value of the last row whose bound it reaches, as a standard's table
+    reads: "已满1年不满10年的 5天；已满10年不满20年的 10天；已满20年的 15天" is the rows
+    ``from 1: 5 days``, ``from 10: 10 days``, ``from 20: 15 days``. A key below the first
+    bound has no value."""
+
+    rows: tuple[tuple[Any, Any], ...]
+
+    def find(self, key: Any) -> tuple[bool, Any]:
+        """(True, the value) for a key the table covers, (False, None) for one below it."""
+        found: tuple[bool, Any] = (False, None)
+        for bound, value in self.rows:
+            if key < bound:
+                break
+            found = (True, value)
+        return found
+
+
 @attrs.define(slots=True, eq=False)
 class Fact:
     """One record of a ledger: a meeting, a training, a background check …

@@ -70,7 +70,7 @@ def quote(text: str) -> str:
 
 def _family(decl: n.Decl) -> str | None:
     if isinstance(decl, n.Parameter):
-        return None if decl.dated else "parameter"
+        return None if decl.dated or decl.key is not None else "parameter"
     return _FAMILIES.get(type(decl))
 
 
@@ -150,7 +150,8 @@ class Comments:
 
 @attrs.frozen
 class _Break:
-    """` and ` / ` or ` between operands: a line may break here, inside parentheses."""
+    """` and ` / ` or ` between operands (` then ` / ` else ` in a conditional): a line may
+    break here, inside parentheses."""
 
     op: str
 
@@ -167,6 +168,7 @@ Piece = str | _Break | _Mark
 SELECT, OR, AND, NOT, COMPARISON, RANGE, SUM, PRODUCT, UNARY, POSTFIX, ATOM = range(11)
 _LEVELS: Mapping[type, int] = {
     n.Select: SELECT,
+    n.If: SELECT,
     n.Not: NOT,
     n.Compare: COMPARISON,
     n.Member: COMPARISON,
@@ -207,6 +209,9 @@ def _bare(e: n.Expr) -> list[Piece]:
         for i, arg in enumerate(e.args):
             out += [", ", *_expr(arg)] if i else _expr(arg)
         return [*out, CLOSE, ")"]
+    if isinstance(e, n.If):  # a long one breaks before `then` and `else`, as before `and`
+        then, otherwise = [_Break("then"), *_expr(e.then)], [_Break("else"), *_expr(e.otherwise)]
+        return ["if ", *_expr(e.condition), *then, *otherwise]
     if isinstance(e, n.Not):  # `not (a < b)`, never `not a < b`: it reads as `(not a) < b`
         return ["not ", *_expr(e.operand, POSTFIX)]
     if isinstance(e, n.Neg):
@@ -418,6 +423,12 @@ class _Writer:
             with self.block(0, f"fact {d.name}{_title(d.title)}:", d):
                 for f in d.fields:
                     self.line(1, [f"{f.name}: {_type(f.type)}{_title(f.title)}"], _line_of(f))
+        elif isinstance(d, n.Parameter) and d.key is not None:
+            source = f" source {quote(d.source)}" if d.source is not None else ""
+            head = f"parameter {d.name}{_title(d.title)}: lookup {_type(d.key)} -> {_type(d.type)}{source}:"
+            with self.block(0, head, d):
+                for row_ in d.rows:
+                    self.line(1, [f"from {row_.bound.text}: {row_.value.text}"], _line_of(row_))
         elif isinstance(d, n.Parameter):
             head = f"parameter {d.name}{_title(d.title)}: {_type(d.type)}"
             if not d.dated:

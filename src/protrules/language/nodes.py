@@ -64,10 +64,21 @@ class At(Expr):
 
 @attrs.frozen
 class Call(Expr):
-    """An aggregate or calendar function: `count(meeting where …)`, `deadline(d, 3 months)`."""
+    """A call: an aggregate, a built-in function or a lookup parameter, `count(meeting where …)`,
+    `deadline(d, 3 months)`, `年休假天数(工龄)`. Any name may be called; the checker knows which
+    are functions (:mod:`protrules.language.functions`)."""
 
     func: str
     args: tuple[Expr, ...]
+
+
+@attrs.frozen
+class If(Expr):
+    """`if condition then a else b`: a value chosen by a condition."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
 
 
 @attrs.frozen
@@ -276,12 +287,27 @@ class ParamValue(Decl):
 
 
 @attrs.frozen
+class LookupRow(Decl):
+    """`from 10: 10 days`: a lookup parameter's value from a key on (until the next row's)."""
+
+    bound: Literal
+    value: Literal
+
+
+@attrs.frozen
 class Parameter(Decl):
+    """`parameter 名 "题": type = value`, dated values, or a lookup table: `parameter 名 "题":
+    lookup integer -> duration source "…":` with its rows, when ``key`` is set (``type`` is then
+    the values' type)."""
+
     name: str
     title: str | None
     type: TypeRef
     values: tuple[ParamValue, ...]
     dated: bool
+    key: TypeRef | None = None
+    rows: tuple[LookupRow, ...] = ()
+    source: str | None = None
 
 
 @attrs.frozen

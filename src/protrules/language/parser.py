@@ -504,7 +504,7 @@ class _Builder:
     def _keyword(self, meta: Any, children: list[Any]) -> str:
         return " ".join(str(c) for c in children)
 
-    setting_key = rule_key = notice_key = unit = verdict = status = is_word = func = _keyword
+    setting_key = rule_key = notice_key = unit = verdict = status = is_word = _keyword
 
     def title(self, meta: Any, children: list[Any]) -> _Title:
         return _Title(_unquote(children[0]))
@@ -563,6 +563,24 @@ class _Builder:
             True,
             span=self._span(meta),
         )
+
+    def parameter_lookup(self, meta: Any, children: list[Any]) -> n.Parameter:
+        key, value = self._of(children, n.TypeRef)
+        sources = self._of(children, _Source)
+        return n.Parameter(
+            str(children[0]),
+            self._title(children),
+            value,
+            (),
+            False,
+            key=key,
+            rows=tuple(self._of(children, n.LookupRow)),
+            source=str(sources[0]) if sources else None,
+            span=self._span(meta),
+        )
+
+    def lookup_row(self, meta: Any, children: list[Any]) -> n.LookupRow:
+        return n.LookupRow(children[0], children[1], span=self._span(meta))
 
     def value_line(self, meta: Any, children: list[Any]) -> n.ParamValue:
         sources = self._of(children, _Source)
@@ -784,7 +802,10 @@ class _Builder:
         return n.Name(str(children[0]), span=self._span(meta))
 
     def call(self, meta: Any, children: list[Any]) -> n.Call:
-        return n.Call(children[0], tuple(children[1:]), span=self._span(meta))
+        return n.Call(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    def if_expr(self, meta: Any, children: list[Any]) -> n.If:
+        return n.If(children[0], children[1], children[2], span=self._span(meta))
 
     # -- literals
     def integer(self, meta: Any, children: list[Any]) -> n.Literal:
