@@ -373,7 +373,13 @@ class _Linter:
         return _UNKNOWN
 
     def param(self, key: str) -> Any:
-        values = self.program.params[key].values
+        """A parameter's value when it is one constant. An enumeration or a boolean is a choice
+        (a reading of a clause, docs/domain.md): each of its values is one the rules may run
+        with (a test or ``--parameter`` sets it), so it is never folded to the file's default."""
+        param = self.program.params[key]
+        if param.type.kind in (Kind.ENUM, Kind.BOOLEAN):
+            return _UNKNOWN
+        values = param.values
         if values and values[0][0] is None and all(v[1] == values[0][1] for v in values):
             return values[0][1]
         return _UNKNOWN

@@ -161,7 +161,16 @@ class _Checker:
             if name not in scope.used_defines:
                 self.warn("PRL708", f"`{name}` is defined but never used", span)
         tests = tuple(
-            ir.TestDef(d.name, d.facts, d.as_of, d.expects, d.status, span=d.span, lines=d.lines)
+            ir.TestDef(
+                d.name,
+                d.facts,
+                d.as_of,
+                d.expects,
+                d.status,
+                span=d.span,
+                lines=d.lines,
+                params=self._test_params(d),
+            )
             for d in decls
             if isinstance(d, n.TestDecl)
         )
@@ -411,6 +420,32 @@ class _Checker:
         if want.kind is Kind.DECIMAL and isinstance(literal.value, int):
             return Decimal(literal.value)
         return literal.value
+
+    def _test_params(self, test: n.TestDecl) -> tuple[tuple[str, Any], ...]:
+        """A test's `parameter 名称 = 值` lines, each checked like the parameter's own value."""
+        out: list[tuple[str, Any]] = []
+        for given in test.params:
+            name, literal = given.name, given.value
+            param = self.params.get(name)
+            if param is None:
+                self.error(
+                    "PRL201",
+                    f"test `{test.name}` sets unknown parameter `{name}`",
+                    given.span or test.span,
+                    hint=_did_you_mean(name, self.params),
+                )
+                continue
+            vtype = literal_type(literal)
+            if not _assignable(vtype, param.type, literal.value):
+                self.error(
+                    "PRL212",
+                    f"parameter `{name}` is {param.type}, but this value is {vtype}",
+                    literal.span or test.span,
+                )
+                continue
+            value = Decimal(literal.value) if param.type.kind is Kind.DECIMAL else literal.value
+            out.append((name, value))
+        return tuple(out)
 
     # -- rules
     def _rule(

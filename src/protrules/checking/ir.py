@@ -264,6 +264,8 @@ class TestDef:
     span: Span | None = attrs.field(eq=False, repr=False)
     #: (rule id or "status", line of its `expect`), as :class:`~protrules.language.nodes.TestDecl`.
     lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False)
+    #: Parameters the test sets (``parameter 名称 = 值``): (name, value), in the file's order.
+    params: tuple[tuple[str, Any], ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
@@ -288,6 +290,8 @@ class Program:
     source_text: str = attrs.field(repr=False)
     warnings: tuple[Diagnostic, ...] = ()
     titles: Mapping[str, str] = attrs.field(factory=dict)  # periods/dates/params: name -> title
+    #: Parameters given another value than the file's for this evaluation (checking.parameters).
+    overrides: tuple[tuple[str, Any], ...] = ()
 
     @property
     def title(self) -> str:

@@ -103,15 +103,29 @@ def int_arg(text: str, what: str) -> int:
     return int(text)
 
 
-def load_rules(path: str) -> RuleSet:
-    """Parse, check and compile a rule file; its errors become one rendered CliError."""
+def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
+    """Parse, check and compile a rule file; its errors become one rendered CliError.
+
+    ``parameters`` are ``--parameter 名称=值`` arguments: the rule set is evaluated with those
+    values instead of the file's (checking.parameters reads each value by its type).
+    """
     from protrules import load_rules as _load
 
     require_file(path)
     try:
-        return _load(path)
+        ruleset = _load(path)
     except RuleFileError as error:
         raise CliError(error.message, rendered=error.render()) from None
+    values: dict[str, str] = {}
+    for given in parameters or ():
+        name, equals, value = given.partition("=")
+        if not equals or not name.strip():
+            raise CliError(f"--parameter: expected NAME=VALUE, e.g. 节假日开放读法=每个节假日, not `{given}`")
+        values[name.strip()] = value.strip()
+    try:
+        return ruleset.with_parameters(values)
+    except ProtrulesError as error:
+        raise CliError(f"--parameter: {error.message}") from None
 
 
 def load_facts(paths: Sequence[str], ruleset: RuleSet) -> list[Ledger]:

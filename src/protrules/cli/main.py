@@ -93,6 +93,13 @@ def _add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) 
         metavar="DATE",
         help="the assessment date, YYYY-MM-DD (default: end of the assessment period)",
     )
+    parser.add_argument(
+        "--parameter",
+        metavar="NAME=VALUE",
+        action="append",
+        help="give a parameter of the rule file another value for this run, e.g. another reading"
+        " of a clause: --parameter 节假日开放读法=每个节假日 (repeatable)",
+    )
 
 
 # ------------------------------------------------------------------ check
@@ -152,7 +159,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise CliError("--only works with --format text (JSON and Markdown always hold every rule)")
     if args.no_checks and args.format != "json":
         raise CliError("--no-checks works with --format json (text and Markdown never list checks)")
-    ruleset = load_rules(args.rules)
+    ruleset = load_rules(args.rules, args.parameter)
     as_of = _as_of(args, ruleset)
     # Text and Markdown show verdicts, reasons and evidence, never single checks.
     keep = args.format == "json" and not args.no_checks
@@ -182,7 +189,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from protrules.report import render
 
-    ruleset = load_rules(args.rules)
+    ruleset = load_rules(args.rules, args.parameter)
     try:
         wanted = [ruleset.rule(rule_id).id for rule_id in args.rule_ids]
     except ProtrulesError as error:
@@ -208,7 +215,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_rank(args: argparse.Namespace) -> int:
     from protrules.programme.ranking import for_ranking, rank, ranking_json, ranking_text
 
-    ruleset = load_rules(args.rules)
+    ruleset = load_rules(args.rules, args.parameter)
     as_of = _as_of(args, ruleset)
     results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False, keep=for_ranking)
     cap = args.top if args.top is not None else ruleset.program.cap
@@ -246,7 +253,7 @@ _top = _non_negative()
 def cmd_due(args: argparse.Namespace) -> int:
     from protrules.programme.due import due_json, due_text, horizon, obligations, parse_duration
 
-    ruleset = load_rules(args.rules)
+    ruleset = load_rules(args.rules, args.parameter)
     as_of = _as_of(args, ruleset)
     until = None
     within_days = None

@@ -554,7 +554,7 @@ def _reason(verdict: str, checks: list[Check]) -> str:
 def decide_entity(
     ledger: Ledger, as_of: dt.date, results: list[RuleResult], *, with_checks: bool = True
 ) -> EntityResult:
-    """Status and score from rule results (DOMAIN.md §1)."""
+    """Status and score from rule results (docs/domain.md, “Verdicts, status and score”)."""
     vetoed_by = tuple(r.rule for r in results if r.kind == "veto" and r.verdict == FAIL)
     scored = [r for r in results if r.counts_in_score]
     passed = sum((r.weight for r in scored if r.verdict == PASS), 0)

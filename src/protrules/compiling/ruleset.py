@@ -65,6 +65,8 @@ class RuleSet:
         """Pickle the checked program only; a worker process rebuilds each distinct rule set
         once (keyed by its source) and reuses it for every later batch."""
         text = self.program.source_text
+        # Parameters set for this evaluation are part of what the rule set is.
+        text += repr(self.program.overrides) if text and self.program.overrides else ""
         key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
         return (_restore, (key, self.program, self.max_work, self.generate, self.generate_after))
 
@@ -109,6 +111,26 @@ class RuleSet:
     @property
     def rules(self) -> tuple[ir.RuleDef, ...]:
         return self.program.rules
+
+    def with_parameters(self, values: Mapping[str, Any]) -> RuleSet:
+        """This rule set with some parameters holding other values: another reading of a
+        clause, another threshold (docs/domain.md, “Readings”).
+
+        ``values`` maps parameter names to values of their types, or to text written as in a
+        rule file (``"每个节假日"``, ``"60%"``, ``"3 months"``). The rule set itself is left
+        as it is. Raises :class:`~protrules.checking.parameters.ParameterError` for an unknown
+        name or a value of the wrong type.
+        """
+        if not values:
+            return self
+        from protrules.checking.parameters import override
+
+        return RuleSet(
+            override(self.program, values),
+            max_work=self.max_work,
+            generate=self.generate,
+            generate_after=self.generate_after,
+        )
 
     def rule(self, rule_id: str) -> ir.RuleDef:
         found = self.program.rule(rule_id)

@@ -1,7 +1,7 @@
 """What an evaluation returns: per-check, per-rule and per-entity results.
 
 These are plain frozen data; :mod:`protrules.report.render` turns them into text, JSON and
-Markdown. Verdicts are DOMAIN.md §2's: pass, fail, pending, unknown, n/a.
+Markdown. Verdicts are docs/domain.md's (“Verdicts, status and score”): pass, fail, pending, unknown, n/a.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ or by spreadsheet row and column, and all errors of a file (up to 100) are repor
 so a clerk can fix them in one pass. docs/facts.md describes both formats.
 
 A fact type absent from a ledger is *not covered* (the rules say "unknown"); a type present
-with no records means none happened (DOMAIN.md §2), so the loader keeps that distinction
-exactly: ``Ledger.facts`` holds a key for every covered type, even an empty one.
+with no records means none happened (docs/domain.md, “Verdicts, status and score”), so the
+loader keeps that distinction exactly: ``Ledger.facts`` holds a key for every covered type, even an empty one.
 """
 
 from __future__ import annotations

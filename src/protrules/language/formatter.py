@@ -489,6 +489,10 @@ class _Writer:
                 self.line(1, [f"facts: {quote(d.facts)}"], (lines["facts"] or [None])[-1])
             if d.as_of is not None:
                 self.line(1, [f"as_of: {d.as_of}"], (lines["as_of"] or [None])[-1])
+            for i, param in enumerate(d.params):
+                starts = lines["parameter"]
+                line = f"parameter {param.name} = {param.value.text}"
+                self.line(1, [line], starts[i] if i < len(starts) else None)
             for i, (rule_id, verdict) in enumerate(d.expects):
                 starts = lines["expect"]
                 self.line(1, [f"expect {rule_id} {verdict}"], starts[i] if i < len(starts) else None)

@@ -402,6 +402,14 @@ class Area(Decl):
 
 
 @attrs.frozen
+class TestParameter(Decl):
+    """`parameter 名称 = 值` in a test: the test runs with this value (span: the name)."""
+
+    name: str
+    value: Literal
+
+
+@attrs.frozen
 class TestDecl(Decl):
     name: str
     facts: str | None
@@ -411,6 +419,7 @@ class TestDecl(Decl):
     #: Where each expectation is written: (rule id or "status", line), so a failing one is
     #: reported at its `expect` line.
     lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    params: tuple[TestParameter, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen

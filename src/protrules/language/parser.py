@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
@@ -28,10 +29,11 @@ from lark.indenter import Indenter
 
 from protrules.calendar.durations import Duration
 from protrules.collector import paused
+from protrules.errors import ProtrulesError
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
 
-__all__ = ["MAX_NESTING", "MAX_SOURCE_BYTES", "grammar_text", "parse", "parse_file"]
+__all__ = ["MAX_NESTING", "MAX_SOURCE_BYTES", "grammar_text", "parse", "parse_duration", "parse_file"]
 
 #: A rule file larger than this is refused before parsing.
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
@@ -69,6 +71,31 @@ UNITS: dict[str, str] = {
     "minutes": "minutes",
     "分钟": "minutes",
 }
+
+_DURATION = re.compile(r"^\s*([0-9]+)\s*(\S.*?)\s*$")
+
+
+def parse_duration(text: str) -> Duration:
+    """A duration written as in a rule file: ``30 days``, ``2 weeks``, ``3 months``,
+    ``30 working days``, ``1 year``, or in Chinese ``30个工作日``, ``2周``, ``3个月``.
+
+    Raises :class:`ProtrulesError` naming the text when it is not one.
+    """
+    match = _DURATION.match(text)
+    unit = None
+    if match:
+        spelled = " ".join(match.group(2).split())
+        unit = UNITS.get(spelled) or UNITS.get(spelled.lower())
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
+        raise ProtrulesError(f"invalid duration `{text}`: use ASCII digits 0-9", code="PRL801")
+    if match is None or unit is None:
+        raise ProtrulesError(
+            f"invalid duration `{text}`: expected an amount and a unit,"
+            " e.g. 30 days, 2 weeks, 3 months, 30 working days, 30个工作日",
+            code="PRL801",
+        )
+    return Duration(int(match.group(1)), unit)
+
 
 COMPARE_OPS = {"≥": ">=", "≤": "<=", "≠": "!="}
 
@@ -708,6 +735,7 @@ class _Builder:
         status: str | None = None
         expects: list[tuple[str, str]] = []
         lines: list[tuple[str, int]] = []
+        params: list[n.TestParameter] = []
         for child in children[1:]:
             kind, value, line = child
             if kind == "facts":
@@ -717,12 +745,16 @@ class _Builder:
             elif kind == "status":
                 status = value
                 lines.append(("status", line))
+            elif kind == "parameter":
+                params.append(value)
             else:
                 expects.append(value)
                 lines.append((value[0], line))
         name = _unquote(children[0])
         span = self._span(meta)
-        return n.TestDecl(name, facts, as_of, tuple(expects), status, span=span, lines=tuple(lines))
+        return n.TestDecl(
+            name, facts, as_of, tuple(expects), status, span=span, lines=tuple(lines), params=tuple(params)
+        )
 
     def test_facts(self, meta: Any, children: list[Any]) -> tuple[str, str, int]:
         return ("facts", _unquote(children[0]), meta.line)
@@ -735,6 +767,10 @@ class _Builder:
 
     def test_status(self, meta: Any, children: list[Any]) -> tuple[str, str, int]:
         return ("status", children[0], meta.line)
+
+    def test_parameter(self, meta: Any, children: list[Any]) -> tuple[str, n.TestParameter, int]:
+        name = children[0]
+        return ("parameter", n.TestParameter(str(name), children[1], span=self._tok_span(name)), meta.line)
 
     # -- expressions
     def select_as(self, meta: Any, children: list[Any]) -> n.Select:

@@ -16,7 +16,6 @@ caller already has; ``due_text``/``due_json`` render them; :func:`parse_duration
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 
 import attrs
@@ -28,7 +27,7 @@ from protrules.compiling.ruleset import RuleSet
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import FAIL, PENDING, EntityResult
 from protrules.facts.model import Duration
-from protrules.language.parser import UNITS
+from protrules.language.parser import parse_duration
 from protrules.output import dumps
 
 __all__ = [
@@ -121,30 +120,7 @@ def obligations(
 
 # ------------------------------------------------------------------ durations
 
-_DURATION = re.compile(r"^\s*([0-9]+)\s*(\S.*?)\s*$")
 _WINDOW_UNITS = ("days", "weeks", "working_days", "months", "quarters", "years")
-
-
-def parse_duration(text: str) -> Duration:
-    """A duration written as in a rule file: ``30 days``, ``2 weeks``, ``3 months``,
-    ``30 working days``, ``1 year``, or in Chinese ``30个工作日``, ``2周``, ``3个月``.
-
-    Raises :class:`ProtrulesError` naming the text when it is not one.
-    """
-    match = _DURATION.match(text)
-    unit = None
-    if match:
-        spelled = " ".join(match.group(2).split())
-        unit = UNITS.get(spelled) or UNITS.get(spelled.lower())
-    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
-        raise ProtrulesError(f"invalid duration `{text}`: use ASCII digits 0-9", code="PRL801")
-    if match is None or unit is None:
-        raise ProtrulesError(
-            f"invalid duration `{text}`: expected an amount and a unit,"
-            " e.g. 30 days, 2 weeks, 3 months, 30 working days, 30个工作日",
-            code="PRL801",
-        )
-    return Duration(int(match.group(1)), unit)
 
 
 def horizon(calendar: WorkCalendar, as_of: dt.date, duration: Duration) -> dt.date:

@@ -1,10 +1,10 @@
 """The programme's selection: rank entities by score and name at most ``cap`` of them.
 
-DOMAIN.md §1: an entity hit by a negative-list item (vetoed) is excluded whatever its score;
-the others are ranked by score, highest first, ties broken by fewer failed clauses, then by
-entity id; the first ``cap`` of them that meet the standard (达标) are named. An entity that
-does not meet the standard keeps its place in the ranking but is never named, so it does not
-use up one of the ``cap`` places.
+docs/domain.md (“Decisions the text does not make”): an entity hit by a negative-list item
+(vetoed) is excluded whatever its score; the others are ranked by score, highest first, ties
+broken by fewer failed clauses, then by entity id; the first ``cap`` of them that meet the
+standard (达标) are named. An entity that does not meet the standard keeps its place in the
+ranking but is never named, so it does not use up one of the ``cap`` places.
 
 Every place carries an ``explanation``: why it is where it is (its score, the tie-breaks that
 decided against its neighbours) and why it is or is not named. ``ranking_text`` and

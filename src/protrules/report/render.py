@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from protrules.checking.ir import Program
+from protrules.checking.parameters import overridden
 from protrules.evaluation.results import (
     FAIL,
     NA,
@@ -37,6 +38,7 @@ __all__ = [
     "explain_json",
     "explain_text",
     "markdown_report",
+    "parameters_line",
     "report_json",
     "summary_text",
     "table_text",
@@ -119,12 +121,22 @@ def entity_json(result: EntityResult, *, with_checks: bool | None = None) -> dic
 
 
 def _standard_json(program: Program) -> dict[str, Any]:
-    return {
+    standard = {
         "id": program.id,
         "title": program.title,
         "version": program.settings.get("version"),
         "source": program.settings.get("source"),
     }
+    if program.overrides:  # only then, so that documents of the file as written do not change
+        standard["parameters_set"] = {name: _plain(value) for name, value in program.overrides}
+    return standard
+
+
+def parameters_line(program: Program) -> list[str]:
+    """A report's line naming the parameters set for this evaluation; none when there are none."""
+    if not program.overrides:
+        return []
+    return ["参数 parameters set for this evaluation: " + "; ".join(overridden(program))]
 
 
 
@@ -219,6 +231,7 @@ def summary_text(program: Program, result: EntityResult, *, only: Sequence[str] 
     """One entity: its status, score and every rule's verdict with a one-line reason."""
     lines = [
         f"{result.name} ({result.entity}) — {program.title}, as of {result.as_of}",
+        *parameters_line(program),
         f"结果 result: {STATUS_ZH[result.status]} {result.status}    得分 score: {_score(result)}",
     ]
     if result.vetoed_by:
@@ -250,6 +263,7 @@ def table_text(program: Program, results: Sequence[EntityResult]) -> str:
     header = pad("规则 rule", first) + "  " + "  ".join(pad(n, w) for n, w in zip(names, widths, strict=True))
     lines = [
         f"{program.title} — as of {results[0].as_of if results else ''}",
+        *parameters_line(program),
         "",
         header,
         "-" * display_width(header),
@@ -284,7 +298,7 @@ def explain_text(
     program: Program, ledger: Ledger, results: Sequence[RuleResult], as_of: dt.date, *, max_facts: int = 12
 ) -> str:
     """Why each verdict is what it is: the clause, the checks, the values, the facts."""
-    out: list[str] = []
+    out: list[str] = [*parameters_line(program), ""] if program.overrides else []
     for result in results:
         rule = program.rule(result.rule)
         out.append(
@@ -356,6 +370,7 @@ def markdown_report(
     if results:
         lines.append(f"评估基准日 as of: {results[0].as_of}  ")
     source = program.settings.get("source")
+    lines += [f"{line}  " for line in parameters_line(program)]
     if source:
         lines.append(f"依据 source: {source}")
     lines += [

@@ -72,7 +72,7 @@ STATUSES = (MEETS, FAILS, VETOED, INCOMPLETE)
 #: The verdicts coverage looks for: a rule never seen to pass or never seen to fail is
 #: tested on one side only.
 COVERED_VERDICTS = (PASS, FAIL)
-_KEYS = ("name", "facts", "as_of", "expect", "status")
+_KEYS = ("name", "facts", "as_of", "parameters", "expect", "status")
 
 
 class TestError(ProtrulesError):
@@ -100,6 +100,8 @@ class TestCase:
     def where(self, key: str) -> str:
         """Where the expectation of ``key`` (a rule id or ``status``) is written."""
         return next((at for k, at in self.locations if k == key), self.origin)
+    #: Parameters the test sets, (name, value): the rule set is evaluated with these values.
+    params: tuple[tuple[str, Any], ...] = ()
 
 
 @attrs.frozen
@@ -210,7 +212,16 @@ def tests_from_program(program: Program, rules_path: str | os.PathLike[str]) -> 
         path = os.fspath(rules_path)
         locations = tuple((key, f"{path}:{number}") for key, number in test.lines)
         out.append(
-            TestCase(test.name, facts, test.as_of, test.expects, test.status, f"{path}{line}", locations)
+            TestCase(
+                test.name,
+                facts,
+                test.as_of,
+                test.expects,
+                test.status,
+                f"{path}{line}",
+                locations,
+                test.params,
+            )
         )
     return out
 
@@ -282,7 +293,27 @@ def _json_case(item: Any, where: str, base: str, ruleset: RuleSet) -> TestCase:
         raise TestError(f"{where}: status must be one of {', '.join(STATUSES)}, not {status!r}")
     if not expects and status is None:
         raise TestError(f"{where}: the test expects nothing (add `expect` or `status`)")
-    return TestCase(name, facts, as_of, tuple(expects), status, origin)
+    params = _json_params(item, where, ruleset)
+    return TestCase(name, facts, as_of, tuple(expects), status, origin, params=params)
+
+
+def _json_params(item: Mapping[str, Any], where: str, ruleset: RuleSet) -> tuple[tuple[str, Any], ...]:
+    """A JSON test's ``parameters``: names and values (text as a rule file writes it, numbers,
+    true/false), each checked against its parameter's type."""
+    from protrules.checking.parameters import coerce
+
+    given = item.get("parameters", {})
+    if not isinstance(given, Mapping):
+        raise TestError(f'{where}: `parameters` must map parameter names to values, e.g. {{"会议次数": 3}}')
+    out = []
+    for name, raw in given.items():
+        value = str(raw).lower() if isinstance(raw, bool) else raw
+        value = str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        try:
+            out.append((name, coerce(ruleset.program, name, value)))
+        except ProtrulesError as error:
+            raise TestError(f"{where}: {error.message}") from None
+    return tuple(out)
 
 
 # ------------------------------------------------------------------ running
@@ -317,7 +348,10 @@ def _os_message(error: OSError) -> str:
 
 
 def run_test(ruleset: RuleSet, case: TestCase) -> TestOutcome:
-    """Evaluate one test's ledger and compare with its expectations."""
+    """Evaluate one test's ledger and compare with its expectations (with the parameters the
+    test sets)."""
+    if case.params and dict(case.params) != dict(ruleset.program.overrides):
+        ruleset = ruleset.with_parameters(dict(case.params))
     try:
         ledger = _load(case, ruleset)
     except (ProtrulesError, OSError) as error:
@@ -344,8 +378,15 @@ def run_test(ruleset: RuleSet, case: TestCase) -> TestOutcome:
 
 
 def run_tests(ruleset: RuleSet, cases: Sequence[TestCase]) -> TestRun:
-    """Run every test; a test whose facts cannot be loaded fails with the reason."""
-    return TestRun(tuple(run_test(ruleset, case) for case in cases))
+    """Run every test; a test whose facts cannot be loaded fails with the reason. Tests that set
+    the same parameters share one rule set."""
+    variants: dict[tuple[tuple[str, Any], ...], RuleSet] = {(): ruleset}
+    outcomes = []
+    for case in cases:
+        if case.params not in variants:
+            variants[case.params] = ruleset.with_parameters(dict(case.params))
+        outcomes.append(run_test(variants[case.params], case))
+    return TestRun(tuple(outcomes))
 
 
 def coverage(ruleset: RuleSet, run: TestRun) -> Coverage:
