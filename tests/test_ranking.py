@@ -1,4 +1,4 @@
-"""The programme's selection (DOMAIN.md §1) on hand-made results: order, ties, vetoes, the cap."""
+"""The programme's selection (docs/domain.md) on hand-made results: order, ties, vetoes, the cap."""
 
 from __future__ import annotations
 

@@ -346,7 +346,7 @@ def documents(s: Street) -> None:
             for year in (2023, 2024):
                 issued = s.day(D(year, 1, 9), D(year, 2, 28))
                 s.add("document", "D", kind=kind, title=f"{s.name}{year}年未成年人保护工作计划",
-                      issued=iso(issued), evidence=code.format(year, rng.randint(1, 9)))
+                      issued=iso(issued), year=year, evidence=code.format(year, rng.randint(1, 9)))
             continue
         issued = s.day(D(2020, 3, 1), D(2023, 3, 24))
         owner = principal if kind == "未成年人保护工作协调机制" else None
@@ -626,7 +626,9 @@ def venues(s: Street) -> None:
     free = {"minors_gathering": True, "safety_signs": True, "no_smoking_signs": True,
             "minor_admission": "免费"}
     closed = {"minors_gathering": False}
-    s.add("venue", "V", name=f"{s.short}未成年人保护工作站", kind="未保站", **free)
+    station = s.add("venue", "V", name=f"{s.short}未成年人保护工作站", kind="未保站", **free)
+    for r in s.of("staff", role="青少年事务社工"):
+        r["workplace"] = station["id"]
     s.add("venue", "V", name=f"{s.short}未成年人关爱服务中心", kind="未成年人关爱服务场所", **free)
     for area in rng.sample(s.facts["residential_area"], 3):
         s.add("venue", "V", name=f"{area['name']}儿童之家", kind="儿童之家", **free)
@@ -896,14 +898,14 @@ CSV_STREETS = {"xinjing"}
 
 # Field order of every fact type, as declared in rules/changning_2023.prl (CSV headers).
 FIELDS: dict[str, list[str]] = {
-    "document": ["kind", "title", "issued", "repealed", "evidence", "owner"],
+    "document": ["kind", "title", "issued", "year", "repealed", "evidence", "owner"],
     "residential_area": ["name", "minors"],
     "staff": ["name", "role", "unit", "appointed", "left", "post_type", "employment", "area", "concurrent",
-              "social_work_cert"],
+              "social_work_cert", "workplace"],
     "volunteer_team": ["area", "name", "founded", "members"],
     "budget": ["year", "item", "source", "amount"],
     "study": ["date", "kind", "topic", "minor_protection"],
-    "meeting": ["date", "kind", "topic", "case"],
+    "meeting": ["date", "kind", "topic", "case", "child"],
     "instruction": ["source", "received", "due", "completed", "summary"],
     "supervision": ["date", "supervisor", "kind", "target"],
     "employee": ["name", "unit", "position", "start", "end"],

@@ -37,6 +37,12 @@ def rules() -> protrules.RuleSet:
     return protrules.load_rules(RULE_FILE, generate_after=0)
 
 
+@functools.cache
+def _read(reading: tuple[tuple[str, str], ...]) -> protrules.RuleSet:
+    """The Changning rules with some readings (parameters) set (docs/domain.md, Readings)."""
+    return rules().with_parameters(dict(reading))
+
+
 def ledger(judgements: Iterable[Record] = (), **tables: Iterable[Record]) -> Ledger:
     """A ledger of a fictional street holding exactly the given fact types."""
     facts: dict[str, list[dict[str, Any]]] = {}
@@ -52,18 +58,30 @@ def ledger(judgements: Iterable[Record] = (), **tables: Iterable[Record]) -> Led
 
 
 def result(
-    rule: str, *, as_of: dt.date = AS_OF, judgements: Iterable[Record] = (), **tables: Iterable[Record]
+    rule: str,
+    *,
+    as_of: dt.date = AS_OF,
+    judgements: Iterable[Record] = (),
+    reading: Mapping[str, str] | None = None,
+    **tables: Iterable[Record],
 ) -> protrules.RuleResult:
-    """The rule's full result (verdict, reason, checks) for a ledger of the given facts."""
-    outcome = rules().evaluate(ledger(judgements, **tables), as_of).result(rule)
+    """The rule's full result (verdict, reason, checks) for a ledger of the given facts;
+    ``reading`` sets parameters, e.g. ``{"节假日开放读法": "每个节假日"}``."""
+    ruleset = _read(tuple(sorted(reading.items()))) if reading else rules()
+    outcome = ruleset.evaluate(ledger(judgements, **tables), as_of).result(rule)
     assert outcome is not None, f"no rule {rule}"
     return outcome
 
 
 def verdict(
-    rule: str, *, as_of: dt.date = AS_OF, judgements: Iterable[Record] = (), **tables: Iterable[Record]
+    rule: str,
+    *,
+    as_of: dt.date = AS_OF,
+    judgements: Iterable[Record] = (),
+    reading: Mapping[str, str] | None = None,
+    **tables: Iterable[Record],
 ) -> str:
-    return result(rule, as_of=as_of, judgements=judgements, **tables).verdict
+    return result(rule, as_of=as_of, judgements=judgements, reading=reading, **tables).verdict
 
 
 def failing(rule: str, as_of: dt.date = AS_OF, **tables: Any) -> list[str]:

@@ -1,6 +1,6 @@
 """Calendar edge cases on the Changning rules: the days where a naive calendar gives the wrong verdict.
 
-Each case sits on a boundary that DOMAIN.md §3 fixes: working days across the National Day
+Each case sits on a boundary that docs/calendar.md fixes: working days across the National Day
 block with its make-up Saturdays and Sunday (3.3.1), the Civil Code's month periods with
 month-end clamping and the roll to the next working day (10.2.1, 10.2.2), rest days versus
 make-up working days versus school vacations (5.4.1), and ISO weeks that straddle the start of

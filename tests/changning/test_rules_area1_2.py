@@ -16,6 +16,7 @@ import pytest
 
 from tests.changning.small import (
     QUARTER_DAYS,
+    child,
     document,
     documents,
     judgement,
@@ -195,7 +196,14 @@ def test_1_2_1_assessor_judgement(judgements: Rows, expected: str) -> None:
 # ------------------------------------------------------------------ 1.2.2 有计划、有部署、落实好（assessed）
 
 PLAN = "年度未成年人保护工作计划"
-PLANS = [document(PLAN, issued="2023-01-10"), document(PLAN, issued="2024-01-10")]
+
+
+def plan(year: int, issued: str, **fields: Any) -> dict[str, Any]:
+    """The yearly plan for `year`, issued on `issued`."""
+    return document(PLAN, issued=issued, year=year, **fields)
+
+
+PLANS = [plan(2023, "2023-01-10"), plan(2024, "2024-01-10")]
 
 
 def test_1_2_2_pass_plan_each_year_and_judged_pass() -> None:
@@ -204,18 +212,31 @@ def test_1_2_2_pass_plan_each_year_and_judged_pass() -> None:
 
 
 @pytest.mark.parametrize(
+    "plans",
+    [
+        # the 2024 plan, issued before the year began, is 2024's plan (the old reading counted it
+        # for 2023 and left 2024 pending)
+        pytest.param([PLANS[0], plan(2024, "2023-12-20")], id="2024-plan-issued-2023-12-20"),
+        # the 2023 plan issued in December 2022 is 2023's plan
+        pytest.param([plan(2023, "2022-12-20"), PLANS[1]], id="2023-plan-issued-2022-12-20"),
+    ],
+)
+def test_1_2_2_a_plan_counts_for_the_year_it_covers(plans: Rows) -> None:
+    assert verdict("1.2.2", judgements=[judgement("1.2.2")], document=plans) == "pass"
+
+
+@pytest.mark.parametrize(
     ("plans", "judged"),
     [
         pytest.param(PLANS, "fail", id="judged-fail"),  # 落实好 judged not met
         pytest.param(PLANS[1:], "pass", id="no-2023-plan"),  # 2023 had no plan; 2023 is over
         # the 2023 plan has no 文号 or archive location: not evidenced
-        pytest.param([document(PLAN, issued="2023-01-10", evidence=None), PLANS[1]], "pass",
-                     id="no-evidence"),
-        # a plan issued in December 2022 is the 2022 plan, not 2023's
-        pytest.param([document(PLAN, issued="2022-12-20"), PLANS[1]], "pass", id="plan-dated-2022"),
+        pytest.param([plan(2023, "2023-01-10", evidence=None), PLANS[1]], "pass", id="no-evidence"),
+        # the 2022 plan, issued in 2023, is not 2023's
+        pytest.param([plan(2022, "2023-01-10"), PLANS[1]], "pass", id="plan-for-2022"),
         # a document of another kind is not a yearly plan
-        pytest.param([document("重点工作安排（含未成年人保护）", issued="2023-01-10"), PLANS[1]], "pass",
-                     id="other-kind"),
+        pytest.param([document("重点工作安排（含未成年人保护）", issued="2023-01-10", year=2023), PLANS[1]],
+                     "pass", id="other-kind"),
     ],
 )
 def test_1_2_2_fail(plans: Rows, judged: str) -> None:
@@ -223,11 +244,20 @@ def test_1_2_2_fail(plans: Rows, judged: str) -> None:
 
 
 def test_1_2_2_pending_2024_plan_not_yet_issued() -> None:
-    # Per the rule's comment the 2024 plan is due by the end of calendar 2024: on 2024-03-31 its
-    # absence is pending (the 2023 plan is there and the judgement is pass).
+    # Inside a calendar-year loop a requirement is due at the year's end: on 2024-03-31 the
+    # missing 2024 plan is pending, due 2024-12-31 (the 2023 plan is there, judged pass).
     outcome = result("1.2.2", judgements=[judgement("1.2.2")], document=PLANS[:1])
     assert outcome.verdict == "pending"
     assert outcome.due == dt.date(2024, 12, 31)
+    # a 2024 plan issued after the as-of date is not there yet
+    later = [PLANS[0], plan(2024, "2024-04-10")]
+    assert verdict("1.2.2", judgements=[judgement("1.2.2")], document=later) == "pending"
+
+
+def test_1_2_2_a_plan_without_its_year_is_unknown() -> None:
+    # Which year a plan covers is read from `year`, not guessed from the date it was issued.
+    undated = [document(PLAN, issued="2023-01-10"), PLANS[1]]
+    assert verdict("1.2.2", judgements=[judgement("1.2.2")], document=undated) == "unknown"
 
 
 def test_1_2_2_unknown() -> None:
@@ -404,7 +434,7 @@ def test_2_1_3_pass_two_meetings_in_2023(rows: Rows) -> None:
     [
         pytest.param([meeting("2023-06-01")], id="only-one"),
         pytest.param([], id="none"),
-        # 个案会商 and 司法沟通会商 are counted elsewhere, not as these meetings
+        # a 个案会商 that names no 重点个案 and a 司法沟通会商 are not these meetings
         pytest.param([meeting("2023-06-01"), meeting("2023-07-01", "个案会商"),
                       meeting("2023-08-01", "司法沟通会商")], id="other-kinds"),
         # the second meeting lies in 2022 / 2024, not in 2023
@@ -414,6 +444,25 @@ def test_2_1_3_pass_two_meetings_in_2023(rows: Rows) -> None:
 )
 def test_2_1_3_fail_fewer_than_two_in_2023(rows: Rows) -> None:
     assert verdict("2.1.3", meeting=rows) == "fail"
+
+
+# 会议计数读法 (docs/domain.md, Readings): does a 个案会商 on a 重点个案 count as one of the meetings
+# that “研究解决…重大问题、重要事项和重点个案”?
+ONLY_COORDINATION = {"会议计数读法": "仅协调会议和专题会议"}
+CASE_CONFERENCE = [meeting("2023-03-01"), meeting("2023-09-12", "个案会商", child="C1")]
+
+
+def test_2_1_3_reading_a_case_conference_on_a_key_case_counts_by_default() -> None:
+    # 读法一（默认）：研究重点个案的个案会商也是条文所说的会议 → 2 meetings in 2023
+    assert verdict("2.1.3", meeting=CASE_CONFERENCE, child=[child("C1")]) == "pass"
+    # 读法二：只计协调会议和专题会议 → 1 meeting in 2023
+    assert verdict("2.1.3", meeting=CASE_CONFERENCE, child=[child("C1")], reading=ONLY_COORDINATION) == "fail"
+
+
+def test_2_1_3_reading_both_agree_on_coordination_meetings() -> None:
+    rows = [meeting("2023-03-01"), meeting("2023-11-01", "专题会议")]
+    assert verdict("2.1.3", meeting=rows) == "pass"
+    assert verdict("2.1.3", meeting=rows, reading=ONLY_COORDINATION) == "pass"
 
 
 def test_2_1_3_mid_year() -> None:

@@ -228,6 +228,35 @@ def test_6_1_1_pending_mid_period_while_later_blocks_are_open() -> None:
     assert verdict("6.1.1", as_of=MID, **facts) == "fail"
 
 
+# 网吧检查节点读法 (docs/domain.md, Readings): is every holiday block a 重要时间节点, or only the
+# school vacations and the long holidays (春节, 国庆: blocks of at least 长假天数 = 7 days)?
+KEY_NODES = {"网吧检查节点读法": "寒暑假和长假"}
+
+
+def test_6_1_1_reading_key_nodes_only_excuses_the_short_blocks() -> None:
+    # No inspection on the one-day 清明 block, nor on 劳动节, 端午 and 元旦.
+    facts = {"inspection": [i for i in ledger_6_1_1()["inspection"]
+                            if i["date"] in ("2023-07-15", "2023-10-01", "2024-02-12")]}
+    assert verdict("6.1.1", **facts) == "fail"  # 读法一（默认）：每个节假日都要检查
+    res = result("6.1.1", reading=KEY_NODES, **facts)
+    assert res.verdict == "pass"  # 读法二：寒暑假、春节、国庆
+    # the two vacations and the two long blocks are checked; the short blocks are not
+    assert len(res.checks) == 4
+
+
+@pytest.mark.parametrize("day", ["2023-10-01", "2024-02-12", "2023-07-15"])
+def test_6_1_1_reading_key_nodes_still_needs_the_long_holidays_and_vacations(day: str) -> None:
+    facts = changed(ledger_6_1_1(), drop("inspection", date=day))
+    assert verdict("6.1.1", reading=KEY_NODES, **facts) == "fail"
+
+
+def test_6_1_1_reading_key_nodes_length_is_a_parameter() -> None:
+    # With 长假天数 = 5 the 劳动节 block (04-29..05-03) is a long holiday too.
+    facts = {"inspection": [i for i in ledger_6_1_1()["inspection"] if i["date"] != "2023-05-01"]}
+    assert verdict("6.1.1", reading=KEY_NODES, **facts) == "pass"
+    assert verdict("6.1.1", reading={**KEY_NODES, "长假天数": "5"}, **facts) == "fail"
+
+
 def test_6_1_1_unknown_without_inspection_data() -> None:
     assert verdict("6.1.1") == "unknown"
 
@@ -579,6 +608,34 @@ def test_8_1_2_justice_office_specialist_and_separate_appraisal(change: Change) 
     base = ledger_8_1("司法所涉未专门人员", "司法所涉未工作单独考核办法")
     assert verdict("8.1.2", **base) == "pass"
     assert verdict("8.1.2", **changed(base, change)) == "fail"
+
+
+# 专门机构读法 (docs/domain.md, Readings): “确定专门机构或者指定专门人员” — is a designated unit
+# (a document setting it up) enough without a designated officer?
+NEEDS_OFFICER = {"专门机构读法": "须有专门人员"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "unit", "appraisal"),
+    [
+        ("8.1.1", "派出所涉未成年人案件专门机构", "派出所涉未案件单独考核办法"),
+        ("8.1.2", "司法所涉未成年人工作专门机构", "司法所涉未工作单独考核办法"),
+    ],
+)
+def test_8_1_x_reading_a_designated_unit_or_a_designated_officer(
+    rule: str, unit: str, appraisal: str
+) -> None:
+    unit_only = {"staff": [], "document": documents(unit, appraisal)}
+    assert verdict(rule, **unit_only) == "pass"  # 读法一（默认）：“或者”——专门机构即可
+    assert verdict(rule, reading=NEEDS_OFFICER, **unit_only) == "fail"  # 读法二：须有专门人员
+    # a unit whose document was repealed during 评估期 is no unit, under either reading
+    repealed = changed(unit_only, edit("document", 0, repealed="2023-12-31"))
+    assert verdict(rule, **repealed) == "fail"
+    # an officer satisfies both readings
+    role = "派出所涉未专门人员" if rule == "8.1.1" else "司法所涉未专门人员"
+    officer = {"staff": [staff(role)], "document": documents(appraisal)}
+    assert verdict(rule, **officer) == "pass"
+    assert verdict(rule, reading=NEEDS_OFFICER, **officer) == "pass"
 
 
 # ------------------------------------------------------------------ 8.1.3 办案场所

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.changning.small import document, documents, judgement, result, staff, verdict
+from tests.changning.small import child, document, documents, judgement, result, staff, verdict
 
 MID = dt.date(2023, 10, 1)  # an as-of date inside 评估期, before any `by 评估期.end` is due
 
@@ -320,6 +320,55 @@ def test_9_2_1_mid_period_is_pending() -> None:
     assert verdict("9.2.1", as_of=MID, **led) == "fail"
 
 
+# 节假日开放读法 (docs/domain.md, Readings): “节假日至少开放1天” read as a rest day every week
+# (default), or as one open day in each holiday block, a week broken by holidays then needing
+# 5 open days or every working day of the week.
+EACH_HOLIDAY = {"节假日开放读法": "每个节假日"}
+
+
+def sessions_without(*days: str) -> dict[str, Any]:
+    led = open_venue_ledger()
+    led["venue_session"] = [s for s in led["venue_session"] if s["date"] not in days]
+    return led
+
+
+def test_9_2_1_reading_both_agree_on_a_venue_open_five_days_with_weekends() -> None:
+    assert verdict("9.2.1", **open_venue_ledger()) == "pass"
+    assert verdict("9.2.1", reading=EACH_HOLIDAY, **open_venue_ledger()) == "pass"
+
+
+def test_9_2_1_reading_the_spring_festival_week() -> None:
+    # 春节 2024: the block 02-10..02-17; in the ISO week 02-12..02-18 only Sunday 02-18 is a
+    # working day (调休). The venue opens on 02-10 and 02-11 (in the block) and on 02-18 only.
+    led = sessions_without("2024-02-12", "2024-02-13", "2024-02-14", "2024-02-17")
+    assert verdict("9.2.1", **led) == "fail"  # 读法一：那一周也要开放5天
+    assert verdict("9.2.1", reading=EACH_HOLIDAY, **led) == "pass"  # 读法二：开放了该周唯一的工作日
+    # closed on 02-18 as well: the week's one working day is missed
+    led = sessions_without("2024-02-12", "2024-02-13", "2024-02-14", "2024-02-17", "2024-02-18")
+    assert verdict("9.2.1", reading=EACH_HOLIDAY, **led) == "fail"
+
+
+def test_9_2_1_reading_each_holiday_block_needs_an_open_day() -> None:
+    # 清明 2023 is Wednesday 04-05, a one-day block: open Thursday instead (still 5 days that week,
+    # with the weekend).
+    led = open_venue_ledger()
+    led["venue_session"] = move({"2023-04-05": "2023-04-06"})(led["venue_session"])
+    assert verdict("9.2.1", **led) == "pass"  # 读法一：每周有休息日开放即可
+    assert verdict("9.2.1", reading=EACH_HOLIDAY, **led) == "fail"  # 读法二：清明这一节假日没有开放
+
+
+def test_9_2_1_reading_each_holiday_needs_no_rest_day_every_week() -> None:
+    # A week open Monday to Friday only (2023-11-13): no rest day that week.
+    led = open_venue_ledger()
+    weekdays_only = move({"2023-11-18": "2023-11-16", "2023-11-19": "2023-11-17"})
+    led["venue_session"] = weekdays_only(led["venue_session"])
+    assert verdict("9.2.1", **led) == "fail"
+    assert verdict("9.2.1", reading=EACH_HOLIDAY, **led) == "pass"
+    # a week of 4 open days fails on either reading
+    led = sessions_without("2023-11-14")
+    assert verdict("9.2.1", reading=EACH_HOLIDAY, **led) == "fail"
+
+
 # ------------------------------------------------------------------ 10.1.1 儿童督导员
 
 
@@ -349,32 +398,59 @@ def test_10_1_1_mid_period_is_pending_and_no_staff_ledger_is_unknown() -> None:
 # ------------------------------------------------------------------ 10.1.2 未保站青少年事务社工
 
 
+STATION = [venue("V1", "未保站"), venue("V2", "儿童之家")]
+
+
+def youth_worker(**fields: Any) -> dict[str, Any]:
+    """A 青少年事务社工 working at the 未保站 V1, in post throughout 评估期."""
+    return staff("青少年事务社工", **{"workplace": "V1", **fields})
+
+
 @pytest.mark.parametrize(
     ("people", "expected"),
     [
-        ([staff("青少年事务社工", employment="公益岗位")], "pass"),  # 设置公益岗位配备
-        ([staff("青少年事务社工", employment="购买社会工作服务")], "pass"),  # 购买社会工作服务
-        ([staff("青少年事务社工", employment="编制内")], "fail"),  # 不是条款所列方式
-        ([staff("社会工作者", employment="公益岗位")], "fail"),  # 不是青少年事务社工
-        ([staff("青少年事务社工", employment="公益岗位", left="2023-12-31")], "fail"),  # 期内离岗
+        ([youth_worker(employment="公益岗位")], "pass"),  # 设置公益岗位配备
+        ([youth_worker(employment="购买社会工作服务")], "pass"),  # 购买社会工作服务
+        ([youth_worker(employment="编制内")], "pass"),  # “等方式”：方式不限（默认读法）
+        ([youth_worker(employment="公益岗位", workplace="V2")], "fail"),  # 在儿童之家，不在未保站
+        ([staff("社会工作者", employment="公益岗位", workplace="V1")], "fail"),  # 不是青少年事务社工
+        ([youth_worker(employment="公益岗位", left="2023-12-31")], "fail"),  # 期内离岗
         ([], "fail"),  # 未配备
     ],
 )
 def test_10_1_2_one_youth_social_worker(people: list[dict[str, Any]], expected: str) -> None:
-    assert verdict("10.1.2", staff=people) == expected
+    assert verdict("10.1.2", staff=people, venue=STATION) == expected
 
 
-def test_10_1_2_mid_period_is_pending_and_unrecorded_employment_is_unknown() -> None:
+def test_10_1_2_mid_period_is_pending_and_an_unrecorded_workplace_is_unknown() -> None:
     # none yet on 2023-10-01: due at 评估期.end → pending
-    assert verdict("10.1.2", as_of=MID, staff=[]) == "pending"
-    # a 青少年事务社工 whose 用工方式 is not recorded: cannot tell how the post was set up → unknown
-    assert verdict("10.1.2", staff=[staff("青少年事务社工")]) == "unknown"
+    assert verdict("10.1.2", as_of=MID, staff=[], venue=STATION) == "pending"
+    # a 青少年事务社工 whose workplace is not recorded: cannot tell it is the 未保站 → unknown
+    nowhere = [staff("青少年事务社工", employment="公益岗位")]
+    assert verdict("10.1.2", staff=nowhere, venue=STATION) == "unknown"
+
+
+# 社工配备方式读法 (docs/domain.md, Readings): does “通过设置公益岗位、购买社会工作服务等方式” leave
+# the ways of employment open (default), or list the only two?
+LISTED_WAYS = {"社工配备方式读法": "限公益岗位和购买服务"}
+
+
+@pytest.mark.parametrize(
+    ("employment", "expected"),
+    [("公益岗位", "pass"), ("购买社会工作服务", "pass"), ("编制内", "fail"), ("其他", "fail")],
+)
+def test_10_1_2_reading_only_the_listed_ways(employment: str, expected: str) -> None:
+    people = [youth_worker(employment=employment)]
+    assert verdict("10.1.2", staff=people, venue=STATION) == "pass"  # 读法一：方式不限
+    assert verdict("10.1.2", staff=people, venue=STATION, reading=LISTED_WAYS) == expected
+    # under the listed-ways reading an unrecorded employment cannot be judged
+    assert verdict("10.1.2", staff=[youth_worker()], venue=STATION, reading=LISTED_WAYS) == "unknown"
 
 
 # ------------------------------------------------------------------ 10.1.3 每个居民区儿童主任
 
 
-AREAS = [{"id": "R1", "name": "一居"}, {"id": "R2", "name": "二居", "minors": 300}]
+AREAS = [{"id": "R1", "name": "一居", "minors": 250}, {"id": "R2", "name": "二居", "minors": 300}]
 
 
 def test_10_1_3_a_director_in_every_area_passes() -> None:
@@ -382,7 +458,7 @@ def test_10_1_3_a_director_in_every_area_passes() -> None:
     people = [staff("儿童主任", area="R1", concurrent="社区妇联主席"), staff("儿童主任", area="R2")]
     outcome = result("10.1.3", residential_area=AREAS, staff=people)
     assert outcome.verdict == "pass"
-    advice = [c for c in outcome.checks if c.advisory]
+    advice = [c for c in outcome.checks if c.advisory and "concurrent" in c.text]
     assert [c.verdict for c in advice] == ["pass", "fail"]
 
 
@@ -404,6 +480,37 @@ def test_10_1_3_a_director_in_every_area_passes() -> None:
 )
 def test_10_1_3_an_area_without_a_director_fails(people: list[dict[str, Any]]) -> None:
     assert verdict("10.1.3", residential_area=AREAS, staff=people) == "fail"
+
+
+# 增配读法 (docs/domain.md, Readings): “未成年人数量较多的，应根据实际情况增配力量” — a
+# requirement for areas of more than 增配未成年人数 (1000) minors (default), or advice only?
+ADVICE_ONLY = {"增配读法": "只报告"}
+BIG_AREA = [{"id": "R1", "name": "大居", "minors": 1200}]
+
+
+def test_10_1_3_reading_a_big_area_needs_a_second_director() -> None:
+    one = [staff("儿童主任", area="R1", concurrent="社区妇联主席")]
+    two = [*one, staff("儿童主任", area="R1")]
+    assert verdict("10.1.3", residential_area=BIG_AREA, staff=one) == "fail"  # 读法一：应增配
+    assert verdict("10.1.3", residential_area=BIG_AREA, staff=two) == "pass"
+    outcome = result("10.1.3", residential_area=BIG_AREA, staff=one, reading=ADVICE_ONLY)
+    assert outcome.verdict == "pass"  # 读法二：只报告
+    assert [c.verdict for c in outcome.checks if c.advisory] == ["pass", "fail"]  # 优先…; 增配
+
+
+def test_10_1_3_reading_the_threshold_is_a_parameter_and_its_boundary_is_not_more() -> None:
+    one = [staff("儿童主任", area="R1")]
+    exactly = [{"id": "R1", "name": "大居", "minors": 1000}]  # 1000 is not 超过 1000
+    assert verdict("10.1.3", residential_area=exactly, staff=one) == "pass"
+    assert verdict("10.1.3", residential_area=exactly, staff=one, reading={"增配未成年人数": "800"}) == "fail"
+
+
+def test_10_1_3_reading_an_area_without_its_number_of_minors() -> None:
+    # whether it needs a second director cannot be told: unknown under the default reading
+    area = [{"id": "R1", "name": "一居"}]
+    one = [staff("儿童主任", area="R1")]
+    assert verdict("10.1.3", residential_area=area, staff=one) == "unknown"
+    assert verdict("10.1.3", residential_area=area, staff=one, reading=ADVICE_ONLY) == "pass"
 
 
 def test_10_1_3_no_areas_is_not_applicable() -> None:
@@ -447,6 +554,7 @@ def test_10_1_4_mechanism_repealed_in_the_period_fails() -> None:
 def social_work_ledger() -> Ledger:
     return {
         "staff": [staff("社会工作者", employment="购买社会工作服务")],
+        "child": [child(f"C{i}") for i in range(1, 16)],  # 15 children on the register
         "document": documents("社会工作专业岗位纳入专业技术系列"),
         "residential_area": [dict(a) for a in AREAS],
         "volunteer_team": [
@@ -484,6 +592,47 @@ def test_10_1_5_each_requirement_broken_fails(break_it: Callable[[Ledger], None]
     led = social_work_ledger()
     break_it(led)
     assert verdict("10.1.5", **led) == "fail"
+
+
+# 社工比例读法 (docs/domain.md, Readings): “根据所服务的未成年人数量…按适当比例配备” — one social
+# worker for every 每名社工服务儿童数 (20) children on the register (default), or at least one?
+AT_LEAST_ONE = {"社工比例读法": "至少1名"}
+
+
+def test_10_1_5_reading_one_social_worker_per_twenty_children() -> None:
+    led = social_work_ledger()
+    led["child"] = [child(f"C{i}") for i in range(1, 21)]  # 20 children: one worker is enough
+    assert verdict("10.1.5", **led) == "pass"
+    led["child"].append(child("C21"))  # 21: one is not
+    assert verdict("10.1.5", **led) == "fail"
+    assert verdict("10.1.5", reading=AT_LEAST_ONE, **led) == "pass"
+    led["staff"].append(staff("社会工作者"))  # a second worker
+    assert verdict("10.1.5", **led) == "pass"
+    # children who left the register before the as-of date are not served any more
+    led = social_work_ledger()
+    led["child"] = [child(f"C{i}", left="2023-12-31") for i in range(1, 30)]
+    assert verdict("10.1.5", **led) == "pass"
+
+
+def test_10_1_5_reading_a_register_left_out_is_unknown_unless_one_is_enough() -> None:
+    led = social_work_ledger()
+    del led["child"]
+    assert verdict("10.1.5", **led) == "unknown"
+    assert verdict("10.1.5", reading=AT_LEAST_ONE, **led) == "pass"
+
+
+# 社区读法: “各社区培育发展一支…志愿服务队伍” — a team in every residential area (default), or one
+# for the street?
+ONE_FOR_THE_STREET = {"社区读法": "街镇一支"}
+
+
+def test_10_1_5_reading_one_team_for_the_street() -> None:
+    led = social_work_ledger()
+    led["volunteer_team"] = led["volunteer_team"][:1]  # R2 has none
+    assert verdict("10.1.5", **led) == "fail"
+    assert verdict("10.1.5", reading=ONE_FOR_THE_STREET, **led) == "pass"
+    led["volunteer_team"] = []
+    assert verdict("10.1.5", reading=ONE_FOR_THE_STREET, **led) == "fail"
 
 
 def test_10_1_5_team_not_yet_founded_mid_period_is_pending() -> None:

@@ -72,7 +72,7 @@ def _from_text(param: ir.ParamDef, text: str) -> Any:
         return parse_date(text.strip())
     if kind is Kind.DURATION:
         return parse_duration(text)
-    raise ValueError(f"a {param.type} parameter cannot be set")  # pragma: no cover
+    raise ValueError(f"a {param.type} parameter cannot be set from the command line or a test")
 
 
 def _fits(param: ir.ParamDef, value: Any) -> Any:
