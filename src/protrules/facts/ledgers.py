@@ -48,6 +48,7 @@ from protrules.facts.schema import (
 __all__ = [
     "FactError",
     "FactErrors",
+    "ledger_from_json",
     "ledger_from_mapping",
     "ledger_paths",
     "ledger_to_mapping",
@@ -667,6 +668,20 @@ def ledger_from_mapping(
     errors are ``origin`` plus a JSON pointer. Raises :class:`FactErrors`.
     """
     return _collect(lambda errs: _from_tree(data, schema, origin, errs))
+
+
+def ledger_from_json(text: str, schema: Mapping[str, FactType], *, origin: str = "<data>") -> Ledger:
+    """A ledger from the text of a JSON ledger (what a ``.json`` file holds), validated like a
+    file; locations in errors are ``origin`` plus a JSON pointer. Raises :class:`FactErrors`.
+
+    For text that never was a file, such as standard input (``protrules check rules.prl -``).
+    """
+
+    def build(errs: _Errors) -> Ledger | None:
+        tree, scan = _parse_json(text, origin, errs)
+        return None if tree is _ABSENT else _from_tree(tree, schema, origin, errs, scan=scan)
+
+    return _collect(build)
 
 
 def load_ledger(path: str | os.PathLike[str], schema: Mapping[str, FactType]) -> Ledger:
