@@ -6,13 +6,16 @@ when it is not 0, ``(exit code N)``. A ```prl/```json block after a line `` `nam
 file the examples below it use. Commands run in-process in a scratch folder that links the
 repository's rules/ and examples/, in document order (``fmt`` changes a file a later example
 reads). Pipelines may use ``| head -n N``, ``| tail -n N``, ``&& cat FILE`` and ``; cat FILE``
-(the file a command wrote, whatever its exit code).
+(the file a command wrote, whatever its exit code), and the command ``< FILE`` to read
+standard input from a file.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ from protrules.cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
 #: Other pages whose ```console examples are all real.
-PAGES = ("language.md", "domain.md")
+PAGES = ("language.md", "domain.md", "report.md")
 BLOCK = re.compile(r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json)\n(?P<body>.*?)\n```", re.S)
 
 
@@ -40,7 +43,9 @@ def _examples(doc: Path = DOC) -> list[tuple[str, str, str]]:
     return out
 
 
-def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, int | None]:
+def _run(
+    command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, int | None]:
     """The command's output (stdout then stderr) and exit code (None after a pipe)."""
     words = shlex.split(command)
     stages: list[list[str]] = [[]]
@@ -52,7 +57,13 @@ def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, int | N
         else:
             stages[-1].append(word)
     assert stages[0][0] == "protrules", command
-    code = main(stages[0][1:])
+    args = stages[0][1:]
+    if "<" in args:  # standard input from a file
+        at = args.index("<")
+        data = Path(args[at + 1]).read_bytes()
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        args = args[:at] + args[at + 2 :]
+    code = main(args)
     out, err = capsys.readouterr()
     text = out + err
     for join, stage in zip(joins, stages[1:], strict=True):
@@ -75,7 +86,8 @@ def test_every_example_in_docs_cli_md_is_real(
     examples = _examples()
     assert sum(1 for kind, _, _ in examples if kind == "run") >= 30
     commands = {cmd.split()[1] for kind, cmd, _ in examples if kind == "run"}
-    assert commands >= {"check", "explain", "rank", "due", "test", "fmt", "lint", "calendar", "schema"}
+    wanted = {"check", "explain", "rank", "due", "report", "test", "fmt", "lint", "calendar", "schema"}
+    assert commands >= wanted
     _replay(DOC, examples, capsys, monkeypatch, tmp_path)
 
 
@@ -105,10 +117,11 @@ def _replay(
         if kind == "file":
             (tmp_path / what).write_text(body, encoding="utf-8")
             continue
-        wanted, _, code_text = body.rpartition("\n(exit code ")
+        wanted, _, code_text = ("\n" + body).rpartition("\n(exit code ")  # no output: body is the code
+        wanted = wanted.removeprefix("\n")
         if not code_text.endswith(")") or not code_text[:-1].isdigit():
             wanted, code_text = body, "0)"
-        text, code = _run(what, capsys)
+        text, code = _run(what, capsys, monkeypatch)
         assert text.rstrip("\n") == wanted.rstrip("\n"), f"docs/{doc.name} is out of date for: $ {what}"
         if code is not None:
             assert code == int(code_text[:-1]), f"exit code of: $ {what}"

@@ -15,6 +15,8 @@ import protrules
 from protrules.facts.ledgers import load_ledger
 from protrules.language.diagnostics import RuleFileError
 from protrules.report import render
+from protrules.report.district import district_of
+from protrules.report.markdown import markdown_report
 from tests.casefile import read_case
 from tests.goldens import compare
 
@@ -57,8 +59,9 @@ def test_reports(example: protrules.RuleSet) -> None:
     ]
     results = [example.evaluate(ledger, AS_OF) for ledger in ledgers]
     compare(GOLDEN / "report" / "demo.json", render.report_json(example.program, results, AS_OF))
-    compare(GOLDEN / "report" / "demo.md", render.markdown_report(example.program, results))
+    compare(GOLDEN / "report" / "demo.md", markdown_report(district_of(example.program, results)))
     compare(GOLDEN / "report" / "demo-table.txt", render.table_text(example.program, results))
+    compare(GOLDEN / "report" / "demo-summary.txt", render.summary_table(example.program, results))
     compare(GOLDEN / "report" / "xingxing.txt", render.summary_text(example.program, results[1]))
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import re
+import secrets
+import shutil
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -29,17 +30,25 @@ if TYPE_CHECKING:
     from protrules.facts.model import Ledger
 
 __all__ = [
+    "STDIN",
     "CliError",
     "Parser",
+    "add_rules_and_facts",
+    "as_of_arg",
     "colour_enabled",
     "colourize",
     "date_arg",
     "emit",
     "evaluate_facts",
+    "jobs_arg",
     "load_facts",
     "load_rules",
+    "map_ledgers",
     "progress",
+    "read_stdin",
     "require_file",
+    "terminal_width",
+    "top_arg",
     "write_atomic",
 ]
 
@@ -103,17 +112,47 @@ def int_arg(text: str, what: str) -> int:
     return int(text)
 
 
+#: What ``-`` names on the command line: standard input, which can be read once.
+STDIN = "-"
+_stdin_read_for: list[str] = []
+
+
+def forget_stdin() -> None:
+    """A new run of the command: standard input is unread again (``main`` calls this)."""
+    _stdin_read_for.clear()
+
+
+def read_stdin(what: str) -> str:
+    """Standard input as UTF-8 text, for the argument ``what`` names; it can be read once."""
+    if _stdin_read_for:
+        raise CliError(f"{what}: standard input is already read for {_stdin_read_for[0]}; name a file")
+    _stdin_read_for.append(what)
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise CliError(f"{what}: standard input is not UTF-8 text (it may be GBK)") from None
+
+
 def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
-    """Parse, check and compile a rule file; its errors become one rendered CliError.
+    """Parse, check and compile a rule file (``-``: from standard input); its errors become
+    one rendered CliError.
 
     ``parameters`` are ``--parameter 名称=值`` arguments: the rule set is evaluated with those
     values instead of the file's (checking.parameters reads each value by its type).
     """
     from protrules import load_rules as _load
 
-    require_file(path)
     try:
-        ruleset = _load(path)
+        if path == STDIN:
+            from protrules import check, compile, parse
+            from protrules.language.diagnostics import Source
+
+            text = read_stdin("RULES")
+            ruleset = compile(check(parse(text, "<stdin>"), Source("<stdin>", text)))
+        else:
+            require_file(path)
+            ruleset = _load(path)
     except RuleFileError as error:
         raise CliError(error.message, rendered=error.render()) from None
     values: dict[str, str] = {}
@@ -128,16 +167,42 @@ def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
         raise CliError(f"--parameter: {error.message}") from None
 
 
-def load_facts(paths: Sequence[str], ruleset: RuleSet) -> list[Ledger]:
-    """The ledgers named by FACTS arguments (files, CSV folders, folders of ledgers), in order."""
-    from protrules.facts.ledgers import load_ledgers
+def _stdin_ledger(ruleset: RuleSet) -> Ledger:
+    from protrules.facts.ledgers import ledger_from_json
 
+    return ledger_from_json(read_stdin("FACTS"), ruleset.fact_types, origin="<stdin>")
+
+
+def _items(paths: Sequence[str], ruleset: RuleSet) -> list[str | Ledger]:
+    """What FACTS arguments name: ledger paths, folders expanded; ``-`` is a JSON ledger read now."""
+    from protrules.facts.ledgers import ledger_paths
+
+    items: list[str | Ledger] = []
     for path in paths:
+        if path == STDIN:
+            items.append(_stdin_ledger(ruleset))
+            continue
         require_file(path, folder_ok=True)
-    ledgers = list(load_ledgers(list(paths), ruleset.fact_types))
-    if not ledgers:
+        items.extend(ledger_paths([path]))
+    if not items:
         raise CliError(f"no ledgers found in {', '.join(paths)}")
-    return ledgers
+    return items
+
+
+def _load(items: Sequence[str | Ledger], ruleset: RuleSet) -> Iterator[Ledger]:
+    """The ledgers one at a time, in order; two with one entity id are an error."""
+    from protrules.facts.ledgers import load_ledger, note_entity
+
+    seen: dict[str, str] = {}
+    for item in items:
+        ledger = load_ledger(item, ruleset.fact_types) if isinstance(item, str) else item
+        note_entity(seen, ledger.id, item if isinstance(item, str) else "<stdin>")
+        yield ledger
+
+
+def load_facts(paths: Sequence[str], ruleset: RuleSet) -> list[Ledger]:
+    """The ledgers named by FACTS arguments (files, CSV folders, folders of ledgers, ``-``), in order."""
+    return list(_load(_items(paths, ruleset), ruleset))
 
 
 def evaluate_facts(
@@ -156,28 +221,54 @@ def evaluate_facts(
     the ledgers are read and evaluated in that many worker processes (0: one per core), so the
     work of loading them is shared out too. ``checks=False``: results without checks.
     """
-    from protrules.facts.ledgers import ledger_paths, load_ledgers, note_entity
+    return map_ledgers(paths, ruleset, functools.partial(_evaluated, as_of=as_of, checks=checks), jobs, keep)
 
-    for path in paths:
-        require_file(path, folder_ok=True)
-    items = ledger_paths(paths)
-    if not items:
-        raise CliError(f"no ledgers found in {', '.join(paths)}")
+
+def _evaluated(ruleset: RuleSet, ledger: Ledger, *, as_of: dt.date, checks: bool) -> EntityResult:
+    return ruleset.evaluate(ledger, as_of, checks=checks)
+
+
+def map_ledgers(
+    paths: Sequence[str],
+    ruleset: RuleSet,
+    work: Callable[[RuleSet, Ledger], T],
+    jobs: int,
+    keep: Callable[[T], T] | None = None,
+) -> list[T]:
+    """``work(ruleset, ledger)`` for each ledger FACTS arguments name, in order, with progress.
+
+    Ledgers are read one at a time as their turn comes, so only what ``work`` returns is held
+    (``keep`` may shrink each as it arrives). With ``jobs`` other than 1 the ledgers are read
+    and worked on in that many processes (0: one per core): ``work`` must then be picklable
+    (a module-level function, or a ``functools.partial`` of one).
+    """
+    from protrules.facts.ledgers import note_entity
+
+    items = _items(paths, ruleset)
     if jobs == 1:
-        stream = ruleset.evaluate_many(load_ledgers(items, ruleset.fact_types), as_of, checks=checks)
         with fewer_collections():
-            return [keep(r) if keep else r for r in progress(stream, len(items))]
+            done = (work(ruleset, ledger) for ledger in _load(items, ruleset))
+            return [keep(x) if keep else x for x in progress(done, len(items))]
     from concurrent.futures import ProcessPoolExecutor
 
     workers = jobs or os.cpu_count() or 1
     chunk = max(1, min(64, len(items) // (workers * 4)))
     with ProcessPoolExecutor(workers, initializer=_collect_less) as pool:
-        stream = ruleset.evaluate_many(items, as_of, executor=pool, chunk=chunk, checks=checks)
-        results = [keep(r) if keep else r for r in progress(stream, len(items))]
-    seen: dict[str, str] = {}
-    for item, result in zip(items, results, strict=True):
-        note_entity(seen, result.entity, item)
+        outcomes = pool.map(functools.partial(_in_worker, ruleset, work), items, chunksize=chunk)
+        seen: dict[str, str] = {}
+        results = []
+        for item, (entity, value) in zip(items, progress(outcomes, len(items)), strict=True):
+            note_entity(seen, entity, item if isinstance(item, str) else "<stdin>")
+            results.append(keep(value) if keep else value)
     return results
+
+
+def _in_worker(ruleset: RuleSet, work: Callable[[RuleSet, Ledger], T], item: str | Ledger) -> tuple[str, T]:
+    """In a worker process: read the ledger (unless it came read) and do the work on it."""
+    from protrules.facts.ledgers import load_ledger
+
+    ledger = load_ledger(item, ruleset.fact_types) if isinstance(item, str) else item
+    return ledger.id, work(ruleset, ledger)
 
 
 #: The garbage collector's thresholds while the command evaluates ledgers (CPython's default
@@ -204,6 +295,72 @@ def _collect_less() -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
+# ------------------------------------------------------------------ arguments
+
+
+def as_of_arg(args: argparse.Namespace, ruleset: RuleSet) -> dt.date:
+    """``--as-of``, or the end of the standard's assessment period."""
+    if args.as_of is None:
+        return ruleset.default_as_of()
+    return date_arg(args.as_of, "--as-of")
+
+
+def add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
+    """RULES, FACTS (one, or several with ``--jobs``) and ``--as-of``."""
+    parser.add_argument("rules", metavar="RULES", help="the standard, a .prl file (-: standard input)")
+    if many:
+        parser.add_argument(
+            "facts",
+            metavar="FACTS",
+            nargs="+",
+            help="ledgers: .json files, CSV folders, or folders holding them (-: one JSON ledger from"
+            " standard input)",
+        )
+        parser.add_argument(
+            "--jobs",
+            metavar="N",
+            type=jobs_arg,
+            default=1,
+            help="read and evaluate the ledgers in N worker processes (0: one per core; default 1)",
+        )
+    else:
+        parser.add_argument(
+            "facts", metavar="FACTS", help="one ledger: a .json file or a CSV folder (-: standard input)"
+        )
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the assessment date, YYYY-MM-DD (default: end of the assessment period)",
+    )
+    parser.add_argument(
+        "--parameter",
+        metavar="NAME=VALUE",
+        action="append",
+        help="give a parameter of the rule file another value for this run, e.g. another reading"
+        " of a clause: --parameter 节假日开放读法=每个节假日 (repeatable)",
+    )
+
+
+def _non_negative(what: str = "a whole number", zero: str = "0") -> Callable[[str], int]:
+    """An argparse type: a whole number, 0 or more (`zero` says what 0 means)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, not `{text}`") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be {zero} or more, not {value}")
+        return value
+
+    return parse
+
+
+jobs_arg = _non_negative("a whole number of processes", "0 (one per core)")
+top_arg = _non_negative()
+
+
+
 # ------------------------------------------------------------------ output
 
 
@@ -213,6 +370,16 @@ def colour_enabled(stream: IO[str]) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def terminal_width(stream: IO[str] | None = None) -> int:
+    """The columns of the terminal ``stream`` (stdout) writes to; 80 when it is not a terminal,
+    so that output to a pipe or a file does not depend on the window it was started from."""
+    stream = stream or sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return 80
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 _RESET = "\033[0m"
@@ -252,14 +419,19 @@ def colourize(text: str) -> str:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write UTF-8 text to a temp file beside ``path`` and rename it over ``path``."""
+    """Write UTF-8 text to a temp file beside ``path`` and rename it over ``path``.
+
+    A reader never sees half a file. A new file gets the mode any program's new file gets
+    (0666 less the umask: 0644 under the usual 022), so a report can be shared; a file that
+    is replaced keeps its mode.
+    """
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise CliError(f"no such folder: {os.path.dirname(path) or directory}")
     mode = None
     with contextlib.suppress(OSError):
         mode = os.stat(path).st_mode & 0o7777
-    fd, temp = tempfile.mkstemp(prefix=".protrules-", suffix=".tmp", dir=directory)
+    fd, temp = _create_beside(directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -272,6 +444,21 @@ def write_atomic(path: str, text: str) -> None:
         raise
 
 
+def _create_beside(directory: str) -> tuple[int, str]:
+    """A new, empty temp file in ``directory``, created as ``open(…, "w")`` would create it.
+
+    Not ``tempfile.mkstemp``: it creates its files 0600 whatever the umask, and the rename
+    then left every report readable by its owner only.
+    """
+    for _ in range(100):
+        temp = os.path.join(directory, f".protrules-{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {directory}")  # pragma: no cover
+
+
 def emit(text: str, output: str | None = None, *, colour: bool = True) -> None:
     """Text to ``--output FILE`` (plain, atomically) or to stdout (coloured on a terminal)."""
     if output is not None and output != "-":
@@ -282,24 +469,20 @@ def emit(text: str, output: str | None = None, *, colour: bool = True) -> None:
     sys.stdout.write(text)
 
 
-def progress(items: Iterable[T], total: int, what: str = "entities") -> Iterator[T]:
-    """Yield ``items``, showing ``\\r12/100 entities`` on stderr when it is a terminal."""
+def progress(items: Iterable[T], total: int, what: str = "ledgers") -> Iterator[T]:
+    """Yield ``items``, with a progress bar, rate and time left on stderr when it is a terminal.
+
+    Nothing is written when stderr is not a terminal (a pipe, a file, a CI log) or for fewer
+    than two items; the bar is erased when the run ends.
+    """
     stream = sys.stderr
     isatty = getattr(stream, "isatty", None)
     if total < 2 or not (isatty and isatty()):
         yield from items
         return
-    last = 0.0
-    done = 0
-    try:
-        for item in items:
-            done += 1
-            now = time.monotonic()
-            if now - last >= 0.1 or done == total:
-                stream.write(f"\r{done}/{total} {what}")
-                stream.flush()
-                last = now
-            yield item
-    finally:
-        stream.write("\r\033[K")
-        stream.flush()
+    from tqdm import tqdm
+
+    with tqdm(
+        items, total=total, unit=f" {what}", file=stream, leave=False, dynamic_ncols=True, mininterval=0.2
+    ) as bar:
+        yield from bar

@@ -15,10 +15,9 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -30,17 +29,22 @@ from protrules.cli.common import (
     OK,
     CliError,
     Parser,
-    date_arg,
+    add_rules_and_facts,
+    as_of_arg,
     emit,
     evaluate_facts,
     load_facts,
     load_rules,
+    terminal_width,
+    top_arg,
 )
 from protrules.errors import ProtrulesError
+from protrules.output import display_width
 
 if TYPE_CHECKING:
-    from protrules.compiling.ruleset import RuleSet
-    from protrules.evaluation.results import EntityResult
+    from protrules.checking.ir import Program
+    from protrules.evaluation.results import EntityResult, RuleResult
+    from protrules.report.district import StreetPage
 
 __all__ = ["build_parser", "main"]
 
@@ -61,72 +65,7 @@ does not meet it, a failing test, a lint finding, a file fmt --check would chang
 """
 
 
-# ------------------------------------------------------------------ shared arguments
-
-
-def _as_of(args: argparse.Namespace, ruleset: RuleSet) -> dt.date:
-    if args.as_of is None:
-        return ruleset.default_as_of()
-    return date_arg(args.as_of, "--as-of")
-
-
-def _add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
-    parser.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
-    if many:
-        parser.add_argument(
-            "facts",
-            metavar="FACTS",
-            nargs="+",
-            help="ledgers: .json files, CSV folders, or folders holding them",
-        )
-        parser.add_argument(
-            "--jobs",
-            metavar="N",
-            type=_jobs,
-            default=1,
-            help="read and evaluate the ledgers in N worker processes (0: one per core; default 1)",
-        )
-    else:
-        parser.add_argument("facts", metavar="FACTS", help="one ledger: a .json file or a CSV folder")
-    parser.add_argument(
-        "--as-of",
-        metavar="DATE",
-        help="the assessment date, YYYY-MM-DD (default: end of the assessment period)",
-    )
-    parser.add_argument(
-        "--parameter",
-        metavar="NAME=VALUE",
-        action="append",
-        help="give a parameter of the rule file another value for this run, e.g. another reading"
-        " of a clause: --parameter 节假日开放读法=每个节假日 (repeatable)",
-    )
-
-
 # ------------------------------------------------------------------ check
-
-
-def status_lines(results: Sequence[EntityResult]) -> str:
-    """One aligned line per entity: status, score, vetoes and the rules that fail or are open."""
-    from protrules.evaluation.results import FAIL, PENDING, STATUS_ZH, UNKNOWN
-    from protrules.output import display_width, pad
-
-    labels = [f"{r.name} ({r.entity})" for r in results]
-    statuses = [f"{STATUS_ZH[r.status]} {r.status}" for r in results]
-    label_width = max(display_width(x) for x in labels)
-    status_width = max(display_width(x) for x in statuses)
-    lines = []
-    for result, label, status in zip(results, labels, statuses, strict=True):
-        score = "-" if result.score is None else f"{result.score * 100:.1f}%"
-        parts = []
-        if result.vetoed_by:
-            parts.append("vetoed by " + ", ".join(result.vetoed_by))
-        for verdict in (FAIL, UNKNOWN, PENDING):
-            ids = [r.rule for r in result.results if r.verdict == verdict and r.kind != "advisory"]
-            if ids:
-                parts.append(f"{verdict} {', '.join(ids)}")
-        line = f"{pad(label, label_width)}  {pad(status, status_width)}  {score:>6}  {'; '.join(parts)}"
-        lines.append(line.rstrip() + "\n")
-    return "".join(lines)
 
 
 def _only(text: str | None) -> list[str] | None:
@@ -150,51 +89,91 @@ def _settled(result: EntityResult) -> EntityResult:
     return result.settle()
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _findings(results: Sequence[EntityResult | StreetPage]) -> int:
+    """check's, rank's and report's exit code: 1 when an entity does not meet the standard."""
     from protrules.evaluation.results import MEETS
+
+    return OK if all(r.status == MEETS for r in results) else FINDINGS
+
+
+def _layout(args: argparse.Namespace, program: Program, results: Sequence[EntityResult]) -> str:
+    """The text layout: one entity's summary, the rules × entities table, or one line each."""
     from protrules.report import render
 
-    only = _only(args.only)
-    if only is not None and args.format != "text":
+    layout = args.layout
+    if layout == "auto":
+        if len(results) == 1:
+            return render.summary_text(program, results[0], only=args.only_verdicts)
+        table = render.table_text(program, results)
+        fits = max(display_width(line) for line in table.splitlines()) <= terminal_width()
+        layout = "table" if fits else "summary"
+    if layout == "summary":
+        return render.summary_table(program, results)
+    if args.only_verdicts is not None:
+        shown = tuple(
+            rule
+            for rule in program.rules
+            if any(r.verdicts.get(rule.id) in args.only_verdicts for r in results)
+        )
+        program = attrs.evolve(program, rules=shown)
+    return render.table_text(program, results) + "\n" + render.status_lines(results)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from protrules.report import render
+
+    args.only_verdicts = _only(args.only)
+    if args.only_verdicts is not None and args.format != "text":
         raise CliError("--only works with --format text (JSON and Markdown always hold every rule)")
     if args.no_checks and args.format != "json":
         raise CliError("--no-checks works with --format json (text and Markdown never list checks)")
+    if args.layout != "auto" and args.format != "text":
+        raise CliError("--layout works with --format text")
     ruleset = load_rules(args.rules, args.parameter)
-    as_of = _as_of(args, ruleset)
-    # Text and Markdown show verdicts, reasons and evidence, never single checks.
+    as_of = as_of_arg(args, ruleset)
+    if args.format == "markdown":  # the 督导报告, as `protrules report --format markdown` writes it
+        from protrules.cli.report import DEFAULT_WITHIN, build_report
+        from protrules.report.markdown import markdown_report
+
+        report = build_report(ruleset, args.facts, as_of, DEFAULT_WITHIN, args.jobs, traces=False)
+        emit(markdown_report(report), args.output, colour=False)
+        return _findings(report.streets)
+    # Text shows verdicts, reasons and evidence, never single checks.
     keep = args.format == "json" and not args.no_checks
     # Results are kept until all are rendered: each is settled as it arrives, so none holds facts.
     results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=keep, keep=_settled)
-    program = ruleset.program
     if args.format == "json":
-        text = render.report_json(program, results, as_of)
-    elif args.format == "markdown":
-        text = render.markdown_report(program, results)
-    elif len(results) == 1:
-        text = render.summary_text(program, results[0], only=only)
+        text = render.report_json(ruleset.program, results, as_of)
     else:
-        if only is not None:
-            shown = tuple(
-                rule for rule in program.rules if any(r.verdicts.get(rule.id) in only for r in results)
-            )
-            program = attrs.evolve(program, rules=shown)
-        text = render.table_text(program, results) + "\n" + status_lines(results)
+        text = _layout(args, ruleset.program, results)
     emit(text, args.output, colour=args.format == "text")
-    return OK if all(r.status == MEETS for r in results) else FINDINGS
+    return _findings(results)
 
 
 # ------------------------------------------------------------------ explain
 
 
+def _blocking(results: Sequence[RuleResult]) -> int:
+    """explain's exit code: 1 when a rule it explains keeps the entity from meeting the standard
+    (it fails, lacks data or is pending; advisory rules never do) — what ``check`` says of them."""
+    from protrules.evaluation.results import FAIL, PENDING, UNKNOWN
+
+    blocking = (FAIL, UNKNOWN, PENDING)
+    return FINDINGS if any(r.verdict in blocking and r.kind != "advisory" for r in results) else OK
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from protrules.report import render
 
+    only = _only(args.only)
+    if only is not None and args.format != "text":
+        raise CliError("--only works with --format text (JSON always holds every check)")
     ruleset = load_rules(args.rules, args.parameter)
     try:
         wanted = [ruleset.rule(rule_id).id for rule_id in args.rule_ids]
     except ProtrulesError as error:
         raise CliError(error.message) from None
-    as_of = _as_of(args, ruleset)
+    as_of = as_of_arg(args, ruleset)
     ledgers = load_facts([args.facts], ruleset)
     if len(ledgers) != 1:
         names = ", ".join(ledger.id for ledger in ledgers[:5]) + (", …" if len(ledgers) > 5 else "")
@@ -204,9 +183,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = render.explain_json(ruleset.program, ledger, results, as_of)
     else:
-        text = render.explain_text(ruleset.program, ledger, results, as_of)
+        shown = results if only is None else [r for r in results if r.verdict in only]
+        text = render.explain_text(ruleset.program, ledger, shown, as_of, checks=only)
+        if not shown:
+            which = f"of {', '.join(wanted)} " if wanted else ""
+            text = f"nothing to explain: none {which}is {' or '.join(only or ())}\n"
     emit(text, args.output, colour=args.format == "text")
-    return OK
+    return _blocking(results)
 
 
 # ------------------------------------------------------------------ rank
@@ -216,7 +199,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from protrules.programme.ranking import for_ranking, rank, ranking_json, ranking_text
 
     ruleset = load_rules(args.rules, args.parameter)
-    as_of = _as_of(args, ruleset)
+    as_of = as_of_arg(args, ruleset)
     results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False, keep=for_ranking)
     cap = args.top if args.top is not None else ruleset.program.cap
     ranking = rank(results, cap)
@@ -225,36 +208,17 @@ def cmd_rank(args: argparse.Namespace) -> int:
     else:
         text = ranking_text(ruleset.program, ranking, as_of)
     emit(text, args.output, colour=args.format == "text")
-    return OK
-
-
-def _non_negative(what: str = "a whole number", zero: str = "0") -> Callable[[str], int]:
-    """An argparse type: a whole number, 0 or more (`zero` says what 0 means)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, not `{text}`") from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"must be {zero} or more, not {value}")
-        return value
-
-    return parse
-
-
-_jobs = _non_negative("a whole number of processes", "0 (one per core)")
-_top = _non_negative()
+    return _findings(results)
 
 
 # ------------------------------------------------------------------ due
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    from protrules.programme.due import due_json, due_text, horizon, obligations, parse_duration
+    from protrules.programme.due import OVERDUE, due_json, due_text, horizon, obligations, parse_duration
 
     ruleset = load_rules(args.rules, args.parameter)
-    as_of = _as_of(args, ruleset)
+    as_of = as_of_arg(args, ruleset)
     until = None
     within_days = None
     if args.within is not None:
@@ -270,7 +234,8 @@ def cmd_due(args: argparse.Namespace) -> int:
     else:
         text = due_text(ruleset.program, items, as_of, until)
     emit(text, args.output, colour=args.format == "text")
-    return OK
+    # A finding is an obligation past its deadline; what merely falls due is not one yet.
+    return FINDINGS if any(o.state == OVERDUE for o in items) else OK
 
 
 # ------------------------------------------------------------------ schema
@@ -299,9 +264,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ the parser
 
 
+def _add_format_and_output(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    parser.add_argument("-f", "--format", choices=formats, default=formats[0])
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, every subcommand with ``--help`` and an example."""
     from protrules.cli import calendar as cli_calendar
+    from protrules.cli import report as cli_report
     from protrules.cli import tools as cli_tools
 
     parser = Parser(prog="protrules", description=DESCRIPTION)
@@ -317,17 +288,25 @@ def build_parser() -> argparse.ArgumentParser:
 examples:
   protrules check rules/example.prl examples/demo/yangguang.json
   protrules check rules/example.prl examples/demo/ --only fail,unknown
-  protrules check rules/example.prl examples/demo/ --format json --output result.json
-  protrules check rules/changning_2023.prl examples/changning/ --format json --no-checks
-  protrules check rules/example.prl examples/demo/ --format markdown > 督导报告.md
+  protrules check rules/changning_2023.prl examples/changning/ --layout summary
+  protrules check rules/example.prl examples/demo/ -f json -o result.json
+  protrules check rules/changning_2023.prl examples/changning/ -f json --no-checks
+  protrules check rules/example.prl examples/demo/ -f markdown -o 督导报告.md
 
 One entity prints its summary; several print a table (one column per entity) and a status
-line each. Exit code 0 when every entity meets the standard (达标), 1 otherwise, 2 for bad
-input.""",
+line each, or, when that table is wider than the terminal (80 columns when not a terminal),
+one line per entity with a mark per area. Exit code 0 when every entity meets the standard
+(达标), 1 otherwise, 2 for bad input.""",
     )
-    _add_rules_and_facts(check)
-    check.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    check.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_rules_and_facts(check)
+    _add_format_and_output(check, ("text", "json", "markdown"))
+    check.add_argument(
+        "--layout",
+        choices=("auto", "table", "summary"),
+        default="auto",
+        help="text output for several entities: the rules × entities table, one line per entity, or"
+        " (auto, the default) the table when it fits the terminal",
+    )
     check.add_argument(
         "--only",
         metavar="VERDICTS",
@@ -348,14 +327,21 @@ input.""",
         epilog="""\
 examples:
   protrules explain rules/example.prl examples/demo/xingxing.json 1.1.1
-  protrules explain rules/example.prl examples/demo/xingxing.json 2.1.1 N.1 --format json
+  protrules explain rules/changning_2023.prl examples/changning/hongqiao.json --only fail
+  protrules explain rules/example.prl examples/demo/xingxing.json 2.1.1 N.1 -f json
 
-With no RULE_ID every rule is explained.""",
+With no RULE_ID every rule is explained. Failure first: rules and their checks are shown
+fail, unknown, pending, then pass. Exit code 1 when a rule explained fails, lacks data or is
+pending (what check counts against the entity), 0 otherwise, 2 for bad input.""",
     )
-    _add_rules_and_facts(explain, many=False)
+    add_rules_and_facts(explain, many=False)
     explain.add_argument("rule_ids", metavar="RULE_ID", nargs="*", help="rule ids, e.g. 2.1.3 (default: all)")
-    explain.add_argument("--format", choices=("text", "json"), default="text")
-    explain.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    _add_format_and_output(explain, ("text", "json"))
+    explain.add_argument(
+        "--only",
+        metavar="VERDICTS",
+        help="text output: only rules and checks with these verdicts, e.g. fail or fail,unknown,pending",
+    )
     explain.set_defaults(func=cmd_explain)
 
     rank_ = commands.add_parser(
@@ -368,12 +354,16 @@ With no RULE_ID every rule is explained.""",
         epilog="""\
 examples:
   protrules rank rules/example.prl examples/demo/
-  protrules rank rules/changning_2023.prl examples/changning/ --top 3 --format json""",
+  protrules rank rules/changning_2023.prl examples/changning/ --top 3 -f json
+
+Exit code 0 when every entity meets the standard (达标), 1 otherwise (as check), 2 for bad
+input.""",
     )
-    _add_rules_and_facts(rank_)
-    rank_.add_argument("--top", metavar="N", type=_top, help="name at most N (default: the standard's cap)")
-    rank_.add_argument("--format", choices=("text", "json"), default="text")
-    rank_.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_rules_and_facts(rank_)
+    rank_.add_argument(
+        "--top", metavar="N", type=top_arg, help="name at most N (default: the standard's cap)"
+    )
+    _add_format_and_output(rank_, ("text", "json"))
     rank_.set_defaults(func=cmd_rank)
 
     due = commands.add_parser(
@@ -391,14 +381,15 @@ examples:
 
 DURATION is an amount and a unit: days, weeks, working days, months, quarters, years
 (or 天, 周, 个工作日, 个月, 个季度, 年). --within keeps what falls due on or before
-as-of + DURATION, and every overdue obligation.""",
+as-of + DURATION, and every overdue obligation. Exit code 1 when an obligation is overdue,
+0 otherwise, 2 for bad input.""",
     )
-    _add_rules_and_facts(due)
+    add_rules_and_facts(due)
     due.add_argument("--within", metavar="DURATION", help='e.g. "30 days", "2 weeks", "30 working days"')
-    due.add_argument("--format", choices=("text", "json"), default="text")
-    due.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    _add_format_and_output(due, ("text", "json"))
     due.set_defaults(func=cmd_due)
 
+    cli_report.add_parser(commands)
     cli_tools.add_parsers(commands)
     cli_calendar.add_parser(commands)
 
@@ -413,7 +404,7 @@ examples:
     )
     schema.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
     schema.add_argument("--fact-type", metavar="NAME", help="only this fact type")
-    schema.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     schema.set_defaults(func=cmd_schema)
     for name, sub in commands.choices.items():
         if name != "calendar":  # its questions name themselves (cli_calendar)
@@ -433,6 +424,9 @@ def _report(error: CliError) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input)."""
+    from protrules.cli.common import forget_stdin
+
+    forget_stdin()
     parser = build_parser()
     try:
         args, extra = parser.parse_known_args(argv)

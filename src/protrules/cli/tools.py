@@ -8,6 +8,7 @@ type-checks but is probably wrong (:mod:`protrules.authoring.lint`).
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from typing import Any
 
@@ -15,11 +16,13 @@ from protrules.cli.common import (
     BAD_INPUT,
     FINDINGS,
     OK,
+    STDIN,
     CliError,
     colour_enabled,
     colourize,
     emit,
     load_rules,
+    read_stdin,
     require_file,
     write_atomic,
 )
@@ -85,6 +88,8 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def _read_text(path: str) -> str:
+    if path == STDIN:
+        return read_stdin("FILES")
     require_file(path)
     with open(path, "rb") as handle:
         data = handle.read()
@@ -94,16 +99,34 @@ def _read_text(path: str) -> str:
         raise CliError(f"{path}: not UTF-8 text (save it as UTF-8; it may be GBK)") from None
 
 
+def _name(path: str) -> str:
+    return "<stdin>" if path == STDIN else path
+
+
+def _diff(path: str, before: str, after: str) -> str:
+    """A unified diff of what formatting would change, as ``patch -p0`` and ``git apply -p0`` read it."""
+    name = _name(path)
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    lines = difflib.unified_diff(old, new, name, name)
+    missing = "\n\\ No newline at end of file\n"
+    return "".join(line if line.endswith("\n") else line + missing for line in lines)
+
+
 def cmd_fmt(args: argparse.Namespace) -> int:
     from protrules.language.formatter import format_source
 
+    if STDIN in args.files and len(args.files) > 1:
+        raise CliError("fmt: `-` (standard input) is formatted alone; name the files in another run")
+    # With --diff the diffs are the output (stdout); what would change is said on stderr.
+    say = sys.stderr if args.diff else sys.stdout
+    dry = args.check or args.diff
     changed: list[str] = []
     unchanged = 0
     broken = 0
     for path in args.files:
         try:
             text = _read_text(path)
-            formatted = format_source(text, path)
+            formatted = format_source(text, _name(path))
         except RuleFileError as error:
             _stderr(error.render().rstrip("\n") + "\n")
             broken += 1
@@ -112,23 +135,28 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             sys.stderr.write(f"protrules: error: {error.message}\n")
             broken += 1
             continue
+        if path == STDIN and not dry:  # a filter: the formatted text, and nothing else, on stdout
+            sys.stdout.write(formatted)
+            return OK
         if formatted == text:
             unchanged += 1
             continue
         changed.append(path)
-        if args.check:
-            print(f"would reformat {path}")
+        if args.diff:
+            sys.stdout.write(_diff(path, text, formatted))
+        if dry:
+            print(f"would reformat {_name(path)}", file=say)
         else:
             write_atomic(path, formatted)
             print(f"reformatted {path}")
-    verb = "would be reformatted" if args.check else "reformatted"
+    verb = "would be reformatted" if dry else "reformatted"
     summary = f"{len(changed)} file{'s' if len(changed) != 1 else ''} {verb}, {unchanged} unchanged"
     if broken:
         summary += f", {broken} with errors"
-    print(summary)
+    print(summary, file=say)
     if broken:
         return BAD_INPUT
-    return FINDINGS if args.check and changed else OK
+    return FINDINGS if dry and changed else OK
 
 
 # ------------------------------------------------------------------ lint
@@ -169,7 +197,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         try:
             text = _read_text(path)
             config = load_config(args.config if args.config is not None else find_config(path))
-            diagnostics, suppressed = lint_source(text, path, config)
+            diagnostics, suppressed = lint_source(text, _name(path), config)
         except RuleFileError as error:
             entry.update(status="errors", findings=[_finding_json(d) for d in error.diagnostics])
             if args.format == "text":
@@ -245,7 +273,7 @@ Exit code 1 when a test fails or coverage is below --threshold.""",
         "-v", "--verbose", action="store_true", help="list every expectation, not only failures"
     )
     test.add_argument("--run", metavar="PATTERN", help="run only the tests whose name matches this regex")
-    test.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    test.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format")
     test.add_argument("--junit", metavar="FILE", help="also write the run as JUnit XML to FILE")
     test.add_argument("--coverage-json", metavar="FILE", help="write coverage as JSON to FILE")
     test.add_argument(
@@ -264,11 +292,18 @@ Exit code 1 when a test fails or coverage is below --threshold.""",
         epilog="""\
 examples:
   protrules fmt rules/example.prl
-  protrules fmt --check rules/*.prl      # exit code 1 if a file would change""",
+  protrules fmt --check rules/*.prl      # exit code 1 if a file would change
+  protrules fmt --diff rules/*.prl       # the changes as a unified diff, nothing written
+  protrules fmt - < draft.prl > tidy.prl # standard input to standard output""",
     )
-    fmt.add_argument("files", metavar="FILES", nargs="+", help=".prl files")
+    fmt.add_argument("files", metavar="FILES", nargs="+", help=".prl files (- : standard input)")
     fmt.add_argument(
         "--check", action="store_true", help="change nothing; exit 1 listing files that would change"
+    )
+    fmt.add_argument(
+        "--diff",
+        action="store_true",
+        help="change nothing; print what would change as a unified diff (exit 1 if anything would)",
     )
     fmt.set_defaults(func=cmd_fmt)
 
@@ -289,8 +324,8 @@ line), or `# protrules: allow-file …` (the file). The nearest pyproject.toml m
 
 Exit code 1 when a finding is at least as severe as --fail-on, 2 when a file has errors.""",
     )
-    lint.add_argument("files", metavar="FILES", nargs="+", help=".prl files")
-    lint.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    lint.add_argument("files", metavar="FILES", nargs="+", help=".prl files (- : standard input)")
+    lint.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format")
     lint.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),

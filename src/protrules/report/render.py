@@ -1,4 +1,4 @@
-"""Results → JSON (versioned schema), terminal text and Markdown reports.
+"""Results → JSON (versioned schema) and terminal text: check's table and summaries, explain.
 
 Renderers only read results; they never evaluate. JSON is deterministic: the same results
 give byte-identical output (fixed key order, no floats but the rounded score, no set order).
@@ -8,7 +8,7 @@ Text output aligns Chinese (double-width) characters correctly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -33,13 +33,18 @@ from protrules.facts.model import Fact, Ledger
 from protrules.output import display_width, dumps, pad
 
 __all__ = [
+    "MARKS",
     "RESULT_FORMAT",
+    "WORST_FIRST",
     "entity_json",
     "explain_json",
     "explain_text",
-    "markdown_report",
+    "fact_line",
+    "lookup",
     "parameters_line",
     "report_json",
+    "status_lines",
+    "summary_table",
     "summary_text",
     "table_text",
 ]
@@ -174,7 +179,8 @@ def explain_json(program: Program, ledger: Ledger, results: Sequence[RuleResult]
     )
 
 
-def _lookup(ledger: Ledger, ref: str) -> Fact | None:
+def lookup(ledger: Ledger, ref: str) -> Fact | None:
+    """The fact a ``type:id`` evidence reference names, or None when the ledger has none."""
     fact_type, _, fact_id = ref.partition(":")
     for fact in ledger.facts.get(fact_type, ()):
         if fact.id == fact_id:
@@ -199,7 +205,7 @@ def _plain(value: Any) -> Any:
 def _facts_json(ledger: Ledger, refs: Sequence[str]) -> list[dict[str, Any]]:
     out = []
     for ref in refs:
-        fact = _lookup(ledger, ref)
+        fact = lookup(ledger, ref)
         if fact is not None:
             out.append(
                 {
@@ -214,11 +220,14 @@ def _facts_json(ledger: Ledger, refs: Sequence[str]) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------ text
 
-_MARK = {PASS: "✓", FAIL: "✗", PENDING: "…", UNKNOWN: "?", NA: "-"}
+#: One mark per verdict, so a verdict reads without colour (and in grey print).
+MARKS = {PASS: "✓", FAIL: "✗", PENDING: "…", UNKNOWN: "?", NA: "-"}
+#: Worst first: the order failure-first output shows verdicts in.
+WORST_FIRST = {FAIL: 0, UNKNOWN: 1, PENDING: 2, PASS: 3, NA: 4}
 
 
 def _verdict_label(verdict: str) -> str:
-    return f"{_MARK[verdict]} {verdict} {VERDICT_ZH[verdict]}"
+    return f"{MARKS[verdict]} {verdict} {VERDICT_ZH[verdict]}"
 
 
 def _score(result: EntityResult) -> str:
@@ -270,7 +279,7 @@ def table_text(program: Program, results: Sequence[EntityResult]) -> str:
     ]
     by_entity = [{r.rule: r.verdict for r in res.results} for res in results]
     for rule_id in rule_ids:
-        cells = [pad(f"{_MARK[v[rule_id]]} {v[rule_id]}", w) for v, w in zip(by_entity, widths, strict=True)]
+        cells = [pad(f"{MARKS[v[rule_id]]} {v[rule_id]}", w) for v, w in zip(by_entity, widths, strict=True)]
         lines.append(pad(rule_id, first) + "  " + "  ".join(cells))
     lines.append("-" * display_width(header))
     lines.append(
@@ -289,119 +298,184 @@ def table_text(program: Program, results: Sequence[EntityResult]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _fact_line(fact: Fact) -> str:
+def status_lines(results: Sequence[EntityResult]) -> str:
+    """One aligned line per entity: status, score, vetoes and the rules that fail or are open."""
+    labels = [f"{r.name} ({r.entity})" for r in results]
+    statuses = [f"{STATUS_ZH[r.status]} {r.status}" for r in results]
+    label_width = max(display_width(x) for x in labels)
+    status_width = max(display_width(x) for x in statuses)
+    lines = []
+    for result, label, status in zip(results, labels, statuses, strict=True):
+        score = "-" if result.score is None else f"{result.score * 100:.1f}%"
+        line = f"{pad(label, label_width)}  {pad(status, status_width)}  {score:>6}  {_open_rules(result)}"
+        lines.append(line.rstrip() + "\n")
+    return "".join(lines)
+
+
+def _open_rules(result: EntityResult) -> str:
+    """"vetoed by N.1; fail 6.1.1, N.1; unknown 8.2.1": what keeps an entity from meeting the standard."""
+    parts = []
+    if result.vetoed_by:
+        parts.append("vetoed by " + ", ".join(result.vetoed_by))
+    for verdict in (FAIL, UNKNOWN, PENDING):
+        ids = [r.rule for r in result.results if r.verdict == verdict and r.kind != "advisory"]
+        if ids:
+            parts.append(f"{verdict} {', '.join(ids)}")
+    return "; ".join(parts)
+
+
+def _area_marks(program: Program, result: EntityResult, widths: Sequence[int]) -> str:
+    """One mark per area of the standard, the worst verdict of its rules (advisory ones aside)."""
+    area_of = {rule.id: rule.area for rule in program.rules}
+    worst: dict[str, str] = {}
+    for rule in result.results:
+        if rule.kind == "advisory":
+            continue
+        area = area_of.get(rule.rule, "")
+        if area not in worst or WORST_FIRST[rule.verdict] < WORST_FIRST[worst[area]]:
+            worst[area] = rule.verdict
+    marks = [MARKS[worst[a]] if a in worst else " " for a in program.areas]
+    return " ".join(" " * (w - 1) + m for m, w in zip(marks, widths, strict=True))
+
+
+def summary_table(program: Program, results: Sequence[EntityResult]) -> str:
+    """Many entities, one line each: status, score, a mark per area, and what is open.
+
+    The layout for more entities than a table of rules × entities fits across a terminal:
+    its width does not grow with the number of entities.
+    """
+    areas = list(program.areas)
+    widths = [display_width(a) for a in areas]
+    labels = [f"{r.name} ({r.entity})" for r in results]
+    statuses = [f"{STATUS_ZH[r.status]} {r.status}" for r in results]
+    label_width = max(display_width(x) for x in [*labels, "名称 entity"])
+    status_width = max(display_width(x) for x in [*statuses, "结果 status"])
+    area_header = " ".join(areas)
+    header = (
+        f"{pad('名称 entity', label_width)}  {pad('结果 status', status_width)}  得分 score  {area_header}"
+        "  问题 open"
+    )
+    lines = [
+        f"{program.title} — as of {results[0].as_of if results else ''}, {len(results)} entities",
+        *parameters_line(program),
+        "",
+    ]
+    lines += [header, "-" * display_width(header)]
+    for result, label, status in zip(results, labels, statuses, strict=True):
+        score = "-" if result.score is None else f"{result.score * 100:.1f}%"
+        marks = _area_marks(program, result, widths)
+        cells = f"{pad(label, label_width)}  {pad(status, status_width)}  {score:>9}  {marks}"
+        lines.append(f"{cells}  {_open_rules(result)}")
+    lines.append("-" * display_width(header))
+    counts = {s: sum(1 for r in results if r.status == s) for s in STATUS_ZH}
+    lines.append("  ".join(f"{STATUS_ZH[s]} {s} {n}" for s, n in counts.items()))
+    legend = "  ".join(f"{a} {t}" for a, t in program.areas.items())
+    lines.append(f"领域 areas (worst verdict: ✗ fail ? unknown … pending ✓ pass): {legend}")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def fact_line(fact: Fact) -> str:
+    """A fact as one line: ``meeting M1: date 2023-05-12, kind 协调会议, minutes true``."""
     values = ", ".join(f"{k} {show(v) if not isinstance(v, Fact) else v.id}" for k, v in fact.values.items())
     return f"{fact.type} {fact.id}: {values}"
 
 
 def explain_text(
-    program: Program, ledger: Ledger, results: Sequence[RuleResult], as_of: dt.date, *, max_facts: int = 12
+    program: Program,
+    ledger: Ledger,
+    results: Sequence[RuleResult],
+    as_of: dt.date,
+    *,
+    max_facts: int = 12,
+    checks: Sequence[str] | None = None,
+    heading: bool = True,
 ) -> str:
-    """Why each verdict is what it is: the clause, the checks, the values, the facts."""
-    out: list[str] = [*parameters_line(program), ""] if program.overrides else []
-    for result in results:
-        rule = program.rule(result.rule)
-        out.append(
-            f"规则 {result.rule} {result.title}  [{result.kind}, weight {show(Decimal(result.weight))}]"
-        )
-        if rule is not None:
-            area = program.areas.get(rule.area, "")
-            item = program.items.get(rule.item or "", "")
-            where = " → ".join(
-                x for x in (f"{rule.area} {area}".strip(), f"{rule.item or ''} {item}".strip()) if x
-            )
-            if where:
-                out.append(f"  位置 area/item: {where}")
-            out.append(f"  条款 clause: {rule.clause}")
-            if rule.note:
-                out.append(f"  解释 note: {rule.note}")
-        out.append(f"  结论 verdict: {_verdict_label(result.verdict)} — {ledger.name}, as of {as_of}")
-        out.append(f"  理由 reason: {result.reason}")
-        if result.due is not None:
-            out.append(f"  到期 due: {result.due}")
-        # Each `let` is shown just before the first check it stands behind (same loop pass),
-        # so a rule that loops over 100 facts reads as 100 small stories, not a wall of lets.
-        pending = [(_let_context(label), label, value) for label, value in result.lets]
-        for number, check in enumerate(result.checks, 1):
-            where = "; ".join(check.context)
-            keep = []
-            for let in pending:
-                if not let[0] or let[0] == where or where.startswith(let[0] + "; "):
-                    out.append(f"  设 let {let[1]} = {show(let[2])}")
-                else:
-                    keep.append(let)
-            pending = keep
-            context = f" ({where})" if check.context else ""
-            tag = "advise" if check.advisory else "check"
-            out.append(f"  {tag} {number}{context}: {_verdict_label(check.verdict)}")
-            out.append(f"    {check.text}")
-            out.append(f"    → {check.detail}")
-            for step in check.trace:
-                if step.value == NEAR_MISS:
-                    out.append(f"      {'  ' * step.depth}≈ 近似 near miss: {step.text}")
-                else:
-                    out.append(f"      {'  ' * step.depth}{step.text} = {show(step.value)}")
-            for ref in check.evidence[:max_facts]:
-                fact = _lookup(ledger, ref)
-                if fact is not None:
-                    out.append(f"      依据 fact: {_fact_line(fact)}")
-            if len(check.evidence) > max_facts:
-                out.append(f"      … and {len(check.evidence) - max_facts} more facts")
-        for _, label, value in pending:  # loop passes that ended without a check
-            out.append(f"  设 let {label} = {show(value)}")
+    """Why each verdict is what it is: the clause, the checks, the values, the facts.
+
+    Failure first: rules are shown worst verdict first (fail, unknown, pending, pass, n/a),
+    and each rule's checks likewise (advisory ones after those that decide), keeping their
+    numbers, so the check that decided a failing rule is at its top however many passed.
+    ``checks`` shows only the checks with those verdicts and says how many others there are;
+    ``heading=False`` leaves out each rule's heading (place, clause, verdict, reason), for a
+    report that shows them itself.
+    """
+    out: list[str] = [*parameters_line(program), ""] if program.overrides and heading else []
+    for result in sorted(results, key=lambda r: WORST_FIRST[r.verdict]):
+        if heading:
+            out += _explain_heading(program, ledger, result, as_of)
+        out += _explain_checks(ledger, result, max_facts, checks)
         out.append("")
     return "\n".join(out)
+
+
+def _explain_heading(program: Program, ledger: Ledger, result: RuleResult, as_of: dt.date) -> list[str]:
+    out = [f"规则 {result.rule} {result.title}  [{result.kind}, weight {show(Decimal(result.weight))}]"]
+    rule = program.rule(result.rule)
+    if rule is not None:
+        area = program.areas.get(rule.area, "")
+        item = program.items.get(rule.item or "", "")
+        places = (f"{rule.area} {area}".strip(), f"{rule.item or ''} {item}".strip())
+        where = " → ".join(x for x in places if x)
+        if where:
+            out.append(f"  位置 area/item: {where}")
+        out.append(f"  条款 clause: {rule.clause}")
+        if rule.note:
+            out.append(f"  解释 note: {rule.note}")
+    out.append(f"  结论 verdict: {_verdict_label(result.verdict)} — {ledger.name}, as of {as_of}")
+    out.append(f"  理由 reason: {result.reason}")
+    if result.due is not None:
+        out.append(f"  到期 due: {result.due}")
+    return out
+
+
+def _explain_checks(
+    ledger: Ledger, result: RuleResult, max_facts: int, only: Sequence[str] | None
+) -> list[str]:
+    out: list[str] = []
+    # The checks that decide the verdict first, worst first; advisory ones (优先/鼓励) after them.
+    numbered = sorted(
+        enumerate(result.checks, 1), key=lambda pair: (pair[1].advisory, WORST_FIRST[pair[1].verdict])
+    )
+    shown = [(n, c) for n, c in numbered if only is None or c.verdict in only]
+    # Each `let` is shown just before the first check it stands behind (same loop pass),
+    # so a rule that loops over 100 facts reads as 100 small stories, not a wall of lets.
+    pending = [(_let_context(label), label, value) for label, value in result.lets]
+    for number, check in shown:
+        where = "; ".join(check.context)
+        keep = []
+        for let in pending:
+            if not let[0] or let[0] == where or where.startswith(let[0] + "; "):
+                out.append(f"  设 let {let[1]} = {show(let[2])}")
+            else:
+                keep.append(let)
+        pending = keep
+        context = f" ({where})" if check.context else ""
+        tag = "advise" if check.advisory else "check"
+        out.append(f"  {tag} {number}{context}: {_verdict_label(check.verdict)}")
+        out.append(f"    {check.text}")
+        out.append(f"    → {check.detail}")
+        for step in check.trace:
+            if step.value == NEAR_MISS:
+                out.append(f"      {'  ' * step.depth}≈ 近似 near miss: {step.text}")
+            else:
+                out.append(f"      {'  ' * step.depth}{step.text} = {show(step.value)}")
+        for ref in check.evidence[:max_facts]:
+            fact = lookup(ledger, ref)
+            if fact is not None:
+                out.append(f"      依据 fact: {fact_line(fact)}")
+        if len(check.evidence) > max_facts:
+            out.append(f"      … and {len(check.evidence) - max_facts} more facts")
+    if only is None:
+        for _, label, value in pending:  # loop passes that ended without a check
+            out.append(f"  设 let {label} = {show(value)}")
+    hidden = [c.verdict for _, c in numbered if only is not None and c.verdict not in only]
+    if hidden:
+        counts = ", ".join(f"{v} {hidden.count(v)}" for v in VERDICTS if v in hidden)
+        out.append(f"  未列出 not shown: {len(hidden)} check{'s' if len(hidden) != 1 else ''} ({counts})")
+    return out
 
 
 def _let_context(label: str) -> str:
     """The loop pass a `let` was bound in: "期限 (人 = P02)" → "人 = P02"; "" at the top."""
     _, paren, rest = label.partition(" (")
     return rest[:-1] if paren and rest.endswith(")") else ""
-
-
-# ------------------------------------------------------------------ Markdown
-
-
-def markdown_report(
-    program: Program, results: Sequence[EntityResult], ledgers: Mapping[str, Ledger] | None = None
-) -> str:
-    """A supervision report (督导报告) an assessor can attach: by area, problems first."""
-    lines = [f"# 督导报告：{program.title}", ""]
-    if results:
-        lines.append(f"评估基准日 as of: {results[0].as_of}  ")
-    source = program.settings.get("source")
-    lines += [f"{line}  " for line in parameters_line(program)]
-    if source:
-        lines.append(f"依据 source: {source}")
-    lines += [
-        "",
-        "| 街镇 entity | 结果 result | 得分 score | 未通过 fail | 缺少数据 unknown | 未到期 pending |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.name} | {STATUS_ZH[r.status]} | {_score(r)} | {r.count(FAIL)} | "
-            f"{r.count(UNKNOWN)} | {r.count(PENDING)} |"
-        )
-    for r in results:
-        lines += ["", f"## {r.name}（{STATUS_ZH[r.status]}，得分 {_score(r)}）", ""]
-        if r.vetoed_by:
-            lines += [f"**一票否决**：负面清单 {', '.join(r.vetoed_by)}", ""]
-        order = {FAIL: 0, UNKNOWN: 1, PENDING: 2, PASS: 3, NA: 4}
-        by_area: dict[str, list[RuleResult]] = {}
-        for rule_result in r.results:
-            rule = program.rule(rule_result.rule)
-            by_area.setdefault(rule.area if rule else "", []).append(rule_result)
-        for area_id, rule_results in by_area.items():
-            lines += [
-                f"### {area_id} {program.areas.get(area_id, '')}",
-                "",
-                "| 条款 | 结论 | 理由 | 依据 |",
-                "|---|---|---|---|",
-            ]
-            for rr in sorted(rule_results, key=lambda x: order[x.verdict]):
-                evidence = ", ".join(rr.evidence[:6]) + (" …" if len(rr.evidence) > 6 else "")
-                reason = rr.reason.replace("|", "\\|")
-                lines.append(f"| {rr.rule} {rr.title} | {VERDICT_ZH[rr.verdict]} | {reason} | {evidence} |")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,197 @@
+"""``protrules report``: the 督导报告 as HTML and Markdown.
+
+The HTML is read back with an HTML parser (BeautifulSoup over Python's own), never matched as
+a string: its structure (overview, heat map, ranking, vetoes, programme, what falls due, a page
+per street with its 问题清单 first), that it is self-contained (no script, no external
+resource) and that no value from a ledger can become markup. Goldens pin both formats.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from protrules.cli.main import main
+from tests.goldens import compare
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "report"
+RULES, DEMO = "rules/example.prl", "examples/demo/"
+CN_RULES, CN = "rules/changning_2023.prl", "examples/changning/"
+STREETS = 10
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["report", *args])
+    out, err = capsys.readouterr()
+    assert err == ""
+    return code, out
+
+
+@pytest.fixture(scope="module")
+def changning(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
+    path = tmp_path_factory.mktemp("report") / "督导报告.html"
+    assert main(["report", CN_RULES, CN, "-o", str(path)]) == 1
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def one(soup: BeautifulSoup | Tag, selector: str) -> Tag:
+    found = soup.select(selector)
+    assert len(found) == 1, f"{selector}: {len(found)} elements"
+    return found[0]
+
+
+def text(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ").split())
+
+
+def test_the_report_is_one_self_contained_page(changning: BeautifulSoup) -> None:
+    assert changning.select("script, link, iframe, object, embed, img") == []
+    assert one(changning, "html")["lang"] == "zh-CN"
+    assert one(changning, "meta[charset]")["charset"] == "utf-8"
+    style = one(changning, "head style").get_text()
+    assert "@page" in style and "A4" in style and "@media print" in style
+    assert not re.search(r"url\(|@import", style)
+    for tag in changning.find_all(href=True):  # every link stays inside the page
+        assert tag["href"].startswith("#"), tag
+        assert changning.find(id=tag["href"][1:]) is not None, f"no target for {tag['href']}"
+
+
+def test_the_overview_heat_map_has_a_cell_per_street_and_area(changning: BeautifulSoup) -> None:
+    overview = one(changning, "section#overview")
+    assert "达标" in text(one(overview, "ul.tiles"))
+    heat = one(overview, "svg.heat")
+    rows = heat.select("a")
+    assert len(rows) == STREETS
+    areas = ["".join(t.find_all(string=True, recursive=False)) for t in heat.select("text.col")]
+    assert areas == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "N"]
+    hongqiao = next(r for r in rows if text(one(r, "text.row")) == "虹桥街道")
+    assert hongqiao["href"] == "#street-hongqiao"
+    cells = hongqiao.select("g.cell")
+    assert len(cells) == len(areas)
+    verdicts = [c["class"][1] for c in cells]
+    assert verdicts == ["v-pass", "v-fail"] + ["v-pass"] * 7 + ["v-fail", "v-pass"]
+    assert one(cells[1], "text").get_text() == "✗ 2"  # 2.1.3 and 2.1.4 fail in area 2
+    assert "组织领导" in text(one(cells[1], "title"))
+
+
+def test_the_ranking_names_three_and_excludes_the_vetoed_street(changning: BeautifulSoup) -> None:
+    rows = one(changning, "section#ranking table.ranking").select("tbody tr")
+    assert len(rows) == STREETS
+    named = [text(r.select("td")[1]) for r in rows if "named" in r.get("class", [])]
+    assert named == ["华阳路街道", "新华路街道", "新泾镇"]
+    last = rows[-1]
+    assert "excluded" in last["class"] and text(last.select("td")[1]) == "程家桥街道"
+    bars = [r.select_one("svg.bar rect.fill") for r in rows]
+    assert bars[0] is not None and bars[0]["width"] == "100.0"
+    vetoes = one(changning, "section#vetoes")
+    assert "程家桥街道" in text(vetoes) and "N.1" in text(vetoes)
+
+
+def test_the_programme_steps_and_what_falls_due(changning: BeautifulSoup) -> None:
+    steps = one(changning, "section#programme").select("li.step")
+    states = [(s.time.get_text(), s["class"][1]) for s in steps]
+    assert states == [
+        ("2023-04-30", "done"),
+        ("2024-03-31", "today"),
+        ("2024-04-30", "next"),
+        ("2024-05-31", "later"),
+    ]
+    due = one(changning, "section#due")
+    assert "逾期" in text(due)
+
+
+def test_each_street_page_leads_with_its_problems(changning: BeautifulSoup) -> None:
+    streets = changning.select("main > section.street")
+    assert len(streets) == STREETS
+    page = one(changning, "section#street-tianshan")
+    assert text(one(page, "header h2")).startswith("天山路街道")
+    sections = [s["class"][0] for s in page.find_all("section", recursive=False)]
+    assert sections == ["problems", "areas"]  # the 问题清单 first
+    problems = page.select("article.problem")
+    assert [p["id"].rsplit("-", 1)[1] for p in problems] == ["7.3.1", "10.2.2", "8.2.1", "8.2.2", "8.5.1"]
+    assert [p["class"][1] for p in problems] == ["v-fail"] * 2 + ["v-unknown"] * 3
+    first = problems[0]
+    assert "残疾儿童" in text(one(first, "blockquote"))  # the clause
+    assert text(one(first, "dd.reason"))  # the reason
+    trace = one(first, "details.trace")
+    assert "open" not in trace.attrs  # folded
+    assert "check" in one(trace, "pre").get_text()
+    tally = one(page, "table.tally")
+    assert text(tally.select("tfoot td")[0]) == "80"
+
+
+def test_a_street_without_problems_says_so(changning: BeautifulSoup) -> None:
+    page = one(changning, "section#street-huayang")
+    assert page.select("article.problem") == []
+    assert "无" in text(one(page, "section.problems p.none"))
+
+
+def _hostile_ledger(tmp_path: Path) -> Path:
+    data = json.loads((ROOT / "examples" / "demo" / "xingxing.json").read_text(encoding="utf-8"))
+    data["entity"]["name"] = '星星站"><script>alert(1)</script>'
+    data["judgements"] = [
+        {"rule": "2.2.2", "verdict": "fail", "by": "<b>评估组</b>", "date": "2024-03-20",
+         "note": "<img src=x onerror=alert(2)>&amp; [link](http://x)"}
+    ]  # fmt: skip
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_no_value_from_a_ledger_can_become_markup(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, html = report(capsys, RULES, str(_hostile_ledger(tmp_path)))
+    assert code == 1
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select("script, img") == []
+    assert '星星站"><script>alert(1)</script>' in text(one(soup, "section.street header h2"))
+    problem = one(soup, "article.problem[id$='-2.2.2']")
+    reason = text(one(problem, "dd.reason"))
+    assert "judged fail by <b>评估组</b>" in reason and "<img src=x onerror=alert(2)>&amp;" in reason
+    assert "<img src=x" in one(problem, "details.trace pre").get_text()
+    assert all(b.get_text() != "评估组" for b in soup.select("b"))
+    code, markdown = report(capsys, RULES, str(_hostile_ledger(tmp_path)), "-f", "markdown")
+    assert not re.search(r"(?<!\\)[<\[]", markdown), "an unescaped < or [ could start markup"
+    assert r"\<script>alert(1)\</script>" in markdown and r"\[link\](http://x)" in markdown
+
+
+def test_the_same_input_gives_the_same_bytes(capsys: pytest.CaptureFixture[str]) -> None:
+    first = report(capsys, CN_RULES, CN)[1]
+    assert report(capsys, CN_RULES, CN, "--jobs", "2")[1] == first
+
+
+def test_golden_html_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    args = (RULES, DEMO, "--as-of", "2023-09-30", "--within", "4 months")
+    compare(GOLDEN / "demo-report.html", report(capsys, *args)[1])
+    compare(GOLDEN / "demo-report.md", report(capsys, *args, "-f", "markdown")[1])
+
+
+def test_the_markdown_report_leads_with_each_streets_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = report(capsys, CN_RULES, CN, "--format", "markdown")
+    assert code == 1
+    section = out[out.index("## 天山路街道") :]
+    section = section[: section.index("\n## ", 1)]
+    headings = [line for line in section.splitlines() if line.startswith("### ")]
+    assert headings[0].startswith("### 问题清单") and headings[1].startswith("### 分领域小计")
+    items = re.findall(r"^\d+\. \*\*(\S+) ", section, re.M)
+    assert items == ["7.3.1", "10.2.2", "8.2.1", "8.2.2", "8.5.1"]
+    assert "| **合计 total** | **80** |" in section
+    # check --format markdown writes the same report
+    assert main(["check", CN_RULES, CN, "-f", "markdown"]) == 1
+    assert capsys.readouterr().out == out
+
+
+def test_report_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", RULES, DEMO, "--within", "soon"]) == 2
+    assert capsys.readouterr().err.startswith("protrules: error: --within: invalid duration `soon`")
+    assert main(["report", RULES, DEMO, "-f", "pdf"]) == 2
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err
