@@ -128,3 +128,49 @@ def test_every_record_of_the_example_streets_takes_the_fast_path() -> None:
         for name, records in tables.items():
             fast = fast_record(RULES.fact_types[name])
             assert all(fast(record) is not None for record in records), (path.name, name)
+
+
+def _snapshot(ledger: Any) -> Any:
+    def value(v: Any) -> Any:
+        return ("ref", v.type, v.id) if isinstance(v, protrules.Fact) else (type(v).__name__, v)
+
+    facts = {
+        name: [(f.id, f.origin, {k: value(v) for k, v in f.values.items()}) for f in items]
+        for name, items in ledger.facts.items()
+    }
+    return ledger.id, ledger.name, ledger.origin, facts, ledger.judgements
+
+
+KEYS = [b'"id": "M001", ', b'"date": "2023-05-10", ', b'"topic": null, ', b'"topic": "x", ', b'"a\\":": 1, ']
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_what_the_whole_ledger_fast_path_accepts_the_full_check_accepts_alike(data: st.DataObject) -> None:
+    """Mutated JSON ledgers (bytes flipped, keys duplicated): whenever msgspec's path gives a
+    ledger, the full check gives the same one, to every value and origin; a duplicated key
+    always goes to the full check."""
+    import json
+
+    from protrules.facts import fast
+    from protrules.facts.ledgers import _collect, _from_tree, _parse_json
+
+    source = data.draw(st.sampled_from(JSON_FILES))
+    raw = source.read_bytes()
+    if data.draw(st.booleans(), label="insert a key"):
+        starts = [i + 1 for i, byte in enumerate(raw) if byte == ord("{")]
+        at = data.draw(st.sampled_from(starts), label="where")
+        raw = raw[:at] + data.draw(st.sampled_from(KEYS), label="key") + raw[at:]
+    else:
+        raw = _mutate(raw, data.draw)
+    ledger = fast.from_json(raw, RULES.fact_types, "x.json")
+    if ledger is None:
+        return
+    text = raw.decode("utf-8")
+    assert json.loads(text)  # valid JSON
+
+    def full(errs: Any) -> Any:
+        tree, scan = _parse_json(text, "x.json", errs)
+        return _from_tree(tree, RULES.fact_types, "x.json", errs, scan=scan)
+
+    assert _snapshot(_collect(full)) == _snapshot(ledger)

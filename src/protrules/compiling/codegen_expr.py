@@ -50,7 +50,7 @@ from protrules.evaluation.runtime import (
     summarise,
     units,
 )
-from protrules.facts.model import Fact, Kind
+from protrules.facts.model import Fact, Kind, field_attribute
 
 __all__ = ["FALLBACK", "HELPERS", "Bail", "Emitter", "Unsupported", "constant_selection"]
 
@@ -106,6 +106,13 @@ def _names(node: ir.Node) -> _Names:
             _NAMES.clear()
         _NAMES[id(node)] = (node, names)
     return names
+
+
+def fact_attribute(target: str, name: str) -> str:
+    """The Python that reads field ``name`` of the fact ``target`` names: one attribute read
+    (``s.date``), which a typed fact answers from a slot and a plain one from its dict; an
+    absent optional field raises ``AttributeError``, which sends the rule to the fallback."""
+    return f"{target}.id" if name == "id" else f"{target}.{field_attribute(name)}"
 
 
 class Unsupported(Exception):
@@ -217,6 +224,7 @@ def _day_table(cal: WorkCalendar, test: str) -> _DayTable:
 
 HELPERS: dict[str, Any] = {
     "__builtins__": {"len": len, "tuple": tuple, "list": list, "set": set, "zip": zip},
+    "_has": hasattr,
     "_filter": filter,
     "_Bail": Bail,
     "_Period": Period,
@@ -711,7 +719,7 @@ class Emitter:
                 return viewed
             target = sub(node.target)
             if node.on == "fact":
-                return f"{target}.id" if node.name == "id" else f"{target}.values[{node.name!r}]"
+                return fact_attribute(target, node.name)
             if node.on == "date":
                 return _PARTS[node.name].format(target)
             return f"{target}.{node.name}"  # a period's start, end or days
@@ -810,8 +818,8 @@ class Emitter:
             if isinstance(subject, ir.GetAttr) and subject.on == "fact":
                 if subject.name == "id":
                     return "True" if node.test == "set" else "False"
-                inside = "in" if node.test == "set" else "not in"
-                return f"({subject.name!r} {inside} {self.inline(subject.target)}.values)"
+                present = f"_has({self.inline(subject.target)}, {field_attribute(subject.name)!r})"
+                return present if node.test == "set" else f"(not {present})"
             present = f"_present({self.inline(subject)})"
             return present if node.test == "set" else f"(not {present})"
         table = self.once("table", node.test, f"_day_table(cal, {self.const(node.test)})")

@@ -40,7 +40,7 @@ from protrules.evaluation.runtime import (
     show,
     summarise,
 )
-from protrules.facts.model import Fact, Kind
+from protrules.facts.model import Fact, Kind, field_attribute
 
 Fn = Callable[[Ctx], Any]
 
@@ -126,8 +126,9 @@ def _near_misses(node: ir.Node, limit: int = 3) -> Callable[[Ctx], list[str]] | 
                 continue
             if len(failed) == 1:
                 text, fields = failed[0]
-                shown = [k for k, v in fact.values.items() if k in fields or isinstance(v, dt.date)]
-                values = ", ".join(f"{k} {_plain_value(fact.values[k])}" for k in shown)
+                present = fact.values
+                shown = [k for k, v in present.items() if k in fields or isinstance(v, dt.date)]
+                values = ", ".join(f"{k} {_plain_value(present[k])}" for k in shown)
                 out.append(f"{fact.type} {fact.id}{f' ({values})' if values else ''} fails only: {text}")
                 if len(out) >= limit:
                     break
@@ -542,15 +543,16 @@ def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
 
 
 def _local_field(var: str, name: str) -> Fn:
-    """`x.field` where x is a bound fact: one dictionary read on the fast path."""
+    """`x.field` where x is a bound fact: one attribute read on the fast path."""
+    attr = field_attribute(name)
 
     def local_field(ctx: Ctx) -> Any:
         fact = ctx.env[var]
         if fact.__class__ is Unknown:
             return fact
         try:
-            return fact.values[name]
-        except KeyError:
+            return getattr(fact, attr)
+        except AttributeError:
             return fact_field(fact, name)
 
     return local_field

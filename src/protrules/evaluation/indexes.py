@@ -13,6 +13,7 @@ The differential tests hold it to the reference interpreter.
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,7 +22,9 @@ import attrs
 from protrules.checking import ir
 from protrules.errors import CalendarError
 from protrules.evaluation.runtime import Ctx, Unknown
-from protrules.facts.model import Fact
+from protrules.facts.model import Fact, field_attribute
+
+_MISSING: Any = object()
 
 __all__ = ["Index", "IndexPlan", "any_node", "candidates", "children", "index_for", "item_field", "plan"]
 
@@ -221,12 +224,17 @@ def _dated(
     facts: Sequence[Fact], field: str, positions: _Positions, missing: list[tuple[int, Fact]]
 ) -> _Run:
     """The facts as a run by ``field``; those lacking it join ``missing``."""
+    get = operator.attrgetter(field_attribute(field))
     try:
-        return _Run(facts, [f.values[field] for f in facts], positions, missing)
-    except KeyError:
-        kept = [f for f in facts if field in f.values]
-        missing = missing + [(positions.of(f), f) for f in facts if field not in f.values]
-        return _Run(kept, [f.values[field] for f in kept], positions, missing)
+        return _Run(facts, list(map(get, facts)), positions, missing)
+    except AttributeError:
+        kept = [f for f in facts if _has(f, field)]
+        missing = missing + [(positions.of(f), f) for f in facts if not _has(f, field)]
+        return _Run(kept, list(map(get, kept)), positions, missing)
+
+
+def _has(fact: Fact, field: str) -> bool:
+    return hasattr(fact, field_attribute(field))
 
 
 Found = tuple[Sequence[Fact], bool]
@@ -305,26 +313,27 @@ class _EqualIndex:
 
     def _scan(self, key: Any) -> list[Fact]:
         field, facts = self.field, self.facts
+        get = operator.attrgetter(field_attribute(field))
         try:
             if isinstance(key, Fact):
-                return [f for f in facts if f.values[field] is key]
-            return [f for f in facts if f.values[field] == key]
-        except KeyError:  # some facts lack the field: candidates for every key
+                return [f for f in facts if get(f) is key]
+            return [f for f in facts if get(f) == key]
+        except AttributeError:  # some facts lack the field: candidates for every key
             if self.lacking is None:
-                self.lacking = [(i, f) for i, f in enumerate(facts) if field not in f.values]
-            have = [f for f in facts if field in f.values]
+                self.lacking = [(i, f) for i, f in enumerate(facts) if not _has(f, field)]
+            have = [f for f in facts if _has(f, field)]
             if isinstance(key, Fact):
-                return [f for f in have if f.values[field] is key]
-            return [f for f in have if f.values[field] == key]
+                return [f for f in have if get(f) is key]
+            return [f for f in have if get(f) == key]
 
     def _group_all(self) -> None:
         raw: dict[Any, list[Fact]] = {}
         lacking = []
         field = self.field
+        attr, missing = field_attribute(field), _MISSING
         for i, fact in enumerate(self.facts):
-            values = fact.values
-            if field in values:
-                value = values[field]
+            value = getattr(fact, attr, missing)
+            if value is not missing:
                 key = id(value) if isinstance(value, Fact) else value
                 found = raw.get(key)
                 if found is None:

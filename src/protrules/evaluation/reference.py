@@ -26,6 +26,7 @@ from protrules.evaluation.runtime import (
     compare,
     date_part,
     deadline,
+    fact_field,
     lookup,
     member,
     period_part,
@@ -77,11 +78,7 @@ class _Interpreter:
             if isinstance(target, Unknown):
                 return target
             if node.on == "fact":
-                if node.name == "id":
-                    return target.id
-                if node.name not in target.values:
-                    return Unknown(f"{target.type} {target.id} has no {node.name}")
-                return target.values[node.name]
+                return fact_field(target, node.name)
             return date_part(target, node.name) if node.on == "date" else period_part(target, node.name)
         if isinstance(node, ir.ParamAt):
             when = self.value(node.when, env)
@@ -177,7 +174,7 @@ class _Interpreter:
                     fact = self.value(subject.target, env)
                     if isinstance(fact, Unknown):
                         return fact
-                    present = subject.name in fact.values or subject.name == "id"
+                    present = not isinstance(fact_field(fact, subject.name), Unknown)
                 else:
                     present = not isinstance(self.value(subject, env), Unknown)
                 return present == (node.test == "set")

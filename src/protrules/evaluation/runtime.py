@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.errors import ProtrulesError
-from protrules.facts.model import Duration, Fact, Ledger, LookupTable
+from protrules.facts.model import Duration, Fact, Ledger, LookupTable, field_attribute
 
 __all__ = ["Ctx", "EvaluationLimitError", "Partial", "Unknown", "apply", "lookup"]
 
@@ -98,10 +98,13 @@ def param_value(ctx: Ctx, name: str, when: dt.date) -> Any:
 def fact_field(fact: Fact, name: str) -> Any:
     if name == "id":
         return fact.id
-    try:
-        return fact.values[name]
-    except KeyError:
+    value = getattr(fact, field_attribute(name), _MISSING)
+    if value is _MISSING:
         return Unknown(f"{fact.type} {fact.id} has no {name}")
+    return value
+
+
+_MISSING: Any = object()
 
 
 def date_part(d: dt.date, part: str) -> int:

@@ -26,8 +26,8 @@ from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 from protrules.errors import ProtrulesError
-from protrules.facts.decoders import fast_record
-from protrules.facts.model import Fact, FactType, FieldDecl, Judgement, Kind, Ledger
+from protrules.facts import fast
+from protrules.facts.model import Fact, FactType, FieldDecl, Judgement, Kind, Ledger, field_attribute
 from protrules.facts.schema import (
     ENTITY,
     FORMAT,
@@ -44,6 +44,7 @@ from protrules.facts.schema import (
     integer,
     pointer_segment,
 )
+from protrules.facts.typed import make_fact
 
 __all__ = [
     "FactError",
@@ -244,7 +245,7 @@ class _Facts:
             message = f'duplicate {ft.name} id "{ident}": the first is at {first.origin}'
             self.errs.add(where("id"), message, DUPLICATE)
             return
-        fact = Fact(ft.name, ident, values, origin)
+        fact = make_fact(ft, ident, values, origin)
         self.facts[ft.name].append(fact)
         self.ids[ft.name][ident] = fact
         refs = self.ref_fields.get(ft.name)
@@ -257,7 +258,8 @@ class _Facts:
     def link(self) -> dict[str, tuple[Fact, ...]]:
         """Replace each reference's id by the referenced fact (or report why it cannot be)."""
         for fact, f, where in self.refs:  # a location becomes text only when an error needs it
-            target, ident = str(f.type.fact), fact.values[f.name]
+            attr = field_attribute(f.name)
+            target, ident = str(f.type.fact), getattr(fact, attr)
             table = self.ids.get(target)
             if target not in self.schema:
                 message = f'{f.name} refers to the undeclared fact type "{target}"'
@@ -269,7 +271,7 @@ class _Facts:
                 near = did_you_mean(ident, table) if len(table) <= 1000 else ""
                 self.errs.add(where(f.name), f'no {target} record has the id "{ident}"{near}', REFERENCE)
             else:
-                fact.values[f.name] = table[ident]
+                setattr(fact, attr, table[ident])
         return {name: tuple(facts) for name, facts in self.facts.items()}
 
 
@@ -468,13 +470,8 @@ def _from_tree(
             errs.add(at(pointer), f"expected a list of {name} records, found {found(records)}", SHAPE)
             continue
         facts.cover(name)
-        fast = fast_record(ft)
-        for i, obj in enumerate(records):
+        for i, obj in enumerate(fast.as_dicts(records)):
             here = f"{pointer}/{i}"
-            quick = fast(obj) if isinstance(obj, dict) else None
-            if quick is not None:
-                facts.add(ft, quick[0], quick[1], at(here), _where(at, here))
-                continue
             loaded = _json_record(ft, obj, here, at, errs)
             if loaded is not None:
                 facts.add(ft, loaded[0], loaded[1], at(here), loaded[2])
@@ -494,8 +491,8 @@ def _from_tree(
 # --------------------------------------------------------------------------- files
 
 
-def _read_text(path: str, errs: _Errors) -> str | None:
-    """A file's text, read as strict UTF-8 (a BOM is skipped), never more than MAX_BYTES of it."""
+def _read_bytes(path: str, errs: _Errors) -> bytes | None:
+    """A file's bytes (a UTF-8 BOM skipped), never more than MAX_BYTES of them."""
     too_big = f"the file is larger than the {MAX_BYTES // 2**20} MiB limit for one ledger file"
     try:
         info = os.stat(path)
@@ -516,7 +513,17 @@ def _read_text(path: str, errs: _Errors) -> str | None:
     if len(data) > MAX_BYTES:
         errs.add(path, too_big, READ)
         return None
-    data = data.removeprefix(codecs.BOM_UTF8)
+    return data.removeprefix(codecs.BOM_UTF8)
+
+
+def _read_text(path: str, errs: _Errors) -> str | None:
+    """A file's text, read as strict UTF-8 (a BOM is skipped), never more than MAX_BYTES of it."""
+    data = _read_bytes(path, errs)
+    return None if data is None else _decode(data, path, errs)
+
+
+def _decode(data: bytes, path: str, errs: _Errors) -> str | None:
+    """Bytes as strict UTF-8, or None after saying where they are not (and what they might be)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -664,10 +671,13 @@ def ledger_from_mapping(
 ) -> Ledger:
     """A ledger from a JSON-shaped mapping (as ``json.load`` gives), validated like a file.
 
-    For callers that already hold the data (a database export, a test); locations in
-    errors are ``origin`` plus a JSON pointer. Raises :class:`FactErrors`.
+    For callers that already hold the data (a database export, an API's records, a test);
+    records may be dicts, dataclasses, attrs instances or named tuples, dates ``datetime.date``
+    objects or ``YYYY-MM-DD`` text. Locations in errors are ``origin`` plus a JSON pointer.
+    Raises :class:`FactErrors`.
     """
-    return _collect(lambda errs: _from_tree(data, schema, origin, errs))
+    ledger = fast.from_records(data, schema, origin)
+    return ledger if ledger is not None else _collect(lambda errs: _from_tree(data, schema, origin, errs))
 
 
 def ledger_from_json(text: str, schema: Mapping[str, FactType], *, origin: str = "<data>") -> Ledger:
@@ -697,7 +707,13 @@ def load_ledger(path: str | os.PathLike[str], schema: Mapping[str, FactType]) ->
         if os.path.exists(name) and not name.lower().endswith(".json"):
             errs.add(name, "expected a .json file or a CSV ledger folder (with entity.csv)", READ)
             return None
-        text = _read_text(name, errs)
+        data = _read_bytes(name, errs)
+        if data is None:
+            return None
+        ledger = fast.from_json(data, schema, name)
+        if ledger is not None:
+            return ledger
+        text = _decode(data, name, errs)  # the full check, which says what is wrong
         tree, scan = (_ABSENT, False) if text is None else _parse_json(text, name, errs)
         return None if tree is _ABSENT else _from_tree(tree, schema, name, errs, scan=scan)
 

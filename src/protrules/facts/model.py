@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import keyword
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -29,7 +31,10 @@ __all__ = [
     "Kind",
     "Ledger",
     "LookupTable",
+    "PlainFact",
     "Type",
+    "TypedFact",
+    "field_attribute",
 ]
 
 
@@ -141,27 +146,130 @@ class LookupTable:
         return found
 
 
-@attrs.define(slots=True, eq=False)
 class Fact:
     """One record of a ledger: a meeting, a training, a background check …
 
-    ``values`` maps field names to loaded values (absent optional fields are missing
-    from the mapping); reference fields hold the referenced :class:`Fact` once the
-    ledger is linked, so rules can follow ``training.person.appointed``.
+    Every fact has ``type`` (its fact type's name), ``id``, ``values`` (field name → loaded
+    value; an absent optional field is missing from the mapping) and ``origin`` (where it was
+    read: ``"file.json:/facts/meeting/3"``, ``"dir/meeting.csv:row 4"``). Reference fields hold
+    the referenced fact once the ledger is linked, so rules can follow ``training.person.appointed``.
+
+    Two kinds of object are facts. The loaders build **typed facts** (:class:`TypedFact`): one
+    class per declared fact type (:mod:`protrules.facts.typed`), each field an attribute, decoded
+    straight from JSON or from Python records at C speed. ``Fact(type, id, values, origin)``
+    builds a **plain fact** (:class:`PlainFact`) holding its values in a dict, for tests and
+    generators; both read the same way — :func:`field_attribute` names the attribute generated
+    code reads, and ``getattr(fact, field_attribute(name))`` raises ``AttributeError`` for a
+    missing field on either kind.
     """
+
+    __slots__ = ()
 
     type: str
     id: str
-    values: dict[str, Any]
-    origin: str = ""  # where it was read from: "file.json:/facts/meeting/3" or "dir/meeting.csv:4"
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Fact:
+        # ``Fact(type, id, values, origin)`` keeps working: it makes a plain fact.
+        return object.__new__(PlainFact if cls is Fact else cls)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        raise NotImplementedError  # pragma: no cover - every kind of fact defines it
+
+    @property
+    def origin(self) -> str:
+        raise NotImplementedError  # pragma: no cover
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of field ``name`` (``id`` included), or ``default`` when it is missing."""
+        if name == "id":
+            return self.id
+        return getattr(self, field_attribute(name), default)
+
+
+class PlainFact(Fact):
+    """A fact whose values are a dict: what ``Fact(type, id, values, origin)`` builds."""
+
+    __slots__ = ("id", "origin", "type", "values")
+
+    def __init__(self, type: str, id: str, values: dict[str, Any], origin: str = "") -> None:
+        self.type, self.id, self.values, self.origin = type, id, values, origin  # type: ignore[misc]
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for names that are not slots: a field, read as generated code reads it.
+        try:
+            return self.values[_FIELD_NAMES.get(name, name)]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def __repr__(self) -> str:
         return f"Fact({self.type}:{self.id})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as its constructor arguments: a ledger sent to a worker process loads
-        # about three times faster than through attrs' generic state protocol.
-        return (Fact, (self.type, self.id, self.values, self.origin))
+        # Pickled as its constructor arguments: small and quick to load in a worker process.
+        return (PlainFact, (self.type, self.id, self.values, self.origin))
+
+
+class TypedFact(Fact):
+    """The base of the per-declaration fact classes that :mod:`protrules.facts.typed` makes.
+
+    Each class is a ``msgspec.Struct`` whose fields are ``id`` and the declared fields (under
+    :func:`field_attribute` names); an absent optional field is an unset attribute. ``_o`` and
+    ``_i`` are where it was read: the origin of its table and its position in it (JSON), or
+    the whole origin and -1 (CSV); the text is made only when asked for.
+    """
+
+    __slots__ = ("_i", "_o")
+
+    _o: str
+    _i: int
+    #: (declared name, attribute) of each declared field; set on each class.
+    __fields__: ClassVar[tuple[tuple[str, str], ...]] = ()
+    __declaration__: ClassVar[FactType]
+    __struct_fields__: ClassVar[tuple[str, ...]]  # msgspec's: the attributes, ``id`` first
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The present fields as a new dict (a copy: changing it changes nothing)."""
+        missing = _MISSING
+        found = {name: getattr(self, attr, missing) for name, attr in self.__fields__}
+        return {name: value for name, value in found.items() if value is not missing}
+
+    @property
+    def origin(self) -> str:
+        where: str = getattr(self, "_o", "")
+        index: int = getattr(self, "_i", -1)
+        return where if index < 0 else f"{where}/{index}"
+
+    def __repr__(self) -> str:
+        return f"Fact({self.type}:{self.id})"
+
+
+_MISSING: Any = object()
+
+#: Names a field's attribute may not have: the fact's own attributes and methods.
+_RESERVED: Final = frozenset(("id", "type", "values", "origin", "get"))
+_FIELD_NAMES: dict[str, str] = {}  # mangled attribute → field name, for plain facts
+
+
+def field_attribute(name: str) -> str:
+    """The attribute that holds field ``name`` on a fact (generated code reads ``fact.<it>``).
+
+    The field's own name when Python reads it back unchanged; otherwise (a keyword, a name
+    that NFKC-normalises to another, one of the fact's own attributes, a leading underscore)
+    ``_f_`` and the name's UTF-8 in hex, which no declared name can collide with.
+    """
+    if (
+        name.isidentifier()
+        and not keyword.iskeyword(name)
+        and not name.startswith("_")
+        and name not in _RESERVED
+        and unicodedata.normalize("NFKC", name) == name
+    ):
+        return name
+    mangled = "_f_" + name.encode("utf-8", "surrogatepass").hex()
+    _FIELD_NAMES[mangled] = name
+    return mangled
 
 
 @attrs.frozen
