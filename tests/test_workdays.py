@@ -349,7 +349,12 @@ def test_two_notices_for_one_year_at_once_are_refused() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"days_off": [D(2026, 12, 31)]}, "2026-12-31 is not in 2027, the year of the notice"),
+        ({"days_off": [D(2026, 11, 30)]},
+         "2026-11-30 is not in 2027, the year of the notice, nor in the December before it"),
+        ({"make_up_days": [D(2028, 1, 1)]},
+         "2028-01-01 is not in 2027, the year of the notice, nor in the December before it"),
+        ({"days_off": [D(2026, 12, 31)], "statutory": [D(2026, 12, 31)]},
+         "statutory holiday 2026-12-31 is not in 2027, the year of the notice"),
         ({"make_up_days": [D(2027, 2, 17)]},
          "make-up working day 2027-02-17 is a Wednesday: make-up working days are Saturdays"),
         ({"statutory": [D(2027, 10, 1)]}, "statutory holiday 2027-10-01 is not among the days off"),
@@ -369,6 +374,28 @@ def test_invalid_notice_data(kwargs: dict[str, object], message: str) -> None:
     fields.update(kwargs)
     with pytest.raises(CalendarError, match=re.escape(message)):
         Notice(**fields)  # type: ignore[arg-type]
+
+
+def test_a_notice_moves_days_of_the_december_before_its_year() -> None:
+    """国办发明电〔2018〕15号 (2019): "2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日
+    （星期六）上班。" The 2019 notice amends December 2018, whatever 2018's data is."""
+    only_2018 = WorkCalendar.china(notices=[Notice(2018, [], [], [], "a 2018 without holidays")])
+    assert only_2018.is_working_day(D(2018, 12, 31)) and only_2018.is_rest_day(D(2018, 12, 29))
+    new_year = Notice(2019, [D(2018, 12, 30), D(2018, 12, 31), D(2019, 1, 1)], [D(2018, 12, 29)],
+                      [D(2019, 1, 1)], "国办发明电〔2018〕15号")  # fmt: skip
+    both = only_2018.with_notices([new_year])
+    assert both.is_rest_day(D(2018, 12, 31)) and both.is_working_day(D(2018, 12, 29))
+    assert both.is_working_day(D(2018, 12, 28)) and both.is_rest_day(D(2018, 12, 1))  # the rest stays
+    assert str(both.holiday_block(D(2018, 12, 31))) == "2018-12-30..2019-01-01"
+    assert both.notice(2018).make_up_days == ()  # the move is the 2019 notice's, shown there
+    # Over the library's 2018 (which already has the move from holidays) it changes nothing.
+    library = WorkCalendar.china(notices=[CAL.notice(2019)])
+    assert library.is_working_day(D(2018, 12, 29)) and library.is_rest_day(D(2018, 12, 31))
+    # A notice that names no December day leaves the December it finds (here the library's).
+    silent = WorkCalendar.china(notices=[Notice(2019, [D(2019, 1, 1)], [], [D(2019, 1, 1)], "x")])
+    assert silent.is_rest_day(D(2018, 12, 31)) and silent.is_working_day(D(2018, 12, 29))
+    with pytest.raises(CalendarError, match="make-up working day 2018-12-31 is a Monday"):
+        Notice(2019, [D(2019, 1, 1)], [D(2018, 12, 31)], [D(2019, 1, 1)], "works on a Monday")
 
 
 def test_notice_days_are_sorted_and_deduplicated() -> None:

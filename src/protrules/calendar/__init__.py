@@ -5,7 +5,10 @@ In: dates, periods and durations; the State Council's yearly holiday notices (fr
 working day, a statutory holiday, inside a holiday block or a school vacation; when a Civil Code
 deadline ends; the ISO weeks, quarters and years of a period.
 
-It imports nothing of protrules but :mod:`protrules.errors`: every other stage may use it.
+The published text of a new year's notice is read by :mod:`protrules.calendar.notice_text`.
+
+It imports nothing of protrules but :mod:`protrules.errors` and :mod:`protrules.output`:
+every other stage may use it.
 """
 
 from __future__ import annotations

@@ -110,6 +110,51 @@ def library_year(year: int) -> LibraryYear:
     )
 
 
+# The festival each statutory name belongs to: 农历除夕 is a day of 春节 (2008–2013, 2025–).
+_FESTIVAL_OF = {name: name for name in STATUTORY_NAMES} | {"农历除夕": "春节"}
+
+
+@functools.cache
+def _statutory_names(year: int) -> dict[str, tuple[dt.date, ...]]:
+    """The days of ``year`` that ``holidays`` gives each strict statutory name (农历除夕 apart)."""
+    days: dict[str, set[dt.date]] = {}
+    for day, name in _china(year).items():
+        if isinstance(day, dt.date) and day.year == year:
+            for part in str(name).split(";"):
+                if part.strip() in STATUTORY_NAMES:
+                    days.setdefault(part.strip(), set()).add(day)
+    return {name: tuple(sorted(found)) for name, found in sorted(days.items())}
+
+
+def festival_days(year: int) -> dict[str, tuple[dt.date, ...]]:
+    """The strict statutory days of ``year`` by festival, as 《全国年节及纪念日放假办法》 grants them.
+
+    A notice's text gives only the days off and the make-up days; which of its days off the
+    law itself grants (a lunar date, the 清明 solar term, the revision in force that year) is
+    the law's, not the notice's. ``holidays`` computes those days for any year up to 2100,
+    published or not (an unpublished year is estimated only in its *swaps*, which are not
+    taken from it). Raises :class:`CalendarError` for a year it cannot compute.
+    """
+    named = _statutory_names(year)
+    if "春节" not in named or "元旦" not in named:
+        from protrules.errors import CalendarError
+
+        raise CalendarError(
+            f"the statutory holidays of {year} cannot be computed (holidays {holidays_version()}"
+            " knows the lunar calendar up to 2100)"
+        )
+    days: dict[str, set[dt.date]] = {}
+    for name, found in named.items():
+        days.setdefault(_FESTIVAL_OF[name], set()).update(found)
+    return {festival: tuple(sorted(found)) for festival, found in sorted(days.items())}
+
+
+def lunar_new_year(year: int) -> dt.date:
+    """正月初一 of ``year``: the first day the law names 春节 (除夕 is named 农历除夕)."""
+    festival_days(year)  # raises for a year holidays cannot compute
+    return _statutory_names(year)["春节"][0]
+
+
 @attrs.frozen
 class YearTable:
     """One year precomputed for O(1) day questions and O(log n) counting."""

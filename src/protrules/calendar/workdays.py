@@ -193,8 +193,10 @@ class Notice:
 
     It is how a year the library does not know (2027 and later) becomes usable, and how a
     wrong or changed year is corrected: a loaded notice replaces the library's data for its
-    year entirely. All days are inside ``year``; a notice that moves a day in the previous
-    December (e.g. "2026年12月31日上班") is recorded in that year's notice.
+    year entirely. Its days are inside ``year``, except that the days off and make-up days of
+    元旦 may reach back into the previous December ("2018年12月30日至2019年1月1日放假调休",
+    "2018年12月29日（星期六）上班"), as the notices do: those days amend the previous
+    year's data, whatever its source.
     """
 
     year: int = attrs.field(converter=_notice_year)
@@ -208,9 +210,14 @@ class Notice:
             raise CalendarError(
                 f"the notice for {self.year} needs a source (e.g. 国办发明电〔2026〕7号)"
             )
-        for day in (*self.days_off, *self.make_up_days, *self.statutory):
+        for day in (*self.days_off, *self.make_up_days):
+            if day.year != self.year and (day.year, day.month) != (self.year - 1, 12):
+                raise CalendarError(
+                    f"{day} is not in {self.year}, the year of the notice, nor in the December before it"
+                )
+        for day in self.statutory:
             if day.year != self.year:
-                raise CalendarError(f"{day} is not in {self.year}, the year of the notice")
+                raise CalendarError(f"statutory holiday {day} is not in {self.year}, the year of the notice")
         for day in self.make_up_days:
             if day.weekday() < 5:
                 raise CalendarError(
@@ -245,10 +252,24 @@ class Vacation:
 # --------------------------------------------------------------------------- year tables
 
 
-def _build_year(notice: Notice) -> YearTable:
-    """The tables for a notice's year (see :func:`protrules.calendar.notices.build_table`)."""
-    return _notices.build_table(
-        notice.year, notice.days_off, notice.make_up_days, notice.statutory
+def _build_year(notice: Notice, later: Notice | None = None) -> YearTable:
+    """The tables for a notice's year (see :func:`protrules.calendar.notices.build_table`),
+    with the December days that the next year's notice ``later`` moves, if any."""
+    year = notice.year
+    off = {d for d in notice.days_off if d.year == year}
+    work = {d for d in notice.make_up_days if d.year == year}
+    if later is not None:
+        moved_off = {d for d in later.days_off if d.year == year}
+        moved_work = {d for d in later.make_up_days if d.year == year}
+        off = (off - moved_work) | moved_off
+        work = (work - moved_off) | moved_work
+    return _notices.build_table(year, off, work, notice.statutory)
+
+
+def _reaches_back(notice: Notice | None) -> bool:
+    """Whether a notice moves days in the December before its year."""
+    return notice is not None and any(
+        d.year != notice.year for d in (*notice.days_off, *notice.make_up_days)
     )
 
 
@@ -380,7 +401,10 @@ class WorkCalendar:
         return self._published
 
     def notice(self, year: int) -> Notice:
-        """The notice data used for ``year`` (loaded, or the library's), to show or audit."""
+        """The notice data used for ``year`` (loaded, or the library's), to show or audit.
+
+        December days that the next year's loaded notice moves are in that notice, not here.
+        """
         year = _check_int(year, "year")
         if year in self._notices:
             return self._notices[year]
@@ -399,11 +423,13 @@ class WorkCalendar:
         table = self._cache.get(year)
         if table is None:
             notice = self._notices.get(year)
-            if notice is not None:
-                table = _build_year(notice)
-            else:
+            if notice is None:
                 self._missing(year)
-                table = _library_table(year)
+            later = self._notices.get(year + 1)
+            if _reaches_back(later):
+                table = _build_year(notice or _library_notice(year), later)
+            else:
+                table = _build_year(notice) if notice is not None else _library_table(year)
             self._cache[year] = table
         return table
 

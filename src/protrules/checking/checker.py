@@ -22,7 +22,7 @@ from protrules.facts.model import PRIMITIVES, FactType, FieldDecl, Kind, LookupT
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
 
-__all__ = ["KINDS", "check"]
+__all__ = ["KINDS", "check", "check_notices"]
 
 KINDS = ("required", "veto", "assessed", "advisory")
 SETTINGS = ("title", "version", "source", "calendar", "assessment", "cap", "entity")
@@ -39,6 +39,28 @@ def check(module: n.Module, source: Source | None = None) -> ir.Program:
     if errors or program is None:
         raise RuleFileError(checker.diagnostics, source)
     return program
+
+
+def check_notices(module: n.Module, source: Source | None = None) -> tuple[Notice, ...]:
+    """The notices of a notice file: ``notice`` blocks only, checked as in a rule file.
+
+    It is what ``protrules calendar import-notice`` writes and ``--notice FILE`` loads, so a
+    year's notice can be used by the calendar without a standard around it.
+    """
+    checker = _Checker(module, source.text if source is not None else "")
+    for decl in module.declarations:
+        if isinstance(decl, n.NoticeDecl):
+            checker._notice(decl)
+        else:
+            checker.error(
+                "PRL311", "a notice file holds only `notice` blocks", decl.span,
+                hint="a rule file is loaded with --rules",
+            )  # fmt: skip
+    if not module.declarations:
+        checker.error("PRL311", "the notice file has no `notice` block", Span(1, 1, 1, 2, module.source_name))
+    if any(d.severity == "error" for d in checker.diagnostics):
+        raise RuleFileError(checker.diagnostics, source)
+    return tuple(checker.notices)
 
 
 class _Checker:
