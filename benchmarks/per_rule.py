@@ -29,8 +29,7 @@ if str(HERE) not in sys.path:
 import handwritten  # noqa: E402
 import ledgers  # noqa: E402
 import protrules  # noqa: E402
-from protrules.compiling import codegen  # noqa: E402
-from protrules.compiling.evaluator import run_rule  # noqa: E402
+from protrules.compiling.rules import run_rule  # noqa: E402
 from protrules.facts.model import Ledger  # noqa: E402
 
 RULES = "ABCDEF"
@@ -38,12 +37,12 @@ RULES = "ABCDEF"
 
 def engines(streets: list[Ledger]) -> dict[str, Callable[[Ledger], object]]:
     """``pA`` … ``pF``: protrules's rules alone; ``hA`` … ``hF``: the hand-written ones."""
-    rules = protrules.load_rules(HERE / "six_rules.prl", generate_after=0)
+    rules = protrules.load_rules(HERE / "six_rules.prl")
     hw = handwritten.HandwrittenSix()
     out: dict[str, Callable[[Ledger], object]] = {}
     for letter, compiled in zip(RULES, rules._rules, strict=True):
         out[f"p{letter}"] = lambda ledger, c=compiled: run_rule(
-            c, rules._context(ledger, ledgers.AS_OF), codegen.function, checks=False
+            c, rules._context(ledger, ledgers.AS_OF), checks=False
         )
     parts = [
         lambda f: hw.meetings(f["meeting"]),

@@ -27,7 +27,7 @@ ERRORS = sorted((CASES / "errors").glob("*.case"))
 def _compile(case: Case) -> protrules.RuleSet:
     module = protrules.parse(case.source, case.path.name)
     program = protrules.check(module, protrules.Source(case.path.name, case.source))
-    return protrules.compile(program, generate_after=0)  # evaluation without checks: generated code
+    return protrules.compile(program)
 
 
 @pytest.mark.parametrize("path", LANG, ids=[p.stem for p in LANG])

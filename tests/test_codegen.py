@@ -1,16 +1,19 @@
-"""Rules generated as Python (:mod:`protrules.compiling.codegen`): the same results as the closures,
-the generated path taken on clean ledgers, handed back to the closures where a value is not
-definite, and no text of a rule file ever in the generated code."""
+"""Rules generated as Python (:mod:`protrules.compiling.codegen`, :mod:`protrules.compiling.exact`):
+the code for definite values gives the same results as the exact code, is the path taken on
+clean ledgers, hands a rule to the exact code where a value is not definite, and no text of a
+rule file is ever in the generated code."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import protrules
+from protrules.compiling.rules import RuleTooComplexError
 from protrules.evaluation.runtime import EvaluationLimitError
 from protrules.facts.ledgers import ledger_from_mapping, load_ledger
 from tests import goldens
@@ -21,19 +24,18 @@ GOLDEN = Path(__file__).parent / "golden" / "codegen"
 SIX = ROOT / "benchmarks" / "six_rules.prl"
 
 
-def _compile(text: str, **options: object) -> protrules.RuleSet:
+def _compile(text: str, **options: Any) -> protrules.RuleSet:
     program = protrules.check(protrules.parse(text, "t.prl"), protrules.Source("t.prl", text))
-    return protrules.compile(program, **{"generate_after": 0, **options})  # type: ignore[arg-type]
+    return protrules.compile(program, **options)
 
 
 def _load(path: Path, generate: bool = True) -> protrules.RuleSet:
-    """A rule file whose generated code is written at once (not after 32 evaluations)."""
-    return protrules.load_rules(path, generate=generate, generate_after=0)
+    """A rule file; ``generate=False``: every rule on its exact code."""
+    return protrules.load_rules(path, generate=generate)
 
 
 def _fallbacks(rules: protrules.RuleSet, checks: bool = False) -> dict[str, int]:
-    holders = {c.rule.id: c.generated_checks if checks else c.generated for c in rules._rules}
-    return {rule_id: holder.fallbacks for rule_id, holder in holders.items()}
+    return {c.rule.id: c.fallbacks["checks" if checks else "tally"] for c in rules._rules}
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +48,8 @@ def streets() -> list[protrules.Ledger]:
     return list(ledgers.streets(40))
 
 
-def test_six_rules_run_generated_and_agree_with_the_closures(streets: list[protrules.Ledger]) -> None:
-    generated, closures = _load(SIX), _load(SIX, generate=False)
+def test_six_rules_run_generated_and_agree_with_the_exact_code(streets: list[protrules.Ledger]) -> None:
+    generated, closures = _load(SIX), _load(SIX, generate=False)  # the latter: exact code only
     as_of = dt.date(2024, 3, 31)
     verdicts = set()
     for street in streets:
@@ -59,7 +61,7 @@ def test_six_rules_run_generated_and_agree_with_the_closures(streets: list[protr
     assert all(generated.generated_source(r.id, checks=checks) for r in generated.rules for checks in (0, 1))
     assert not any(_fallbacks(generated).values())  # every street, every rule: generated code
     assert not any(_fallbacks(generated, checks=True).values())
-    assert closures.generated_source("F.1.1") is not None  # readable even where not run
+    assert "_select(" in generated.generated_source("F.1.1", exact=True)  # readable even where not run
 
 
 def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data() -> None:
@@ -77,7 +79,7 @@ def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data()
             assert fast == closures.evaluate(ledger, day, checks=False)
             after = _fallbacks(generated)
             handed = {rule for rule in after if after[rule] > before[rule]}
-            # the closures answered only where some value was unknown (a fact type or field missing)
+            # the exact code answered only where some value was unknown (a fact type or field missing)
             assert all(fast.verdicts[rule] in ("unknown", "pending", "fail") for rule in handed)
             assert all("unknown" in {c.verdict for c in closures.evaluate(ledger, day).result(rule).checks}  # type: ignore[union-attr]
                        for rule in handed)  # fmt: skip
@@ -127,7 +129,7 @@ def test_no_text_of_the_rule_file_is_spliced_into_generated_code() -> None:
     assert rules.evaluate(ledger, dt.date(2024, 1, 1), checks=False).verdicts["1.1"] == "pass"
 
 
-def test_a_value_the_generated_code_cannot_be_sure_of_goes_to_the_closures() -> None:
+def test_a_value_the_generated_code_cannot_be_sure_of_goes_to_the_exact_code() -> None:
     generated, closures = _compile(RULES), _compile(RULES, generate=False)
     # a missing optional field (1.3) and a year with no published holiday notice (1.2)
     ledger = _ledger(
@@ -159,26 +161,56 @@ def test_a_runaway_generated_rule_stops_with_a_clear_error() -> None:
             rules.evaluate(_ledger(rules, *meetings), dt.date(2024, 1, 1), checks=checks)
 
 
-def test_generated_code_is_written_once_a_rule_has_been_evaluated_often_enough() -> None:
-    rules = _compile(RULES, generate_after=2)
+def test_code_is_written_at_a_rules_first_evaluation_and_kept() -> None:
+    rules = _compile(RULES)
+    assert not any(c.written for c in rules._rules)  # compiling writes nothing yet
     ledger = _ledger(rules, {"id": "M1", "date": "2023-05-04", "topic": "a", "note": "n"})
     day = dt.date(2024, 1, 1)
-    results = [rules.evaluate(ledger, day, checks=False) for _ in range(4)]
-    assert all(r == results[0] for r in results)
-    assert [c.generated.made and c.generated.fn is not None for c in rules._rules] == [True] * 3
-    assert not any(c.generated_checks.made for c in rules._rules)  # counted apart from checks=False
-    fresh = _compile(RULES, generate_after=2)
-    fresh.evaluate(ledger, day, checks=False)
-    fresh.evaluate(ledger, day)
-    assert not any(c.generated.made or c.generated_checks.made for c in fresh._rules)
-    explained = _compile(RULES).explain(ledger, as_of=day)  # a trace: always the closures
+    first = rules.evaluate(ledger, day, checks=False)
+    functions = [c.function("tally") for c in rules._rules]
+    assert all(functions) and [set(c.written) for c in rules._rules] == [{"tally"}] * 3
+    assert rules.evaluate(ledger, day, checks=False) == first
+    assert [c.function("tally") for c in rules._rules] == functions  # the same functions: written once
+    explained = rules.explain(ledger, as_of=day)
     assert all(r.checks[0].trace for r in explained)
+    assert all("traced" in c.written and "exact" not in c.written for c in rules._rules)
+
+
+def test_generate_after_is_deprecated_and_ignored() -> None:
+    with pytest.warns(DeprecationWarning, match="generate_after is deprecated"):
+        rules = _compile(RULES, generate_after=5)
+    with pytest.warns(DeprecationWarning, match="generate_after is deprecated"):
+        protrules.load_rules(SIX, generate_after=0)
+    ledger = _ledger(rules, {"id": "M1", "date": "2023-05-04", "topic": "a", "note": "n"})
+    rules.evaluate(ledger, dt.date(2024, 1, 1), checks=False)
+    assert all(c.function("tally") for c in rules._rules)
 
 
 def test_rule_sets_pickle_with_their_generation_options() -> None:
     import pickle
 
-    for options in ({"generate": False}, {"generate_after": 5}):
-        rules = _compile(RULES, **options)
+    for generate in (False, True):
+        rules = _compile(RULES, generate=generate)
         restored = pickle.loads(pickle.dumps(rules))
-        assert (restored.generate, restored.generate_after) == (rules.generate, rules.generate_after)
+        assert restored.generate == rules.generate
+
+
+def _nested(depth: int) -> str:
+    head = RULES.split("area 1")[0] + 'area 1 "a":\n    rule 1.1 "deep":\n        clause: "c"\n'
+    lines = [f"{'    ' * (i + 2)}for each m{i} in meeting:" for i in range(depth)]
+    return head + "\n".join(lines) + f"\n{'    ' * (depth + 2)}require count(meeting) >= 0\n"
+
+
+def test_nesting_python_cannot_compile_is_refused_when_the_rules_are_compiled() -> None:
+    """Once a crash at a rule's 33rd evaluation: a `for each` is a Python loop, and Python
+    compiles at most 20 inside one another. 20 run on every path; 21 are refused at once."""
+    rules = _compile(_nested(20))
+    ledger = _ledger(rules, {"id": "M1", "date": "2023-05-04", "topic": "a"})
+    day = dt.date(2024, 1, 1)
+    full = rules.evaluate(ledger, day)
+    assert full.verdicts == {"1.1": "pass"}
+    assert rules.evaluate(ledger, day, checks=False) == without_checks(full)
+    assert _compile(_nested(20), generate=False).evaluate(ledger, day) == full
+    assert rules.explain(ledger, as_of=day)[0].verdict == "pass"
+    with pytest.raises(RuleTooComplexError, match=r"rule 1.1 \(line 10\) nests 21 `for each`"):
+        _compile(_nested(21))

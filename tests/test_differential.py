@@ -173,7 +173,7 @@ def test_generated_rules_agree_on_every_backend(data: st.DataObject, covered: st
     rules back) and all of them (it answers most)."""
     text = data.draw(programs(), label="rules")
     program = protrules.check(protrules.parse(text, "gen.prl"), protrules.Source("gen.prl", text))
-    rules, closures = protrules.compile(program, generate_after=0), protrules.compile(program, generate=False)
+    rules, closures = protrules.compile(program), protrules.compile(program, generate=False)
     ledger = data.draw(ledgers(rules, covered=covered), label="ledger")
     as_of = data.draw(as_of_dates(rules), label="as_of")
     full = rules.evaluate(ledger, as_of)
@@ -209,5 +209,5 @@ _CACHE: dict[Path, protrules.RuleSet] = {}
 
 def _load(path: Path) -> protrules.RuleSet:
     if path not in _CACHE:  # evaluation without checks by generated code from the first ledger on
-        _CACHE[path] = protrules.compile(protrules.load_rules(path).program, generate_after=0)
+        _CACHE[path] = protrules.load_rules(path)
     return _CACHE[path]

@@ -129,7 +129,7 @@ rule 1 "r":
 @pytest.mark.parametrize("generate", [True, False])
 def test_a_conditional_counts_only_the_branch_it_takes(generate: bool) -> None:
     program = protrules.check(protrules.parse(BRANCHES), protrules.Source("t.prl", BRANCHES))
-    rules = protrules.compile(program, generate=generate, generate_after=0)
+    rules = protrules.compile(program, generate=generate)
     facts = {
         "m": [{"id": "A", "date": "2023-05-01", "big": True}, {"id": "B", "date": "2023-06-01", "big": False}]
     }

@@ -27,7 +27,7 @@ def without_checks(result: EntityResult) -> EntityResult:
 
 @pytest.fixture(scope="module")
 def changning() -> protrules.RuleSet:  # evaluation without checks by generated code from the first ledger on
-    return protrules.compile(protrules.load_rules(CHANGNING).program, generate_after=0)
+    return protrules.load_rules(CHANGNING)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ area 1 "a":
 
 def _rules() -> protrules.RuleSet:
     return protrules.compile(
-        protrules.check(protrules.parse(RULES, "s.prl"), protrules.Source("s.prl", RULES)), generate_after=0
+        protrules.check(protrules.parse(RULES, "s.prl"), protrules.Source("s.prl", RULES))
     )
 
 

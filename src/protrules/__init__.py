@@ -69,21 +69,23 @@ def load_rules(
     *,
     cache: bool = False,
     generate: bool = True,
-    generate_after: int = RuleSet.GENERATE_AFTER,
+    generate_after: int | None = None,
 ) -> RuleSet:
     """Parse, check and compile a .prl file (raises :class:`RuleFileError` on any error).
 
     With ``cache=True`` the checked program is kept in ``$PROTRULES_CACHE`` (default
     ``~/.cache/protrules``), keyed by the file's bytes, so an unchanged file is not parsed again.
-    ``generate`` and ``generate_after`` are :func:`compile`'s.
+    ``generate`` is :func:`compile`'s; ``generate_after`` is deprecated and ignored.
     """
     from protrules.collector import paused
+    from protrules.compiling.ruleset import _deprecated
 
+    _deprecated(generate_after)
     with paused():
-        return _load_rules(path, cache, generate, generate_after)
+        return _load_rules(path, cache, generate)
 
 
-def _load_rules(path: str | os.PathLike[str], cache: bool, generate: bool, generate_after: int) -> RuleSet:
+def _load_rules(path: str | os.PathLike[str], cache: bool, generate: bool) -> RuleSet:
     if cache:
         from protrules.compiling import cache as program_cache
 
@@ -98,9 +100,9 @@ def _load_rules(path: str | os.PathLike[str], cache: bool, generate: bool, gener
                 module, source = parse_file(str(path))
                 program = check(module, source)
                 program_cache.store(data, program)
-            return compile(program, generate=generate, generate_after=generate_after)
+            return compile(program, generate=generate)
     module, source = parse_file(str(path))
-    return compile(check(module, source), generate=generate, generate_after=generate_after)
+    return compile(check(module, source), generate=generate)
 
 
 def parse_date(text: str) -> dt.date:

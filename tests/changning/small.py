@@ -34,7 +34,7 @@ Tables = dict[str, list[dict[str, Any]]]
 @functools.cache
 def rules() -> protrules.RuleSet:
     """The Changning rules, run as generated code from the first evaluation (docs/evaluation.md)."""
-    return protrules.load_rules(RULE_FILE, generate_after=0)
+    return protrules.load_rules(RULE_FILE)
 
 
 @functools.cache

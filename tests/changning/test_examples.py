@@ -25,7 +25,7 @@ AS_OF = dt.date(2024, 3, 31)
 
 @pytest.fixture(scope="module")
 def rules() -> protrules.RuleSet:
-    return protrules.load_rules(RULES, generate_after=0)  # generated code from the first ledger
+    return protrules.load_rules(RULES)
 
 
 def generator() -> ModuleType:

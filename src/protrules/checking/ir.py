@@ -1,7 +1,8 @@
 """The checked program: every name resolved, every expression typed.
 
 The checker (:mod:`protrules.checking.checker`) turns the syntax tree into these nodes; the
-compiler (:mod:`protrules.compiling.compiler`) and the reference interpreter
+generated code (:mod:`protrules.compiling.codegen`, :mod:`protrules.compiling.exact`) and the
+reference interpreter
 (:mod:`protrules.evaluation.reference`) both run them. Each node keeps its source ``text`` so a
 trace can show what the author wrote.
 """

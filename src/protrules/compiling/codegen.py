@@ -3,20 +3,19 @@
 ``RuleSet.evaluate(…, checks=False)`` (what ``protrules rank``, text reports and batch runs
 use) wants of each rule only what a :class:`~protrules.evaluation.tally.Tally` keeps: the verdict, the
 first check of that verdict (the reason), the earliest pending due date and the evidence; a
-full evaluation keeps every check and `let` as well (``checks=True``, :class:`_Writer`). The
-closures of :mod:`protrules.compiling.evaluator` compute that through a chain of calls per statement and
-per expression; here each rule becomes one Python function that computes the same thing with
-plain loops, comprehensions and local variables — the code a careful programmer would write
-by hand, written from the rule.
+full evaluation keeps every check and `let` as well (``checks=True``, :class:`_Writer`). Each
+rule becomes one Python function that computes that with plain loops, comprehensions and local
+variables — the code a careful programmer would write by hand, written from the rule.
 
 Exactness is by construction, not by hope. The generated function handles the case where
 every value is definite (:mod:`protrules.compiling.codegen_expr` says what that means); the moment it is
 not — a fact type the ledger does not cover, a missing field, an unpublished calendar year —
-the function raises, and the rule is evaluated by the closures instead, which give the exact
-three-valued answer. The differential tests hold the two (and the reference interpreter) to
-identical results, and check that the generated path is the one taken on clean ledgers.
+the function raises, and the rule is evaluated by its exact code instead
+(:mod:`protrules.compiling.exact`), which gives the three-valued answer. The differential tests
+hold the two (and the reference interpreter) to identical results, and check that this code
+is the one run on clean ledgers.
 
-:func:`source` returns a rule's generated code, to read or to snapshot.
+:func:`write` returns a rule's source and the namespace it runs in.
 """
 
 from __future__ import annotations
@@ -28,31 +27,20 @@ from typing import Any
 from protrules.checking import ir
 from protrules.checking.ir import CONST, DEC, INC
 from protrules.compiling.codegen_expr import FALLBACK, Emitter, Unsupported
-from protrules.compiling.evaluator import (
-    CompiledRule,
-    _Advise,
-    _Applies,
-    _ForFacts,
-    _ForPeriods,
-    _Let,
-    _Require,
-    _summary,
-    checked_result,
-    shown,
-)
 from protrules.evaluation.indexes import any_node
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, Check, RuleResult, combine_verdicts
 from protrules.evaluation.runtime import Ctx, show
 from protrules.evaluation.tally import Tally, check_evidence, evidence, evidence_ids, labelled, reason
+from protrules.evaluation.verdicts import Requirement, checked_result, shown, tallied_result
 from protrules.facts.model import Fact
 
-__all__ = ["FALLBACK", "function", "source"]
+__all__ = ["FALLBACK", "write"]
 
 GeneratedRule = Callable[[Ctx], RuleResult]
 
 
 def _finish(
-    compiled: CompiledRule,
+    rule: ir.RuleDef,
     ctx: Ctx,
     count: int,
     first: dict[str, tuple[tuple[str, ...], Any]],
@@ -60,28 +48,27 @@ def _finish(
     facts: list[Iterable[Fact]],
     work: int,
 ) -> RuleResult:
-    """The rule result from the generated function's tally, as :func:`protrules.compiling.evaluator.
-    _summary` gives it from the closures' tally."""
+    """The rule result from the generated function's tally, as
+    :func:`~protrules.evaluation.verdicts.tallied_result` gives it from a tally."""
     if work:
         ctx.spend(work)
-    rule = compiled.rule
     if rule.kind == "assessed":  # the judgement joins the checks: the tally's own path
         tally = Tally()
         tally.count, tally.first, tally.due, tally.facts = count, first, due, facts
         tally.first_verdict = next(iter(first), "") if count == 1 else ""  # the only check's
-        return _summary(compiled, ctx, tally)
+        return tallied_result(rule, ctx, tally)
     verdict = combine_verdicts(first)
     why = reason(first.get(verdict))
     return RuleResult(rule.id, rule.title, rule.kind, rule.weight, verdict, why, due, evidence(facts), ())
 
 
 def _checked(
-    compiled: CompiledRule, ctx: Ctx, checks: list[Check], lets: list[tuple[str, Any]], work: int
+    rule: ir.RuleDef, ctx: Ctx, checks: list[Check], lets: list[tuple[str, Any]], work: int
 ) -> RuleResult:
-    """The rule result from the generated function's checks, as the closures' are made into one."""
+    """The rule result from the generated function's checks."""
     if work:
         ctx.spend(work)
-    return checked_result(compiled, ctx, checks, lets)
+    return checked_result(rule, ctx, checks, lets)
 
 
 def _evidence_of(found: list[Sequence[Fact]]) -> tuple[str, ...]:
@@ -92,26 +79,26 @@ def _evidence_of(found: list[Sequence[Fact]]) -> tuple[str, ...]:
 
 
 class _Writer:
-    """Writes one rule's function: the statements of :func:`protrules.compiling.evaluator._run_block`.
+    """Writes one rule's function for definite values, statement by statement.
 
     Without checks each check is noted in local variables (``n``, ``first``, ``tdue``, ``F``:
     the fields of a :class:`Tally`); with checks (``checks=True``) each becomes a
-    :class:`~protrules.evaluation.results.Check` in ``CK`` and each `let` joins ``LETS``, as the closures'
+    :class:`~protrules.evaluation.results.Check` in ``CK`` and each `let` joins ``LETS``, as
     :class:`~protrules.evaluation.tally.Checks` keeps them. ``W`` counts facts visited."""
 
-    def __init__(self, compiled: CompiledRule, checks: bool = False) -> None:
-        self.compiled, self.checks = compiled, checks
-        self.counted = compiled.rule.kind == "assessed" and not checks
+    def __init__(self, rule: ir.RuleDef, checks: bool = False) -> None:
+        self.rule, self.checks = rule, checks
+        self.counted = rule.kind == "assessed" and not checks
         self.e = Emitter()
         self.e.namespace.update(
-            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _finish=_finish, C=compiled, _Check=Check,
+            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _finish=_finish, C=rule, _Check=Check,
             _checked=_checked, _evidence_of=_evidence_of, _labelled=labelled, _show=show,
             _partial=functools.partial, _shown=shown,
         )  # fmt: skip
 
     def write(self) -> str:
         e = self.e
-        self.block(self.compiled.rule.body, self.compiled.body, [], None, None)
+        self.block(self.rule.body, [], None, None)
         e.line(self.finish())
         head = ["def rule(ctx):"]
         head += [
@@ -161,35 +148,24 @@ class _Writer:
 
     # -- statements
     def block(
-        self,
-        stmts: tuple[ir.Stmt, ...],
-        compiled: tuple[Any, ...],
-        context: list[str],
-        due: str | None,
-        mark: str | None,
+        self, stmts: tuple[ir.Stmt, ...], context: list[str], due: str | None, mark: str | None
     ) -> None:
         e = self.e
-        for stmt, done in zip(stmts, compiled, strict=True):
-            if isinstance(done, _Require):
-                assert isinstance(stmt, ir.RequireS)
-                self.require(stmt, done, context, due)
-            elif isinstance(done, _Let):
-                assert isinstance(stmt, ir.LetS)
+        for stmt in stmts:
+            if isinstance(stmt, ir.RequireS):
+                self.require(stmt, context, due)
+            elif isinstance(stmt, ir.LetS):
                 name = e.names[stmt.var] = e.temp(e.value(stmt.value), "x")
                 if self.checks:
                     e.line(f"LETS.append((_labelled({e.const(stmt.name)}, {_context(context)}), {name}))")
-            elif isinstance(done, _Advise):
-                assert isinstance(stmt, ir.AdviseS)
+            elif isinstance(stmt, ir.AdviseS):
                 self.advise(stmt, context)
-            elif isinstance(done, _Applies):
-                assert isinstance(stmt, ir.AppliesS)
+            elif isinstance(stmt, ir.AppliesS):
                 self.applies(stmt, context, mark)
-            elif isinstance(done, _ForFacts):
-                assert isinstance(stmt, ir.ForFactsS)
-                self.for_facts(stmt, done, context, due)
-            elif isinstance(done, _ForPeriods):
-                assert isinstance(stmt, ir.ForPeriodsS)
-                self.for_periods(stmt, done, context)
+            elif isinstance(stmt, ir.ForFactsS):
+                self.for_facts(stmt, context, due)
+            elif isinstance(stmt, ir.ForPeriodsS):
+                self.for_periods(stmt, context)
 
     def evidence(self) -> str:
         """Where a requirement's aggregates put the facts they read: a tally keeps the union of
@@ -202,8 +178,9 @@ class _Writer:
         e.line(f"{name} = []")
         return name
 
-    def require(self, stmt: ir.RequireS, compiled: _Require, context: list[str], due: str | None) -> None:
+    def require(self, stmt: ir.RequireS, context: list[str], due: str | None) -> None:
         e = self.e
+        req = Requirement.of(stmt)
         evidence = e.evidence = self.evidence()
         try:
             if stmt.by is not None:
@@ -212,7 +189,7 @@ class _Writer:
             if isinstance(condition, ir.Cmp):
                 left = e.temp(e.value(condition.left))
                 right = e.temp(e.value(condition.right))
-                ok = e.compare(condition.op, compiled.mode, left, right)
+                ok = e.compare(condition.op, req.mode, left, right)
             else:
                 left = ok = e.temp(e.value(condition))
                 right = "None"
@@ -222,8 +199,8 @@ class _Writer:
                 e.covered = set()
         verdict = e.fresh("v")
         self.verdict(verdict, ok, due, stmt.monotonicity)
-        detail = f"_partial(_shown, {e.const(compiled)}, {left}, {right}, {verdict}, {due or 'None'})"
-        self.note(verdict, context, detail, text=e.const(compiled.text), due=due, evidence=evidence)
+        detail = f"_partial(_shown, {e.const(req)}, {left}, {right}, {verdict}, {due or 'None'})"
+        self.note(verdict, context, detail, text=e.const(req.text), due=due, evidence=evidence)
 
     def advise(self, stmt: ir.AdviseS, context: list[str]) -> None:
         """Advice never decides a verdict: a tally counts it unevaluated, checks keep it."""
@@ -241,7 +218,7 @@ class _Writer:
                f" _show({value}), None, _evidence_of({evidence}), advisory=True))")  # fmt: skip
 
     def verdict(self, verdict: str, ok: str, due: str | None, mono: str) -> None:
-        """:func:`protrules.compiling.evaluator._verdict`, specialised: whether a due date exists and how
+        """:func:`protrules.evaluation.verdicts.verdict`, specialised: whether a due date exists and how
         the requirement moves as facts are added are known when the rule is written. A pending
         check's due date joins the tally's at once."""
         e = self.e
@@ -295,15 +272,14 @@ class _Writer:
             self.note_na(stmt.text, context, "does not apply")
             e.line("continue" if mark is not None else self.finish())
 
-    def _pass(self, body: tuple[ir.Stmt, ...], compiled: tuple[Any, ...], guarded: bool,
-              context: list[str], due: str | None) -> None:  # fmt: skip
+    def _pass(self, body: tuple[ir.Stmt, ...], context: list[str], due: str | None) -> None:
         mark = None
-        if guarded:
+        if any(isinstance(stmt, ir.AppliesS) for stmt in body):  # a pass that may not apply
             mark = self.e.fresh("mk")
             self.e.line(f"{mark} = {'len(CK)' if self.checks else '(n, len(first), tdue, len(F))'}")
-        self.block(body, compiled, context, due, mark)
+        self.block(body, context, due, mark)
 
-    def for_facts(self, stmt: ir.ForFactsS, compiled: _ForFacts, context: list[str], due: str | None) -> None:
+    def for_facts(self, stmt: ir.ForFactsS, context: list[str], due: str | None) -> None:
         e = self.e
         facts = e.temp(e.value(stmt.source))
         e.line(f"W += len({facts})")
@@ -319,12 +295,12 @@ class _Writer:
                     e.line("continue")
             e.line(f"{matched} += 1")
             label = self.label(f"{e.const(f'{stmt.name} = ')} + {var}.id")
-            self._pass(stmt.body, compiled.body, compiled.guarded, [*context, label], due)
+            self._pass(stmt.body, [*context, label], due)
         e.line(f"if not {matched}:")
         with e.block():
             self.note_na(stmt.text, context, "no facts to check")
 
-    def for_periods(self, stmt: ir.ForPeriodsS, compiled: _ForPeriods, context: list[str]) -> None:
+    def for_periods(self, stmt: ir.ForPeriodsS, context: list[str]) -> None:
         e = self.e
         period = e.temp(e.value(stmt.period))
         label, var = e.fresh("l"), e.fresh("p")
@@ -357,7 +333,7 @@ class _Writer:
         with e.loop(f"len({units})"):
             due = e.temp(f"{var}.end", "d")
             labelled = self.label(f"{e.const(f'{stmt.name} = ')} + {label}")
-            self._pass(stmt.body, compiled.body, compiled.guarded, [*context, labelled], due)
+            self._pass(stmt.body, [*context, labelled], due)
         e.line(f"if not {units}:")
         with e.block():
             self.note_na(stmt.text, context, f"no {stmt.unit} to check")
@@ -373,30 +349,13 @@ def _context(labels: list[str]) -> str:
     return "(" + "".join(f"{label}, " for label in labels) + ")"
 
 
-def source(compiled: CompiledRule, checks: bool = False) -> str | None:
-    """The Python source generated for a compiled rule's evaluation without (or with) checks,
-    or None if it keeps to the closures."""
-    written = _written(compiled, checks)
-    return written[0] if written is not None else None
-
-
-def _written(compiled: CompiledRule, checks: bool = False) -> tuple[str, dict[str, Any]] | None:
-    writer = _Writer(compiled, checks)
+def write(rule: ir.RuleDef, checks: bool = False) -> tuple[str, dict[str, Any]] | None:
+    """A rule's function for definite values, with (or without) checks: its source and the
+    namespace it runs in; None if the rule uses something the generator does not write (then
+    its exact code runs, :mod:`protrules.compiling.exact`)."""
+    writer = _Writer(rule, checks)
     try:
         text = writer.write()
     except Unsupported:
         return None
     return text, writer.e.namespace
-
-
-def function(compiled: CompiledRule, checks: bool = False) -> GeneratedRule | None:
-    """The generated function of a compiled rule, or None if it keeps to the closures."""
-    written = _written(compiled, checks)
-    if written is None:
-        return None
-    text, namespace = written
-    mode = "with checks" if checks else "without checks"
-    code = compile(text, f"<protrules rule {compiled.rule.id}, {mode}>", "exec")
-    exec(code, namespace)
-    rule: GeneratedRule = namespace["rule"]
-    return rule

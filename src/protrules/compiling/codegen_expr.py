@@ -9,14 +9,14 @@ comprehension needs.
 The code is written for **definite values only**. Every name is bound, every field present,
 every calendar question answerable: where that does not hold — a fact type the ledger does not
 cover, a missing optional field, a parameter with no value in force, ``min`` of no facts, a
-year with no published notice — the generated code raises (:class:`~protrules.compiling.fastpath.Bail`,
+year with no published notice — the generated code raises (:class:`Bail`,
 or the ``KeyError``/``CalendarError`` Python raises on its own) and the rule is evaluated by the
-closures of :mod:`protrules.compiling.compiler`, which give the exact three-valued answer. So the
-generated code may compute early what the closures compute late (a deadline that does not
+exact code of :mod:`protrules.compiling.exact`, which gives the three-valued answer. So the
+generated code may compute early what the exact code computes late (a deadline that does not
 depend on the fact is computed once before a comprehension, not once per fact): the worst
-such a move can do is raise where the closures would not, and then the closures answer.
+such a move can do is raise where the exact code would not, and then the exact code answers.
 Nothing that counts as evidence is ever moved or skipped: aggregates run exactly where, and
-exactly as often as, the closures run them.
+exactly as often as, the exact code runs them.
 
 Safety: the source holds only operators, names chosen here and ``repr`` of declared field
 names; every constant of the rule file reaches it by reference (a name in the namespace).
@@ -52,22 +52,30 @@ from protrules.evaluation.runtime import (
 )
 from protrules.facts.model import Fact, Kind, field_attribute
 
-__all__ = ["FALLBACK", "HELPERS", "Bail", "Emitter", "Unsupported", "constant_selection"]
+__all__ = [
+    "FALLBACK",
+    "HELPERS",
+    "Bail",
+    "Emitter",
+    "Unsupported",
+    "constant_selection",
+    "fact_attribute",
+]
 
 
 class Bail(Exception):
-    """A value generated code cannot be sure of: the closures give the exact answer."""
+    """A value generated code cannot be sure of: the exact code gives the answer."""
 
 
-#: What generated code may raise on a fact (or an entity) it cannot answer exactly: a missing
-#: field, an unknown value, a calendar question, an arithmetic error. The caller evaluates
-#: that fact (or rule) with the closures.
+#: What generated code may raise on an entity it cannot answer exactly: a missing field, an
+#: unknown value, a calendar question, an arithmetic error. The rule is then evaluated, for
+#: that entity, by its exact code (:mod:`protrules.compiling.exact`).
 FALLBACK = (Bail, KeyError, TypeError, AttributeError, CalendarError, ArithmeticError)
 
 
 def constant_selection(node: ir.Filter) -> bool:
     """True when the selection reads no name bound outside it (a loop variable, a `let`) and
-    holds no aggregate (aggregates collect evidence, which a cached value would skip)."""
+    holds no aggregate (aggregates collect evidence, which a value kept per entity would skip)."""
     aggregate, bound, refs = _names(node)
     return not aggregate and refs <= bound
 
@@ -116,7 +124,7 @@ def fact_attribute(target: str, name: str) -> str:
 
 
 class Unsupported(Exception):
-    """The rule uses something the generator does not write: it keeps to the closures."""
+    """The rule uses something the generator does not write: it runs on its exact code."""
 
 
 class _NotDateOnly(Exception):
@@ -130,10 +138,6 @@ def _known(value: Any) -> Any:
     if value.__class__ is Unknown:
         raise Bail
     return value
-
-
-def _local(env: dict[str, Any], key: str) -> Any:
-    return _known(env[key])
 
 
 def _param(ctx: Ctx, key: str) -> Any:
@@ -228,7 +232,6 @@ HELPERS: dict[str, Any] = {
     "_filter": filter,
     "_Bail": Bail,
     "_Period": Period,
-    "_local": _local,
     "_param": _param,
     "_param_at": _param_at,
     "_deadline": _deadline,
@@ -271,7 +274,7 @@ _PARTS = {
 
 
 def _operands(node: ir.Node) -> Iterator[ir.Node]:
-    """A node's sub-expressions, in the order the closures evaluate them."""
+    """A node's sub-expressions, in the order the exact code evaluates them."""
     for child in indexes.children(node):
         if isinstance(child, ir.Node):
             yield child
@@ -292,13 +295,9 @@ def _is_name(text: str) -> bool:
 
 
 class Emitter:
-    """The lines of one generated function, the names it binds and the constants it reads.
+    """The lines of one generated function, the names it binds and the constants it reads."""
 
-    ``outside`` names the dictionary in which the names the code does not bind itself are
-    found, read once at the start (the closures' environment, for a per-fact predicate)."""
-
-    def __init__(self, outside: str | None = None) -> None:
-        self.outside = outside
+    def __init__(self) -> None:
         self.lines: list[str] = []
         self.depth = 1
         self.namespace: dict[str, Any] = dict(HELPERS)
@@ -398,7 +397,7 @@ class Emitter:
 
     def _logic(self, node: ir.Logic) -> str:
         """`a and b` / `a or b` whose operands count or select: the later operands are computed
-        only where the earlier ones do not decide, as the closures do."""
+        only where the earlier ones do not decide, as the exact code does."""
         out = self.fresh("b")
         first, *rest = node.operands
         self.line(f"{out} = {self.value(first)}")
@@ -410,7 +409,7 @@ class Emitter:
 
     def _if(self, node: ir.If) -> str:
         """`if c then a else b` whose branches count or select: only the branch taken is
-        computed (its aggregates alone join the evidence), as the closures do."""
+        computed (its aggregates alone join the evidence), as the exact code does."""
         out = self.fresh("b")
         self.line(f"if {self.value(node.condition)}:")
         with self.block(), self.conditional():
@@ -445,7 +444,7 @@ class Emitter:
     def selection(self, node: ir.Filter, any_order: bool = False) -> str:
         """A selection as a tuple of facts in ledger order (by date, for an ``any_order``
         reader); one that reads no outside name is computed once per entity and kept with the
-        closures' own (the same value, so always in ledger order)."""
+        exact code's own (the same value, so always in ledger order)."""
         out = self.fresh("s")
         if not constant_selection(node):
             self._select(node, out, any_order)
@@ -703,8 +702,6 @@ class Emitter:
                 if node.key in self._date_view:
                     raise _NotDateOnly  # the item itself, not only its date
                 name = self.names.get(node.key)
-                if name is None and self.outside is not None:
-                    name = self.once("local", node.key, f"_local({self.outside}, {self.const(node.key)})")
                 if name is None:
                     raise Unsupported(f"the name {node.key} is bound nowhere")  # pragma: no cover
                 return name

@@ -1,8 +1,10 @@
 """The compiled rule set: what :func:`protrules.compile` returns and integrators keep.
 
 A :class:`RuleSet` is built once and evaluates any number of ledgers: nothing is parsed and
-no syntax tree is walked at evaluation time. It pickles (it keeps the checked program and
-rebuilds its closures on load), so process pools and Dask workers never reparse.
+no syntax tree is walked at evaluation time — each rule runs as Python generated from it,
+written at its first evaluation (:mod:`protrules.compiling.rules`). It pickles (it keeps the
+checked program, and a worker writes the code again, once), so process pools and Dask workers
+never reparse.
 """
 
 from __future__ import annotations
@@ -10,17 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
 from protrules.calendar.workdays import WorkCalendar
 from protrules.checking import ir
-from protrules.compiling import codegen, evaluator
-from protrules.compiling.evaluator import CompiledRule, compile_rule, decide_entity, run_rule
+from protrules.compiling.rules import CompiledRule, explain_rule, run_rule
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import EntityResult, RuleResult
 from protrules.evaluation.runtime import Ctx
+from protrules.evaluation.verdicts import decide_entity
 from protrules.facts.model import FactType, Ledger
 
 __all__ = ["RuleSet", "compile"]
@@ -30,19 +33,14 @@ class UnknownRuleError(ProtrulesError):
     code = "PRL601"
 
 
-def _build(compiled: CompiledRule, checks: bool) -> codegen.GeneratedRule | None:
-    return codegen.function(compiled, checks)
-
-
 class RuleSet:
     """A checked, compiled standard, ready to evaluate ledgers."""
 
     #: Facts a single entity's evaluation may visit before it stops with EvaluationLimitError.
     DEFAULT_MAX_WORK = 200_000_000
 
-    #: Evaluations of a rule (with checks and without, counted apart) before its generated code
-    #: for that kind of evaluation is written (see compile).
-    GENERATE_AFTER = evaluator.GENERATE_AFTER
+    #: Deprecated and unused: a rule's code is written at its first evaluation.
+    GENERATE_AFTER = 0
 
     def __init__(
         self,
@@ -50,17 +48,17 @@ class RuleSet:
         *,
         max_work: int = DEFAULT_MAX_WORK,
         generate: bool = True,
-        generate_after: int = GENERATE_AFTER,
+        generate_after: int | None = None,
     ) -> None:
+        _deprecated(generate_after)
         self.program = program
         self.max_work = max_work
-        self.generate, self.generate_after = generate, generate_after
+        self.generate = generate
         self._calendar: WorkCalendar | None = None
-        self._compiled: tuple[CompiledRule, ...] | None = None
-        self._traced: dict[str, CompiledRule] = {}
+        self._rules = tuple(CompiledRule(rule, generate) for rule in program.rules)
         self._params = {name: p.values for name, p in program.params.items()}
 
-    # -- pickling: keep the program, rebuild closures
+    # -- pickling: keep the program, write the code again
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the checked program only; a worker process rebuilds each distinct rule set
         once (keyed by its source) and reuses it for every later batch."""
@@ -68,22 +66,7 @@ class RuleSet:
         # Parameters set for this evaluation are part of what the rule set is.
         text += repr(self.program.overrides) if text and self.program.overrides else ""
         key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
-        return (_restore, (key, self.program, self.max_work, self.generate, self.generate_after))
-
-    @property
-    def _rules(self) -> tuple[CompiledRule, ...]:
-        """The rules as closures, compiled at the first evaluation: a command that never
-        evaluates (lint, schema) or only explains (which compiles traced closures of the rules
-        it shows) does not pay for them."""
-        if self._compiled is None:
-            from protrules.collector import paused
-
-            generate, after = self.generate, self.generate_after
-            with paused():
-                self._compiled = tuple(
-                    compile_rule(rule, generate=generate, generate_after=after) for rule in self.program.rules
-                )
-        return self._compiled
+        return (_restore, (key, self.program, self.max_work, self.generate))
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -129,7 +112,6 @@ class RuleSet:
             override(self.program, values),
             max_work=self.max_work,
             generate=self.generate,
-            generate_after=self.generate_after,
         )
 
     def rule(self, rule_id: str) -> ir.RuleDef:
@@ -142,10 +124,16 @@ class RuleSet:
             raise UnknownRuleError(f"unknown rule id {rule_id}{hint}")
         return found
 
-    def generated_source(self, rule_id: str, *, checks: bool = False) -> str | None:
-        """The Python generated for a rule's evaluation without (or with) checks, to read; None
-        when the rule keeps to the closures (it uses something the generator does not write)."""
-        return codegen.source(self._rules[self._index(rule_id)], checks)
+    def generated_source(self, rule_id: str, *, checks: bool = False, exact: bool = False) -> str:
+        """The Python a rule runs as, to read: its evaluation without (or with) checks for
+        definite values or, with ``exact`` or where the rule uses something that code is not
+        written for, its exact three-valued code (``docs/evaluation.md``)."""
+        compiled = self._rules[self._index(rule_id)]
+        found = None if exact else compiled.source("checks" if checks else "tally")
+        if found is None:
+            found = compiled.source("exact")
+        assert found is not None
+        return found
 
     def _index(self, rule_id: str) -> int:
         rule = self.rule(rule_id)
@@ -180,23 +168,17 @@ class RuleSet:
         """
         day = as_of or self.default_as_of()
         ctx = self._context(ledger, day)
-        results = [run_rule(rule, ctx, _build, checks=checks) for rule in self._rules]
+        results = [run_rule(rule, ctx, checks=checks) for rule in self._rules]
         return decide_entity(ledger, day, results, with_checks=checks)
 
     def explain(
         self, ledger: Ledger, rule_ids: Sequence[str] | None = None, as_of: dt.date | None = None
     ) -> list[RuleResult]:
-        """Rule results with a trace of every sub-expression's value (compiled on demand)."""
+        """Rule results with a trace of every requirement's sub-expressions (their code written
+        on demand)."""
         day = as_of or self.default_as_of()
-        wanted = [self.rule(r) for r in rule_ids] if rule_ids else list(self.program.rules)
-        out = []
-        for rule in wanted:
-            compiled = self._traced.get(rule.id)
-            if compiled is None:
-                compiled = self._traced[rule.id] = compile_rule(rule, trace=True)
-            ctx = self._context(ledger, day, trace=True)
-            out.append(run_rule(compiled, ctx, _build))
-        return out
+        wanted = [self._index(r) for r in rule_ids] if rule_ids else range(len(self._rules))
+        return [explain_rule(self._rules[i], self._context(ledger, day, trace=True)) for i in wanted]
 
     def evaluate_many(
         self,
@@ -262,16 +244,25 @@ def _unpack(outcomes: list[EntityResult | ProtrulesError]) -> Iterator[EntityRes
         yield outcome
 
 
-_RESTORED: dict[tuple[str, int, bool, int], RuleSet] = {}
+def _deprecated(generate_after: int | None) -> None:
+    if generate_after is not None:
+        warnings.warn(
+            "generate_after is deprecated and ignored: a rule's code is written at its first evaluation",
+            DeprecationWarning,
+            stacklevel=3,
+        )
 
 
-def _restore(key: str, program: ir.Program, max_work: int, generate: bool, generate_after: int) -> RuleSet:
+_RESTORED: dict[tuple[str, int, bool], RuleSet] = {}
+
+
+def _restore(key: str, program: ir.Program, max_work: int, generate: bool) -> RuleSet:
     def build() -> RuleSet:
-        return RuleSet(program, max_work=max_work, generate=generate, generate_after=generate_after)
+        return RuleSet(program, max_work=max_work, generate=generate)
 
     if not key:  # a program checked without its source text: nothing to key a cache on
         return build()
-    options = (key, max_work, generate, generate_after)
+    options = (key, max_work, generate)
     found = _RESTORED.get(options)
     if found is None:
         if len(_RESTORED) > 16:
@@ -301,19 +292,19 @@ def compile(
     *,
     max_work: int = RuleSet.DEFAULT_MAX_WORK,
     generate: bool = True,
-    generate_after: int = RuleSet.GENERATE_AFTER,
+    generate_after: int | None = None,
 ) -> RuleSet:
     """Compile a checked program into a reusable :class:`RuleSet`.
 
     ``max_work`` bounds the facts one entity's evaluation may visit: a rule comparing every
     fact with every other fact of a huge ledger stops with a clear error instead of hanging.
 
-    ``generate``: each rule runs as Python generated from it (:mod:`protrules.compiling.codegen`), one
-    function for evaluation with checks and one without, each written once the rule has been
-    so evaluated ``generate_after`` times by the compiled closures (writing the Changning
-    standard's 80 rules takes ~0.1 s, which a run over a handful of ledgers would not win
-    back; 0 writes them at once).
-    ``False`` keeps every rule on the closures, which give the same results more slowly (to
-    compare, or to rule the generated code out while looking for a problem).
+    Each rule runs as Python generated from it, written at its first evaluation and kept
+    (``docs/evaluation.md``): code for definite values (:mod:`protrules.compiling.codegen`),
+    one function with checks and one without, and where a value is not definite the rule's
+    exact three-valued code (:mod:`protrules.compiling.exact`). ``generate=False`` runs the
+    exact code only: the same results more slowly (to compare, or to rule the faster code out
+    while looking for a problem). ``generate_after`` is deprecated and ignored.
     """
-    return RuleSet(program, max_work=max_work, generate=generate, generate_after=generate_after)
+    _deprecated(generate_after)
+    return RuleSet(program, max_work=max_work, generate=generate)

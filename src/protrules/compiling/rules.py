@@ -1,0 +1,155 @@
+"""A rule's generated functions, each written once per rule set, and how a rule is run.
+
+Every rule has up to four functions, each written and compiled when first needed and kept:
+
+- ``tally`` and ``checks`` (:mod:`protrules.compiling.codegen`): the rule for definite
+  values, evaluated without and with its checks — what nearly every evaluation runs;
+- ``exact`` (:mod:`protrules.compiling.exact`): the same rule with every value possibly
+  unknown, run for an entity where the first raised (a value it could not be sure of), or
+  always with ``generate=False``;
+- ``traced``: the exact function recording each requirement's sub-expressions (``explain``).
+
+:func:`run_rule` runs the first that applies. The reference interpreter
+(:mod:`protrules.evaluation.reference`) is the independent oracle the differential tests hold
+them all to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from protrules.checking import ir
+from protrules.compiling import codegen, exact
+from protrules.compiling.codegen_expr import FALLBACK
+from protrules.errors import CalendarError, ProtrulesError
+from protrules.evaluation.results import UNKNOWN, Check, RuleResult
+from protrules.evaluation.runtime import Ctx
+from protrules.evaluation.verdicts import checked_result
+
+__all__ = ["KINDS", "MAX_LOOP_NESTING", "CompiledRule", "RuleTooComplexError", "explain_rule", "run_rule"]
+
+#: The functions of a rule, by name.
+KINDS = ("tally", "checks", "exact", "traced")
+
+#: The deepest nesting of `for each` the generated code compiles to: each is one Python
+#: ``for``, and Python refuses more than 20 loops inside one another.
+MAX_LOOP_NESTING = 20
+
+
+class RuleTooComplexError(ProtrulesError):
+    """Python refused a rule's generated code (nesting deeper than it compiles)."""
+
+    code = "PRL603"
+
+
+class CompiledRule:
+    """A rule and its generated functions (source, namespace, function), made on first use.
+    ``fallbacks`` counts the entities whose definite-value code handed over to the exact code."""
+
+    __slots__ = ("fallbacks", "generate", "rule", "written")
+
+    def __init__(self, rule: ir.RuleDef, generate: bool = True) -> None:
+        depth = _loop_depth(rule.body)
+        if depth > MAX_LOOP_NESTING:
+            where = f" (line {rule.span.line})" if rule.span is not None else ""
+            raise RuleTooComplexError(
+                f"rule {rule.id}{where} nests {depth} `for each` inside one another; at most "
+                f"{MAX_LOOP_NESTING} can run: split it into smaller rules"
+            )
+        self.rule, self.generate = rule, generate
+        self.written: dict[str, tuple[str, dict[str, Any], Callable[..., RuleResult]] | None] = {}
+        self.fallbacks = {"tally": 0, "checks": 0}
+
+    def source(self, kind: str) -> str | None:
+        """The source of one of the rule's functions (None: the rule has no such function)."""
+        made = self.function(kind)
+        return None if made is None else self.written[kind][0]  # type: ignore[index]
+
+    def function(self, kind: str) -> Callable[..., RuleResult] | None:
+        if kind in self.written:
+            found = self.written[kind]
+            return None if found is None else found[2]
+        written = _write(self.rule, kind)
+        if written is None:
+            self.written[kind] = None
+            return None
+        text, namespace = written
+        try:
+            function = _compiled(self.rule, kind, text, namespace)
+        except RuleTooComplexError:
+            if kind in ("exact", "traced"):
+                raise
+            self.written[kind] = None  # nested deeper than Python compiles: the exact code runs
+            return None
+        self.written[kind] = (text, namespace, function)
+        return function
+
+    def install(self, kind: str, text: str, namespace: dict[str, Any], code: Any) -> None:
+        """A function written before (the program cache keeps them): no writing, no compiling."""
+        exec(code, namespace)
+        self.written[kind] = (text, namespace, namespace["rule"])
+
+
+def _loop_depth(stmts: tuple[ir.Stmt, ...]) -> int:
+    return max(
+        (1 + _loop_depth(s.body) for s in stmts if isinstance(s, ir.ForFactsS | ir.ForPeriodsS)), default=0
+    )
+
+
+def _write(rule: ir.RuleDef, kind: str) -> tuple[str, dict[str, Any]] | None:
+    if kind in ("tally", "checks"):
+        return codegen.write(rule, checks=kind == "checks")
+    return exact.write(rule, trace=kind == "traced")
+
+
+def code_of(rule: ir.RuleDef, kind: str, text: str) -> Any:
+    """Python's code object for a function's source; a clear error if Python refuses it."""
+    try:
+        return compile(text, f"<protrules rule {rule.id}, {kind}>", "exec")
+    except (SyntaxError, RecursionError, MemoryError) as error:
+        message = error.msg if isinstance(error, SyntaxError) else type(error).__name__
+        raise RuleTooComplexError(
+            f"rule {rule.id} nests too deeply to run ({message}): split it into smaller rules"
+        ) from None
+
+
+def _compiled(rule: ir.RuleDef, kind: str, text: str, namespace: dict[str, Any]) -> Callable[..., RuleResult]:
+    exec(code_of(rule, kind, text), namespace)
+    function: Callable[..., RuleResult] = namespace["rule"]
+    return function
+
+
+def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleResult:
+    """Evaluate one rule for the context's ledger. Without ``checks`` the result holds no
+    checks and no lets; its verdict, reason, due date and evidence are the same."""
+    if compiled.generate:
+        kind = "checks" if checks else "tally"
+        function = compiled.function(kind)
+        if function is not None:
+            work = ctx.work
+            try:
+                return function(ctx)
+            except FALLBACK:  # a value it could not be sure of: the exact code answers
+                ctx.work = work
+                compiled.fallbacks[kind] += 1
+    return _exact(compiled, "exact", ctx, checks)
+
+
+def explain_rule(compiled: CompiledRule, ctx: Ctx) -> RuleResult:
+    """Evaluate one rule with every check and a trace of each requirement's sub-expressions."""
+    return _exact(compiled, "traced", ctx, True)
+
+
+def _exact(compiled: CompiledRule, kind: str, ctx: Ctx, full: bool) -> RuleResult:
+    """The exact (or traced) function's result; a calendar question it cannot answer outside a
+    requirement (a `let`, a loop's units) makes the whole rule unknown, saying why."""
+    function = compiled.function(kind)
+    assert function is not None
+    checks: list[Check] = []
+    lets: list[tuple[str, Any]] = []
+    try:
+        return function(ctx, full, checks, lets)
+    except CalendarError as error:
+        checks[:] = [Check(compiled.rule.id, (), UNKNOWN, str(error))]
+        return checked_result(compiled.rule, ctx, checks, lets, keep=full)

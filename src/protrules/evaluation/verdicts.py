@@ -1,0 +1,200 @@
+"""From checks to verdicts: a requirement's verdict and detail, a rule's result, an entity's
+status and score — shared by every evaluator, so they agree by construction.
+
+A requirement whose due date (``by d``, or the end of the enclosing calendar unit) is after
+the as-of date is *pending* unless it is already decided: an "at least" requirement that is
+met stays met as facts are added (monotonicity ``inc``), a "none" requirement that is broken
+stays broken (``dec``). The as-of date means the ledgers are complete up to and including
+that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import attrs
+
+from protrules.checking import ir
+from protrules.checking.ir import CONST, DEC, INC
+from protrules.evaluation.results import (
+    FAIL,
+    FAILS,
+    INCOMPLETE,
+    MEETS,
+    NA,
+    PASS,
+    PENDING,
+    UNKNOWN,
+    VETOED,
+    Check,
+    EntityResult,
+    RuleResult,
+    combine_verdicts,
+)
+from protrules.evaluation.runtime import Ctx, show
+from protrules.evaluation.tally import Tally, in_context
+from protrules.facts.model import Kind, Ledger
+
+__all__ = [
+    "Requirement",
+    "checked_result",
+    "decide_entity",
+    "judgement",
+    "shown",
+    "tallied_result",
+    "verdict",
+]
+
+
+@attrs.frozen
+class Requirement:
+    """What a requirement's check reports, beside its verdict: its text, and what was compared
+    (a top-level comparison's operator and operands) or the condition's text."""
+
+    text: str
+    condition_text: str
+    parts: tuple[str, ir.Node, ir.Node] | None  # a top-level comparison: op, left, right
+    mode: str  # how a top-level comparison compares (duration, fact, value)
+    monotonicity: str
+
+    @classmethod
+    def of(cls, stmt: ir.RequireS) -> Requirement:
+        cond = stmt.condition
+        if isinstance(cond, ir.Cmp):
+            parts = (cond.op, cond.left, cond.right)
+            return cls(stmt.text, cond.text, parts, _mode(cond.left), stmt.monotonicity)
+        return cls(stmt.text, cond.text, None, "value", stmt.monotonicity)
+
+
+def _mode(left: ir.Node) -> str:
+    kind = left.type.kind
+    return "duration" if kind is Kind.DURATION else ("fact" if kind is Kind.FACT else "value")
+
+
+def verdict(monotonicity: str, value: Any, due: dt.date | None, as_of: dt.date) -> str:
+    """Pass or fail, or pending while the due date is after the as-of date — unless the
+    requirement can no longer change (met "at least", broken "none": see the module doc)."""
+    open_ = due is not None and due > as_of
+    if value is True:
+        return PENDING if open_ and monotonicity not in (CONST, INC) else PASS
+    return PENDING if open_ and monotonicity not in (CONST, DEC) else FAIL
+
+
+def _typed(value: Any, node: ir.Node | None) -> str:
+    if node is not None and node.type.kind is Kind.PERCENTAGE and isinstance(value, Decimal):
+        return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP).normalize():f}%"
+    return show(value)
+
+
+def shown(req: Requirement, left: Any, right: Any, verdict: str, due: dt.date | None) -> str:
+    """A requirement's check's detail: what was compared, what was required, when it was due."""
+    suffix = ""
+    if verdict == PENDING:
+        suffix = f"; due {due}"
+    elif verdict == FAIL and due is not None:
+        suffix = f"; was due {due}"
+    if req.parts is None:  # a condition: "text is value"
+        return f"{req.condition_text} is {show(left)}{suffix}"
+    op, left_node, right_node = req.parts
+    return f"{left_node.text} = {_typed(left, left_node)}, required {op} {_typed(right, right_node)}{suffix}"
+
+
+def detail(req: Requirement, left: Any, right: Any, verdict: str, due: dt.date | None) -> Callable[[], str]:
+    """A check's detail, written only when somebody reads it: most checks of a large ledger
+    never are, and formatting values is a good part of evaluating them. It holds the values
+    themselves (facts and dates are immutable here), never the evaluation context."""
+    return functools.partial(shown, req, left, right, verdict, due)
+
+
+def checked_result(
+    rule: ir.RuleDef, ctx: Ctx, checks: list[Check], lets: list[tuple[str, Any]], *, keep: bool = True
+) -> RuleResult:
+    """A rule's result from every check it noted (and its lets): a full evaluation's, or
+    without ``keep`` one without checks (the same verdict, reason, due date and evidence)."""
+    if rule.kind == "assessed" and not (checks and checks[0].verdict == NA and len(checks) == 1):
+        checks.append(judgement(rule.id, ctx.ledger))
+    decisive = [c for c in checks if not c.advisory]
+    verdict = combine_verdicts(c.verdict for c in decisive)
+    due_dates = [c.due for c in decisive if c.verdict == PENDING and c.due is not None]
+    due = min(due_dates) if due_dates else None
+    reason = functools.partial(_reason, verdict, decisive)  # written on first reading,
+    evidence = functools.partial(_union, decisive)  # from the checks the result holds anyway
+    if not keep:
+        return RuleResult(rule.id, rule.title, rule.kind, rule.weight, verdict, reason, due, evidence, ())
+    return RuleResult(
+        rule.id, rule.title, rule.kind, rule.weight, verdict, reason, due, evidence, (*checks,), (*lets,)
+    )
+
+
+def tallied_result(rule: ir.RuleDef, ctx: Ctx, tally: Tally) -> RuleResult:
+    """A rule's result without checks, from what a tally kept of them."""
+    if rule.kind == "assessed" and not tally.only_not_applicable():
+        tally.append(judgement(rule.id, ctx.ledger))
+    verdict, evidence = tally.verdict(), tally.evidence()
+    return RuleResult(
+        rule.id, rule.title, rule.kind, rule.weight, verdict, tally.reason(verdict), tally.due, evidence, ()
+    )
+
+
+def judgement(rule_id: str, ledger: Ledger) -> Check:
+    found = [j for j in ledger.judgements if j.rule == rule_id]
+    if not found:
+        return Check("assessor's judgement", (), UNKNOWN, "no assessor's judgement recorded")
+    latest = max(enumerate(found), key=lambda pair: (pair[1].date, pair[0]))[1]
+    note = f": {latest.note}" if latest.note else ""
+    return Check(
+        "assessor's judgement",
+        (),
+        latest.verdict,
+        f"judged {latest.verdict} by {latest.by} on {latest.date}{note}",
+    )
+
+
+def _union(checks: list[Check]) -> tuple[str, ...]:
+    """A rule's evidence: every check's, sorted."""
+    return tuple(sorted({e for c in checks for e in c.evidence}))
+
+
+def _reason(verdict: str, checks: list[Check]) -> str:
+    for check in checks:
+        if check.verdict == verdict:
+            return in_context(check.context, check.detail)
+    return "no requirement"
+
+
+def decide_entity(
+    ledger: Ledger, as_of: dt.date, results: list[RuleResult], *, with_checks: bool = True
+) -> EntityResult:
+    """Status and score from rule results (docs/domain.md, “Verdicts, status and score”)."""
+    vetoed_by = tuple(r.rule for r in results if r.kind == "veto" and r.verdict == FAIL)
+    scored = [r for r in results if r.counts_in_score]
+    passed = sum((r.weight for r in scored if r.verdict == PASS), 0)
+    applicable = sum((r.weight for r in scored), 0)
+    score = (Decimal(passed) / Decimal(applicable)).quantize(Decimal("0.0001")) if applicable else None
+    required = [r for r in results if r.kind in ("required", "assessed")]
+    if vetoed_by:
+        status = VETOED
+    elif any(r.verdict == FAIL for r in required):
+        status = FAILS
+    elif any(r.verdict in (UNKNOWN, PENDING) for r in required) or any(
+        r.kind == "veto" and r.verdict in (UNKNOWN, PENDING) for r in results
+    ):
+        status = INCOMPLETE
+    else:
+        status = MEETS
+    return EntityResult(
+        ledger.id,
+        ledger.name,
+        as_of,
+        status,
+        score,
+        passed,
+        applicable,
+        vetoed_by,
+        tuple(results),
+        with_checks,
+    )
