@@ -25,7 +25,7 @@ from protrules.cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
 #: Other pages whose ```console examples are all real.
-PAGES = ("language.md", "domain.md", "report.md")
+PAGES = ("language.md", "domain.md", "report.md", "revisions.md")
 BLOCK = re.compile(r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json)\n(?P<body>.*?)\n```", re.S)
 
 

@@ -189,15 +189,15 @@ def test_the_cli_sets_parameters_and_says_so(
     assert main(["explain", "p.prl", "ledger.json", "1.1", "--parameter", "读法=全部会议"]) == 0
     assert capsys.readouterr().out.startswith('参数 parameters set for this evaluation: 读法 = "全部会议"')
     assert main(["check", "p.prl", "ledger.json", "--format", "json", "--parameter", "次数=1"]) == 0
-    assert json.loads(capsys.readouterr().out)["standard"]["parameters_set"] == {"次数": 1}
+    assert json.loads(capsys.readouterr().out)["standard"]["parameters_set"] == {"次数": "1"}
 
 
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ("读法", "--parameter: expected NAME=VALUE"),
-        ("=3", "--parameter: expected NAME=VALUE"),
-        ("读法=全部", '--parameter: parameter 读法 (enum("协调会议", "全部会议")): `全部`'),
+        ("读法", "--set: expected NAME=VALUE"),
+        ("=3", "--set: expected NAME=VALUE"),
+        ("读法=全部", '--set: parameter 读法 (enum("协调会议", "全部会议")): `全部`'),
     ],
 )
 def test_the_cli_refuses_a_bad_parameter(

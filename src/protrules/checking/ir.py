@@ -293,6 +293,8 @@ class Program:
     titles: Mapping[str, str] = attrs.field(factory=dict)  # periods/dates/params: name -> title
     #: Parameters given another value than the file's for this evaluation (checking.parameters).
     overrides: tuple[tuple[str, Any], ...] = ()
+    #: The file's own values of the parameters in ``overrides``, as the file writes them.
+    published: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def title(self) -> str:

@@ -159,12 +159,12 @@ def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
     for given in parameters or ():
         name, equals, value = given.partition("=")
         if not equals or not name.strip():
-            raise CliError(f"--parameter: expected NAME=VALUE, e.g. 节假日开放读法=每个节假日, not `{given}`")
+            raise CliError(f"--set: expected NAME=VALUE, e.g. 会议次数=3, not `{given}`")
         values[name.strip()] = value.strip()
     try:
         return ruleset.with_parameters(values)
     except ProtrulesError as error:
-        raise CliError(f"--parameter: {error.message}") from None
+        raise CliError(f"--set: {error.message}") from None
 
 
 def _stdin_ledger(ruleset: RuleSet) -> Ledger:
@@ -333,11 +333,14 @@ def add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -
         help="the assessment date, YYYY-MM-DD (default: end of the assessment period)",
     )
     parser.add_argument(
+        "--set",
         "--parameter",
+        dest="parameter",
         metavar="NAME=VALUE",
         action="append",
-        help="give a parameter of the rule file another value for this run, e.g. another reading"
-        " of a clause: --parameter 节假日开放读法=每个节假日 (repeatable)",
+        help="what-if: give a parameter of the rule file another value for this run, written as in"
+        " the file: another threshold (--set 会议次数=3, --set 复查间隔=\"6 months\") or another"
+        " reading of a clause (--set 节假日开放读法=每个节假日); repeatable; the report says so",
     )
 
 

@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from protrules.calendar.workdays import WorkCalendar
 from protrules.checking.ir import Program
+from protrules.checking.parameters import parameters_json, parameters_line
 from protrules.compiling.ruleset import RuleSet
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import FAIL, PENDING, EntityResult
@@ -160,6 +161,7 @@ def due_text(
     overdue = sum(1 for o in items if o.state == OVERDUE)
     lines = [
         f"{program.title} — obligations as of {as_of}{window}",
+        *parameters_line(program),
         f"待办 due: {len(items) - overdue}    逾期 overdue: {overdue}",
     ]
     if not items:
@@ -183,7 +185,7 @@ def due_json(
     return dumps(
         {
             "format": DUE_FORMAT,
-            "standard": {"id": program.id, "title": program.title},
+            "standard": {"id": program.id, "title": program.title, **parameters_json(program)},
             "as_of": as_of.isoformat(),
             "until": until.isoformat() if until is not None else None,
             "obligations": [

@@ -20,6 +20,7 @@ from decimal import Decimal
 import attrs
 
 from protrules.checking.ir import Program
+from protrules.checking.parameters import parameters_json, parameters_line
 from protrules.evaluation.results import FAIL, MEETS, STATUS_ZH, VETOED, EntityResult
 from protrules.evaluation.runtime import show
 from protrules.output import display_width, dumps, pad
@@ -213,7 +214,7 @@ def ranking_text(program: Program, ranking: Ranking, as_of: dt.date) -> str:
     def line(cells: list[str]) -> str:
         return "  ".join(pad(cell, width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
-    out = [f"{program.title} — ranking as of {as_of} ({cap})", "", line(header)]
+    out = [f"{program.title} — ranking as of {as_of} ({cap})", *parameters_line(program), "", line(header)]
     out.append("-" * display_width(line(header)))
     out.extend(line(row) for row in rows)
     out.append("")
@@ -229,7 +230,7 @@ def ranking_json(program: Program, ranking: Ranking, as_of: dt.date) -> str:
     return dumps(
         {
             "format": RANKING_FORMAT,
-            "standard": {"id": program.id, "title": program.title},
+            "standard": {"id": program.id, "title": program.title, **parameters_json(program)},
             "as_of": as_of.isoformat(),
             "cap": ranking.cap,
             "places": [

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from protrules.checking.ir import Program
-from protrules.checking.parameters import overridden
+from protrules.checking.parameters import parameters_json, parameters_line
 from protrules.evaluation.results import (
     FAIL,
     NA,
@@ -132,16 +132,9 @@ def _standard_json(program: Program) -> dict[str, Any]:
         "version": program.settings.get("version"),
         "source": program.settings.get("source"),
     }
-    if program.overrides:  # only then, so that documents of the file as written do not change
-        standard["parameters_set"] = {name: _plain(value) for name, value in program.overrides}
+    # Only with parameters set, so that documents of the file as written do not change.
+    standard.update(parameters_json(program))
     return standard
-
-
-def parameters_line(program: Program) -> list[str]:
-    """A report's line naming the parameters set for this evaluation; none when there are none."""
-    if not program.overrides:
-        return []
-    return ["参数 parameters set for this evaluation: " + "; ".join(overridden(program))]
 
 
 
