@@ -30,6 +30,9 @@ from protrules.facts.ledgers import load_ledger, load_ledgers
 from protrules.programme.due import due_json, due_text, obligations
 from protrules.programme.ranking import rank, ranking_json, ranking_text
 from protrules.report import render
+from protrules.report.district import district_of
+from protrules.report.html import html_report
+from protrules.report.markdown import markdown_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "rules" / "example.prl"
@@ -190,11 +193,14 @@ def test_every_report_shows_the_values_set_and_the_published_ones(example: protr
         render.summary_text(program, results[0]),
         render.table_text(program, results),
         render.explain_text(program, ledgers[0], what_if.explain(ledgers[0], ["1.1.1"], AS_OF), AS_OF),
-        render.markdown_report(program, results),
+        render.summary_table(program, results),
+        markdown_report(district_of(program, results)),
         ranking_text(program, rank(results, 1), AS_OF),
         due_text(program, obligations(what_if, results, None), AS_OF),
     ):
         assert banner in text.replace("  \n", "\n")
+    html = html_report(district_of(program, results))
+    assert "每年会议次数 = 3 (published: 2)" in html
     wanted = {"parameters_set": {"每年会议次数": "3"}, "parameters_published": {"每年会议次数": "2"}}
     for document in (
         render.report_json(program, results, AS_OF),

@@ -37,6 +37,7 @@ from protrules.language.parser import parse, parse_duration
 
 __all__ = [
     "ParameterError",
+    "beside_published",
     "coerce",
     "overridden",
     "override",
@@ -257,11 +258,15 @@ def parameters_line(program: ir.Program) -> list[str]:
     none when no parameter is set."""
     if not program.overrides:
         return []
-    shown = [
+    return ["参数 parameters set for this evaluation: " + "; ".join(beside_published(program))]
+
+
+def beside_published(program: ir.Program) -> list[str]:
+    """``名称 = 值 (published: 值)`` for each parameter set for this evaluation."""
+    return [
         f"{line} (published: {program.published.get(name, '?')})"
         for line, (name, _value) in zip(overridden(program), program.overrides, strict=True)
     ]
-    return ["参数 parameters set for this evaluation: " + "; ".join(shown)]
 
 
 def parameters_json(program: ir.Program) -> dict[str, dict[str, str]]:

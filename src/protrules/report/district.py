@@ -21,7 +21,7 @@ from decimal import Decimal
 import attrs
 
 from protrules.checking.ir import Program
-from protrules.checking.parameters import overridden
+from protrules.checking.parameters import beside_published
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, UNKNOWN, VERDICTS, EntityResult, RuleResult
 from protrules.evaluation.runtime import show
 from protrules.facts.model import Ledger
@@ -177,7 +177,7 @@ class District:
     title: str
     standard: str
     source: str | None
-    parameters: tuple[str, ...]  # parameters set for this evaluation, "name = value (was …)"
+    parameters: tuple[str, ...]  # parameters set for this evaluation, "name = value (published: …)"
     entity_word: str  # what the standard calls an entity ("街镇"), or "单位"
     as_of: dt.date
     until: dt.date | None  # the horizon: what falls due on or before it is listed
@@ -398,7 +398,7 @@ def build_district(
         title=program.title,
         standard=program.id,
         source=str(source) if source is not None else None,
-        parameters=tuple(overridden(program)),
+        parameters=tuple(beside_published(program)),
         entity_word=str(program.settings.get("entity", "单位")),
         as_of=as_of,
         until=until,
