@@ -25,8 +25,10 @@ from protrules.cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
 #: Other pages whose ```console examples are all real.
-PAGES = ("language.md", "domain.md", "report.md", "revisions.md")
-BLOCK = re.compile(r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json)\n(?P<body>.*?)\n```", re.S)
+PAGES = ("language.md", "domain.md", "report.md", "revisions.md", "calendar.md")
+BLOCK = re.compile(
+    r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json|text)\n(?P<body>.*?)\n```", re.S
+)
 
 
 def _examples(doc: Path = DOC) -> list[tuple[str, str, str]]:
@@ -109,7 +111,7 @@ def _replay(
     tmp_path: Path,
 ) -> None:
     """Run a page's examples in a scratch folder linking rules/ and examples/."""
-    for name in ("rules", "examples"):
+    for name in ("rules", "examples", "tests"):
         (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)

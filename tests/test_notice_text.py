@@ -125,7 +125,7 @@ def test_the_notice_block_is_what_the_language_loads(notices: dict[int, NoticeTe
     assert loaded.source == text.citation
 
 
-@pytest.mark.parametrize("year", [2019, 2025, 2026])
+@pytest.mark.parametrize("year", [2019, 2024, 2025, 2026])
 def test_notice_blocks_golden(notices: dict[int, NoticeText], year: int) -> None:
     goldens.compare(GOLDEN / f"{year}.prl", notices[year].block())
 

@@ -35,7 +35,7 @@ from protrules.calendar._notice_sentences import (
 from protrules.calendar.workdays import Notice
 from protrules.errors import CalendarError
 
-__all__ = ["FESTIVALS", "Item", "Located", "NoticeText", "NoticeTextError", "parse_notice_text"]
+__all__ = ["FESTIVALS", "Item", "Located", "NoticeText", "NoticeTextError", "day_runs", "parse_notice_text"]
 
 MAX_NOTICE_CHARS = 100_000  # a notice is about 1,000 characters; anything larger is not one
 
@@ -97,17 +97,21 @@ class NoticeText:
         return "\n".join(lines) + "\n"
 
 
+def day_runs(days: Sequence[date]) -> list[tuple[date, date]]:
+    """The runs of consecutive days in ``days``, as (first, last), in order."""
+    ordered = sorted(days)
+    runs: list[tuple[date, date]] = []
+    for day in ordered:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def _ranges(days: Sequence[date]) -> str:
     """``2024-02-10 .. 2024-02-17, 2024-03-01``: runs of consecutive days joined."""
-    parts: list[str] = []
-    ordered = sorted(days)
-    start = 0
-    for i in range(1, len(ordered) + 1):
-        if i == len(ordered) or (ordered[i] - ordered[i - 1]).days != 1:
-            first, last = ordered[start], ordered[i - 1]
-            parts.append(str(first) if first == last else f"{first} .. {last}")
-            start = i
-    return ", ".join(parts)
+    return ", ".join(str(a) if a == b else f"{a} .. {b}" for a, b in day_runs(days))
 
 
 # --------------------------------------------------------------------------- reading

@@ -2,29 +2,53 @@
 
 Every answer is a line a person reads, with the reason: ``2023-10-07 星期六 working day
 (调休上班 make-up working day)``. The calendar is :mod:`protrules.calendar.workdays` (the State
-Council's notices); ``--rules FILE`` adds a rule file's loaded notices and school vacations.
+Council's notices); ``--rules FILE`` adds a rule file's loaded notices and school vacations,
+``--notice FILE`` a file of ``notice`` blocks. ``import-notice`` reads a new notice's published
+text (:mod:`protrules.calendar.notice_text`), shows what it found and writes its notice block.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
+import os
+import sys
+from typing import TYPE_CHECKING, Any
 
-from protrules.calendar.workdays import Period, WorkCalendar
-from protrules.cli.common import OK, CliError, date_arg, emit, int_arg, load_rules
+from protrules.calendar.workdays import Notice, Period, WorkCalendar
+from protrules.cli.common import FINDINGS, OK, CliError, date_arg, emit, int_arg, load_rules, require_file
 from protrules.errors import ProtrulesError
 
-__all__ = ["add_parser", "describe_day"]
+if TYPE_CHECKING:
+    from protrules.calendar.notice_text import NoticeText
+
+__all__ = ["add_parser", "describe_day", "load_notices"]
 
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 ARTICLES = {201: "第二百零一条", 202: "第二百零二条", 203: "第二百零三条"}
 
 
 def _calendar(args: argparse.Namespace) -> WorkCalendar:
-    if args.rules is not None:
-        return load_rules(args.rules).calendar
-    return WorkCalendar.china()
+    calendar = load_rules(args.rules).calendar if args.rules is not None else WorkCalendar.china()
+    if args.notices:
+        calendar = calendar.with_notices(load_notices(args.notices))
+    return calendar
+
+
+def load_notices(paths: list[str]) -> list[Notice]:
+    """The notices of files of ``notice`` blocks (what ``import-notice`` writes)."""
+    from protrules.checking.checker import check_notices
+    from protrules.language.diagnostics import RuleFileError
+    from protrules.language.parser import parse_file
+
+    notices: list[Notice] = []
+    for path in paths:
+        require_file(path)
+        try:
+            notices += check_notices(*parse_file(path))
+        except RuleFileError as error:
+            raise CliError(error.message, rendered=error.render()) from None
+    return notices
 
 
 def _day(d: dt.date) -> str:
@@ -162,7 +186,9 @@ def cmd_blocks(args: argparse.Namespace) -> int:
         length = f"{block.days} day{'s' if block.days != 1 else ''}"
         lines.append(f"{span}  {length}  statutory: {_ranges(statutory)}")
     lines.append("")
-    make_up = ", ".join(_day(d) for d in notice.make_up_days) or "none"
+    weekends = (dt.date(year, 1, 1) + dt.timedelta(days=i) for i in range(366))
+    worked = [d for d in weekends if d.year == year and d.weekday() >= 5 and calendar.is_working_day(d)]
+    make_up = ", ".join(_day(d) for d in worked) or "none"
     lines.append(f"调休上班 make-up working days: {make_up}")
     emit("\n".join(lines) + "\n")
     return OK
@@ -181,6 +207,137 @@ def cmd_between(args: argparse.Namespace) -> int:
     return OK
 
 
+# ------------------------------------------------------------------ import-notice
+
+
+def _read_notice(path: str) -> tuple[str, str]:
+    """The text of FILE (or stdin for ``-``) and the name to report it under; UTF-8 only."""
+    from protrules.calendar.notice_text import MAX_NOTICE_CHARS, Located, NoticeTextError
+
+    if path == "-":
+        data, name = sys.stdin.buffer.read(4 * MAX_NOTICE_CHARS + 1), "<stdin>"
+    else:
+        require_file(path)
+        with open(path, "rb") as handle:
+            data, name = handle.read(4 * MAX_NOTICE_CHARS + 1), path
+    try:
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise NoticeTextError(
+            "the notice is not UTF-8 text", name, Located(line, 1), "",
+            hint="save it as UTF-8 (it may be GBK)",
+        ) from None  # fmt: skip
+
+
+def notice_summary(text: NoticeText, calendar: WorkCalendar) -> str:
+    """What ``import-notice`` found, for a person to confirm against the published notice."""
+    from protrules.calendar.notices import holidays_version
+    from protrules.output import display_width, pad
+
+    notice = text.notice()
+    days_off = sum(len(item.days_off) for item in text.items)
+    make_up = sum(len(item.make_up_days) for item in text.items)
+    lines = [
+        f"《{text.title}》 {text.citation}",
+        f"{text.year}: {len(text.items)} items, {days_off} days off ({len(notice.statutory)} statutory),"
+        f" {make_up} make-up working days",
+        "",
+    ]
+    heads = [f"{item.numeral}、{'、'.join(item.festivals)}" for item in text.items]
+    width = max(display_width(head) for head in heads) + 2
+    for head, item in zip(heads, text.items, strict=True):
+        count = f"{len(item.days_off)} day{'s' if len(item.days_off) != 1 else ''}"
+        rows = [("off", f"{_spans(item.days_off)} ({count})")]
+        if item.make_up_days:
+            rows.append(("work", ", ".join(_day(d) for d in item.make_up_days)))
+        rows.append(("statutory", _spans(item.statutory) or "none"))
+        rows += [("note", f"{note} (no day off)") for note in item.notes]
+        for i, (label, value) in enumerate(rows):
+            lines.append(f"{pad(head if i == 0 else '', width)}{label:<10} {value}".rstrip())
+    lines += [
+        "",
+        f"statutory: the days {_LAW} grants, from the lunar calendar (holidays {holidays_version()});"
+        " the notice gives the rest.",
+        _compared(notice, calendar),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+_LAW = "《全国年节及纪念日放假办法》"
+
+
+def _spans(days: tuple[dt.date, ...]) -> str:
+    """``2024-02-10 星期六 .. 2024-02-17 星期六`` for each run of consecutive days."""
+    from protrules.calendar.notice_text import day_runs
+
+    return ", ".join(_day(a) if a == b else f"{_day(a)} .. {_day(b)}" for a, b in day_runs(days))
+
+
+def _compared(notice: Notice, calendar: WorkCalendar) -> str:
+    """How the notice compares, day by day, with what the calendar already holds for its year."""
+    year = notice.year
+    if year not in calendar.published_years:
+        return f"{year} is not in the calendar yet (it knows {_years(calendar)}): this notice adds it."
+    loaded = calendar.with_notices([notice])
+    first = min((*notice.days_off, *notice.make_up_days, dt.date(year, 1, 1)))
+    days = [first + dt.timedelta(days=i) for i in range((dt.date(year, 12, 31) - first).days + 1)]
+    known = [d for d in days if d.year in calendar.published_years]
+    differ = [d for d in known if calendar.is_working_day(d) != loaded.is_working_day(d)]
+    source = calendar.notice(year).source
+    if not differ:
+        return f"The calendar already has {year} ({source}): the same working days, day by day."
+    shown = "".join(
+        f"\n  {_day(d)}: a {'working' if loaded.is_working_day(d) else 'rest'} day by this notice,"
+        f" a {'working' if calendar.is_working_day(d) else 'rest'} day in the calendar"
+        for d in differ
+    )
+    plural = "s differ" if len(differ) != 1 else " differs"
+    return f"The calendar already has {year} ({source}); {len(differ)} day{plural}:{shown}"
+
+
+def _years(calendar: WorkCalendar) -> str:
+    years = sorted(calendar.published_years)
+    runs: list[str] = []
+    for year in years:
+        if runs and int(runs[-1].split("–")[-1]) == year - 1:
+            runs[-1] = f"{runs[-1].split('–')[0]}–{year}"
+        else:
+            runs.append(str(year))
+    return ", ".join(runs)
+
+
+def cmd_import_notice(args: argparse.Namespace) -> int:
+    from protrules.calendar.notice_text import parse_notice_text
+
+    if args.output is not None and args.file != "-" and os.path.exists(args.output):
+        if os.path.exists(args.file) and os.path.samefile(args.output, args.file):
+            raise CliError(f"-o {args.output} is the notice being read: it is never written over")
+        if not args.force:
+            raise CliError(f"{args.output} exists: choose another name, or add --force to replace it")
+    text, name = _read_notice(args.file)
+    found = parse_notice_text(text, name)
+    summary = notice_summary(found, _calendar(args))
+    block = found.block()
+    if args.output is None:
+        sys.stderr.write(summary)
+        emit(block, colour=False)
+        return OK
+    emit(summary + "\n", colour=False)
+    if not args.yes:
+        if args.file == "-" or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise CliError(
+                f"nothing written: add --yes to write {args.output} without a terminal to confirm on"
+            )
+        answer = input(f"Write the notice block for {found.year} to {args.output}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            sys.stdout.write("nothing written\n")
+            return FINDINGS
+    emit(block, args.output)
+    sys.stdout.write(f"wrote {args.output}: notice {found.year} ({found.citation})\n")
+    return OK
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -192,6 +349,10 @@ def add_parser(commands: Any) -> None:
     common.add_argument(
         "--rules", metavar="RULES", help="also use this rule file's holiday notices and school vacations"
     )
+    common.add_argument(
+        "--notice", metavar="FILE", action="append", dest="notices", default=[],
+        help="also use the notice blocks of FILE (as import-notice writes them); may be repeated",
+    )  # fmt: skip
     calendar = commands.add_parser(
         "calendar",
         help="working days, holiday blocks and deadlines",
@@ -205,7 +366,8 @@ examples:
   protrules calendar add 2023-09-28 3
   protrules calendar deadline 2023-01-31 "3 months"
   protrules calendar blocks 2023
-  protrules calendar between 2023-09-28 2023-10-09""",
+  protrules calendar between 2023-09-28 2023-10-09
+  protrules calendar import-notice notice-2027.txt -o notice-2027.prl""",
     )
     questions = calendar.add_subparsers(dest="question", metavar="QUESTION", parser_class=Parser)
     questions.required = True
@@ -266,3 +428,27 @@ examples:
     between.add_argument("a", metavar="A", help="YYYY-MM-DD (not counted)")
     between.add_argument("b", metavar="B", help="YYYY-MM-DD")
     between.set_defaults(func=cmd_between, parser=between)
+
+    importer = questions.add_parser(
+        "import-notice",
+        parents=[common],
+        help="read a year's State Council holiday notice and write its notice block",
+        description=(
+            "Read the published text of 《国务院办公厅关于YYYY年部分节假日安排的通知》, show the days off\n"
+            "and make-up working days it gives, item by item, and write them as a notice block\n"
+            "(cited by the notice's number and date) that rule files and --notice load.\n"
+            "Without -o the summary goes to stderr and the block to stdout; with -o the summary\n"
+            "goes to stdout and the block is written after a y on the terminal, or with --yes.\n"
+            "A text it cannot read or that contradicts itself is an error at its line and column."
+        ),
+        epilog="""\
+examples:
+  protrules calendar import-notice tests/data/notices/2025.txt
+  protrules calendar import-notice notice-2027.txt -o rules/notice-2027.prl
+  protrules calendar import-notice - -o notice-2027.prl --yes < notice-2027.txt""",
+    )
+    importer.add_argument("file", metavar="FILE", help="the notice's plain text (UTF-8), or - for stdin")
+    importer.add_argument("-o", "--output", metavar="OUT", help="write the notice block to OUT")
+    importer.add_argument("--yes", action="store_true", help="write OUT without asking")
+    importer.add_argument("--force", action="store_true", help="replace OUT if it exists (never the input)")
+    importer.set_defaults(func=cmd_import_notice, parser=importer)
