@@ -18,11 +18,16 @@ import calendar as _calendar
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from typing import Any
 
 from protrules.calendar.workdays import WorkCalendar
 from protrules.facts.model import Fact, Ledger
 
 __all__ = ["RULE_IDS", "HandwrittenSix"]
+
+
+def _ordinal(text: str) -> int:
+    return dt.date.fromisoformat(text).toordinal()
 
 RULE_IDS = ("A.1.1", "B.1.1", "C.1.1", "D.1.1", "E.1.1", "F.1.1")
 PASS, FAIL, PENDING, NA = "pass", "fail", "pending", "n/a"
@@ -191,6 +196,100 @@ class HandwrittenSix:
                     continue
                 week_end = monday + 7 * week + 6
                 verdict = self._worse(verdict, self._due(False, week_end))
+                if verdict == FAIL:
+                    return FAIL
+        return verdict
+
+    # ------------------------------------------------------------------ from records
+    def evaluate_records(self, document: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
+        """The six verdicts from a street as a JSON API hands it (``ledger_to_mapping``'s shape:
+        lists of dicts, dates as ``YYYY-MM-DD`` text, references as ids): each rule reads the
+        fields it needs, dates through ``date.fromisoformat``, joins on ids. No validation."""
+        facts = document["facts"]
+        day = _ordinal
+        meetings = [(m["kind"], day(m["date"])) for m in facts["meeting"]]
+        activities = [
+            day(a["date"]) for a in facts["activity"] if a["record_kept"] and a["kind"] in _FAMILY
+        ]
+        hits = [day(c["result_date"]) for c in facts["background_check"] if c["result"] == "有记录"]
+        hit_people = [c["person"] for c in facts["background_check"] if c["result"] == "有记录"]
+        ended: dict[str, list[int]] = defaultdict(list)
+        for t in facts["termination"]:
+            ended[t["person"]].append(day(t["date"]))
+        inducted: dict[str, list[int]] = defaultdict(list)
+        for t in facts["training"]:
+            if t["kind"] == "入职培训":
+                inducted[t["person"]].append(day(t["date"]))
+        new = [s for s in facts["staff"] if s["role"] in _NEW_ROLES]
+        staff = [(s["id"], dt.date.fromisoformat(s["appointed"])) for s in new]
+        classes = [day(k["date"]) for k in facts["tutoring_class"]]
+        care = {v["id"] for v in facts["venue"] if v["kind"] == "未成年人关爱服务场所"}
+        sessions = [(s["venue"], day(s["date"])) for s in facts["venue_session"] if s["venue"] in care]
+        return (
+            self._a(meetings),
+            self._b(activities),
+            self._c(hits, hit_people, ended),
+            self._d(staff, inducted),
+            self._e(classes),
+            self._f(care, sessions),
+        )
+
+    def _a(self, meetings: list[tuple[str, int]]) -> str:
+        verdict = NA
+        for y_start, y_end in self.years:
+            held = sum(1 for kind, o in meetings if kind == "协调会议" and y_start <= o <= y_end)
+            verdict = self._worse(verdict, PASS if held >= 2 else self._due(False, y_end))
+        return verdict
+
+    def _b(self, activities: list[int]) -> str:
+        done = {i for o in activities for i, (a, b) in enumerate(self.quarters) if a <= o <= b}
+        verdict = NA
+        for i, (_q_start, q_end) in enumerate(self.quarters):
+            verdict = self._worse(verdict, self._due(i in done, q_end))
+        return verdict
+
+    def _c(self, hits: list[int], people: list[str], ended: dict[str, list[int]]) -> str:
+        verdict = NA
+        for received, person in zip(hits, people, strict=True):
+            if not self.start <= received <= self.end:
+                continue
+            due = self.add_working_days(received, 30)
+            met = any(received <= o <= due for o in ended.get(person, ()))
+            verdict = self._worse(verdict, self._due(met, due))
+        return verdict
+
+    def _d(self, staff: list[tuple[str, dt.date]], inducted: dict[str, list[int]]) -> str:
+        verdict = NA
+        for ident, appointed in staff:
+            due = self.deadline_months(appointed, 3)
+            if not self.start <= due <= self.end:
+                continue
+            start = appointed.toordinal()
+            met = any(start <= o <= due for o in inducted.get(ident, ()))
+            verdict = self._worse(verdict, self._due(met, due))
+        return verdict
+
+    def _e(self, classes: list[int]) -> str:
+        start, end, working = self.start, self.end, self.working
+        if any(start <= o <= end and o not in working for o in classes):
+            return FAIL
+        return PASS if self.end <= self.as_of else PENDING
+
+    def _f(self, care: set[str], sessions: list[tuple[str, int]]) -> str:
+        if not care:
+            return NA
+        monday, weeks, working = self.first_monday, self.weeks, self.working
+        open_days: dict[str, list[set[int]]] = {key: [set() for _ in range(weeks)] for key in care}
+        for venue, o in sessions:
+            week = (o - monday) // 7
+            if 0 <= week < weeks:
+                open_days[venue][week].add(o)
+        verdict = PASS
+        for key in sorted(care):
+            for week, days in enumerate(open_days[key]):
+                if len(days) >= 5 and any(o not in working for o in days):
+                    continue
+                verdict = self._worse(verdict, self._due(False, monday + 7 * week + 6))
                 if verdict == FAIL:
                     return FAIL
         return verdict

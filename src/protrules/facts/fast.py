@@ -35,6 +35,7 @@ import operator
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from itertools import repeat
 from typing import Annotated, Any, Final, Literal
 
 import attrs
@@ -94,13 +95,9 @@ class _Plan:
         self.keyed = {name for name in schema if name in referenced}
         self.keys_per_record = {name: 1 + len(ft.fields) for name, ft in schema.items()}
         self.texts = {
-            name: (
-                [operator.attrgetter(field_attribute(f.name)) for f in ft.fields
-                 if f.type.kind is Kind.TEXT and not f.optional] + [operator.attrgetter("id")],
-                [field_attribute(f.name) for f in ft.fields if f.type.kind is Kind.TEXT and f.optional],
-            )
+            name: tuple(field_attribute(f.name) for f in ft.fields if f.type.kind is Kind.TEXT)
             for name, ft in schema.items()
-        }  # fmt: skip
+        }
 
 
 _PLANS: dict[int, tuple[Mapping[str, FactType], tuple[FactType, ...], _Plan]] = {}
@@ -146,10 +143,8 @@ def from_records(data: Mapping[str, Any], schema: Mapping[str, FactType], origin
             document = msgspec.convert(dicts, plan.document, dec_hook=dec_hook)
         except (msgspec.ValidationError, RecursionError, UnicodeError):
             return None
-    built = _assemble(plan, document, origin)
-    if built is None or _surrogates(plan, built[0]):
-        return None
-    return built[0]
+    built = _assemble(plan, document, origin, python_text=True)
+    return None if built is None or _surrogates(plan, built[0]) else built[0]
 
 
 def as_dicts(records: Any) -> Any:
@@ -179,8 +174,13 @@ def as_dicts(records: Any) -> Any:
 _FIELDS: dict[type, tuple[str, ...]] = {dict: ()}
 
 
-def _assemble(plan: _Plan, document: Any, origin: str) -> tuple[Ledger, int] | None:
-    """The ledger from a decoded document and the number of keys it had, or None."""
+def _assemble(
+    plan: _Plan, document: Any, origin: str, *, python_text: bool = False
+) -> tuple[Ledger, int] | None:
+    """The ledger from a decoded document and the number of keys it had, or None.
+
+    ``python_text``: the text came from Python, not from JSON, and may hold unpaired surrogates.
+    """
     keys = 2 + 2 + sum(
         getattr(document, name) is not UNSET for name in ("judgements", "format", "schema")
     )  # top level: entity and facts; the entity's id and name
@@ -189,12 +189,15 @@ def _assemble(plan: _Plan, document: Any, origin: str) -> tuple[Ledger, int] | N
                if (records := getattr(decoded, attr)) is not UNSET]  # fmt: skip
     tables: dict[str, dict[str, TypedFact]] = {}
     for name, records, _finish in present:
+        idents = list(map(_ID_OF, records))
+        if python_text and _unpaired("".join(idents)):
+            return None
         if name in plan.keyed:
-            table = dict(zip(map(_ID_OF, records), records, strict=True))
+            table = dict(zip(idents, records, strict=True))
             tables[name] = table
             unique = len(table)
         else:
-            unique = len(set(map(_ID_OF, records)))
+            unique = len(set(idents))
         if unique != len(records):
             return None  # a duplicate id
     facts: dict[str, tuple[TypedFact, ...]] = {}
@@ -222,18 +225,24 @@ def _assemble(plan: _Plan, document: Any, origin: str) -> tuple[Ledger, int] | N
 
 
 def _surrogates(plan: _Plan, ledger: Ledger) -> bool:
-    """Whether any text of the ledger holds an unpaired surrogate (text from Python may)."""
+    """Whether any text of the ledger besides the fact ids (:func:`_assemble` checks them) holds
+    an unpaired surrogate, which no report could be written with (text from Python may): each
+    text attribute of a table joined and encoded once."""
     parts = [ledger.id, ledger.name]
     for j in ledger.judgements:
         parts += (j.rule, j.by, j.note)
+    if _unpaired("".join(parts)):
+        return True
     for name, facts in ledger.facts.items():
-        required, optional = plan.texts[name]
-        for get in required:
-            parts += map(get, facts)
-        for attr in optional:
-            parts += (value for fact in facts if type(value := getattr(fact, attr, None)) is str)
+        for attr in plan.texts[name]:
+            if _unpaired("".join(map(getattr, facts, repeat(attr), repeat("")))):
+                return True
+    return False
+
+
+def _unpaired(text: str) -> bool:
     try:
-        "".join(parts).encode("utf-8")
+        text.encode()
     except UnicodeEncodeError:
         return True
     return False

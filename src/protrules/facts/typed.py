@@ -181,8 +181,10 @@ def finisher(ft: FactType) -> Finish:
         return refuse
     head = ["def finish(facts, tables):", "    absent = 0"]
     lines = ["    for f in facts:"]
-    namespace: dict[str, Any] = {"__builtins__": {}, "UNSET": UNSET, "Decimal": Decimal, "LO": _LO, "HI": _HI,
-                                 "_decimal": _decimal, "EMPTY": {}}  # fmt: skip
+    namespace: dict[str, Any] = {
+        "__builtins__": {}, "UNSET": UNSET, "Decimal": Decimal, "LO": _LO, "HI": _HI, "_decimal": _decimal,
+        "EMPTY": {}, "INTS": _INTS, "FLOATS": _FLOATS, "int": int, "float": float,
+    }  # fmt: skip
     for i, f in enumerate(ft.fields):
         kind = f.type.kind
         if not f.optional and kind not in (Kind.DECIMAL, Kind.PERCENTAGE, Kind.DURATION, Kind.FACT):
@@ -200,10 +202,15 @@ def finisher(ft: FactType) -> Finish:
                 continue
             lines.append("        else:")
             indent = "            "
-        if kind is Kind.DECIMAL:  # a Decimal within range is the common case: no call
+        if kind is Kind.DECIMAL:  # no call for a Decimal within range or a number seen before
             lines += [
-                indent + "if v.__class__ is not Decimal or not (LO <= v <= HI):",
-                indent + f"    f.{attr} = _decimal(v)",
+                indent + "c = v.__class__",
+                indent + "if c is Decimal:",
+                indent + "    if not (LO <= v <= HI):",
+                indent + f"        f.{attr} = _decimal(v)",
+                indent + "else:",
+                indent + "    d = INTS.get(v) if c is int else FLOATS.get(v) if c is float else None",
+                indent + f"    f.{attr} = d if d is not None else _decimal(v)",
             ]
         elif kind is Kind.FACT:  # the id of a fact in the same ledger, replaced by the fact
             namespace[f"N{i}"] = str(f.type.fact)
@@ -237,16 +244,29 @@ def _text(t: Type, value: str) -> Any:
 
 
 def _decimal(value: Any) -> Decimal:
+    """A decimal field's value as an exact ``Decimal``, or ValueError; ints and floats seen
+    are remembered (a ledger's amounts and hours repeat), each kind apart: 1 and 1.0 are
+    ``Decimal("1")`` and ``Decimal("1.0")``."""
     kind = type(value)
     if kind is Decimal:
         if value.is_finite() and _LO <= value <= _HI:
             return value  # type: ignore[no-any-return]
     elif kind is int:
         if -MAX_NUMBER <= value <= MAX_NUMBER:
-            return Decimal(value)
+            exact = Decimal(value)
+            if len(_INTS) < 4096:
+                _INTS[value] = exact
+            return exact
     elif kind is float and value == value and abs(value) <= MAX_NUMBER:
-        return Decimal(repr(value))  # a Python caller's float, read as it prints
+        exact = Decimal(repr(value))  # a Python caller's float, read as it prints
+        if value and len(_FLOATS) < 4096:  # not 0.0: -0.0 would find it
+            _FLOATS[value] = exact
+        return exact
     raise ValueError("not a number within range")
+
+
+_INTS: dict[int, Decimal] = {}
+_FLOATS: dict[float, Decimal] = {}
 
 
 def texts(facts: Iterable[Fact], attrs: tuple[str, ...]) -> Iterable[str]:
