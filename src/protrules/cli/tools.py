@@ -28,7 +28,7 @@ from protrules.cli.common import (
 )
 from protrules.language.diagnostics import RuleFileError
 
-__all__ = ["add_parsers", "cmd_fmt", "cmd_lint", "cmd_test"]
+__all__ = ["add_parsers", "cmd_fmt", "cmd_lint", "cmd_lsp", "cmd_test"]
 
 
 def _stderr(text: str) -> None:
@@ -237,6 +237,21 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return FINDINGS if failing else OK
 
 
+# ------------------------------------------------------------------ lsp
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    del args
+    try:
+        from protrules.authoring.lsp.server import main as serve
+    except ImportError as error:
+        raise CliError(
+            f"the language server needs the lsp extra: pip install 'protrules[lsp]' ({error})"
+        ) from None
+    serve()
+    return OK
+
+
 # ------------------------------------------------------------------ parsers
 
 
@@ -336,3 +351,16 @@ Exit code 1 when a finding is at least as severe as --fail-on, 2 when a file has
         "--config", metavar="PYPROJECT", help="read [tool.protrules.lint] from this file, not the nearest one"
     )
     lint.set_defaults(func=cmd_lint)
+
+    lsp = commands.add_parser(
+        "lsp",
+        help="the language server for editors (stdio)",
+        description=(
+            "Serve the Language Server Protocol over stdin/stdout for an editor: diagnostics as you\n"
+            "type, hover, go to definition, find references, completion, formatting, rename."
+        ),
+        epilog="""\
+An editor starts it; it is not run by hand (docs/editors.md). It needs the lsp extra:
+  pip install 'protrules[lsp]'""",
+    )
+    lsp.set_defaults(func=cmd_lsp)
