@@ -202,6 +202,9 @@ def test_completion(client: Client, uri: str) -> None:
     assert {"require", "count", "𠀋次数", "评估期", "meeting", "pass", "working_days_between"} <= set(
         everything
     )
+    items = client.request("textDocument/completion", _doc(uri, {"line": 16, "character": 12}))["items"]
+    count = next(item for item in items if item["label"] == "count")
+    assert (count["detail"], count["documentation"]) == ("count(facts)", "the number of facts")
     position = {"line": 20, "character": len("    expect ")}
     assert _labels(client.request("textDocument/completion", _doc(uri, position))) == ["1.1.1", "status"]
     client.notify(

@@ -44,11 +44,14 @@ _AFTER = r"(?![\w])"
 
 
 def _words(items: Iterable[str], before: str = _BEFORE) -> Any:
-    return words(tuple(items), prefix=before, suffix=_AFTER)
+    found = tuple(items)
+    if not found:  # a category the grammar has no word of: a pattern that never matches
+        return r"(?!)"
+    return words(found, prefix=before, suffix=_AFTER)
 
 
 def _alternatives(items: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(items, key=lambda w: (-len(w), w)))
+    return "|".join(re.escape(w) for w in sorted(items, key=lambda w: (-len(w), w))) or r"(?!)"
 
 
 def _tokens() -> dict[str, list[Any]]:

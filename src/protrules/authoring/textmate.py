@@ -28,7 +28,8 @@ _AFTER = r"(?![\w])"
 
 
 def _alternatives(items: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w)))
+    """A regex of the words, longest first (one that never matches for no words)."""
+    return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w))) or r"(?!)"
 
 
 def _words(items: Iterable[str], scope: str, before: str = _BEFORE) -> dict[str, Any]:

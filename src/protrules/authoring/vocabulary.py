@@ -2,7 +2,8 @@
 
 The Pygments lexer, the TextMate grammar and the language server's completion all take their
 keywords from :func:`vocabulary`, which reads them from the Lark grammar the parser is built
-from (``language/grammar/prl.lark``) — never from a copied list. A keyword added to the
+from (``language/grammar/prl.lark``) and the built-in functions from the checker's table
+(:mod:`protrules.language.functions`) — never from a copied list. A keyword added to the
 grammar (a new expression, another keyword dialect) is highlighted and completed without
 touching any tool; the committed TextMate grammar is regenerated from it
 (``python -m protrules.authoring.textmate``) and a test says when it is stale.
@@ -20,6 +21,7 @@ import attrs
 
 from protrules.checking.typing_rules import BUILTINS
 from protrules.facts.model import PRIMITIVES
+from protrules.language.functions import FUNCTIONS
 from protrules.language.parser import _lark
 
 __all__ = ["CATEGORIES", "Vocabulary", "vocabulary"]
@@ -110,6 +112,10 @@ def vocabulary() -> Vocabulary:
     words: dict[str, set[str]] = {c: set() for c in CATEGORIES}
     for text, categories in found.items():
         words[next(c for c in CATEGORIES if c in categories)].add(text)
+    # a call is any name before `(`: the built-ins are the checker's table, not grammar words
+    words["function"] |= set(FUNCTIONS)
+    for category in CATEGORIES[CATEGORIES.index("function") + 1 :]:
+        words[category] -= set(FUNCTIONS)
     return Vocabulary(
         {c: _ordered(w) for c, w in words.items()},
         _ordered(set(PRIMITIVES)),

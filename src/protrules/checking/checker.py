@@ -473,15 +473,16 @@ class _Checker:
     def _rule(
         self, rule: n.Rule, area: str, item: str | None, scope: Scope, seen: dict[str, Span | None]
     ) -> list[ir.RuleDef]:
-        if rule.id in seen:
+        duplicate = rule.id in seen  # reported, and still checked: its other errors show too
+        if duplicate:
             first = seen[rule.id]
             self.error(
                 "PRL301",
                 f"rule `{rule.id}` is declared twice" + (f" (first at line {first.line})" if first else ""),
                 rule.span,
             )
-            return []
-        seen[rule.id] = rule.span
+        else:
+            seen[rule.id] = rule.span
         parent = item or area
         if parent and not _belongs(rule.id, parent):
             self.error(
@@ -537,6 +538,8 @@ class _Checker:
                 hint="a computed rule needs at least one `require`; an assessor's judgement "
                 "rule is `kind: assessed`",
             )
+        if duplicate:
+            return []
         return [
             ir.RuleDef(
                 id=rule.id,

@@ -274,8 +274,11 @@ def complete(result: Analysis, before: str, line: int) -> list[lsp.CompletionIte
     ]
     vocab = vocabulary()
     for category, words in vocab.words.items():
-        kind = lsp.CompletionItemKind.Function if category == "function" else lsp.CompletionItemKind.Keyword
-        items += [lsp.CompletionItem(label=w, kind=kind, detail=category) for w in words]
+        if category == "function":
+            items += [_function(w) for w in words]
+        else:
+            kind = lsp.CompletionItemKind.Keyword
+            items += [lsp.CompletionItem(label=w, kind=kind, detail=category) for w in words]
     items += [
         lsp.CompletionItem(label=t, kind=lsp.CompletionItemKind.TypeParameter, detail="type")
         for t in vocab.types
@@ -285,6 +288,17 @@ def complete(result: Analysis, before: str, line: int) -> list[lsp.CompletionIte
         for b in vocab.builtins
     ]
     return items
+
+
+def _function(name: str) -> lsp.CompletionItem:
+    from protrules.language.functions import FUNCTIONS
+
+    known = FUNCTIONS.get(name)
+    detail = known.usage if known is not None else "function"
+    doc = known.summary if known is not None else None
+    return lsp.CompletionItem(
+        label=name, kind=lsp.CompletionItemKind.Function, detail=detail, documentation=doc
+    )
 
 
 def _item(label: str, kind: str, hover: str) -> lsp.CompletionItem:
