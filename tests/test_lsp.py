@@ -123,6 +123,23 @@ def test_every_error_at_once_with_the_cli_codes_and_utf16_ranges(client: Client,
     assert client.diagnostics(uri) == []
 
 
+def test_every_syntax_error_at_once(client: Client, uri: str) -> None:
+    broken = TEXT.replace("<= count(", "<= <= count(").replace(
+        "none(meeting where meeting.online)", "none(，)"
+    )
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 20}, "contentChanges": [{"text": broken}]},
+    )
+    found = client.diagnostics(uri)
+    assert [(d["code"], d["range"]["start"]["line"]) for d in found] == [("PRL102", 15), ("PRL101", 16)]
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 21}, "contentChanges": [{"text": TEXT}]},
+    )
+    assert client.diagnostics(uri) == []
+
+
 def test_lint_findings_and_suppressions(client: Client, uri: str) -> None:
     unused = TEXT.replace("fact meeting", "date 截止 = 2023-04-30\n\nfact meeting")
     client.notify(

@@ -32,6 +32,7 @@ from protrules.collector import paused
 from protrules.errors import ProtrulesError
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
+from protrules.language.recovery import MAX_SYNTAX_ERRORS, Blanker
 
 __all__ = ["MAX_NESTING", "MAX_SOURCE_BYTES", "grammar_text", "parse", "parse_duration", "parse_file"]
 
@@ -181,7 +182,7 @@ def _parse(body: str, name: str, source: Source) -> n.Module:
     try:
         tree = _lark().parse(body)
     except (UnexpectedInput, _IndentError) as error:
-        raise RuleFileError([_syntax_diagnostic(error, source)], source) from None
+        raise RuleFileError(_recover(body, error, source), source) from None
     except LarkError as error:  # pragma: no cover - defensive: any other Lark failure
         raise RuleFileError([Diagnostic("PRL100", str(error).splitlines()[0], None)], source) from None
     builder = _Builder(name)
@@ -390,6 +391,82 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) ->
     if token.type == "_NL":
         span = _line_end_span(line, source)
     return Diagnostic("PRL102", f"unexpected {found}", span, hint=_expected_hint(expected))
+
+
+def _recover(body: str, error: UnexpectedInput | _IndentError, source: Source) -> list[Diagnostic]:
+    """Every syntax error of the text, the first being ``error``: each error's statement is
+    blanked and the text parsed again (:mod:`protrules.language.recovery`)."""
+    blanker = Blanker(body)
+    found: list[Diagnostic] = []
+    follow: int | None = None  # the line after an empty block: what is wrong there follows from it
+    for _ in range(2 * MAX_SYNTAX_ERRORS):  # an error blanking caused is not counted
+        diagnostic, region = _diagnose(error, source, blanker)
+        following = diagnostic is not None and diagnostic.span is not None and diagnostic.span.line == follow
+        if following:
+            diagnostic = None  # a block's lines written without their indentation, one after another
+        follow = None
+        opened = diagnostic is not None and diagnostic.message == _EMPTY_BLOCK
+        if (opened or following) and region is not None:
+            follow = blanker.next_code(region[1])
+        if diagnostic is not None and diagnostic not in found:
+            found.append(diagnostic)
+        if region is None or len(found) >= MAX_SYNTAX_ERRORS or not blanker.blank(*region):
+            break
+        try:
+            _lark().parse(blanker.text())
+        except (UnexpectedInput, _IndentError) as next_error:
+            error = next_error
+        except LarkError:  # pragma: no cover - defensive
+            break
+        else:
+            break
+    return found
+
+
+def _diagnose(
+    error: UnexpectedInput | _IndentError, source: Source, blanker: Blanker
+) -> tuple[Diagnostic | None, tuple[int, int] | None]:
+    """The diagnostic of a syntax error (None for one that blanking caused) and the lines to
+    blank before parsing again (None: stop)."""
+    if isinstance(error, _IndentError):
+        return _syntax_diagnostic(error, source), blanker.region(error.line, same_indent=True)
+    if isinstance(error, UnexpectedEOF):
+        return _syntax_diagnostic(error, source), None
+    if isinstance(error, UnexpectedCharacters):
+        line = error.line if isinstance(error.line, int) and error.line > 0 else 1
+        return _syntax_diagnostic(error, source), blanker.region(line)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    layout = token.type in ("_NL", "_INDENT", "_DEDENT")
+    line = (token.end_line if layout else token.line) or 1
+    if token.type == "$END":
+        line = len(blanker.lines) + 1
+    elif token.type == "_INDENT":
+        return _syntax_diagnostic(error, source), blanker.region(line, same_indent=True)
+    header = blanker.header_before(line)
+    if header is not None and blanker.empty_block(header, line):  # `:` with nothing under it
+        if blanker.emptied(header, line):
+            return None, blanker.region(header)  # its block was blanked: not the author's error
+        return _empty_block(header, source), blanker.region(header)
+    if token.type == "$END":
+        return _syntax_diagnostic(error, source), None
+    if token.type == "_NL":
+        line = token.line or line
+    return _syntax_diagnostic(error, source), blanker.region(line)
+
+
+_EMPTY_BLOCK = "nothing is indented under this line"
+
+
+def _empty_block(header: int, source: Source) -> Diagnostic:
+    span = _line_end_span(header, source)
+    colon = Span(span.line, span.column - 1, span.line, span.column, source.name)
+    return Diagnostic(
+        "PRL104",
+        _EMPTY_BLOCK,
+        colon,
+        hint="a line ending in `:` opens a block: indent the lines that belong to it",
+    )
 
 
 def _expected_hint(expected: list[str]) -> str | None:
