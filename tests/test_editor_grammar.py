@@ -168,3 +168,11 @@ def test_docs_editors_md_shows_the_real_lsp_help(
     assert block is not None
     assert main(["lsp", "--help"]) == 0
     assert capsys.readouterr().out.rstrip("\n") == block.group(1)
+
+
+def test_the_docs_site_lists_every_page() -> None:
+    """mkdocs.yml builds docs/ as a site (its ```prl blocks highlighted by the lexer)."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^  - [^:]+: (\S+\.md)$", config, re.M))
+    assert listed == {p.name for p in (ROOT / "docs").glob("*.md")}
+    assert "pymdownx.highlight" in config and (ROOT / "docs" / "pygments.css").exists()
