@@ -37,7 +37,7 @@ from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Span
 from protrules.language.parser import parse
 
-__all__ = ["CODES", "lint"]
+__all__ = ["CODES", "expressions", "lint", "module_rules"]
 
 #: Every lint code and what it finds.
 CODES: Mapping[str, str] = {
@@ -386,7 +386,7 @@ class _Linter:
 
     # -- rule settings and clauses
     def rule_settings(self) -> None:
-        rules = {r.id: r for r in _module_rules(self.decls)}
+        rules = {r.id: r for r in module_rules(self.decls)}
         clauses: dict[str, ir.RuleDef] = {}
         for rule in self.program.rules:
             node = rules.get(rule.id)
@@ -497,26 +497,28 @@ def _describe_years(years: frozenset[int]) -> str:
     return ", ".join(runs) or "none"
 
 
-def _module_rules(decls: Iterable[n.Decl]) -> Iterator[n.Rule]:
+def module_rules(decls: Iterable[n.Decl]) -> Iterator[n.Rule]:
+    """Every rule of a syntax tree's declarations, inside areas and items too."""
     for decl in decls:
         if isinstance(decl, n.Rule):
             yield decl
         elif isinstance(decl, n.Area | n.Item):
-            yield from _module_rules(decl.children if isinstance(decl, n.Area) else decl.rules)
+            yield from module_rules(decl.children if isinstance(decl, n.Area) else decl.rules)
+
+
+def expressions(node: object) -> Iterator[n.Expr]:
+    """Every expression node in a syntax-tree statement or expression, itself included."""
+    if isinstance(node, n.Expr):
+        yield node
+    if isinstance(node, n.Expr | n.Stmt):
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            for item in value if isinstance(value, tuple) else (value,):
+                yield from expressions(item)
 
 
 def _module_exprs(decls: Iterable[n.Decl]) -> Iterator[n.Expr]:
     """Every expression node written in the rules of a syntax tree."""
-
-    def exprs(node: object) -> Iterator[n.Expr]:
-        if isinstance(node, n.Expr):
-            yield node
-        if isinstance(node, n.Expr | n.Stmt):
-            for field in attrs.fields(type(node)):
-                value = getattr(node, field.name)
-                for item in value if isinstance(value, tuple) else (value,):
-                    yield from exprs(item)
-
-    for rule in _module_rules(decls):
+    for rule in module_rules(decls):
         for stmt in rule.body:
-            yield from exprs(stmt)
+            yield from expressions(stmt)

@@ -38,6 +38,7 @@ import attrs
 from protrules.authoring.lint import CODES
 from protrules.errors import ProtrulesError
 from protrules.language.diagnostics import Diagnostic, Span
+from protrules.language.recovery import comment_start
 
 __all__ = [
     "CHECKER_WARNINGS",
@@ -51,6 +52,7 @@ __all__ = [
     "lint_source",
     "load_config",
     "suppressions",
+    "unique",
 ]
 
 #: Severities, most severe first; ``info`` findings never fail ``protrules lint``.
@@ -116,24 +118,6 @@ def _code_of(text: str) -> str:
     return text.strip().upper()
 
 
-def _comment_start(line: str) -> int:
-    """Where the comment of a line starts (a `#` outside a string), or -1."""
-    in_string = False
-    previous = ""
-    for index, ch in enumerate(line):
-        if in_string:
-            if ch == '"' and previous != "\\":
-                in_string = False
-            previous = ch if not (previous == "\\" and ch == "\\") else ""
-            continue
-        if ch == '"':
-            in_string = True
-        elif ch == "#":
-            return index
-        previous = ch
-    return -1
-
-
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
@@ -150,7 +134,7 @@ def suppressions(text: str, name: str = "") -> tuple[list[Suppression], list[Dia
     problems: list[Diagnostic] = []
     known = set(CODES) | set(CHECKER_WARNINGS)
     for number, line in enumerate(lines, start=1):
-        start = _comment_start(line)
+        start = comment_start(line)
         if start < 0:
             continue
         match = _COMMENT.match(line, start)
@@ -277,14 +261,19 @@ def lint_source(text: str, name: str, config: LintConfig | None = None) -> tuple
 
     module = parse(text, name)
     program = check(module, Source(name, text))
+    return apply(unique([*program.warnings, *lint(program, module)]), text, name, config)
+
+
+def unique(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Findings without repeats (the checker and lint may both report one), in order."""
     seen: set[tuple[str, Span | None, str]] = set()
-    findings = []
-    for finding in (*program.warnings, *lint(program, module)):
+    out = []
+    for finding in findings:
         key = (finding.code, finding.span, finding.message)
         if key not in seen:
             seen.add(key)
-            findings.append(finding)
-    return apply(findings, text, name, config)
+            out.append(finding)
+    return out
 
 
 # ------------------------------------------------------------------ configuration

@@ -13,14 +13,14 @@ block instead of reporting it.
 
 from __future__ import annotations
 
-__all__ = ["MAX_SYNTAX_ERRORS", "Blanker"]
+__all__ = ["MAX_SYNTAX_ERRORS", "Blanker", "comment_start"]
 
 #: At most this many syntax errors are reported for one file (each costs a parse).
 MAX_SYNTAX_ERRORS = 20
 
 
-def _code(line: str) -> str:
-    """A line without its comment (a `#` outside a string)."""
+def comment_start(line: str) -> int:
+    """Where the comment of a line starts (a `#` outside a string), or -1."""
     in_string = False
     previous = ""
     for index, ch in enumerate(line):
@@ -32,9 +32,15 @@ def _code(line: str) -> str:
         if ch == '"':
             in_string = True
         elif ch == "#":
-            return line[:index]
+            return index
         previous = ch
-    return line
+    return -1
+
+
+def _code(line: str) -> str:
+    """A line without its comment."""
+    start = comment_start(line)
+    return line if start < 0 else line[:start]
 
 
 def _indent(line: str) -> int:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
 
 import attrs
 
-from protrules.authoring.suppress import LintConfig, apply
+from protrules.authoring.lint import expressions, module_rules
+from protrules.authoring.suppress import LintConfig, apply, unique
 from protrules.checking import ir
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span
@@ -113,20 +113,9 @@ def analyse(text: str, name: str, config: LintConfig | None = None) -> Analysis:
         result.diagnostics = list(error.diagnostics)
     else:
         findings = [*result.program.warnings, *lint(result.program, result.module)]
-        result.diagnostics, _ = apply(_unique(findings), text, name, config)
+        result.diagnostics, _ = apply(unique(findings), text, name, config)
     _Indexer(result).run()
     return result
-
-
-def _unique(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
-    seen: set[tuple[str, Span | None, str]] = set()
-    out = []
-    for finding in findings:
-        key = (finding.code, finding.span, finding.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
 
 
 # ------------------------------------------------------------------ indexing
@@ -143,13 +132,13 @@ class _Indexer:
         for decl in self.decls:
             self.declaration(decl)
         globals_ = {s.name for s in self.a.symbols.values() if s.kind not in ("field", "rule")}
-        for rule in _rules(self.decls):
+        for rule in module_rules(self.decls):
             local = _locals(rule.body)
             for expr in _exprs(rule.body):
                 self.use_name(expr, globals_ - local)
         for decl in self.decls:
             if isinstance(decl, n.Define):
-                for expr in _walk(decl.value):
+                for expr in expressions(decl.value):
                     self.use_name(expr, globals_)
             elif isinstance(decl, n.FactDecl | n.Parameter):
                 for type_ref in (
@@ -256,27 +245,9 @@ class _Indexer:
 # ------------------------------------------------------------------ walking trees
 
 
-def _rules(decls: Iterable[n.Decl]) -> Iterator[n.Rule]:
-    for decl in decls:
-        if isinstance(decl, n.Rule):
-            yield decl
-        elif isinstance(decl, n.Area | n.Item):
-            yield from _rules(decl.children if isinstance(decl, n.Area) else decl.rules)
-
-
-def _walk(node: Any) -> Iterator[n.Expr]:
-    if isinstance(node, n.Expr):
-        yield node
-    if isinstance(node, n.Expr | n.Stmt):
-        for field in attrs.fields(type(node)):
-            value = getattr(node, field.name)
-            for item in value if isinstance(value, tuple) else (value,):
-                yield from _walk(item)
-
-
 def _exprs(body: Iterable[n.Stmt]) -> Iterator[n.Expr]:
     for stmt in body:
-        yield from _walk(stmt)
+        yield from expressions(stmt)
 
 
 def _locals(body: Iterable[n.Stmt]) -> set[str]:
