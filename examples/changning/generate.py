@@ -409,10 +409,12 @@ BUDGET_ITEMS = ("监护支持", "监护监督", "监护落实", "未保站运行
 def budgets(s: Street) -> None:
     rng = s.rng
     for year in (2023, 2024):
+        adopted = iso(D(year, 1, 16))  # the street's budget for the year, approved in January
         for item in BUDGET_ITEMS:
-            s.add("budget", "B", year=year, item=item, source="财政预算", amount=round(rng.uniform(3, 40), 1))
+            s.add("budget", "B", year=year, item=item, source="财政预算", amount=round(rng.uniform(3, 40), 1),
+                  adopted=adopted)
         s.add("budget", "B", year=year, item="关爱保护服务", source="社会资金",
-              amount=round(rng.uniform(1, 8), 1))
+              amount=round(rng.uniform(1, 8), 1), adopted=adopted)
 
 
 def employees(s: Street) -> None:
@@ -903,7 +905,7 @@ FIELDS: dict[str, list[str]] = {
     "staff": ["name", "role", "unit", "appointed", "left", "post_type", "employment", "area", "concurrent",
               "social_work_cert", "workplace"],
     "volunteer_team": ["area", "name", "founded", "members"],
-    "budget": ["year", "item", "source", "amount"],
+    "budget": ["year", "item", "source", "amount", "adopted"],
     "study": ["date", "kind", "topic", "minor_protection"],
     "meeting": ["date", "kind", "topic", "case", "child"],
     "instruction": ["source", "received", "due", "completed", "summary"],

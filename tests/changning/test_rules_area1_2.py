@@ -131,8 +131,12 @@ def test_1_1_1_unknown_without_judgement_or_study_data() -> None:
 
 def test_1_1_1_pending_while_quarters_are_still_open() -> None:
     # On 2023-10-01, 2023-Q2 and 2023-Q3 have activities; 2023-Q4 and 2024-Q1 are not over yet.
+    # (the judgement is one recorded by then: a later one is not known on 2023-10-01)
     rows = STUDY_EACH_QUARTER[:2]
-    assert verdict("1.1.1", as_of=MID, judgements=[judgement("1.1.1")], study=rows) == "pending"
+    early = judgement("1.1.1", date="2023-09-20")
+    assert verdict("1.1.1", as_of=MID, judgements=[early], study=rows) == "pending"
+    # the judgement of 2024-03-20 is not known yet: no judgement, so unknown
+    assert verdict("1.1.1", as_of=MID, judgements=[judgement("1.1.1")], study=rows) == "unknown"
 
 
 # ------------------------------------------------------------------ 1.1.2 纳入中心组学习和干部培训

@@ -115,7 +115,8 @@ def test_9_1_1_body_broken_fails_despite_pass_judgement(break_it: Callable[[Ledg
 def test_9_1_1_rules_not_yet_established_mid_period_is_pending() -> None:
     # 制度 due `by 评估期.end`: on 2023-10-01 a missing one is pending (照护点 itself exists)
     led = care_point_ledger() | {"document": []}
-    assert verdict("9.1.1", as_of=MID, judgements=[judgement("9.1.1")], **led) == "pending"
+    early = judgement("9.1.1", date="2023-09-20")  # recorded before the as-of date
+    assert verdict("9.1.1", as_of=MID, judgements=[early], **led) == "pending"
 
 
 # ------------------------------------------------------------------ 9.1.2 设立未保站、职责、制度
@@ -878,6 +879,6 @@ def test_N_8_a_unit_document_without_evidence_does_not_count() -> None:
 )
 def test_a_place_not_yet_registered_mid_period_is_pending(rule: str, tables: Ledger) -> None:
     # 场所台账没有设立日期：期中尚未登记的场所仍可在评估期末前设立 → pending；期末仍没有 → fail。
-    judgements = [judgement(rule)] if rule == "9.1.1" else []
+    judgements = [judgement(rule, date="2023-09-20")] if rule == "9.1.1" else []
     assert verdict(rule, as_of=MID, judgements=judgements, **tables) == "pending"
     assert verdict(rule, judgements=judgements, **tables) == "fail"

@@ -300,10 +300,56 @@ class _Checker:
             seen.add(node.name)
             field_type = self.resolve_type(node.type)
             if field_type is not None:
+                later = self._known_from(decl, node.known_from, node)
                 fields.append(
-                    FieldDecl(node.name, field_type, node.type.optional, node.title, span=node.span)
+                    FieldDecl(
+                        node.name,
+                        field_type,
+                        node.type.optional,
+                        node.title,
+                        span=node.span,
+                        known_from=later,
+                    )
                 )
-        self.fact_types[decl.name] = FactType(decl.name, decl.title, tuple(fields), span=decl.span)
+        known = self._known_from(decl, decl.known_from, None)
+        self.fact_types[decl.name] = FactType(
+            decl.name, decl.title, tuple(fields), span=decl.span, known_from=known
+        )
+
+    def _known_from(
+        self, decl: n.FactDecl, known: n.KnownFrom | None, field: n.FieldNode | None
+    ) -> str | None:
+        """A `known from 字段` clause: it names a date field of the same fact type; on a field,
+        only an optional one can be recorded later (docs/language.md, “Facts”)."""
+        if known is None:
+            return None
+        target = next((f for f in decl.fields if f.name == known.field), None)
+        if target is None:
+            names = [f.name for f in decl.fields]
+            self.error(
+                "PRL203",
+                f"`known from {known.field}`: `{decl.name}` has no field `{known.field}`",
+                known.span,
+                hint=_did_you_mean(known.field, names),
+            )
+            return None
+        if target.type.name != "date":
+            self.error(
+                "PRL204",
+                f"`known from {known.field}`: `{decl.name}.{known.field}` is not a date",
+                known.span,
+                hint="name the date field that says when it is known",
+            )
+            return None
+        if field is not None and not field.type.optional:
+            self.error(
+                "PRL204",
+                f"`{decl.name}.{field.name}` is required: only an optional field can be recorded later",
+                known.span,
+                hint=f"make it optional (`{field.name}: …?`) or drop `known from`",
+            )
+            return None
+        return known.field
 
     def _calendar_decl(self, decl: n.Decl) -> None:
         if isinstance(decl, n.Parameter):

@@ -180,11 +180,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise CliError(f"explain takes one ledger, but {args.facts} holds {len(ledgers)} ({names}); name one")
     ledger = ledgers[0]
     results = ruleset.explain(ledger, wanted or None, as_of)
+    # The facts as the evaluation saw them, and what the as-of date left out.
+    known, left = ruleset.as_known_on(ledger, as_of)
     if args.format == "json":
-        text = render.explain_json(ruleset.program, ledger, results, as_of)
+        text = render.explain_json(ruleset.program, known, results, as_of, left_out=left)
     else:
         shown = results if only is None else [r for r in results if r.verdict in only]
-        text = render.explain_text(ruleset.program, ledger, shown, as_of, checks=only)
+        text = render.explain_text(ruleset.program, known, shown, as_of, checks=only, left_out=left)
         if not shown:
             which = f"of {', '.join(wanted)} " if wanted else ""
             text = f"nothing to explain: none {which}is {' or '.join(only or ())}\n"

@@ -24,6 +24,7 @@ from protrules.errors import ProtrulesError
 from protrules.evaluation.results import EntityResult, RuleResult
 from protrules.evaluation.runtime import Ctx
 from protrules.evaluation.verdicts import decide_entity
+from protrules.facts.known import LeftOut, as_known_on
 from protrules.facts.model import FactType, Ledger
 
 __all__ = ["RuleSet", "compile"]
@@ -165,11 +166,21 @@ class RuleSet:
         ``lets`` are empty, ``EntityResult.with_checks`` is False); its verdict, reason, due
         date and evidence are exactly those of a full evaluation. It is faster, and the
         results are smaller: what ranking and batch runs need.
+
+        The rules see the ledger as it stood on the as-of date: records dated after it are left
+        out and later entries not yet made are read as missing (:meth:`as_known_on`).
         """
         day = as_of or self.default_as_of()
-        ctx = self._context(ledger, day)
+        known, _ = self.as_known_on(ledger, day)
+        ctx = self._context(known, day)
         results = [run_rule(rule, ctx, checks=checks) for rule in self._rules]
         return decide_entity(ledger, day, results, with_checks=checks)
+
+    def as_known_on(self, ledger: Ledger, as_of: dt.date) -> tuple[Ledger, LeftOut]:
+        """The ledger as an assessment on ``as_of`` knows it, and what was left out of it: each
+        fact type's records are known from the date its declaration names (``known from``)
+        (docs/domain.md, “Time”). Every evaluation goes through it."""
+        return as_known_on(ledger, self.program.fact_types, as_of)
 
     def explain(
         self, ledger: Ledger, rule_ids: Sequence[str] | None = None, as_of: dt.date | None = None
@@ -178,6 +189,7 @@ class RuleSet:
         on demand)."""
         day = as_of or self.default_as_of()
         wanted = [self._index(r) for r in rule_ids] if rule_ids else range(len(self._rules))
+        ledger, _ = self.as_known_on(ledger, day)
         return [explain_rule(self._rules[i], self._context(ledger, day, trace=True)) for i in wanted]
 
     def evaluate_many(

@@ -34,6 +34,7 @@ from protrules.evaluation.runtime import (
     shift,
     units,
 )
+from protrules.facts.known import as_known_on
 from protrules.facts.model import Fact, Kind, Ledger
 
 __all__ = ["evaluate_reference"]
@@ -363,7 +364,9 @@ class _NotApplicable(Exception):
 def evaluate_reference(
     program: ir.Program, ledger: Ledger, as_of: dt.date
 ) -> dict[str, tuple[str, dt.date | None, tuple[str, ...]]]:
-    """Every rule's (verdict, due date, evidence) by the reference interpreter."""
+    """Every rule's (verdict, due date, evidence) by the reference interpreter, on the ledger
+    as it stood on ``as_of`` (:func:`protrules.facts.known.as_known_on`)."""
+    ledger, _ = as_known_on(ledger, program.fact_types, as_of)
     interpreter = _Interpreter(program, ledger, as_of)
     return {rule.id: interpreter.rule(rule) for rule in program.rules}
 

@@ -107,6 +107,9 @@ class FieldDecl:
     optional: bool
     title: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    #: `known from 字段`: a later entry on a record (an instruction's completion date, a check's
+    #: result), known from the date in that field: read as not yet recorded before it.
+    known_from: str | None = None
 
 
 @attrs.frozen
@@ -117,6 +120,9 @@ class FactType:
     title: str | None
     fields: tuple[FieldDecl, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    #: `known from 字段`: the date field from which a record is known (docs/domain.md, “Time”);
+    #: None for a timeless record (a venue, a residential area).
+    known_from: str | None = None
 
     def field(self, name: str) -> FieldDecl | None:
         for f in self.fields:
@@ -298,6 +304,9 @@ class Ledger:
     facts: Mapping[str, tuple[Fact, ...]]
     judgements: tuple[Judgement, ...] = ()
     origin: str = ""
+    #: The ledger as known on a date, once worked out (protrules.facts.known): evaluating a
+    #: ledger twice on one date sees the same facts, so the two results are equal.
+    known: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def covers(self, fact_type: str) -> bool:
         return fact_type in self.facts

@@ -359,6 +359,10 @@ def _title(title: str | None) -> str:
     return f" {quote(title)}" if title is not None else ""
 
 
+def _known(known: n.KnownFrom | None) -> str:
+    return f" known from {known.field}" if known is not None else ""
+
+
 def _type(ref: n.TypeRef) -> str:
     base = f"enum({', '.join(map(quote, ref.members))})" if ref.members is not None else str(ref.name)
     return base + ("?" if ref.optional else "")
@@ -420,9 +424,10 @@ class _Writer:
                 body = ["(", OPEN, *body, CLOSE, ")"]  # so the expression can continue below
             self.line(0, [*start, *body], at)
         elif isinstance(d, n.FactDecl):
-            with self.block(0, f"fact {d.name}{_title(d.title)}:", d):
+            with self.block(0, f"fact {d.name}{_title(d.title)}{_known(d.known_from)}:", d):
                 for f in d.fields:
-                    self.line(1, [f"{f.name}: {_type(f.type)}{_title(f.title)}"], _line_of(f))
+                    line = f"{f.name}: {_type(f.type)}{_title(f.title)}{_known(f.known_from)}"
+                    self.line(1, [line], _line_of(f))
         elif isinstance(d, n.Parameter) and d.key is not None:
             source = f" source {quote(d.source)}" if d.source is not None else ""
             head = f"parameter {d.name}{_title(d.title)}: lookup {_type(d.key)} -> {_type(d.type)}{source}:"

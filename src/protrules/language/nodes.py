@@ -266,10 +266,18 @@ class EnumDecl(Decl):
 
 
 @attrs.frozen
+class KnownFrom(Decl):
+    """`known from 字段`: the date field from which a record, or a later entry on it, is known."""
+
+    field: str
+
+
+@attrs.frozen
 class FieldNode(Decl):
     name: str
     type: TypeRef
     title: str | None
+    known_from: KnownFrom | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -277,6 +285,7 @@ class FactDecl(Decl):
     name: str
     title: str | None
     fields: tuple[FieldNode, ...]
+    known_from: KnownFrom | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen

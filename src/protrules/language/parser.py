@@ -631,15 +631,28 @@ class _Builder:
         return n.EnumDecl(str(children[0]), self._title(children), members, span=self._span(meta))
 
     def fact_decl(self, meta: Any, children: list[Any]) -> n.FactDecl:
+        known = self._of(children, n.KnownFrom)
         return n.FactDecl(
             str(children[0]),
             self._title(children),
             tuple(self._of(children, n.FieldNode)),
             span=self._span(meta),
+            known_from=known[0] if known else None,
         )
 
     def field(self, meta: Any, children: list[Any]) -> n.FieldNode:
-        return n.FieldNode(str(children[0]), children[1], self._title(children), span=self._span(meta))
+        known = self._of(children, n.KnownFrom)
+        return n.FieldNode(
+            str(children[0]),
+            children[1],
+            self._title(children),
+            span=self._span(meta),
+            known_from=known[0] if known else None,
+        )
+
+    def known_from(self, meta: Any, children: list[Any]) -> n.KnownFrom:
+        name = children[0]
+        return n.KnownFrom(str(name), span=self._tok_span(name))
 
     def named_type(self, meta: Any, children: list[Any]) -> n.TypeRef:
         return n.TypeRef(str(children[0]), None, len(children) > 1, span=self._span(meta))

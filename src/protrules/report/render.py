@@ -29,6 +29,7 @@ from protrules.evaluation.results import (
     TraceStep,
 )
 from protrules.evaluation.runtime import show
+from protrules.facts.known import LeftOut
 from protrules.facts.model import Fact, Ledger
 from protrules.output import display_width, dumps, pad
 
@@ -151,8 +152,16 @@ def report_json(program: Program, results: Sequence[EntityResult], as_of: dt.dat
     )
 
 
-def explain_json(program: Program, ledger: Ledger, results: Sequence[RuleResult], as_of: dt.date) -> str:
-    """Explanations with traces (format ``protrules-explain/1``)."""
+def explain_json(
+    program: Program,
+    ledger: Ledger,
+    results: Sequence[RuleResult],
+    as_of: dt.date,
+    *,
+    left_out: LeftOut | None = None,
+) -> str:
+    """Explanations with traces (format ``protrules-explain/1``); ``left_out`` (what the as-of
+    date left out of the ledger) is written when something was."""
     rules = []
     for result in results:
         rule = program.rule(result.rule)
@@ -161,15 +170,16 @@ def explain_json(program: Program, ledger: Ledger, results: Sequence[RuleResult]
         data["note"] = rule.note if rule else None
         data["facts"] = _facts_json(ledger, result.evidence)
         rules.append(data)
-    return dumps(
-        {
-            "format": EXPLAIN_FORMAT,
-            "standard": _standard_json(program),
-            "as_of": as_of.isoformat(),
-            "entity": {"id": ledger.id, "name": ledger.name},
-            "rules": rules,
-        }
-    )
+    document: dict[str, Any] = {
+        "format": EXPLAIN_FORMAT,
+        "standard": _standard_json(program),
+        "as_of": as_of.isoformat(),
+        "entity": {"id": ledger.id, "name": ledger.name},
+    }
+    if left_out:
+        document["left_out"] = left_out.as_json()
+    document["rules"] = rules
+    return dumps(document)
 
 
 def lookup(ledger: Ledger, ref: str) -> Fact | None:
@@ -382,6 +392,7 @@ def explain_text(
     max_facts: int = 12,
     checks: Sequence[str] | None = None,
     heading: bool = True,
+    left_out: LeftOut | None = None,
 ) -> str:
     """Why each verdict is what it is: the clause, the checks, the values, the facts.
 
@@ -390,9 +401,11 @@ def explain_text(
     numbers, so the check that decided a failing rule is at its top however many passed.
     ``checks`` shows only the checks with those verdicts and says how many others there are;
     ``heading=False`` leaves out each rule's heading (place, clause, verdict, reason), for a
-    report that shows them itself.
+    report that shows them itself. ``left_out`` (:meth:`RuleSet.as_known_on`) heads the text
+    when the as-of date left something out of the ledger: the verdicts are those of the day.
     """
-    out: list[str] = [*parameters_line(program), ""] if program.overrides and heading else []
+    header = [*parameters_line(program), *([left_out.text()] if left_out else [])]
+    out: list[str] = [*header, ""] if header and heading else []
     for result in sorted(results, key=lambda r: WORST_FIRST[r.verdict]):
         if heading:
             out += _explain_heading(program, ledger, result, as_of)

@@ -227,7 +227,11 @@ def check_veto_dominance(result: EntityResult) -> None:
 
 
 def check_as_of_stability(rules: RuleSet, ledger: Ledger, earlier: dt.date, later: dt.date) -> None:
-    """A pass or fail decided on one date does not change on a later date (same facts)."""
+    """A pass or fail decided on one date does not change on a later date (same facts).
+
+    The facts are those known on the earlier date (``RuleSet.as_known_on``): a record dated
+    between the two dates may rightly change a verdict, as a new fact may."""
+    ledger, _ = rules.as_known_on(ledger, earlier)
     a = rules.evaluate(ledger, earlier)
     b = rules.evaluate(ledger, later)
     for before, after in zip(a.results, b.results, strict=True):
