@@ -8,11 +8,15 @@ repository's rules/ and examples/, in document order (``fmt`` changes a file a l
 reads). Pipelines may use ``| head -n N``, ``| tail -n N``, ``&& cat FILE`` and ``; cat FILE``
 (the file a command wrote, whatever its exit code), and the command ``< FILE`` to read
 standard input from a file.
+
+``PROTRULES_UPDATE_GOLDEN=1 python -m pytest tests/test_cli_docs.py`` rewrites each console
+block's output with the command's real output (and exit code), to be reviewed in the diff.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shlex
 import sys
@@ -115,6 +119,7 @@ def _replay(
         (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    rewritten: list[str] = []
     for kind, what, body in examples:
         if kind == "file":
             (tmp_path / what).write_text(body, encoding="utf-8")
@@ -124,6 +129,29 @@ def _replay(
         if not code_text.endswith(")") or not code_text[:-1].isdigit():
             wanted, code_text = body, "0)"
         text, code = _run(what, capsys, monkeypatch)
+        if UPDATE:
+            lines = [f"$ {what}", *([text.rstrip("\n")] if text.strip() else [])]
+            lines += [f"(exit code {code})"] if code not in (None, 0) else []
+            rewritten.append("\n".join(lines))
+            continue
         assert text.rstrip("\n") == wanted.rstrip("\n"), f"docs/{doc.name} is out of date for: $ {what}"
         if code is not None:
             assert code == int(code_text[:-1]), f"exit code of: $ {what}"
+    if UPDATE:
+        _rewrite(doc, rewritten)
+
+
+UPDATE = os.environ.get("PROTRULES_UPDATE_GOLDEN") == "1"
+
+
+def _rewrite(doc: Path, bodies: list[str]) -> None:
+    """Put each console block's new body in place, in document order."""
+    queue = iter(bodies)
+
+    def put(match: re.Match[str]) -> str:
+        if match.group("lang") != "console":
+            return match.group(0)
+        start, end = match.span("body")
+        return match.group(0)[: start - match.start()] + next(queue) + match.group(0)[end - match.start() :]
+
+    doc.write_text(BLOCK.sub(put, doc.read_text(encoding="utf-8")), encoding="utf-8")

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from protrules.facts.model import Fact, FactType, Kind, Ledger
+from protrules.facts.model import Fact, FactType, Kind, Ledger, field_attribute
 
 __all__ = ["LeftOut", "as_known_on"]
 
@@ -78,10 +78,6 @@ class LeftOut:
         }
 
 
-def _after(value: Any, as_of: dt.date) -> bool:
-    return isinstance(value, dt.date) and value > as_of
-
-
 def as_known_on(ledger: Ledger, schema: Mapping[str, FactType], as_of: dt.date) -> tuple[Ledger, LeftOut]:
     """The ledger as it stood at the end of ``as_of``, and what was left out of it.
 
@@ -98,8 +94,9 @@ def as_known_on(ledger: Ledger, schema: Mapping[str, FactType], as_of: dt.date) 
     return (ledger if cut is None else cut), left
 
 
-#: Per fact type: (name, the field its records are known from, (later field, its date field)…).
-Plan = tuple[tuple[str, str | None, tuple[tuple[str, str], ...]], ...]
+#: Per fact type: (name, the attribute its records are known from, (later field, its attribute,
+#: the attribute of its date)…) — attributes as facts hold them (facts.model.field_attribute).
+Plan = tuple[tuple[str, str | None, tuple[tuple[str, str, str], ...]], ...]
 _PLANS: dict[int, tuple[Mapping[str, FactType], Plan]] = {}
 
 
@@ -109,8 +106,13 @@ def _plan(schema: Mapping[str, FactType]) -> Plan:
     found = _PLANS.get(id(schema))
     if found is not None and found[0] is schema:
         return found[1]
+    attr = field_attribute
     plan = tuple(
-        (name, ft.known_from, tuple((f.name, f.known_from) for f in ft.fields if f.known_from))
+        (
+            name,
+            attr(ft.known_from) if ft.known_from else None,
+            tuple((f.name, attr(f.name), attr(f.known_from)) for f in ft.fields if f.known_from),
+        )
         for name, ft in schema.items()
         if ft.known_from or any(f.known_from for f in ft.fields)
     )
@@ -135,19 +137,22 @@ def _cut(
         if not rows:
             continue
         if known is not None:
-            late = [f for f in rows if (day := f.values.get(known)) is not None and day > as_of]
+            late = [f for f in rows if (day := getattr(f, known, None)) is not None and day > as_of]
             if late:
                 records.append((name, len(late)))
-                dropped.extend((f.values[known], f"{name}:{f.id}") for f in late)
+                dropped.extend((getattr(f, known), f"{name}:{f.id}") for f in late)
                 gone = {id(f) for f in late}
                 rows = facts[name] = tuple(f for f in rows if id(f) not in gone)
-        for fact in rows if later else ():
-            values = fact.values
-            hidden = [field for field, date in later if field in values and _after(values.get(date), as_of)]
-            if hidden:
-                for field in hidden:
+        hidden: dict[int, list[str]] = {}
+        for field, there, date in later:
+            for fact in rows:
+                if (day := getattr(fact, date, None)) is not None and day > as_of and hasattr(fact, there):
+                    hidden.setdefault(id(fact), []).append(field)
                     entries[(name, field)] = entries.get((name, field), 0) + 1
-                kept = {k: v for k, v in values.items() if k not in hidden}
+        for fact in rows if hidden else ():
+            fields = hidden.get(id(fact))
+            if fields:
+                kept = {k: v for k, v in fact.values.items() if k not in fields}
                 changed[id(fact)] = Fact(fact.type, fact.id, kept, fact.origin)
     judgements = tuple(j for j in ledger.judgements if j.date <= as_of)
     dropped.sort()
@@ -171,7 +176,7 @@ def _relinked(
     """Every fact replaced by its copy, and every fact that refers to a copied one copied too,
     so that ``training.person.left`` reads the post holder as of the day, like ``staff.left``."""
     refs = {
-        name: [f.name for f in ft.fields if f.type.kind is Kind.FACT]
+        name: [(f.name, field_attribute(f.name)) for f in ft.fields if f.type.kind is Kind.FACT]
         for name, ft in schema.items()
         if any(f.type.kind is Kind.FACT for f in ft.fields)
     }
@@ -183,12 +188,15 @@ def _relinked(
             return done[key]
         base = changed.get(key, fact)
         done[key] = base  # a reference cycle ends here
-        fields = refs.get(fact.type, ())
-        values = base.values
-        moved = {f: current(values[f]) for f in fields if isinstance(values.get(f), Fact)}
-        if any(moved[f] is not values[f] for f in moved):
-            base = Fact(base.type, base.id, {**values, **moved}, base.origin)
-            done[key] = base
+        moved = {}
+        for field, attribute in refs.get(fact.type, ()):
+            target = getattr(base, attribute, None)
+            if isinstance(target, Fact):
+                now = current(target)
+                if now is not target:
+                    moved[field] = now
+        if moved:
+            base = done[key] = Fact(base.type, base.id, {**base.values, **moved}, base.origin)
         return base
 
     return {name: tuple(current(f) for f in rows) for name, rows in facts.items()}
