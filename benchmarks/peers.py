@@ -13,8 +13,10 @@ from protrules' :class:`WorkCalendar`, exactly as a team choosing that engine wo
 - the calendar units: calendar year 2023, the four quarters and 52 ISO weeks inside the
   period (ISO weeks also as their 7 days), as lists of day-number bounds.
 
-Per fact, Python converts each street to the engine's input (dates as day numbers,
-references as ids) — that conversion is timed as part of the engine's run — and it computes
+Every engine starts from the same records (a street as a JSON API hands it: lists of dicts,
+dates as ``YYYY-MM-DD`` text, references as ids). Per fact, Python converts them to the
+engine's input (dates as day numbers) — that conversion is the engine's data-in, timed — and
+it computes
 one value the engines cannot: rule D's Civil-Code deadline ``due`` (appointment + 3 months,
 clamped to the month's end, rolled to the next working day), because none of these languages
 has calendar-month arithmetic with that clamping plus a working-day roll-forward.
@@ -35,15 +37,15 @@ from collections.abc import Callable
 from typing import Any
 
 from protrules.calendar.workdays import WorkCalendar
-from protrules.facts.model import Ledger
 
-__all__ = ["ENGINES", "NOTES", "CalendarData", "Unavailable", "plain"]
+__all__ = ["ENGINES", "NOTES", "CalendarData", "Engine", "Unavailable", "plain"]
 
 PERIOD = (dt.date(2023, 4, 1), dt.date(2024, 3, 31))
 FAMILY = ("家庭教育宣传培训", "家庭教育指导")
 NEW_ROLES = ("儿童主任", "儿童督导员")
 CARE = "未成年人关爱服务场所"
 Verdicts = tuple[str, str, str, str, str, str]
+Record = dict[str, Any]
 
 
 class Unavailable(Exception):
@@ -94,44 +96,57 @@ class CalendarData:
                 "weeks": self.weeks}  # fmt: skip
 
 
-def plain(ledger: Ledger, cal: CalendarData) -> dict[str, list[dict[str, Any]]]:
-    """A street as plain lists of dicts: dates as day numbers, references as ids."""
-    f = ledger.facts
+class Engine:
+    """An engine as the benchmark times it: ``load`` turns a street's records (as a JSON API
+    hands them, ``benchmarks/run.py``'s ``records``) into the engine's input — its documented
+    way in, timed as data-in — and ``run`` evaluates that input to the six verdicts. Calling
+    the engine does both."""
+
+    __slots__ = ("load", "run")
+
+    def __init__(self, load: Callable[[Record], Any], run: Callable[[Any], Verdicts]) -> None:
+        self.load, self.run = load, run
+
+    def __call__(self, record: Record) -> Verdicts:
+        return self.run(self.load(record))
+
+
+def _same(record: Record) -> Record:
+    return record
+
+
+def _day(text: str) -> int:
+    return dt.date.fromisoformat(text).toordinal()
+
+
+def plain(street: Record, cal: CalendarData) -> dict[str, list[dict[str, Any]]]:
+    """A street's records as the peers take them: dates as day numbers, references as ids."""
+    f, day = street["facts"], _day
     return {
-        "meetings": [{"kind": m.values["kind"], "date": m.values["date"].toordinal()} for m in f["meeting"]],
+        "meetings": [{"kind": m["kind"], "date": day(m["date"])} for m in f["meeting"]],
         "activities": [
-            {"kind": a.values["kind"], "date": a.values["date"].toordinal(), "kept": a.values["record_kept"]}
-            for a in f["activity"]
+            {"kind": a["kind"], "date": day(a["date"]), "kept": a["record_kept"]} for a in f["activity"]
         ],
         "checks": [
-            {
-                "person": c.values["person"].id,
-                "result": c.values["result"],
-                "rd": c.values["result_date"].toordinal(),
-            }
+            {"person": c["person"], "result": c["result"], "rd": day(c["result_date"])}
             for c in f["background_check"]
         ],
-        "terms": [
-            {"person": t.values["person"].id, "date": t.values["date"].toordinal()} for t in f["termination"]
-        ],
+        "terms": [{"person": t["person"], "date": day(t["date"])} for t in f["termination"]],
         "staff": [
             {
-                "id": s.id,
-                "role": s.values["role"],
-                "appointed": s.values["appointed"].toordinal(),
-                "due": cal.due_months(s.values["appointed"]),
+                "id": s["id"],
+                "role": s["role"],
+                "appointed": day(s["appointed"]),
+                "due": cal.due_months(dt.date.fromisoformat(s["appointed"])),
             }
             for s in f["staff"]
         ],
         "trainings": [
-            {"person": t.values["person"].id, "kind": t.values["kind"], "date": t.values["date"].toordinal()}
-            for t in f["training"]
+            {"person": t["person"], "kind": t["kind"], "date": day(t["date"])} for t in f["training"]
         ],
-        "classes": [{"date": k.values["date"].toordinal()} for k in f["tutoring_class"]],
-        "venues": [{"id": v.id, "kind": v.values["kind"]} for v in f["venue"]],
-        "sessions": [
-            {"venue": s.values["venue"].id, "date": s.values["date"].toordinal()} for s in f["venue_session"]
-        ],
+        "classes": [{"date": day(k["date"])} for k in f["tutoring_class"]],
+        "venues": [{"id": v["id"], "kind": v["kind"]} for v in f["venue"]],
+        "sessions": [{"venue": x["venue"], "date": day(x["date"])} for x in f["venue_session"]],
     }
 
 
@@ -158,7 +173,7 @@ CEL_RULES = (
 )
 
 
-def cel_rust(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
+def cel_rust(cal: CalendarData) -> Engine:
     """common-expression-language: CEL compiled and run in Rust (the cel-rust interpreter)."""
     try:
         import cel
@@ -172,14 +187,14 @@ def cel_rust(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
     context.add_variable("after", cal.after)
     programs = [cel.compile(rule) for rule in CEL_RULES]
 
-    def run(ledger: Ledger) -> Verdicts:
-        context.add_variable("s", plain(ledger, cal))
+    def run(street: dict[str, Any]) -> Verdicts:
+        context.add_variable("s", street)
         return tuple(p.execute(context) for p in programs)  # type: ignore[return-value]
 
-    return run
+    return Engine(lambda record: plain(record, cal), run)
 
 
-def cel_python(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
+def cel_python(cal: CalendarData) -> Engine:
     """cel-python (celpy): the same CEL, interpreted in pure Python."""
     try:
         import celpy
@@ -193,11 +208,10 @@ def cel_python(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
     base["wd"] = celpy.json_to_cel(cal.wd)
     base["after"] = celtypes.MapType({celtypes.IntType(k): celtypes.IntType(v) for k, v in cal.after.items()})
 
-    def run(ledger: Ledger) -> Verdicts:
-        activation = dict(base, s=celpy.json_to_cel(plain(ledger, cal)))
+    def run(activation: dict[str, Any]) -> Verdicts:
         return tuple(str(p.evaluate(activation)) for p in programs)  # type: ignore[return-value]
 
-    return run
+    return Engine(lambda record: dict(base, s=celpy.json_to_cel(plain(record, cal))), run)
 
 
 # ---------------------------------------------------------------------------------- rule-engine
@@ -224,7 +238,7 @@ RULE_ENGINE_RULES = (
 )
 
 
-def rule_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
+def rule_engine(cal: CalendarData) -> Engine:
     """rule-engine (zeroSteiner): a typed expression language interpreted in Python."""
     try:
         import rule_engine as re_
@@ -237,14 +251,13 @@ def rule_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
         raise Unavailable(f"rule-engine cannot parse a rule: {error}") from error
     constants = dict(cal.constants(), rest=set(cal.rest), wd=cal.wd, after=cal.after)
 
-    def run(ledger: Ledger) -> Verdicts:
-        thing = dict(constants, s=plain(ledger, cal))
+    def run(thing: dict[str, Any]) -> Verdicts:
         return tuple(r.evaluate(thing) for r in rules)  # type: ignore[return-value]
 
-    return run
+    return Engine(lambda record: dict(constants, s=plain(record, cal)), run)
 
 
-ENGINES: dict[str, Callable[[CalendarData], Callable[[Ledger], Verdicts]]] = {
+ENGINES: dict[str, Callable[[CalendarData], Engine]] = {
     "rule-engine": rule_engine,
     "cel-rust": cel_rust,
     "cel-python": cel_python,
@@ -322,7 +335,7 @@ ZEN_EDGES = [
 ]
 
 
-def zen_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
+def zen_engine(cal: CalendarData) -> Engine:
     """zen-engine (GoRules): a JSON decision graph of ZEN expressions, evaluated in Rust."""
     try:
         import zen
@@ -338,11 +351,11 @@ def zen_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
     constants = dict(cal.constants(), rest={str(o): True for o in cal.rest}, wd=cal.wd,
                      after={str(k): v for k, v in cal.after.items()})  # fmt: skip
 
-    def run(ledger: Ledger) -> Verdicts:
-        out = decision.evaluate(dict(constants, **plain(ledger, cal)))["result"]
+    def run(street: dict[str, Any]) -> Verdicts:
+        out = decision.evaluate(street)["result"]
         return (out["A"], out["B"], out["C"], out["D"], out["E"], out["F"])
 
-    return run
+    return Engine(lambda record: dict(constants, **plain(record, cal)), run)
 
 
 ENGINES["zen-engine"] = zen_engine
@@ -428,7 +441,7 @@ def _clips_text(value: Any) -> str:
     return str(value)
 
 
-def clips_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
+def clips_engine(cal: CalendarData) -> Engine:
     """clipspy: CLIPS 6.4 (C) rules with a Rete network."""
     try:
         import clips
@@ -451,19 +464,22 @@ def clips_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
                  "sessions": "session"}  # fmt: skip
     verdicts = env.find_function("verdicts")
 
-    def run(ledger: Ledger) -> Verdicts:
+    def load(record: Record) -> str:
         parts = ["(street)"]
-        for key, records in plain(ledger, cal).items():
+        for key, records in plain(record, cal).items():
             name = templates[key]
             parts += [
                 f"({name} (i {i}) " + " ".join(f"({k} {_clips_text(v)})" for k, v in r.items()) + ")"
                 for i, r in enumerate(records)
             ]
-        env.load_facts(" ".join(parts))
+        return " ".join(parts)
+
+    def run(facts: str) -> Verdicts:
+        env.load_facts(facts)
         env.run()
         return tuple(str(v) for v in verdicts())  # type: ignore[return-value]
 
-    return run
+    return Engine(load, run)
 
 
 def _split_constructs(text: str) -> list[str]:
@@ -492,7 +508,7 @@ ENGINES["clips"] = clips_engine
 _DURABLE_SEQ = [0]
 
 
-def durable_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
+def durable_engine(cal: CalendarData) -> Engine:
     """durable_rules: Rete-style event engine (C core, JSON facts) driven from Python."""
     try:
         from durable.lang import assert_facts, c, m, none, ruleset, when_all
@@ -560,10 +576,10 @@ def durable_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
         def other(c: Any) -> None:
             pass
 
-    def run(ledger: Ledger) -> Verdicts:
+    def run(record: Record) -> Verdicts:
         for bucket in found.values():
             bucket.clear()
-        street = plain(ledger, cal)
+        street = plain(record, cal)
         care = {v["id"] for v in street["venues"] if v["kind"] == CARE}
         if len(care) > 1:
             raise Unavailable("the durable_rules version is written for one care venue per street")
@@ -588,7 +604,7 @@ def durable_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
         ]
         checks += [{"t": "week", "s": w["s"], "e": w["e"]} for w in cal.weeks] if care else []
         for i, fact in enumerate(data + checks):  # durable_rules refuses two identical facts
-            fact["sid"], fact["i"] = ledger.id, i
+            fact["sid"], fact["i"] = record["entity"]["id"], i
         assert_facts(name, data)
         assert_facts(name, checks)
         # (no delete_state: with it the engine fails with error 307 after a few streets)
@@ -604,7 +620,7 @@ def durable_engine(cal: CalendarData) -> Callable[[Ledger], Verdicts]:
             else ("pass" if len(found["week"] & found["rest"]) == len(cal.weeks) else "fail"),
         )
 
-    return run
+    return Engine(_same, run)  # its conversion is its evaluation: asserting facts runs the rules
 
 
 ENGINES["durable-rules"] = durable_engine
