@@ -14,6 +14,7 @@ references), so the benchmarks do not depend on the loader's progress.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -134,22 +135,39 @@ def fact_count(ledger: Ledger) -> int:
 
 
 def copied(base: Ledger, ident: str, name: str) -> Ledger:
-    """A fresh copy of ``base``: new Fact objects (references re-linked), as if read again."""
+    """A fresh copy of ``base``: new fact objects of the same kind (references re-linked), as
+    if read again."""
     new: dict[int, Fact] = {}
     facts: dict[str, tuple[Fact, ...]] = {}
     for type_name, records in base.facts.items():
         out = []
         for fact in records:
-            copy = Fact(fact.type, fact.id, dict(fact.values), fact.origin)
+            copy = _copy(fact)
             new[id(fact)] = copy
             out.append(copy)
         facts[type_name] = tuple(out)
     for records in facts.values():
         for fact in records:
             for key, value in fact.values.items():
-                if type(value) is Fact:
-                    fact.values[key] = new[id(value)]
+                if isinstance(value, Fact):
+                    _set(fact, key, new[id(value)])
     return Ledger(ident, name, facts, base.judgements, base.origin)
+
+
+def _copy(fact: Fact) -> Fact:
+    if type(fact).__name__ == "PlainFact" or not hasattr(fact, "__struct_fields__"):
+        return Fact(fact.type, fact.id, dict(fact.values), fact.origin)
+    copy: Fact = pickle.loads(pickle.dumps(fact))  # a typed fact: the same class, its own object
+    return copy
+
+
+def _set(fact: Fact, key: str, value: Fact) -> None:
+    if hasattr(fact, "__struct_fields__"):
+        from protrules.facts.model import field_attribute
+
+        setattr(fact, field_attribute(key), value)
+    else:
+        fact.values[key] = value
 
 
 def fresh(bases: Sequence[Ledger], n: int) -> Iterator[Ledger]:

@@ -13,6 +13,7 @@ accepts ``3.0``; the loader does not).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -175,10 +176,13 @@ def decode_value(t: Type, raw: object, *, cell: bool = False) -> Any:
     """A written value of type ``t``, loaded; :class:`BadValue` says what was wrong.
 
     ``cell`` marks a CSV cell (always text), where integers, decimals and booleans are
-    written as text; every other kind is written the same way in both formats. A reference
+    written as text; every other kind is written the same way in both formats. A date may also
+    be a ``datetime.date`` (records from Python or Arrow; not a ``datetime``). A reference
     comes back as its id: linking it to a record needs the whole ledger.
     """
     kind, hint = t.kind, ""
+    if kind is Kind.DATE and type(raw) is dt.date and not cell:  # from Python or Arrow, not JSON
+        return raw
     if isinstance(raw, str):
         if kind is Kind.TEXT or (kind is Kind.ENUM and raw in t.members) or (kind is Kind.FACT and raw):
             return raw
