@@ -90,6 +90,8 @@ def test_utf16_conversions() -> None:
     assert from_utf16(line, 99) == len(line)
     lines = Lines("a\r\n𠀋b\n")
     assert lines.to_lsp(2, 2) == (1, 2) and lines.from_lsp(1, 2) == (2, 2)
+    bom = Lines("\ufeffstandard")  # the parser's columns on line 1 start after the mark
+    assert bom.to_lsp(1, 1) == (0, 1) and bom.from_lsp(0, 1) == (1, 1)
 
 
 def test_every_error_at_once_with_the_cli_codes_and_utf16_ranges(client: Client, uri: str) -> None:

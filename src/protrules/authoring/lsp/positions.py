@@ -18,6 +18,9 @@ class Lines:
     """A document's lines, for converting positions (``\\r\\n``, ``\\r`` and ``\\n`` end a line)."""
 
     def __init__(self, text: str) -> None:
+        # the parser reads a file without its byte-order mark: its columns on line 1 start after it
+        self.bom = text.startswith("\ufeff")
+        text = text.removeprefix("\ufeff")
         self.lines: Sequence[str] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def line(self, number: int) -> str:
@@ -26,10 +29,13 @@ class Lines:
 
     def to_lsp(self, line: int, column: int) -> tuple[int, int]:
         """(0-based line, UTF-16 offset) of 1-based ``line`` and code-point ``column``."""
-        return max(0, line - 1), to_utf16(self.line(line), column - 1)
+        shift = 1 if self.bom and line == 1 else 0
+        return max(0, line - 1), to_utf16(self.line(line), column - 1) + shift
 
     def from_lsp(self, line: int, character: int) -> tuple[int, int]:
         """(1-based line, 1-based code-point column) of an LSP position."""
+        if self.bom and line == 0:
+            character = max(0, character - 1)
         return line + 1, from_utf16(self.line(line + 1), character) + 1
 
 
