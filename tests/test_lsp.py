@@ -206,6 +206,39 @@ def _labels(result: dict[str, Any]) -> list[str]:
     return [item["label"] for item in result["items"]]
 
 
+def test_a_rules_own_names(client: Client, uri: str) -> None:
+    text = TEXT.replace(
+        "            require none(meeting where meeting.online)",
+        "            let 线上 = meeting as 会 where 会.online\n            require none(线上)",
+    )
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 30}, "contentChanges": [{"text": text}]},
+    )
+    assert client.diagnostics(uri) == []
+    lines = text.split("\n")
+    use = {"line": 17, "character": lines[17].index("线上") + 1}
+    found = client.request("textDocument/definition", _doc(uri, use))
+    assert found["range"]["start"] == {"line": 16, "character": lines[16].index("线上")}
+    hover = client.request("textDocument/hover", _doc(uri, use))
+    assert hover["contents"]["value"] == "`let 线上 = meeting as 会 where 会.online`"
+    alias = {"line": 16, "character": lines[16].index("会.online")}
+    refs = client.request(
+        "textDocument/references", {**_doc(uri, alias), "context": {"includeDeclaration": True}}
+    )
+    assert [r["range"]["start"]["character"] for r in refs] == [
+        lines[16].index("会 where"),
+        alias["character"],
+    ]
+    result = client.request("textDocument/rename", {**_doc(uri, use), "newName": "网上会议"})
+    assert [e["range"]["start"]["line"] for e in result["changes"][uri]] == [16, 17]
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 31}, "contentChanges": [{"text": TEXT}]},
+    )
+    assert client.diagnostics(uri) == []
+
+
 def test_completion(client: Client, uri: str) -> None:
     typing = TEXT.replace("meeting.online)", "meeting.)")
     client.notify(

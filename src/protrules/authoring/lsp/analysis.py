@@ -136,6 +136,7 @@ class _Indexer:
             local = _locals(rule.body)
             for expr in _exprs(rule.body):
                 self.use_name(expr, globals_ - local)
+            self.locals(rule)
         for decl in self.decls:
             if isinstance(decl, n.Define):
                 for expr in expressions(decl.value):
@@ -169,10 +170,10 @@ class _Indexer:
                 return Span(span.line, column + 1, span.line, column + 1 + len(text), span.source)
             start = column + 1
 
-    def declare(self, kind: str, name: str, span: Span | None, hover: str) -> None:
+    def declare(self, kind: str, name: str, span: Span | None, hover: str, key: str = "") -> None:
         if span is None:
             return
-        key = f"{kind}:{name}"
+        key = key or f"{kind}:{name}"
         self.a.symbols.setdefault(key, Symbol(key, kind, name, span, hover))
         self.a.occurrences.append(Occurrence(key, span, declaration=True))
 
@@ -195,6 +196,58 @@ class _Indexer:
             for field in decl.fields:
                 hover = f"**{decl.name}.{field.name}**: {_type(field.type)}" + _title(field.title)
                 self.declare("field", f"{decl.name}.{field.name}", self.find(field.span, field.name), hover)
+
+    # -- a rule's own names: `let`, `for each`, `as`
+    def statement_line(self, span: Span | None) -> str:
+        return (
+            self.lines[span.line - 1].strip() if span is not None and 0 < span.line <= len(self.lines) else ""
+        )
+
+    def after(self, span: Span | None, word: str, name: str) -> Span | None:
+        """Where ``name`` is written after ``word`` on the first line of ``span``."""
+        if span is None:
+            return None
+        line = self.lines[span.line - 1] if 0 < span.line <= len(self.lines) else ""
+        at = line.find(word, span.column - 1)
+        return self.find(span, name, at - span.column + 1 + len(word)) if at >= 0 else None
+
+    def locals(self, rule: n.Rule) -> None:
+        bindings: list[tuple[str, Span]] = []
+
+        def bind(name: str, span: Span | None, hover: str) -> None:
+            if span is not None:
+                key = f"local:{rule.id}:{name}:{span.line}:{span.column}"
+                self.declare("local", name, span, hover, key=key)
+                bindings.append((name, span))
+
+        def statements(body: Iterable[n.Stmt]) -> None:
+            for stmt in body:
+                text = self.statement_line(stmt.span)
+                if isinstance(stmt, n.Let):
+                    bind(stmt.name, self.after(stmt.span, "let", stmt.name), f"`{text}`")
+                elif isinstance(stmt, n.ForFacts | n.ForPeriods):
+                    if not isinstance(stmt, n.ForFacts) or stmt.explicit_source:
+                        bind(stmt.var, self.after(stmt.span, "each", stmt.var), f"`{text.rstrip(':')}`")
+                    statements(stmt.body)
+
+        statements(rule.body)
+        for expr in _exprs(rule.body):
+            if isinstance(expr, n.Select) and expr.alias:
+                bind(expr.alias, self.after(expr.span, " as ", expr.alias), f"`… as {expr.alias}`")
+        names = {name for name, _ in bindings}
+        for expr in _exprs(rule.body):
+            if isinstance(expr, n.Name) and expr.name in names and expr.span is not None:
+                s = expr.span
+                before = [
+                    b
+                    for b in bindings
+                    if b[0] == expr.name and (b[1].line, b[1].column) <= (s.line, s.column)
+                ]
+                if before:
+                    name, at = max(before, key=lambda b: (b[1].line, b[1].column))
+                    key = f"local:{rule.id}:{name}:{at.line}:{at.column}"
+                    span = Span(s.line, s.column, s.line, s.column + len(name), s.source)
+                    self.a.occurrences.append(Occurrence(key, span))
 
     # -- uses
     def use_text(self, key: str, text: str, line: int) -> None:
@@ -257,7 +310,8 @@ def _locals(body: Iterable[n.Stmt]) -> set[str]:
         if isinstance(stmt, n.Let):
             found.add(stmt.name)
         elif isinstance(stmt, n.ForFacts | n.ForPeriods):
-            found.add(stmt.var)
+            if not isinstance(stmt, n.ForFacts) or stmt.explicit_source:  # `for each meeting where`
+                found.add(stmt.var)  # reads the fact type `meeting` by its own name
             found |= _locals(stmt.body)
     found |= {e.alias for e in _exprs(body) if isinstance(e, n.Select) and e.alias}
     return found

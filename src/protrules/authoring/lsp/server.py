@@ -246,7 +246,12 @@ def _check_new_name(result: Analysis, key: str, new: str) -> None:
     elif symbol.kind == "rule":
         taken = f"rule:{new}" in result.symbols
     else:
-        taken = any(s.name == new for s in result.symbols.values() if s.kind not in ("field", "rule"))
+        rule = symbol.key.split(":")[1] if symbol.kind == "local" else None
+        taken = any(
+            s.name == new
+            for s in result.symbols.values()
+            if s.kind not in ("field", "rule", "local") or (s.kind == "local" and s.key.split(":")[1] == rule)
+        )
     if taken:
         raise JsonRpcInvalidParams(f"`{new}` is already declared")
 
