@@ -42,3 +42,12 @@ def test_the_commands_suggested_next_run(capsys: pytest.CaptureFixture[str], tmp
         args = [str(tmp_path / w) if w.endswith(".html") else w for w in words[1:]]  # write no file here
         assert main(args) in (0, 1), line
         assert capsys.readouterr().err == "", line
+
+
+def test_the_impact_of_the_revision_shown_is_real(capsys: pytest.CaptureFixture[str]) -> None:
+    start = README.index("What it would do to the ten streets")
+    blocks = re.compile(r"```(sh)?\n(.*?)\n```", re.S).findall(README, start)
+    (lang, command), (_, shown) = blocks[:2]
+    assert lang == "sh" and shown.startswith("影响 impact on 10 entities")
+    assert main(shlex.split(command)[1:]) == 1
+    assert shown + "\n" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""The ``protrules`` command: check, explain, rank, due, test, fmt, lint, calendar, schema.
+"""The ``protrules`` command: check, explain, rank, due, report, diff, test, fmt, lint, calendar, schema.
 
 A thin layer: every subcommand parses its arguments, calls the library (``RuleSet``,
 :mod:`protrules.report.render`, :mod:`protrules.programme.ranking`, :mod:`protrules.programme.due`,
@@ -274,6 +274,7 @@ def _add_format_and_output(parser: argparse.ArgumentParser, formats: tuple[str, 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, every subcommand with ``--help`` and an example."""
     from protrules.cli import calendar as cli_calendar
+    from protrules.cli import diff as cli_diff
     from protrules.cli import report as cli_report
     from protrules.cli import tools as cli_tools
 
@@ -392,6 +393,7 @@ as-of + DURATION, and every overdue obligation. Exit code 1 when an obligation i
     due.set_defaults(func=cmd_due)
 
     cli_report.add_parser(commands)
+    cli_diff.add_parser(commands)
     cli_tools.add_parsers(commands)
     cli_calendar.add_parser(commands)
 

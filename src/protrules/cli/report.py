@@ -107,6 +107,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = build_report(
         ruleset, args.facts, as_of, args.within, args.jobs, traces=args.format == "html", top=args.top
     )
+    if args.compare is not None:  # the section on what changed since an earlier version
+        from protrules.errors import ProtrulesError
+        from protrules.programme.diff import compare
+
+        older = load_rules(args.compare)
+        try:
+            report = attrs.evolve(report, revision=compare(older, ruleset, args.facts, as_of=as_of))
+        except ProtrulesError as error:
+            raise CliError(error.message) from None
     if args.format == "html":
         from protrules.report.html import html_report
 
@@ -151,5 +160,11 @@ as an A4 report. Exit code 0 when every entity meets the standard (达标), 1 ot
     )
     report.add_argument(
         "--top", metavar="N", type=top_arg, help="name at most N (default: the standard's cap)"
+    )
+    report.add_argument(
+        "--compare",
+        metavar="OLD",
+        help="add a section comparing RULES with an earlier version OLD (a .prl file): the clauses"
+        " and parameters changed, and what the change does to every entity (see protrules diff)",
     )
     report.set_defaults(func=cmd_report)

@@ -25,6 +25,7 @@ from protrules.checking.parameters import beside_published
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, UNKNOWN, VERDICTS, EntityResult, RuleResult
 from protrules.evaluation.runtime import show
 from protrules.facts.model import Ledger
+from protrules.programme.diff import Diff
 from protrules.programme.due import OVERDUE, Obligation
 from protrules.programme.ranking import Ranking
 from protrules.report.render import WORST_FIRST, explain_text, fact_line, lookup
@@ -189,6 +190,8 @@ class District:
     overdue: int
     steps: tuple[Step, ...]
     assessment: tuple[str, dt.date, dt.date] | None  # the assessment period: title, start, end
+    #: The comparison with an earlier version of the standard (``protrules report --compare``).
+    revision: Diff | None = None
 
     def street(self, entity: str) -> StreetPage:
         for page in self.streets:

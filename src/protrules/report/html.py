@@ -24,6 +24,7 @@ from markupsafe import Markup
 from protrules._version import __version__
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, STATUS_ZH, UNKNOWN, VERDICT_ZH, VERDICTS
 from protrules.output import display_width
+from protrules.report.diff import Tables, tables
 from protrules.report.district import District
 from protrules.report.render import MARKS
 
@@ -36,6 +37,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "as_of": ("评估基准日", "as of"),
     "source": ("依据", "source"),
     "parameters": ("参数", "parameters set for this evaluation"),
+    "revision": ("修订比较", "changes from an earlier version"),
     "assessment": ("评估期", "assessment period"),
     "horizon": ("即将到期", "falls due"),
     "contents": ("目录", "contents"),
@@ -194,5 +196,7 @@ def html_report(district: District) -> str:
         "d": district,
         "css": Markup(css),  # the package's own stylesheet, not data
         "heat": heat_map(district),
+        "revision": tables(district.revision) if district.revision is not None else None,
+        "revision_heads": Tables,
     }
     return _template("report.html.j2").render(context)

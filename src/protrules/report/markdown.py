@@ -16,6 +16,7 @@ import re
 
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, STATUS_ZH, UNKNOWN, VERDICT_ZH, VERDICTS
 from protrules.programme.due import Obligation
+from protrules.report.diff import diff_markdown
 from protrules.report.district import District, Problem, StreetPage
 from protrules.report.render import MARKS
 
@@ -40,6 +41,8 @@ def markdown_report(district: District) -> str:
     """The whole report: the overview, then a section per street, 问题清单 first."""
     lines = [f"# 督导报告：{md(district.title)}", ""]
     lines += _meta(district)
+    if district.revision is not None:  # a report on a revision says first what changed
+        lines += diff_markdown(district.revision)
     lines += _overview(district)
     for page in district.streets:
         lines += _street(page, district)

@@ -1,0 +1,337 @@
+"""A comparison of two versions of a standard (:mod:`protrules.programme.diff`) as text a
+person reads and as JSON a program reads (format ``protrules-diff/1``), deterministic for the
+same input. The district report's section comes from :func:`diff_markdown` (and the HTML
+template reads the same :class:`~protrules.programme.diff.Diff`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from protrules.evaluation.results import STATUS_ZH
+from protrules.output import display_width, dumps, pad
+from protrules.programme.diff import (
+    ADDED,
+    REMOVED,
+    ClauseChange,
+    Diff,
+    EntityChange,
+    FieldChange,
+    ParameterChange,
+    Version,
+)
+
+__all__ = ["DIFF_FORMAT", "Tables", "diff_json", "diff_markdown", "diff_text", "summary", "tables"]
+
+DIFF_FORMAT = "protrules-diff/1"
+_MARK = {ADDED: "+", REMOVED: "-", "changed": "~"}
+_LABEL = {
+    "title": "title 标题",
+    "clause": "clause 条款",
+    "note": "reading 解释",
+    "logic": "logic 规则",
+    "weight": "weight 权重",
+    "kind": "kind 类型",
+    "place": "place 位置",
+}
+
+
+def _counts(items: Sequence[Any], what: str, unchanged: int | None = None) -> str:
+    parts = [f"{sum(1 for i in items if i.change == c)} {c}" for c in (ADDED, REMOVED, "changed")]
+    if unchanged is not None:
+        parts.append(f"{unchanged} unchanged")
+    return f"{what}: " + ", ".join(parts)
+
+
+def summary(diff: Diff) -> str:
+    """One line: how many clauses and parameters changed, and what it does to the entities."""
+    line = (
+        f"{_counts(diff.clauses, 'clauses', diff.unchanged)}; {_counts(diff.parameters, 'parameters')}"
+    )
+    if diff.impact is not None:
+        impact = diff.impact
+        line += (
+            f"; {len(impact.flips)} verdicts flip, {len(impact.changes)} of {impact.entities} entities change"
+        )
+    return line
+
+
+def _version(version: Version) -> str:
+    shown = f" ({version.version})" if version.version else ""
+    return f"{version.title}{shown}"
+
+
+def _percent(score: Decimal | None) -> str:
+    return "-" if score is None else f"{score * 100:.1f}%"
+
+
+def _position(position: int | None) -> str:
+    return "excluded" if position is None else f"#{position}"
+
+
+def _values(values: Sequence[tuple[dt.date | None, str, str | None]]) -> str:
+    if not values:
+        return "—"
+    return ", ".join(value + (f" from {since}" if since is not None else "") for since, value, _ in values)
+
+
+def _sources(values: Sequence[tuple[dt.date | None, str, str | None]]) -> str:
+    return "; ".join(dict.fromkeys(source or "—" for _, _, source in values))
+
+
+# ------------------------------------------------------------------ text
+
+
+def diff_text(diff: Diff) -> str:
+    """The comparison for a terminal: clauses, parameters, declarations, then the impact."""
+    lines = [
+        f"比较 diff: {_version(diff.old)} → {_version(diff.new)}",
+        f"  旧 old: {diff.old.source}",
+        f"  新 new: {diff.new.source}",
+    ]
+    if diff.overrides:
+        shown = "; ".join(f"{n} = {v} (published: {p})" for n, v, p in diff.overrides)
+        lines.append(f"参数 parameters set for this evaluation (new version): {shown}")
+    lines += ["", f"条款 {_counts(diff.clauses, 'clauses', diff.unchanged)}"]
+    for clause in diff.clauses:
+        lines += _clause_text(clause)
+    lines += ["", f"参数 {_counts(diff.parameters, 'parameters')}"]
+    for param in diff.parameters:
+        lines += _parameter_text(param)
+    if diff.declarations:
+        lines += ["", f"声明 {_counts(diff.declarations, 'declarations')}"]
+        for decl in diff.declarations:
+            lines.append(f"  {_MARK[decl.change]} {decl.kind} {decl.name}")
+            if decl.change == "changed":
+                change = FieldChange("declaration", decl.old, decl.new)
+                lines += [f"      {line}" for line in change.lines()]
+    if diff.impact is not None:
+        lines += _impact_text(diff)
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _clause_text(clause: ClauseChange) -> list[str]:
+    head = f"  {_MARK[clause.change]} {clause.rule} {clause.title}"
+    if clause.change != "changed":
+        return [f"{head}   ({clause.change})"]
+    out = [f"{head}   (changed: {', '.join(f.field for f in clause.fields)})"]
+    for field in clause.fields:
+        if field.field in ("weight", "kind", "place"):
+            out.append(f"      {_LABEL[field.field]}: {field.old or '—'} → {field.new or '—'}")
+        elif field.field == "logic":
+            out.append(f"      {_LABEL[field.field]}:")
+            out += [f"        {line}" for line in field.lines()]
+        else:
+            out.append(f"      {_LABEL[field.field]}:")
+            out += [f"        - {field.old or '—'}", f"        + {field.new or '—'}"]
+    return out
+
+
+def _parameter_text(param: ParameterChange) -> list[str]:
+    title = f" {param.title}" if param.title else ""
+    if param.change == ADDED:
+        return [f"  + {param.name}{title}: {_values(param.new)}   (source: {_sources(param.new)})"]
+    if param.change == REMOVED:
+        return [f"  - {param.name}{title}: {_values(param.old)}"]
+    out = [f"  ~ {param.name}{title}: {_values(param.old)} → {_values(param.new)}"]
+    if _sources(param.old) != _sources(param.new):
+        out.append(f"      source: {_sources(param.old)} → {_sources(param.new)}")
+    return out
+
+
+def _impact_text(diff: Diff) -> list[str]:
+    impact = diff.impact
+    assert impact is not None
+    lines = [
+        "",
+        f"影响 impact on {impact.entities} entities as of {impact.as_of}: "
+        f"{len(impact.flips)} verdicts flip, {len(impact.changes)} entities change",
+    ]
+    if impact.changes:
+        rows = [["名称 entity", "结果 status", "得分 score", "排名 rank", "命名 named", "翻转 flips"]]
+        rows += [_entity_row(change) for change in impact.changes]
+        widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines += ["  " + "  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    named = [", ".join(n for _, n in places) or "none" for places in (impact.old_named, impact.new_named)]
+    lines.append("  命名 named: " + (named[0] if named[0] == named[1] else f"{named[0]} → {named[1]}"))
+    if impact.flips:
+        lines += ["", "  翻转的结论 verdicts that flip:"]
+        for flip in impact.flips:
+            verdicts = f"{flip.old or '—'} → {flip.new or '—'}"
+            lines.append(f"    {flip.name} ({flip.entity})  {flip.rule} {flip.title}: {verdicts}")
+            if flip.new not in ("pass", None) and flip.reason:
+                lines.append(f"      ↳ {flip.reason}")
+    return lines
+
+
+def _entity_row(change: EntityChange) -> list[str]:
+    def both(old: str, new: str) -> str:
+        return old if old == new else f"{old} → {new}"
+
+    def status(value: str) -> str:
+        return f"{STATUS_ZH[value]} {value}"
+
+    def named(value: bool) -> str:
+        return "★" if value else "-"
+
+    return [
+        f"{change.name} ({change.entity})",
+        both(status(change.old_status), status(change.new_status)),
+        both(_percent(change.old_score), _percent(change.new_score)),
+        both(_position(change.old_position), _position(change.new_position)),
+        both(named(change.old_named), named(change.new_named)),
+        str(change.flips),
+    ]
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def _version_json(version: Version) -> dict[str, Any]:
+    return {"id": version.id, "title": version.title, "version": version.version, "source": version.source}
+
+
+def _values_json(values: Sequence[tuple[dt.date | None, str, str | None]]) -> list[dict[str, Any]]:
+    return [
+        {"from": since.isoformat() if since else None, "value": value, "source": source}
+        for since, value, source in values
+    ]
+
+
+def _side(status: str, score: Decimal | None, position: int | None, named: bool) -> dict[str, Any]:
+    return {
+        "status": status,
+        "score": float(score) if score is not None else None,
+        "position": position,
+        "named": named,
+    }
+
+
+def diff_json(diff: Diff) -> str:
+    """The comparison as JSON (format ``protrules-diff/1``, docs/json.md)."""
+    data: dict[str, Any] = {"format": DIFF_FORMAT}
+    data["old"], data["new"] = _version_json(diff.old), _version_json(diff.new)
+    if diff.overrides:
+        data["parameters_set"] = {name: value for name, value, _ in diff.overrides}
+        data["parameters_published"] = {name: published for name, _, published in diff.overrides}
+    data["clauses"] = [
+        {
+            "rule": c.rule,
+            "change": c.change,
+            "title": c.title,
+            "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
+        }
+        for c in diff.clauses
+    ]
+    data["unchanged"] = diff.unchanged
+    data["parameters"] = [
+        {"name": p.name, "change": p.change, "title": p.title}
+        | {"old": _values_json(p.old), "new": _values_json(p.new)}
+        for p in diff.parameters
+    ]
+    data["declarations"] = [
+        {"kind": d.kind, "name": d.name, "change": d.change, "old": d.old, "new": d.new}
+        for d in diff.declarations
+    ]
+    impact = diff.impact
+    data["impact"] = (
+        None
+        if impact is None
+        else {
+            "as_of": impact.as_of.isoformat(),
+            "entities": impact.entities,
+            "flips": [
+                {
+                    "entity": f.entity,
+                    "name": f.name,
+                    "rule": f.rule,
+                    "title": f.title,
+                    "old": f.old,
+                    "new": f.new,
+                    "reason": f.reason,
+                }
+                for f in impact.flips
+            ],
+            "changes": [
+                {
+                    "entity": c.entity,
+                    "name": c.name,
+                    "old": _side(c.old_status, c.old_score, c.old_position, c.old_named),
+                    "new": _side(c.new_status, c.new_score, c.new_position, c.new_named),
+                    "flips": c.flips,
+                }
+                for c in impact.changes
+            ],
+            "named": {"old": [e for e, _ in impact.old_named], "new": [e for e, _ in impact.new_named]},
+        }
+    )
+    return dumps(data)
+
+
+# ------------------------------------------------------------------ the district report's section
+
+
+@attrs.frozen
+class Tables:
+    """A comparison as the district report's tables show it: headings, then rows of cells."""
+
+    old: str  # the earlier version, as its header names it
+    summary: str
+    clauses: tuple[tuple[str, ...], ...]
+    parameters: tuple[tuple[str, ...], ...]
+    entities: tuple[tuple[str, ...], ...]
+    flips: tuple[tuple[str, ...], ...]
+
+    CLAUSES: ClassVar[tuple[str, ...]] = ("条款 clause", "变化 change", "内容 changed fields")
+    PARAMETERS: ClassVar[tuple[str, ...]] = ("参数 parameter", "旧 old", "新 new")
+    ENTITIES: ClassVar[tuple[str, ...]] = (
+        "名称 entity", "结果 status", "得分 score", "排名 rank", "命名 named", "翻转 flips",
+    )  # fmt: skip
+    FLIPS: ClassVar[tuple[str, ...]] = ("名称 entity", "条款 rule", "结论 verdict", "理由 reason")
+
+
+def tables(diff: Diff) -> Tables:
+    """The rows of the district report's section on a revision (Markdown and HTML alike)."""
+    impact = diff.impact
+    return Tables(
+        old=_version(diff.old),
+        summary=summary(diff),
+        clauses=tuple(
+            (f"{c.rule} {c.title}", c.change, ", ".join(_LABEL[f.field] for f in c.fields) or "—")
+            for c in diff.clauses
+        ),
+        parameters=tuple((p.name, _values(p.old), _values(p.new)) for p in diff.parameters),
+        entities=tuple(tuple(_entity_row(c)) for c in impact.changes) if impact else (),
+        flips=tuple(
+            (f"{f.name} ({f.entity})", f"{f.rule} {f.title}", f"{f.old or '—'} → {f.new or '—'}", f.reason)
+            for f in impact.flips
+        )
+        if impact
+        else (),
+    )
+
+
+def diff_markdown(diff: Diff) -> list[str]:
+    """The district report's section on a revision: what changed, and its impact."""
+
+    def md(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    shown = tables(diff)
+    lines = [f"## 修订比较 changes from {md(shown.old)}", "", f"{md(shown.summary)}.", ""]
+    for heads, rows in (
+        (Tables.CLAUSES, shown.clauses),
+        (Tables.PARAMETERS, shown.parameters),
+        (Tables.ENTITIES, shown.entities),
+        (Tables.FLIPS, shown.flips),
+    ):
+        if rows:
+            lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+            lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
+            lines.append("")
+    return lines
