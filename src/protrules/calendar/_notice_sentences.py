@@ -74,8 +74,9 @@ class NoticeTextError(CalendarError):
         self.text = text
         self.hint = hint
 
-    def render(self) -> str:
-        """The error as a person reads it: message, place, the line and a caret."""
+    def render(self, lang: str = "en") -> str:
+        """The error as a person reads it: message, place, the line and a caret (in English
+        for now: ``lang`` is taken as every error's ``render`` takes it)."""
         lines = [f"error[{self.code}]: {self.detail}", f"  --> {self.name}:{self.at.line}:{self.at.column}"]
         if self.text.strip():
             number = str(self.at.line)

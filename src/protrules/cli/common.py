@@ -19,9 +19,11 @@ import secrets
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from protrules.errors import ProtrulesError
+from protrules.i18n import LANGS, Text, check_language, env_language, gettext_for, msg, render
 from protrules.language.diagnostics import RuleFileError
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from protrules.facts.model import Ledger
 
 __all__ = [
+    "LANGUAGE",
     "STDIN",
     "CliError",
     "Parser",
@@ -37,6 +40,7 @@ __all__ = [
     "as_of_arg",
     "colour_enabled",
     "colourize",
+    "command_language",
     "date_arg",
     "emit",
     "evaluate_facts",
@@ -47,6 +51,8 @@ __all__ = [
     "progress",
     "read_stdin",
     "require_file",
+    "say",
+    "speaking",
     "terminal_width",
     "top_arg",
     "write_atomic",
@@ -58,29 +64,91 @@ T = TypeVar("T")
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
 
 
+#: The language the running command speaks (``"en"`` or ``"zh"``): :func:`speaking` sets it
+#: for the length of one command; messages, usage errors and help are rendered in it.
+LANGUAGE: ContextVar[str] = ContextVar("protrules_language", default="en")
+
+
+def say(message: Text) -> str:
+    """A message in the running command's language (:data:`LANGUAGE`)."""
+    return render(message, LANGUAGE.get())
+
+
 class CliError(Exception):
     """Bad input or usage: ``message`` is printed as ``protrules: error: …`` (exit 2).
 
     ``rendered`` replaces that line when the error is already multi-line text a person
-    reads (a rule file's rendered diagnostics).
+    reads (a rule file's rendered diagnostics). The message is a :class:`~protrules.i18n.Message`
+    (or text the same in every language); ``message`` gives it in the command's language.
     """
 
-    def __init__(self, message: str, *, rendered: str | None = None, code: int = BAD_INPUT) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text, *, rendered: str | None = None, code: int = BAD_INPUT) -> None:
+        super().__init__(render(message))
+        self.msg = message
         self.rendered = rendered
         self.code = code
 
+    @property
+    def message(self) -> str:
+        """The message in the command's language."""
+        return say(self.msg)
+
+
+def command_language(argv: Sequence[str]) -> str:
+    """The language a command line asks for: its ``--lang`` (anywhere before ``--``), else the
+    locale (:func:`protrules.i18n.env_language`); a ``--lang`` naming another language is a
+    usage error."""
+    wanted = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            wanted = argv[i + 1]
+        elif arg.startswith("--lang="):
+            wanted = arg.partition("=")[2]
+    if wanted is None:
+        return env_language()
+    if wanted not in LANGS:
+        raise CliError(
+            msg("--lang: unknown language `{lang}` (choose from {choices})", lang=wanted, choices=LANGS)
+        )
+    return wanted
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Run one command in ``lang``: its messages, and argparse's own (usage, help headings,
+    usage errors), which argparse looks up through its module's ``_`` and ``ngettext``."""
+    translations = gettext_for(check_language(lang))
+    token = LANGUAGE.set(lang)
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = translations.gettext, translations.ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        LANGUAGE.reset(token)
+
 
 class Parser(argparse.ArgumentParser):
-    """argparse with examples kept verbatim and usage errors as one ``protrules: error:`` line."""
+    """argparse with examples kept verbatim, usage errors as one ``protrules: error:`` line, and
+    ``--lang zh|en`` on every command (read before parsing, by :func:`command_language`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
+        if not self.add_help:  # a parent of other parsers: they have their own --lang
+            return
+        self.add_argument(
+            "--lang",
+            choices=LANGS,
+            default=argparse.SUPPRESS,
+            help=say(msg("the language of messages and reports (default: from LC_ALL, LC_MESSAGES, LANG)")),
+        )
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"protrules: error: {message} (see `{self.prog} --help`)\n")
+        line = msg("protrules: error: {message} (see `{prog} --help`)", message=message, prog=self.prog)
+        sys.stderr.write(say(line) + "\n")
         raise SystemExit(BAD_INPUT)
 
 
@@ -90,9 +158,9 @@ class Parser(argparse.ArgumentParser):
 def require_file(path: str, *, folder_ok: bool = False) -> None:
     """A missing path is ``no such file: x.json``; a folder where a file is needed says so."""
     if not os.path.exists(path):
-        raise CliError(f"no such file: {path}")
+        raise CliError(msg("no such file: {path}", path=path))
     if not folder_ok and os.path.isdir(path):
-        raise CliError(f"{path} is a folder, not a file")
+        raise CliError(msg("{path} is a folder, not a file", path=path))
 
 
 def date_arg(text: str, what: str = "date") -> dt.date:
@@ -154,7 +222,7 @@ def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
             require_file(path)
             ruleset = _load(path)
     except RuleFileError as error:
-        raise CliError(error.message, rendered=error.render()) from None
+        raise CliError(error.msg, rendered=error.render(LANGUAGE.get())) from None
     values: dict[str, str] = {}
     for given in parameters or ():
         name, equals, value = given.partition("=")
@@ -363,7 +431,6 @@ jobs_arg = _non_negative("a whole number of processes", "0 (one per core)")
 top_arg = _non_negative()
 
 
-
 # ------------------------------------------------------------------ output
 
 
@@ -403,8 +470,8 @@ _STYLES = {
 }
 _LINE_STYLES = {"FAIL ": "\033[31m", "ERROR ": "\033[1;31m", "ok ": "\033[32m"}
 _TOKENS = re.compile("|".join(re.escape(k) for k in sorted(_STYLES, key=len, reverse=True)))
-_HEADINGS = {"error": "\033[1;31m", "warning": "\033[1;33m"}
-_DIAGNOSTIC = re.compile(r"^(error|warning)(\[PRL\d+\])", re.MULTILINE)
+_HEADINGS = {"error": "\033[1;31m", "warning": "\033[1;33m", "错误": "\033[1;31m", "警告": "\033[1;33m"}
+_DIAGNOSTIC = re.compile(r"^(error|warning|错误|警告)(\[PRL\d+\])", re.MULTILINE)
 
 
 def colourize(text: str) -> str:

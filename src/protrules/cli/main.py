@@ -35,10 +35,12 @@ from protrules.cli.common import (
     evaluate_facts,
     load_facts,
     load_rules,
+    say,
     terminal_width,
     top_arg,
 )
 from protrules.errors import ProtrulesError
+from protrules.i18n import env_language, msg
 from protrules.output import display_width
 
 if TYPE_CHECKING:
@@ -423,11 +425,27 @@ def _report(error: CliError) -> None:
         text = error.rendered.rstrip("\n") + "\n"
         sys.stderr.write(colourize(text) if colour_enabled(sys.stderr) else text)
     else:
-        sys.stderr.write(f"protrules: error: {error.message}\n")
+        sys.stderr.write(say(msg("protrules: error: {message}", message=error.message)) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input)."""
+    """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input).
+
+    It speaks the language of ``--lang``, else of the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``)."""
+    from protrules.cli.common import command_language, speaking
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        lang = command_language(arguments)
+    except CliError as error:
+        with speaking(env_language()):
+            _report(error)
+        return error.code
+    with speaking(lang):
+        return _run(arguments, lang)
+
+
+def _run(argv: Sequence[str], lang: str) -> int:
     from protrules.cli.common import forget_stdin
 
     forget_stdin()
@@ -436,9 +454,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, extra = parser.parse_known_args(argv)
         if extra:
             # Name the subcommand whose --help lists what it accepts.
-            getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
+            getattr(args, "parser", parser).error(
+                say(msg("unrecognized arguments: {args}", args=" ".join(extra)))
+            )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else BAD_INPUT
+    args.lang = lang
     try:
         code: int = args.func(args)
         return code
@@ -447,18 +468,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.code
     except ProtrulesError as error:
         rendered = getattr(error, "render", None)
-        _report(CliError(error.message, rendered=rendered() if callable(rendered) else None))
+        _report(CliError(error.msg, rendered=rendered(lang) if callable(rendered) else None))
         return BAD_INPUT
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             _quiet_stdout()
             return FINDINGS
-        where = f": {error.filename}" if error.filename else ""
-        reason = (error.strerror or str(error)).lower()
-        _report(CliError(f"{reason}{where}"))
+        reason = (error.strerror or str(error)).lower()  # the system's words
+        _report(
+            CliError(
+                msg("{reason}: {path}", reason=reason, path=error.filename) if error.filename else reason
+            )
+        )
         return BAD_INPUT
     except KeyboardInterrupt:
-        sys.stderr.write("protrules: interrupted\n")
+        sys.stderr.write(say(msg("protrules: interrupted")) + "\n")
         return 130
 
 

@@ -45,6 +45,7 @@ from protrules.facts.schema import (
     pointer_segment,
 )
 from protrules.facts.typed import make_fact
+from protrules.i18n import Text, msg, msgn, render
 
 __all__ = [
     "FactError",
@@ -80,14 +81,19 @@ class FactError(ProtrulesError):
 
     code = VALUE
 
-    def __init__(self, location: str, message: str, *, code: str = VALUE) -> None:
-        super().__init__(f"{location}: {message}" if location else message, code=code)
+    def __init__(self, location: str, message: Text, *, code: str = VALUE) -> None:
+        located = msg("{where}: {message}", where=location, message=message) if location else message
+        super().__init__(located, code=code)
         self.location = location
         self._text = message
 
     @property
     def message(self) -> str:
-        return self._text
+        return render(self._text, "en")
+
+    def message_in(self, lang: str) -> str:
+        """What was found and expected, in ``lang`` (without the location)."""
+        return render(self._text, lang)
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable, so errors cross process pools intact
         return (type(self), (self.location, self._text), self.__dict__)
@@ -99,20 +105,23 @@ class FactErrors(ProtrulesError):
     def __init__(self, errors: Sequence[FactError], *, truncated: bool = False) -> None:
         self.errors: tuple[FactError, ...] = tuple(errors)
         self.truncated = truncated
-        summary = str(self.errors[0]) if self.errors else "invalid ledger"
+        summary: Text = self.errors[0].msg if self.errors else msg("invalid ledger")
         if len(self.errors) > 1:
-            summary += f" (and {len(self.errors) - 1} more)"
+            summary = msg("{summary} (and {more} more)", summary=summary, more=len(self.errors) - 1)
         super().__init__(summary, code=self.errors[0].code if self.errors else SHAPE)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.errors,), self.__dict__)
 
-    def render(self) -> str:
-        """Each error as ``error[CODE]: message`` with its location below, then a count."""
-        parts = [f"error[{e.code}]: {e.message}\n  --> {e.location}" for e in self.errors]
+    def render(self, lang: str = "en") -> str:
+        """Each error in ``lang`` as ``error[CODE]: message`` with its location below, then a count."""
+        error = msg("error").render(lang)
+        parts = [f"{error}[{e.code}]: {e.message_in(lang)}\n  --> {e.location}" for e in self.errors]
         count = len(self.errors)
-        end = f"{count} error{'s' if count != 1 else ''} found"
-        parts.append(end + (f", stopped after {MAX_ERRORS}" if self.truncated else ""))
+        end = msgn("{n} error found", "{n} errors found", count)
+        if self.truncated:
+            end = msg("{count}, stopped after {most}", count=end, most=MAX_ERRORS)
+        parts.append(end.render(lang))
         return "\n".join(parts)
 
 

@@ -3,7 +3,10 @@
 Every rule-file error has a stable code (``PRL1xx`` syntax, ``PRL2xx`` names and types,
 ``PRL3xx`` structure), a span with line *and* column, and renders like a compiler error
 with the source line and a caret under the culprit. Rendering is plain text; colour, if
-any, is added by the command line, never here.
+any, is added by the command line, never here. A diagnostic holds its message and hint as
+:class:`~protrules.i18n.Message` (id and arguments), so it renders in English or Chinese
+when it is shown (``render(diagnostic, source, lang)``), by the command line and the
+language server alike.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import NamedTuple
 import attrs
 
 from protrules.errors import ProtrulesError
+from protrules.i18n import Text, msg, msgn
+from protrules.i18n import render as render_text
 from protrules.output import display_width
 
 __all__ = ["Diagnostic", "RuleFileError", "Source", "Span", "render"]
@@ -51,13 +56,22 @@ class Span(NamedTuple):
 
 @attrs.frozen
 class Diagnostic:
-    """One problem found in a rule file."""
+    """One problem found in a rule file: ``message`` and ``hint`` are messages (or text that is
+    the same in every language); ``str(diagnostic.message)`` is the English text."""
 
     code: str
-    message: str
+    message: Text
     span: Span | None
-    hint: str | None = None
+    hint: Text | None = None
     severity: str = "error"  # "error" or "warning"
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return render_text(self.message, lang)
+
+    def hint_text(self, lang: str = "en") -> str | None:
+        """The hint in ``lang``, or None."""
+        return render_text(self.hint, lang) if self.hint is not None else None
 
     def sort_key(self) -> tuple[int, int, str]:
         if self.span is None:
@@ -67,8 +81,11 @@ class Diagnostic:
 
 
 
-def render(diagnostic: Diagnostic, source: Source | None = None) -> str:
-    """Render a diagnostic as text with the source line and a caret under the culprit.
+_SEVERITY = {"error": msg("error"), "warning": msg("warning")}
+
+
+def render(diagnostic: Diagnostic, source: Source | None = None, lang: str = "en") -> str:
+    """Render a diagnostic in ``lang`` with the source line and a caret under the culprit.
 
     ::
 
@@ -78,10 +95,13 @@ def render(diagnostic: Diagnostic, source: Source | None = None) -> str:
         42 |     require count(meeting where metting.date in 年) >= 2
            |                                 ^^^^^^^ did you mean `meeting`?
     """
-    head = f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"
+    severity = _SEVERITY[diagnostic.severity].render(lang)
+    head = f"{severity}[{diagnostic.code}]: {diagnostic.text(lang)}"
+    hint = diagnostic.hint_text(lang)
+    note = msg("  = hint: {hint}", hint=hint).render(lang) if hint else ""
     span = diagnostic.span
     if span is None:
-        return head + (f"\n  = hint: {diagnostic.hint}" if diagnostic.hint else "")
+        return head + (f"\n{note}" if note else "")
     lines = [head, f"  --> {span}"]
     text = source.line(span.line) if source is not None else ""
     if text:
@@ -94,10 +114,10 @@ def render(diagnostic: Diagnostic, source: Source | None = None) -> str:
             culprit = text[span.column - 1 : span.column] or " "
         caret = " " * display_width(prefix.expandtabs(1)) + "^" * max(1, display_width(culprit))
         lines += [f"{pad} |", f"{number} | {text.rstrip()}", f"{pad} | {caret}"]
-        if diagnostic.hint:
-            lines[-1] += f" {diagnostic.hint}"
-    elif diagnostic.hint:
-        lines.append(f"  = hint: {diagnostic.hint}")
+        if hint:
+            lines[-1] += f" {hint}"
+    elif note:
+        lines.append(note)
     return "\n".join(lines)
 
 
@@ -109,20 +129,20 @@ class RuleFileError(ProtrulesError):
         self.diagnostics = ordered
         self.source = source
         first = ordered[0] if ordered else None
-        summary = (
-            f"{first.span}: {first.message}"
-            if first and first.span
-            else (first.message if first else "invalid rule file")
-        )
+        summary: Text = msg("invalid rule file")
+        if first is not None:
+            summary = first.message
+            if first.span is not None:
+                summary = msg("{where}: {message}", where=str(first.span), message=first.message)
         if len(ordered) > 1:
-            summary += f" (and {len(ordered) - 1} more)"
+            summary = msg("{summary} (and {more} more)", summary=summary, more=len(ordered) - 1)
         super().__init__(summary, code=first.code if first else "PRL100")
 
-    def render(self) -> str:
-        """All diagnostics, rendered, separated by blank lines, with a count at the end."""
-        parts = [render(d, self.source) for d in self.diagnostics]
+    def render(self, lang: str = "en") -> str:
+        """All diagnostics in ``lang``, separated by blank lines, with a count at the end."""
+        parts = [render(d, self.source, lang) for d in self.diagnostics]
         errors = sum(1 for d in self.diagnostics if d.severity == "error")
-        parts.append(f"{errors} error{'s' if errors != 1 else ''} found")
+        parts.append(msgn("{n} error found", "{n} errors found", errors).render(lang))
         return "\n\n".join(parts)
 
 
