@@ -86,7 +86,7 @@ def test_help_is_chinese_too(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--help", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("用法：protrules check")
-    assert "显示本帮助并退出" in out and "提示和报告的语言" in out
+    assert "显示本帮助并退出" in out and "提示和报告的语言（默认随系统语言环境）" in out
 
 
 def _parsers(parser: object) -> list[object]:
@@ -136,6 +136,7 @@ NOT_YET = {
     "authoring/suppress.py",
     "calendar/notices.py",
     "checking/typing_calls.py",
+    "compiling/rules.py",
     "authoring/lint.py",
     "calendar/workdays.py",
     "checking/checker.py",

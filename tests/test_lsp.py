@@ -108,16 +108,19 @@ def test_every_error_at_once_with_the_cli_codes_and_utf16_ranges(client: Client,
 
     with pytest.raises(RuleFileError) as error:
         protrules.check(protrules.parse(broken, "doc.prl"), Source("doc.prl", broken))
-    expected = [(d.code, d.message) for d in error.value.diagnostics]
+    # The test client's locale is zh-CN: the server speaks Chinese, as the CLI does with --lang zh.
+    expected = [(d.code, d.text("zh")) for d in error.value.diagnostics]
     assert len(expected) >= 2
-    assert [(d["code"], d["message"].split("\nhint: ")[0]) for d in found] == expected
+    assert [(d["code"], d["message"].split("\n提示：")[0]) for d in found] == expected
     assert all(d["source"] == "protrules" and d["severity"] == 1 for d in found)
     dat = next(d for d in found if "`dat`" in d["message"])
+    hint = next(d for d in error.value.diagnostics if "`dat`" in str(d.message)).hint_text("zh")
     line = broken.split("\n")[15]
     index = line.index("meeting.dat")  # the span is the attribute, as the CLI's caret shows
     assert dat["range"]["start"] == {"line": 15, "character": index + 1}  # 𠀋 counts two
     assert dat["range"]["end"]["character"] == index + 1 + len("meeting.dat")
-    assert "hint: did you mean `date`?" in dat["message"]
+    assert hint is not None and "`date`" in hint
+    assert dat["message"].endswith(f"\n提示：{hint}")
     client.notify(
         "textDocument/didChange",
         {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": TEXT}]},

@@ -269,7 +269,7 @@ def unique(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
     seen: set[tuple[str, Span | None, str]] = set()
     out = []
     for finding in findings:
-        key = (finding.code, finding.span, finding.message)
+        key = (finding.code, finding.span, str(finding.message))
         if key not in seen:
             seen.add(key)
             out.append(finding)

@@ -124,10 +124,10 @@ def _rows(param: ir.ParamDef, text: str) -> LookupTable:
         first = next(d for d in error.diagnostics if d.severity == "error")
         if first.code.startswith("PRL1"):
             raise ValueError("expected rows, e.g. from 1: 5, from 10: 10") from None
-        found = _FOUND.search(first.message)
+        found = _FOUND.search(str(first.message))
         if found is not None:
             raise ValueError(f"a row holds {found.group(1)}, not {element}") from None
-        raise ValueError(first.message.replace("lookup `P`: ", "")) from None
+        raise ValueError(str(first.message).replace("lookup `P`: ", "")) from None
     table: LookupTable = checked.params["P"].values[0][1]
     return table
 

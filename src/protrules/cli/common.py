@@ -143,7 +143,7 @@ class Parser(argparse.ArgumentParser):
             "--lang",
             choices=LANGS,
             default=argparse.SUPPRESS,
-            help=say(msg("the language of messages and reports (default: from LC_ALL, LC_MESSAGES, LANG)")),
+            help=say(msg("language of messages and reports (default: the locale)")),
         )
 
     def error(self, message: str) -> NoReturn:

@@ -23,6 +23,7 @@ from protrules.authoring.lsp.analysis import NAME, RULE_ID, Analysis, Occurrence
 from protrules.authoring.lsp.positions import Lines
 from protrules.authoring.suppress import LintConfigError, find_config, load_config
 from protrules.authoring.vocabulary import vocabulary
+from protrules.i18n import check_language, msg
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, Span
 
@@ -54,8 +55,13 @@ def diagnostic_message(diagnostic: Diagnostic, lang: str | None = None) -> str:
 
     One place renders it, given the client's language, so a message catalogue serves the
     command line and the editor alike."""
-    del lang  # one language today; the catalogue will take it
-    return diagnostic.message + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
+    try:
+        language = check_language(lang or "en")
+    except ValueError:  # a client language protrules does not speak
+        language = "en"
+    hint = diagnostic.hint_text(language)
+    note = msg("hint: {hint}", hint=hint).render(language) if hint else ""
+    return diagnostic.text(language) + (f"\n{note}" if note else "")
 
 
 class PrlServer(LanguageServer):
