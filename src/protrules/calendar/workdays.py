@@ -16,21 +16,34 @@ See docs/calendar.md for the meaning of every calendar word.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 import functools
 import itertools
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date
-from typing import Final
 
-import attrs
 from dateutil.relativedelta import relativedelta
 
 from protrules.calendar import notices as _notices
 from protrules.calendar.notices import YearTable
+from protrules.calendar.periods import (
+    _MAX_ORDINAL,
+    UNITS,
+    Notice,
+    Period,
+    Vacation,
+    _check_date,
+    _check_int,
+    _check_period,
+    _from_ordinal,
+    _plus_days,
+    _show,
+    _units,
+    _year_ranges,
+    parse_date,
+    unit_of,
+)
 from protrules.errors import CalendarError
 
 __all__ = [
@@ -43,212 +56,6 @@ __all__ = [
     "parse_date",
     "unit_of",
 ]
-
-UNITS: Final = ("year", "half", "quarter", "month", "week", "day")
-"""The calendar units of :func:`unit_of` and :meth:`WorkCalendar.units` (每年, 每半年, 每季度, 每月,
-每周, 每日)."""
-
-_MONTHS: Final = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
-_WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MAX_ORDINAL: Final = date.max.toordinal()
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _show(value: object) -> str:
-    """A value quoted for a one-line message: control characters escaped, long text cut."""
-    text = value if isinstance(value, str) else repr(value)
-    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _check_date(value: object, what: str = "date") -> date:
-    """``value`` if it is a plain date; datetimes and strings are caller bugs we name clearly."""
-    if type(value) is date:
-        return value
-    if isinstance(value, dt.datetime):
-        raise CalendarError(f"{what} must be a date, not a datetime ({value})")
-    if isinstance(value, date):  # a date subclass: keep the calendar day
-        return date(value.year, value.month, value.day)
-    raise CalendarError(f"{what} must be a date, not {type(value).__name__} `{_show(value)}`")
-
-
-def _check_int(value: object, what: str) -> int:
-    """``value`` as an int; bools and floats are refused (1.5 months has no meaning here)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise CalendarError(
-            f"{what} must be a whole number, not {type(value).__name__} `{_show(value)}`"
-        )
-    return value
-
-
-def _from_ordinal(ordinal: int) -> date:
-    """``date.fromordinal`` with the 0001–9999 limit reported as a calendar error."""
-    if not 1 <= ordinal <= _MAX_ORDINAL:
-        raise CalendarError("the result is outside the supported dates 0001-01-01..9999-12-31")
-    return date.fromordinal(ordinal)
-
-
-def _plus_days(d: date, days: int) -> date:
-    """``d + days`` with overflow reported as a calendar error."""
-    return _from_ordinal(d.toordinal() + days)
-
-
-def _year_ranges(years: Iterable[int]) -> str:
-    """``2001–2026, 2028`` for a set of years: the message names what protrules knows."""
-    ordered = sorted(years)
-    if not ordered:
-        return "no years"
-    parts: list[str] = []
-    first = prev = ordered[0]
-    for year in [*ordered[1:], None]:
-        if year is not None and year == prev + 1:
-            prev = year
-            continue
-        parts.append(str(first) if first == prev else f"{first}–{prev}")
-        if year is not None:
-            first = prev = year
-    return ", ".join(parts)
-
-
-# --------------------------------------------------------------------------- data classes
-
-
-def _period_start(value: date) -> date:
-    return _check_date(value, "a period's start")
-
-
-def _period_end(value: date) -> date:
-    return _check_date(value, "a period's end")
-
-
-@attrs.frozen(order=True)
-class Period:
-    """An inclusive range of days, ``start..end``: a 每年/每季度 unit, a vacation, a block.
-
-    Inclusive because the standards' periods are (2023-04-01 至 2024-03-31 covers both
-    days), and so ``days`` is what a person would count on a calendar.
-    """
-
-    start: date = attrs.field(converter=_period_start)
-    end: date = attrs.field(converter=_period_end)
-
-    def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
-            raise CalendarError(f"period ends ({self.end}) before it starts ({self.start})")
-
-    def __contains__(self, d: object) -> bool:
-        return isinstance(d, date) and self.start <= _check_date(d) <= self.end
-
-    def overlaps(self, other: Period) -> bool:
-        """Whether the two periods share at least one day."""
-        return self.start <= other.end and other.start <= self.end
-
-    def within(self, other: Period) -> bool:
-        """Whether every day of this period is inside ``other``."""
-        return other.start <= self.start and self.end <= other.end
-
-    def intersection(self, other: Period) -> Period | None:
-        """The days both periods share, or None if they share none."""
-        if not self.overlaps(other):
-            return None
-        return Period(max(self.start, other.start), min(self.end, other.end))
-
-    @property
-    def days(self) -> int:
-        """The number of days, both ends included (a one-day period has 1)."""
-        return self.end.toordinal() - self.start.toordinal() + 1
-
-    def __str__(self) -> str:
-        return f"{self.start}..{self.end}"
-
-
-def _check_period(value: object) -> Period:
-    if not isinstance(value, Period):
-        raise CalendarError(f"expected a Period, not `{_show(value)}`")
-    return value
-
-
-def _date_tuple(value: Iterable[date]) -> tuple[date, ...]:
-    """Sorted, de-duplicated dates, so two notices listing the same days compare equal."""
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise CalendarError(f"expected a list of dates, not `{_show(value)}`")
-    return tuple(sorted({_check_date(item, "a notice day") for item in value}))
-
-
-def _notice_year(value: int) -> int:
-    year = _check_int(value, "a notice's year")
-    if not 1 <= year <= 9999:
-        raise CalendarError(f"a notice's year must be 1..9999, not {year}")
-    return year
-
-
-@attrs.frozen
-class Notice:
-    """One year of a State Council holiday notice (放假调休安排), loaded as data.
-
-    It is how a year the library does not know (2027 and later) becomes usable, and how a
-    wrong or changed year is corrected: a loaded notice replaces the library's data for its
-    year entirely. Its days are inside ``year``, except that the days off and make-up days of
-    元旦 may reach back into the previous December ("2018年12月30日至2019年1月1日放假调休",
-    "2018年12月29日（星期六）上班"), as the notices do: those days amend the previous
-    year's data, whatever its source.
-    """
-
-    year: int = attrs.field(converter=_notice_year)
-    days_off: tuple[date, ...] = attrs.field(converter=_date_tuple)
-    make_up_days: tuple[date, ...] = attrs.field(converter=_date_tuple)
-    statutory: tuple[date, ...] = attrs.field(converter=_date_tuple)
-    source: str = attrs.field()
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.source, str) or not self.source.strip():
-            raise CalendarError(
-                f"the notice for {self.year} needs a source (e.g. 国办发明电〔2026〕7号)"
-            )
-        for day in (*self.days_off, *self.make_up_days):
-            if day.year != self.year and (day.year, day.month) != (self.year - 1, 12):
-                raise CalendarError(
-                    f"{day} is not in {self.year}, the year of the notice, nor in the December before it"
-                )
-        for day in self.statutory:
-            if day.year != self.year:
-                raise CalendarError(f"statutory holiday {day} is not in {self.year}, the year of the notice")
-        for day in self.make_up_days:
-            if day.weekday() < 5:
-                raise CalendarError(
-                    f"make-up working day {day} is a {_WEEKDAYS[day.weekday()]}:"
-                    " make-up working days are Saturdays or Sundays"
-                )
-        both = sorted(set(self.days_off) & set(self.make_up_days))
-        if both:
-            raise CalendarError(f"{both[0]} is both a day off and a make-up working day")
-        loose = sorted(set(self.statutory) - set(self.days_off))
-        if loose:
-            raise CalendarError(f"statutory holiday {loose[0]} is not among the days off")
-
-
-@attrs.frozen
-class Vacation:
-    """A named school vacation (寒假, 暑假), declared as data because no law fixes it."""
-
-    name: str = attrs.field()
-    period: Period = attrs.field()
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise CalendarError("a vacation needs a name (e.g. 寒假)")
-        if not isinstance(self.period, Period):
-            raise CalendarError(f"vacation {self.name} needs a Period, not `{_show(self.period)}`")
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.period}"
-
-
 # --------------------------------------------------------------------------- year tables
 
 
@@ -284,47 +91,6 @@ def _library_notice(year: int) -> Notice:
 def _library_table(year: int) -> YearTable:
     """The shared, cached tables of a published library year (every calendar reuses them)."""
     return _build_year(_library_notice(year))
-
-
-# --------------------------------------------------------------------------- calendar units
-
-
-def unit_of(d: date, unit: str) -> Period:
-    """The calendar year, half year (January–June, July–December), quarter, month, ISO week
-    (Monday–Sunday) or day containing ``d``.
-
-    每年/每季度/每周 in the standards are calendar units, not rolling windows, so an event
-    counts for the unit its date falls in.
-    """
-    d = _check_date(d)
-    if unit == "year":
-        return Period(date(d.year, 1, 1), date(d.year, 12, 31))
-    if unit == "quarter":
-        month = 3 * ((d.month - 1) // 3) + 1
-        end_month = month + 2
-        end_day = _calendar.monthrange(d.year, end_month)[1]
-        return Period(date(d.year, month, 1), date(d.year, end_month, end_day))
-    if unit == "month":
-        return Period(d.replace(day=1), d.replace(day=_calendar.monthrange(d.year, d.month)[1]))
-    if unit == "week":
-        monday = d.toordinal() - d.weekday()
-        return Period(_from_ordinal(monday), _from_ordinal(monday + 6))
-    if unit == "half":
-        return Period(date(d.year, 1, 1), date(d.year, 6, 30)) if d.month <= 6 else Period(
-            date(d.year, 7, 1), date(d.year, 12, 31)
-        )
-    if unit == "day":
-        return Period(d, d)
-    raise CalendarError(
-        f"unknown calendar unit `{_show(unit)}`: use year, half, quarter, month, week or day"
-    )
-
-
-def _units(period: Period, unit: str) -> tuple[Period, ...]:
-    out = [unit_of(period.start, unit)]
-    while out[-1].end < period.end:
-        out.append(unit_of(_plus_days(out[-1].end, 1), unit))
-    return tuple(out)
 
 
 # --------------------------------------------------------------------------- the calendar
@@ -636,46 +402,3 @@ def china() -> WorkCalendar:
     """The default national calendar (no loaded notices or vacations), built once."""
     return WorkCalendar.china()
 
-
-# --------------------------------------------------------------------------- parsing
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-
-
-def parse_date(text: str) -> date:
-    """A strict ``YYYY-MM-DD`` date (ASCII digits, a real day), else a CalendarError saying why.
-
-    Strict because dates come from rule files and ledgers that people type: ``2023-1-1``,
-    full-width ``２０２３`` and 2023-02-30 are mistakes to report, not to guess about.
-    """
-    if type(text) is str and _ISO_DATE.match(text):  # the common case: well-formed, ASCII
-        try:  # only YYYY-MM-DD gets here (fromisoformat also reads 2023-W01-1 and 20230401)
-            return date.fromisoformat(text)
-        except ValueError:
-            pass  # year 0, month 13, February 30 …: the checks below say which
-    if not isinstance(text, str):
-        raise CalendarError(f"a date must be text like 2023-04-01, not `{_show(text)}`")
-    shown = _show(text)
-    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
-        raise CalendarError(
-            f"invalid date `{shown}`: use ASCII digits 0-9 (not full-width or other digits)"
-        )
-    parts = text.split("-")
-    if (
-        len(parts) != 3
-        or [len(p) for p in parts] != [4, 2, 2]
-        or not all(p.isascii() and p.isdigit() for p in parts)
-    ):
-        raise CalendarError(f"invalid date `{shown}`: expected YYYY-MM-DD, e.g. 2023-04-01")
-    year, month, day = (int(p) for p in parts)
-    if year == 0:
-        raise CalendarError(f"invalid date `{shown}`: there is no year 0000")
-    if not 1 <= month <= 12:
-        raise CalendarError(f"invalid date `{shown}`: there is no month {month}")
-    length = _calendar.monthrange(year, month)[1]
-    if not 1 <= day <= length:
-        raise CalendarError(
-            f"invalid date `{shown}`: {_MONTHS[month - 1]} {year} has {length} days"
-        )
-    return date(year, month, day)
