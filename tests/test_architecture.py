@@ -18,7 +18,14 @@ PACKAGE = SRC / "protrules"
 #: The stages, lowest first. A module may import modules of its own stage and of the stages
 #: below it, never of one above. ``protrules`` alone is the public API (``protrules/__init__.py``).
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("protrules._version", "protrules.i18n", "protrules.errors", "protrules.output", "protrules.collector"),
+    (
+        "protrules._version",
+        "protrules.i18n",
+        "protrules.errors",
+        "protrules.output",
+        "protrules.collector",
+        "protrules.limits",
+    ),
     ("protrules.calendar",),
     ("protrules.language",),
     ("protrules.facts",),

@@ -16,6 +16,8 @@ import protrules
 from protrules.compiling.rules import RuleTooComplexError
 from protrules.evaluation.runtime import EvaluationLimitError
 from protrules.facts.ledgers import ledger_from_mapping, load_ledger
+from protrules.language import parser
+from protrules.language.diagnostics import RuleFileError
 from tests import goldens
 from tests.test_summary import without_checks
 
@@ -212,5 +214,14 @@ def test_nesting_python_cannot_compile_is_refused_when_the_rules_are_compiled() 
     assert rules.evaluate(ledger, day, checks=False) == without_checks(full)
     assert _compile(_nested(20), generate=False).evaluate(ledger, day) == full
     assert rules.explain(ledger, as_of=day)[0].verdict == "pass"
+    with pytest.raises(RuleFileError) as info:  # refused when the file is read (docs/limits.md)
+        _compile(_nested(21))
+    assert [(d.code, d.span.line if d.span else 0) for d in info.value.diagnostics] == [("PRL109", 12)]
+
+
+def test_nesting_past_the_limit_in_a_program_built_otherwise_is_refused_when_compiled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parser, "BLOCK_DEPTH", 30)  # a program the parser's bound did not see
     with pytest.raises(RuleTooComplexError, match=r"rule 1.1 \(line 10\) nests 21 `for each`"):
         _compile(_nested(21))

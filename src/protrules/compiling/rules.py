@@ -26,6 +26,7 @@ from protrules.errors import CalendarError, ProtrulesError
 from protrules.evaluation.results import UNKNOWN, Check, RuleResult
 from protrules.evaluation.runtime import Ctx
 from protrules.evaluation.verdicts import checked_result
+from protrules.limits import BLOCK_DEPTH
 
 __all__ = ["KINDS", "MAX_LOOP_NESTING", "CompiledRule", "RuleTooComplexError", "explain_rule", "run_rule"]
 
@@ -33,8 +34,9 @@ __all__ = ["KINDS", "MAX_LOOP_NESTING", "CompiledRule", "RuleTooComplexError", "
 KINDS = ("tally", "checks", "exact", "traced")
 
 #: The deepest nesting of `for each` the generated code compiles to: each is one Python
-#: ``for``, and Python refuses more than 20 loops inside one another.
-MAX_LOOP_NESTING = 20
+#: ``for``, and Python refuses more than 20 loops inside one another. The parser refuses
+#: more when it reads a rule file (PRL109); this check is for programs built otherwise.
+MAX_LOOP_NESTING = BLOCK_DEPTH
 
 
 class RuleTooComplexError(ProtrulesError):

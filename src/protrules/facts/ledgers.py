@@ -33,7 +33,6 @@ from protrules.facts.schema import (
     FORMAT,
     ID_FIELD,
     JUDGEMENT,
-    MAX_NUMBER,
     BadValue,
     Invalid,
     decode_value,
@@ -46,6 +45,7 @@ from protrules.facts.schema import (
 )
 from protrules.facts.typed import make_fact
 from protrules.i18n import Text, msg, msgn, render
+from protrules.limits import LEDGER_BYTES, MAX_NUMBER
 
 __all__ = [
     "FactError",
@@ -59,7 +59,7 @@ __all__ = [
     "note_entity",
 ]
 
-MAX_BYTES: Final = 64 * 2**20  # a larger file is almost certainly not one street's ledger
+MAX_BYTES: Final = LEDGER_BYTES  # a larger file is almost certainly not one street's ledger
 MAX_ERRORS: Final = 100  # past this, more messages help nobody
 
 # Error codes (PRL4xx: facts), documented in docs/facts.md.

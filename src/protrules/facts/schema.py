@@ -26,6 +26,7 @@ from protrules.calendar.workdays import parse_date
 from protrules.errors import CalendarError, ProtrulesError
 from protrules.facts.model import Duration, Fact, FactType, FieldDecl, Kind, Type
 from protrules.language.diagnostics import suggest
+from protrules.limits import MAX_NUMBER
 
 __all__ = [
     "DURATION_WORDS",
@@ -40,7 +41,6 @@ __all__ = [
 ]
 
 FORMAT: Final = "protrules-ledger/1"
-MAX_NUMBER: Final = 10**18  # numbers beyond ±10**18 are typos or overflow bait, not facts
 
 #: Duration unit words (English and Chinese) → keys of ``model.DURATION_UNITS``.
 DURATION_WORDS: Final[Mapping[str, str]] = {

@@ -32,7 +32,8 @@ from typing import Annotated, Any, Final, Literal, cast
 import msgspec
 
 from protrules.facts.model import Fact, FactType, Kind, Type, TypedFact, field_attribute
-from protrules.facts.schema import MAX_NUMBER, BadValue, decode_value
+from protrules.facts.schema import BadValue, decode_value
+from protrules.limits import MAX_NUMBER
 
 __all__ = ["UNSET", "dec_hook", "fact_class", "finisher", "make_fact", "texts"]
 

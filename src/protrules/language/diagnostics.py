@@ -32,9 +32,11 @@ class Source:
     text: str = attrs.field(repr=False)
 
     def line(self, number: int) -> str:
-        lines = self.text.splitlines()
+        """Line ``number`` (1-based) as the parser counts lines: ended by a line feed only (a
+        form feed or U+2028 inside a text or comment does not start a new line)."""
+        lines = self.text.split("\n")
         if 1 <= number <= len(lines):
-            return lines[number - 1]
+            return lines[number - 1].removesuffix("\r")
         return ""
 
 

@@ -8,10 +8,11 @@ continues outside parentheses, a misspelt keyword …).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import re
-import unicodedata
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from importlib import resources
@@ -33,13 +34,21 @@ from protrules.errors import ProtrulesError
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
 from protrules.language.recovery import MAX_SYNTAX_ERRORS, Blanker
+from protrules.language.scan import character_hint, scan
+from protrules.limits import (
+    BLOCK_DEPTH,
+    EXPRESSION_DEPTH,
+    FRACTION_DIGITS,
+    MAX_NUMBER,
+    PAREN_DEPTH,
+    RULE_FILE_BYTES,
+)
 
 __all__ = ["MAX_NESTING", "MAX_SOURCE_BYTES", "grammar_text", "parse", "parse_duration", "parse_file"]
 
-#: A rule file larger than this is refused before parsing.
-MAX_SOURCE_BYTES = 8 * 1024 * 1024
-#: Parentheses nested deeper than this are refused (no RecursionError, ever).
-MAX_NESTING = 48
+#: The limits a rule file is read within (:mod:`protrules.limits`), under their earlier names.
+MAX_SOURCE_BYTES = RULE_FILE_BYTES
+MAX_NESTING = PAREN_DEPTH
 
 UNITS: dict[str, str] = {
     "working day": "working_days",
@@ -127,6 +136,28 @@ class _Indent(Indenter):
                 raise _IndentError(line, indent + 1)
 
 
+class _Building(Tree[Token]):
+    """A grammar rule's tree as the parser makes it, whose child trees become nodes at once.
+
+    Lark makes a rule's tree when it has read the rule, children first, and sets its position
+    just after; so when a tree is made, its children's positions are known and the builder
+    turns them into nodes there and then. A file's syntax tree is never held whole: the
+    nodes cost about a quarter of Lark's trees and tokens, and a chain too deep to build is
+    dropped as soon as it is found. A helper rule that Lark inlines into its parent (a name
+    starting with ``_``) keeps its children as they are for the parent to build.
+    """
+
+    def __init__(self, data: str, children: list[Any], meta: Any = None) -> None:
+        builder = _BUILDER.get(None)
+        if builder is None or data.startswith("_"):  # outside parse(), a plain Lark tree
+            super().__init__(data, children, meta)
+            self.depth = self.blocks = 0
+            self.poisoned = False
+            return
+        values, self.depth, self.blocks, self.poisoned = builder.take(data, children)
+        super().__init__(data, values, meta)
+
+
 class _IndentError(LarkError):
     def __init__(self, line: int, column: int) -> None:
         super().__init__("inconsistent indentation")
@@ -149,6 +180,7 @@ def _lark() -> Lark:
         "postlex": _Indent(),
         "propagate_positions": True,
         "maybe_placeholders": False,
+        "tree_class": _Building,
     }
     try:
         return Lark(grammar_text(), cache=True, **options)
@@ -165,34 +197,47 @@ def parse(text: str, name: str = "<rules>") -> n.Module:
     Raises :class:`RuleFileError` with located diagnostics on any syntax error.
     """
     source = Source(name, text)
-    if len(text) > MAX_SOURCE_BYTES:
-        raise RuleFileError(
-            [Diagnostic("PRL106", f"rule file is larger than {MAX_SOURCE_BYTES} bytes", None)],
-            source,
-        )
+    if len(text) > RULE_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > RULE_FILE_BYTES:
+        raise RuleFileError([_too_large()], source)
     body = text[1:] if text.startswith("\ufeff") else text
     if not body.endswith("\n"):
         body += "\n"
-    _check_nesting(body, source)
+    lexical = scan(body, source, MAX_SYNTAX_ERRORS)
     with paused():
-        return _parse(body, name, source)
+        return _parse(body, name, source, lexical)
 
 
-def _parse(body: str, name: str, source: Source) -> n.Module:
+def _too_large() -> Diagnostic:
+    return Diagnostic(
+        "PRL106",
+        f"rule file is larger than {RULE_FILE_BYTES // 2**20} MiB ({RULE_FILE_BYTES} bytes)",
+        None,
+        hint="a standard fits in far less: split it, or look for a file written by mistake",
+    )
+
+
+def _parse(body: str, name: str, source: Source, lexical: list[Diagnostic]) -> n.Module:
+    """The module of ``body``; with lexical errors found before, the statements they are in are
+    blanked and the rest parsed once more for the grammar's errors, and all are reported."""
+    blanker = Blanker(body)
+    for diagnostic in lexical:
+        assert diagnostic.span is not None
+        blanker.blank(*blanker.region(diagnostic.span.line))
+    builder = _Builder(name)
+    token = _BUILDER.set(builder)
     try:
-        tree = _lark().parse(body)
+        tree = _lark().parse(blanker.text() if lexical else body)
     except (UnexpectedInput, _IndentError) as error:
-        raise RuleFileError(_recover(body, error, source), source) from None
+        found = _recover(blanker, error, source, MAX_SYNTAX_ERRORS - len(lexical))
+        raise RuleFileError([*lexical, *found], source) from None
     except LarkError as error:  # pragma: no cover - defensive: any other Lark failure
         raise RuleFileError([Diagnostic("PRL100", str(error).splitlines()[0], None)], source) from None
-    builder = _Builder(name)
-    try:
-        module = builder.build(tree)
-    except RecursionError:
-        raise RuleFileError(
-            [Diagnostic("PRL107", "expression nested too deeply", None, hint="split it with `let` names")],
-            source,
-        ) from None
+    finally:
+        _BUILDER.reset(token)
+    if lexical:
+        raise RuleFileError(lexical, source)
+    assert isinstance(tree, _Building)
+    module = builder.root(tree)
     if builder.errors:
         raise RuleFileError(builder.errors, source)
     assert isinstance(module, n.Module)
@@ -203,10 +248,12 @@ def parse_file(path: str) -> tuple[n.Module, Source]:
     """Read and parse a rule file; unreadable or non-UTF-8 files are located errors too."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)
+            data = handle.read(RULE_FILE_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         raise RuleFileError([Diagnostic("PRL001", f"cannot read {path}: {reason.lower()}", None)]) from None
+    if len(data) > RULE_FILE_BYTES:  # refused whole: a truncated file would report a wrong error
+        raise RuleFileError([_too_large()])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -227,23 +274,6 @@ def parse_file(path: str) -> tuple[n.Module, Source]:
 
 # ------------------------------------------------------------------ syntax errors
 
-_FULL_WIDTH_HINTS = {
-    "：": ":",
-    "，": ",",
-    "（": "(",
-    "）": ")",
-    "“": '"',
-    "”": '"',
-    "＝": "=",
-    "＞": ">",
-    "＜": "<",
-    "。": ".",
-    "＋": "+",
-    "－": "-",
-    "％": "%",
-    "＃": "#",
-}
-
 _FRIENDLY = {
     "_NL": "end of line",
     "_INDENT": "an indented block",
@@ -261,56 +291,6 @@ _FRIENDLY = {
     "OPTIONAL": "`?`",
     "$END": "end of file",
 }
-
-
-def _check_nesting(text: str, source: Source) -> None:
-    opened: list[tuple[int, int]] = []
-    in_string = in_comment = False
-    line, column = 1, 0
-    previous = ""
-    for ch in text:
-        column += 1
-        if ch == "\n":
-            line, column, in_string, in_comment = line + 1, 0, False, False
-        elif in_comment:
-            pass
-        elif in_string:
-            if ch == '"' and previous != "\\":
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "#":
-            in_comment = True
-        elif ch == "(":
-            opened.append((line, column))
-            if len(opened) > MAX_NESTING:
-                raise RuleFileError(
-                    [
-                        Diagnostic(
-                            "PRL107",
-                            f"parentheses nested deeper than {MAX_NESTING} levels",
-                            Span(line, column, line, column + 1, source.name),
-                            hint="split the expression with `let` names",
-                        )
-                    ],
-                    source,
-                )
-        elif ch == ")" and opened:
-            opened.pop()
-        previous = ch if not (previous == "\\" and ch == "\\") else ""
-    if opened:
-        at_line, at_column = opened[-1]
-        raise RuleFileError(
-            [
-                Diagnostic(
-                    "PRL108",
-                    "`(` is never closed",
-                    Span(at_line, at_column, at_line, at_column + 1, source.name),
-                    hint="add the matching `)`",
-                )
-            ],
-            source,
-        )
 
 
 def _describe(terminal: str) -> str:
@@ -335,18 +315,11 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) ->
     column = error.column if isinstance(error.column, int) and error.column > 0 else 1
     if isinstance(error, UnexpectedCharacters):
         ch = source.text.lstrip("\ufeff")[error.pos_in_stream] if error.pos_in_stream is not None else "?"
-        hint = None
-        if ch in _FULL_WIDTH_HINTS:
-            hint = f"full-width `{ch}`: use the ASCII `{_FULL_WIDTH_HINTS[ch]}`"
-        elif unicodedata.category(ch) == "Nd":
-            hint = "write numbers and dates with ASCII digits 0-9"
-        elif ch == "'":
-            hint = 'text is written in double quotes: "…"'
         return Diagnostic(
             "PRL101",
             f"unexpected character `{ch}`",
             Span(line, column, line, column + 1, source.name),
-            hint=hint,
+            hint=character_hint(ch),
         )
     if isinstance(error, UnexpectedEOF):
         return Diagnostic("PRL103", "unexpected end of file", Span(line, column, line, column, source.name))
@@ -393,14 +366,16 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) ->
     return Diagnostic("PRL102", f"unexpected {found}", span, hint=_expected_hint(expected))
 
 
-def _recover(body: str, error: UnexpectedInput | _IndentError, source: Source) -> list[Diagnostic]:
-    """Every syntax error of the text, the first being ``error``: each error's statement is
-    blanked and the text parsed again (:mod:`protrules.language.recovery`)."""
-    blanker = Blanker(body)
+def _recover(
+    blanker: Blanker, error: UnexpectedInput | _IndentError, source: Source, limit: int
+) -> list[Diagnostic]:
+    """Every syntax error of the text, at most ``limit``, the first being ``error``: each
+    error's statement is blanked and the text parsed again (:mod:`protrules.language.recovery`)."""
     found: list[Diagnostic] = []
     follow: int | None = None  # the line after an empty block: what is wrong there follows from it
     for _ in range(2 * MAX_SYNTAX_ERRORS):  # an error blanking caused is not counted
         diagnostic, region = _diagnose(error, source, blanker)
+        _release(error)
         following = diagnostic is not None and diagnostic.span is not None and diagnostic.span.line == follow
         if following:
             diagnostic = None  # a block's lines written without their indentation, one after another
@@ -410,7 +385,7 @@ def _recover(body: str, error: UnexpectedInput | _IndentError, source: Source) -
             follow = blanker.next_code(region[1])
         if diagnostic is not None and diagnostic not in found:
             found.append(diagnostic)
-        if region is None or len(found) >= MAX_SYNTAX_ERRORS or not blanker.blank(*region):
+        if region is None or len(found) >= limit or not blanker.blank(*region):
             break
         try:
             _lark().parse(blanker.text())
@@ -455,6 +430,16 @@ def _diagnose(
     return _syntax_diagnostic(error, source), blanker.region(line)
 
 
+def _release(error: BaseException) -> None:
+    """Let go of the nodes a failed parse built before the next parse builds its own: Lark's
+    error keeps its parser (with the stack of values read), and its traceback and the
+    exception it was raised while handling keep the parser's frames."""
+    for name in ("interactive_parser", "state"):
+        if getattr(error, name, None) is not None:
+            setattr(error, name, None)
+    error.__traceback__ = error.__context__ = error.__cause__ = None
+
+
 _EMPTY_BLOCK = "nothing is indented under this line"
 
 
@@ -494,6 +479,26 @@ def _line_end_span(line: int, source: Source) -> Span:
 # ------------------------------------------------------------------ tree → nodes
 
 
+#: The builder of the file being parsed, for the trees Lark makes (:class:`_Building`).
+_BUILDER: contextvars.ContextVar[_Builder] = contextvars.ContextVar("protrules_builder")
+#: What a subtree nested deeper than the limits is built into (its error is already reported).
+_TOO_DEEP: Any = object()
+
+_OUT_OF_RANGE = f"is out of range: a number in a rule file is at most 10^{len(str(MAX_NUMBER)) - 1}"
+
+#: Grammar rules that are a level of an expression, for :data:`~protrules.limits.EXPRESSION_DEPTH`.
+_LEVELS = frozenset(
+    (
+        "select_as", "select_where", "if_expr", "or_", "and_", "not_", "compare", "member",
+        "not_member", "within", "is_test", "range", "binary", "neg", "attribute", "at", "call", "list_",
+    )
+)  # fmt: skip
+#: Operators whose chains are one n-ary node (``a and b and c``), not a nesting.
+_CHAINS = frozenset(("or_", "and_"))
+#: Grammar rules that open a block of statements, for :data:`~protrules.limits.BLOCK_DEPTH`.
+_BLOCKS = frozenset(("for_facts", "for_periods"))
+
+
 class _Title(str):
     __slots__ = ()
 
@@ -515,6 +520,31 @@ class _ForWhere:
 class _By:
     def __init__(self, expr: n.Expr) -> None:
         self.expr = expr
+
+
+class _Chain(list[Any]):
+    """The operands of an inner link of an `and` or `or` chain, handed to the next link."""
+
+    __slots__ = ()
+
+
+def _chain(children: list[Any]) -> _Chain:
+    """The operands of a chain link: a left-deep chain of n links is read in O(n), extending
+    one list, where building a node per link would copy the operands n times."""
+    first = children[0]
+    operands = first if isinstance(first, _Chain) else _Chain((first,))
+    for child in children[1:]:
+        if isinstance(child, _Chain):
+            operands.extend(child)
+        else:
+            operands.append(child)
+    return operands
+
+
+def _intern(token: str) -> str:
+    """A name, operator or number's text as one shared string: the same few recur thousands of
+    times in a file, and each copy would cost a string object in every node."""
+    return sys.intern(str(token))
 
 
 def _unquote(token: str) -> str:
@@ -547,12 +577,84 @@ class _Builder:
         self.errors: list[Diagnostic] = []
         self._methods: dict[str, Any] = {}
 
-    def build(self, tree: Tree[Token]) -> Any:
-        children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
-        method = self._methods.get(tree.data)
+    def take(self, data: str, children: list[Any]) -> tuple[list[Any], int, int, bool]:
+        """The values of a new tree's children, each child tree built into its node now that
+        its position is known; with the deepest expression level and block nesting below, and
+        whether a child was left unbuilt for being too deep."""
+        values: list[Any] = []
+        depth = blocks = 0
+        poisoned = False
+        for child in children:
+            if not isinstance(child, _Building):
+                values.append(child)
+                continue
+            value, below, nested = self._finish(child, data)
+            if value is _TOO_DEEP:
+                poisoned = True
+            values.append(value)
+            if below > depth:
+                depth = below
+            if nested > blocks:
+                blocks = nested
+        return values, depth, blocks, poisoned
+
+    def _finish(self, tree: _Building, parent: str) -> tuple[Any, int, int]:
+        """A tree's node, and the expression level and block nesting it reaches."""
+        data, depth, blocks = tree.data, tree.depth, tree.blocks
+        chained = data in _CHAINS and data == parent
+        if data in _LEVELS:
+            depth += 1
+            if depth == EXPRESSION_DEPTH + 1:
+                self._too_deep(tree.meta, "expression", EXPRESSION_DEPTH, "name its parts with `let`")
+                return _TOO_DEEP, 0, 0
+        elif data in _BLOCKS:
+            blocks += 1
+            if blocks == BLOCK_DEPTH + 1:
+                self._too_deep(tree.meta, "block", BLOCK_DEPTH, "split the rule into smaller rules")
+                return _TOO_DEEP, 0, 0
+        if tree.poisoned:
+            return _TOO_DEEP, 0, 0  # its error is reported: no node is built around it
+        if chained:  # an inner link of `a and b and c`: its operands join the outer node's
+            return _chain(tree.children), depth - 1, blocks
+        method = self._methods.get(data)
         if method is None:
-            method = self._methods[tree.data] = getattr(self, tree.data)
-        return method(tree.meta, children)
+            method = self._methods[data] = getattr(self, data)
+        return method(tree.meta, tree.children), depth, blocks
+
+    def root(self, tree: _Building) -> Any:
+        """The node of the whole file's tree."""
+        return self._finish(tree, "")[0]
+
+    def _too_deep(self, meta: Any, what: str, limit: int, hint: str) -> None:
+        if what == "expression":
+            code, message = "PRL107", f"expression nested more than {limit} levels deep"
+        else:
+            code, message = "PRL109", f"more than {limit} `for each` blocks nested in one another"
+        self.errors.append(Diagnostic(code, message, self._span(meta), hint=hint))
+
+    def _number(self, token: Token, kind: str = "integer") -> Any:
+        """An integer, decimal or percentage read from its token within the rule-file limits:
+        Python's int reads at most 4 300 digits and then raises, and a number past
+        :data:`~protrules.limits.MAX_NUMBER` is a typo, not a quantity of a standard."""
+        text = str(token)
+        digits = text.rstrip("%")
+        whole, _, fraction = digits.partition(".")
+        if len(fraction) > FRACTION_DIGITS:
+            return self._number_error(token, f"has more than {FRACTION_DIGITS} digits after the point")
+        if len(whole.lstrip("0")) > len(str(MAX_NUMBER)):
+            return self._number_error(token, _OUT_OF_RANGE)
+        value: Any = Decimal(digits) if kind != "integer" else int(digits)
+        if kind == "percentage":
+            value = value / 100
+        if value > MAX_NUMBER:
+            return self._number_error(token, _OUT_OF_RANGE)
+        return value
+
+    def _number_error(self, token: Token, problem: str) -> int:
+        text = str(token)
+        shown = text if len(text) <= 24 else f"{text[:10]}…{text[-6:]}"
+        self.errors.append(Diagnostic("PRL111", f"number `{shown}` {problem}", self._tok_span(token)))
+        return 0
 
     # -- helpers
     def _span(self, meta: Any) -> Span | None:
@@ -602,7 +704,7 @@ class _Builder:
         if value.type == "STRING":
             return n.Setting(key, _unquote(value), True, span=span)
         if value.type == "INT":
-            return n.Setting(key, int(value), False, span=span)
+            return n.Setting(key, self._number(value), False, span=span)
         return n.Setting(key, str(value), False, span=span)
 
     def _keyword(self, meta: Any, children: list[Any]) -> str:
@@ -740,7 +842,10 @@ class _Builder:
 
     def notice_decl(self, meta: Any, children: list[Any]) -> n.NoticeDecl:
         return n.NoticeDecl(
-            int(children[0]), str(children[1]), tuple(self._of(children, n.NoticeLine)), span=self._span(meta)
+            self._number(children[0]),
+            str(children[1]),
+            tuple(self._of(children, n.NoticeLine)),
+            span=self._span(meta),
         )
 
     def notice_line(self, meta: Any, children: list[Any]) -> n.NoticeLine:
@@ -871,18 +976,7 @@ class _Builder:
         return n.Select(children[0], None, children[1], span=self._span(meta))
 
     def _boolop(self, op: str, meta: Any, children: list[Any]) -> n.BoolOp:
-        operands: list[n.Expr] = []
-        for child in children:
-            if (
-                isinstance(child, n.BoolOp)
-                and child.op == op
-                and child.span is not None
-                and getattr(child, "_flat", True)
-            ):
-                operands.extend(child.operands)
-            else:
-                operands.append(child)
-        return n.BoolOp(op, tuple(operands), span=self._span(meta))
+        return n.BoolOp(op, tuple(_chain(children)), span=self._span(meta))
 
     def or_(self, meta: Any, children: list[Any]) -> n.BoolOp:
         return self._boolop("or", meta, children)
@@ -894,7 +988,7 @@ class _Builder:
         return n.Not(children[0], span=self._span(meta))
 
     def compare(self, meta: Any, children: list[Any]) -> n.Compare:
-        op = COMPARE_OPS.get(str(children[1]), str(children[1]))
+        op = _intern(COMPARE_OPS.get(str(children[1]), str(children[1])))
         return n.Compare(op, children[0], children[2], span=self._span(meta))
 
     def member(self, meta: Any, children: list[Any]) -> n.Member:
@@ -913,36 +1007,38 @@ class _Builder:
         return n.Range(children[0], children[1], span=self._span(meta))
 
     def binary(self, meta: Any, children: list[Any]) -> n.Binary:
-        return n.Binary(str(children[1]), children[0], children[2], span=self._span(meta))
+        return n.Binary(_intern(children[1]), children[0], children[2], span=self._span(meta))
 
     def neg(self, meta: Any, children: list[Any]) -> n.Neg:
         return n.Neg(children[0], span=self._span(meta))
 
     def attribute(self, meta: Any, children: list[Any]) -> n.Attribute:
-        return n.Attribute(children[0], str(children[1]), span=self._span(meta))
+        return n.Attribute(children[0], _intern(children[1]), span=self._span(meta))
 
     def at(self, meta: Any, children: list[Any]) -> n.At:
         return n.At(children[0], children[1], span=self._span(meta))
 
     def name(self, meta: Any, children: list[Any]) -> n.Name:
-        return n.Name(str(children[0]), span=self._span(meta))
+        return n.Name(_intern(children[0]), span=self._span(meta))
 
     def call(self, meta: Any, children: list[Any]) -> n.Call:
-        return n.Call(str(children[0]), tuple(children[1:]), span=self._span(meta))
+        return n.Call(_intern(children[0]), tuple(children[1:]), span=self._span(meta))
 
     def if_expr(self, meta: Any, children: list[Any]) -> n.If:
         return n.If(children[0], children[1], children[2], span=self._span(meta))
 
     # -- literals
     def integer(self, meta: Any, children: list[Any]) -> n.Literal:
-        return n.Literal(int(children[0]), "integer", str(children[0]), span=self._span(meta))
+        value = self._number(children[0])
+        return n.Literal(value, "integer", _intern(children[0]), span=self._span(meta))
 
     def decimal(self, meta: Any, children: list[Any]) -> n.Literal:
-        return n.Literal(Decimal(str(children[0])), "decimal", str(children[0]), span=self._span(meta))
+        value = self._number(children[0], "decimal")
+        return n.Literal(value, "decimal", str(children[0]), span=self._span(meta))
 
     def percent(self, meta: Any, children: list[Any]) -> n.Literal:
         text = str(children[0])
-        return n.Literal(Decimal(text[:-1]) / 100, "percentage", text, span=self._span(meta))
+        return n.Literal(self._number(children[0], "percentage"), "percentage", text, span=self._span(meta))
 
     def date(self, meta: Any, children: list[Any]) -> n.Literal:
         return n.Literal(self._date(children[0]), "date", str(children[0]), span=self._span(meta))
@@ -960,6 +1056,6 @@ class _Builder:
         return " ".join(str(c) for c in children)
 
     def duration(self, meta: Any, children: list[Any]) -> n.Literal:
-        amount, word = int(children[0]), children[1]
+        amount, word = self._number(children[0]), children[1]
         text = f"{children[0]} {word}" if word.isascii() else f"{children[0]}{word}"
         return n.Literal(Duration(amount, UNITS[word]), "duration", text, span=self._span(meta))
