@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 from protrules.checking import ir
-from protrules.checking.ir import CONST, INC, MIXED
+from protrules.checking.ir import CONST, DEC, INC, MIXED
 from protrules.checking.typing_calls import (
     BOOL,
     DATE,
@@ -240,6 +240,10 @@ class ExprChecker(CallChecker):
             )
         if isinstance(e, n.IsTest):
             subject, mono = self.expr(e.subject)
+            if e.test in ("set", "missing") and self.later_entry(subject):
+                # Recorded once its date has come, never unrecorded, never changed after: whether it
+                # is set can only turn true, and a value it has, it keeps.
+                mono = INC if e.test == "set" else DEC
             if e.test in ("set", "missing"):
                 if not isinstance(subject, ir.GetAttr) or not subject.optional:
                     self.report.warn(
@@ -350,6 +354,14 @@ class ExprChecker(CallChecker):
         finally:
             self.scope.locals.pop()
         return ir.Filter(source.type, text, e.span, source, var, cond), _filter_mono(mono, cmono)
+
+    def later_entry(self, node: ir.Node) -> bool:
+        """Whether ``node`` reads a field declared `known from` another date: an entry made on a
+        record later (a hazard's 整改完毕日期), which appears as the as-of date passes it."""
+        if not (isinstance(node, ir.GetAttr) and node.on == "fact" and node.target.type.fact):
+            return False
+        field = self.scope.fact_types[node.target.type.fact].field(node.name)
+        return field is not None and field.known_from is not None
 
     def if_(self, e: n.If) -> tuple[ir.Node, str]:
         """`if c then a else b`: both branches of one type (two numbers: a decimal)."""
