@@ -44,7 +44,7 @@ def _check(rules: str) -> list[tuple[str, str, str | None]]:
     try:
         protrules.check(protrules.parse(text), protrules.Source("t.prl", text))
     except RuleFileError as error:
-        return [(d.code, d.message, d.hint) for d in error.diagnostics if d.severity == "error"]
+        return [(d.code, d.text(), d.hint_text()) for d in error.diagnostics if d.severity == "error"]
     return []
 
 

@@ -33,6 +33,8 @@ def test_rendered_diagnostics(path: Path) -> None:
         module = protrules.parse(case.source, f"{path.stem}.prl")
         protrules.check(module, protrules.Source(f"{path.stem}.prl", case.source))
     compare(GOLDEN / "diagnostics" / f"{path.stem}.txt", info.value.render() + "\n")
+    # The same diagnostics in Chinese (--lang zh): every family of codes, as an author reads them.
+    compare(GOLDEN / "diagnostics.zh" / f"{path.stem}.txt", info.value.render("zh") + "\n")
 
 
 @pytest.fixture(scope="module")

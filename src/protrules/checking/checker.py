@@ -19,8 +19,9 @@ from protrules.checking.typing_rules import ExprChecker, Scope, literal_type
 from protrules.collector import paused
 from protrules.errors import CalendarError
 from protrules.facts.model import PRIMITIVES, FactType, FieldDecl, Kind, LookupTable, Type
+from protrules.i18n import Message, Text, msg
 from protrules.language import nodes as n
-from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
+from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
 
 __all__ = ["KINDS", "check", "check_notices"]
 
@@ -53,11 +54,13 @@ def check_notices(module: n.Module, source: Source | None = None) -> tuple[Notic
             checker._notice(decl)
         else:
             checker.error(
-                "PRL311", "a notice file holds only `notice` blocks", decl.span,
-                hint="a rule file is loaded with --rules",
+                "PRL311", msg('a notice file holds only `notice` blocks'), decl.span,
+                hint=msg('a rule file is loaded with --rules'),
             )  # fmt: skip
     if not module.declarations:
-        checker.error("PRL311", "the notice file has no `notice` block", Span(1, 1, 1, 2, module.source_name))
+        checker.error(
+            "PRL311", msg("the notice file has no `notice` block"), Span(1, 1, 1, 2, module.source_name)
+        )
     if any(d.severity == "error" for d in checker.diagnostics):
         raise RuleFileError(checker.diagnostics, source)
     return tuple(checker.notices)
@@ -81,10 +84,10 @@ class _Checker:
         self.titles: dict[str, str] = {}
 
     # -- reporting
-    def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+    def error(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint))
 
-    def warn(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+    def warn(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, severity="warning"))
 
     def snippet(self, span: Span | None) -> str:
@@ -100,8 +103,12 @@ class _Checker:
     def declare(self, name: str, span: Span | None, what: str) -> bool:
         if name in self.names:
             other = self.names[name]
-            where = f" (first declared at line {other.line})" if other else ""
-            self.error("PRL207", f"`{name}` is declared twice{where}", span)
+            twice = msg("`{name}` is declared twice", name=name)
+            if other:
+                twice = msg(
+                    "`{name}` is declared twice (first declared at line {line})", name=name, line=other.line
+                )
+            self.error("PRL207", twice, span)
             return False
         self.names[name] = span
         return True
@@ -114,12 +121,12 @@ class _Checker:
         if not standards:
             self.error(
                 "PRL307",
-                "the file has no `standard` header",
+                msg("the file has no `standard` header"),
                 Span(1, 1, 1, 2, self.module.source_name),
-                hint='start with `standard "my-standard-2023":` and its settings',
+                hint=msg('start with `standard "my-standard-2023":` and its settings'),
             )
         for extra in standards[1:]:
-            self.error("PRL307", "only one `standard` header is allowed", extra.span)
+            self.error("PRL307", msg("only one `standard` header is allowed"), extra.span)
         if standards:
             settings = self._settings(standards[0])
         for decl in decls:
@@ -159,19 +166,25 @@ class _Checker:
         for decl in decls:
             if isinstance(decl, n.Area):
                 if decl.id in areas:
-                    self.error("PRL301", f"area `{decl.id}` is declared twice", decl.span)
+                    self.error("PRL301", msg("area `{id}` is declared twice", id=decl.id), decl.span)
                 areas[decl.id] = decl.title
                 for child in decl.children:
                     if isinstance(child, n.Item):
                         if child.id in items:
-                            self.error("PRL301", f"item `{child.id}` is declared twice", child.span)
+                            self.error(
+                                "PRL301", msg("item `{id}` is declared twice", id=child.id), child.span
+                            )
                         items[child.id] = child.title
                         if not _belongs(child.id, decl.id):
                             self.error(
                                 "PRL306",
-                                f"item `{child.id}` is not numbered under area `{decl.id}`",
+                                msg(
+                                    "item `{id}` is not numbered under area `{area}`",
+                                    id=child.id,
+                                    area=decl.id,
+                                ),
                                 child.span,
-                                hint=f"number it `{decl.id}.N`",
+                                hint=msg("number it `{id}.N`", id=decl.id),
                             )
                         for rule in child.rules:
                             rules.extend(self._rule(rule, decl.id, child.id, scope, seen_rules))
@@ -181,7 +194,7 @@ class _Checker:
                 rules.extend(self._rule(decl, "", None, scope, seen_rules))
         for name, span in defined.items():
             if name not in scope.used_defines:
-                self.warn("PRL708", f"`{name}` is defined but never used", span)
+                self.warn("PRL708", msg("`{name}` is defined but never used", name=name), span)
         tests = tuple(
             ir.TestDef(
                 d.name,
@@ -201,7 +214,9 @@ class _Checker:
                 if rule_id not in seen_rules:
                     self.error(
                         "PRL201",
-                        f"test `{test.name}` expects unknown rule `{rule_id}`",
+                        msg(
+                            "test `{name}` expects unknown rule `{rule_id}`", name=test.name, rule_id=rule_id
+                        ),
                         test.span,
                         hint=_did_you_mean(rule_id, seen_rules),
                     )
@@ -234,7 +249,7 @@ class _Checker:
         settings: dict[str, Any] = {}
         for setting in standard.settings:
             if setting.key in settings:
-                self.error("PRL305", f"setting `{setting.key}` is given twice", setting.span)
+                self.error("PRL305", msg("setting `{key}` is given twice", key=setting.key), setting.span)
             settings[setting.key] = setting.value
         return settings
 
@@ -244,29 +259,29 @@ class _Checker:
         if calendar not in CALENDARS:
             self.error(
                 "PRL307",
-                f"unknown calendar `{calendar}`",
+                msg("unknown calendar `{calendar}`", calendar=calendar),
                 spans.get("calendar"),
-                hint="protrules knows the calendar `china` (PRC working days)",
+                hint=msg("protrules knows the calendar `china` (PRC working days)"),
             )
         assessment = settings.get("assessment")
         if assessment is not None and assessment not in self.periods:
             self.error(
                 "PRL201",
-                f"assessment period `{assessment}` is not declared",
+                msg("assessment period `{assessment}` is not declared", assessment=assessment),
                 spans.get("assessment"),
                 hint=_did_you_mean(str(assessment), self.periods)
                 or "declare it with `period NAME = START .. END`",
             )
         cap = settings.get("cap")
         if cap is not None and (not isinstance(cap, int) or cap < 1):
-            self.error("PRL305", "`cap` must be a whole number of at least 1", spans.get("cap"))
+            self.error("PRL305", msg("`cap` must be a whole number of at least 1"), spans.get("cap"))
         if "title" not in settings:
-            self.warn("PRL305", "the standard has no `title`", standard.span)
+            self.warn("PRL305", msg("the standard has no `title`"), standard.span)
 
     # -- declarations
     def _enum(self, decl: n.EnumDecl) -> None:
         if len(set(decl.members)) != len(decl.members):
-            self.error("PRL206", f"enum `{decl.name}` lists a member twice", decl.span)
+            self.error("PRL206", msg("enum `{name}` lists a member twice", name=decl.name), decl.span)
         self.enums[decl.name] = decl.members
         if decl.title:
             self.titles[decl.name] = decl.title
@@ -274,7 +289,7 @@ class _Checker:
     def resolve_type(self, ref: n.TypeRef, *, allow_facts: bool = True) -> Type | None:
         if ref.members is not None:
             if len(set(ref.members)) != len(ref.members):
-                self.error("PRL206", "an enum lists a member twice", ref.span)
+                self.error("PRL206", msg("an enum lists a member twice"), ref.span)
             return Type(Kind.ENUM, None, ref.members)
         name = ref.name or ""
         if name in PRIMITIVES:
@@ -284,7 +299,9 @@ class _Checker:
         if allow_facts and name in self.fact_types:
             return Type(Kind.FACT, fact=name)
         candidates = [*PRIMITIVES, *self.enums, *(self.fact_types if allow_facts else ())]
-        self.error("PRL202", f"unknown type `{name}`", ref.span, hint=_did_you_mean(name, candidates))
+        self.error(
+            "PRL202", msg("unknown type `{name}`", name=name), ref.span, hint=_did_you_mean(name, candidates)
+        )
         return None
 
     def _fact(self, decl: n.FactDecl) -> None:
@@ -292,10 +309,14 @@ class _Checker:
         seen: set[str] = set()
         for node in decl.fields:
             if node.name in seen:
-                self.error("PRL207", f"field `{node.name}` of `{decl.name}` is declared twice", node.span)
+                self.error(
+                    "PRL207",
+                    msg("field `{name}` of `{fact}` is declared twice", name=node.name, fact=decl.name),
+                    node.span,
+                )
                 continue
             if node.name == "id":
-                self.error("PRL207", "`id` is every fact's identifier and cannot be declared", node.span)
+                self.error("PRL207", msg("`id` is every fact's identifier and cannot be declared"), node.span)
                 continue
             seen.add(node.name)
             field_type = self.resolve_type(node.type)
@@ -328,7 +349,9 @@ class _Checker:
             names = [f.name for f in decl.fields]
             self.error(
                 "PRL203",
-                f"`known from {known.field}`: `{decl.name}` has no field `{known.field}`",
+                msg(
+                    "`known from {field}`: `{name}` has no field `{field}`", field=known.field, name=decl.name
+                ),
                 known.span,
                 hint=_did_you_mean(known.field, names),
             )
@@ -336,17 +359,23 @@ class _Checker:
         if target.type.name != "date":
             self.error(
                 "PRL204",
-                f"`known from {known.field}`: `{decl.name}.{known.field}` is not a date",
+                msg(
+                    "`known from {field}`: `{name}.{field}` is not a date", field=known.field, name=decl.name
+                ),
                 known.span,
-                hint="name the date field that says when it is known",
+                hint=msg("name the date field that says when it is known"),
             )
             return None
         if field is not None and not field.type.optional:
             self.error(
                 "PRL204",
-                f"`{decl.name}.{field.name}` is required: only an optional field can be recorded later",
+                msg(
+                    "`{fact}.{name}` is required: only an optional field can be recorded later",
+                    fact=decl.name,
+                    name=field.name,
+                ),
                 known.span,
-                hint=f"make it optional (`{field.name}: …?`) or drop `known from`",
+                hint=msg("make it optional (`{name}: …?`) or drop `known from`", name=field.name),
             )
             return None
         return known.field
@@ -382,7 +411,9 @@ class _Checker:
 
     def _period(self, start: dt.date, end: dt.date, span: Span | None) -> Period | None:
         if end < start:
-            self.error("PRL309", f"period ends ({end}) before it starts ({start})", span)
+            self.error(
+                "PRL309", msg("period ends ({end}) before it starts ({start})", end=end, start=start), span
+            )
             return None
         return Period(start, end)
 
@@ -392,21 +423,25 @@ class _Checker:
             for start, end in line.items:
                 last = end or start
                 if last < start:
-                    self.error("PRL311", f"range ends ({last}) before it starts ({start})", line.span)
+                    self.error(
+                        "PRL311",
+                        msg("range ends ({last}) before it starts ({start})", last=last, start=start),
+                        line.span,
+                    )
                     continue
                 day = start
                 while day <= last:
                     days[line.key].append(day)
                     day += dt.timedelta(days=1)
         if any(n_.year == decl.year for n_ in self.notices):
-            self.error("PRL311", f"a notice for {decl.year} is declared twice", decl.span)
+            self.error("PRL311", msg("a notice for {year} is declared twice", year=decl.year), decl.span)
             return
         try:
             notice = Notice(
                 decl.year, tuple(days["off"]), tuple(days["work"]), tuple(days["statutory"]), decl.source
             )
         except CalendarError as error:
-            self.error("PRL311", f"notice for {decl.year}: {error}", decl.span)
+            self.error("PRL311", msg("notice for {year}: {error}", year=decl.year, error=error), decl.span)
             return
         self.notices.append(notice)
 
@@ -426,7 +461,12 @@ class _Checker:
             if not _assignable(vtype, ptype, value.value.value):
                 self.error(
                     "PRL212",
-                    f"parameter `{decl.name}` is {ptype}, but this value is {vtype}",
+                    msg(
+                        "parameter `{name}` is {ptype}, but this value is {vtype}",
+                        name=decl.name,
+                        ptype=ptype,
+                        vtype=vtype,
+                    ),
                     value.value.span,
                 )
                 continue
@@ -439,7 +479,9 @@ class _Checker:
             assert earlier[0] is not None and later[0] is not None
             if later[0] <= earlier[0]:
                 self.error(
-                    "PRL213", f"parameter `{decl.name}`: values must be listed by increasing date", decl.span
+                    "PRL213",
+                    msg("parameter `{name}`: values must be listed by increasing date", name=decl.name),
+                    decl.span,
                 )
                 break
         self.params[decl.name] = ir.ParamDef(decl.name, decl.title, ptype, tuple(values))
@@ -453,7 +495,7 @@ class _Checker:
         if key is not None and not key.is_number:
             self.error(
                 "PRL212",
-                f"a lookup is keyed by numbers (integer, decimal or percentage), not {key}",
+                msg("a lookup is keyed by numbers (integer, decimal or percentage), not {key}", key=key),
                 key_ref.span,
             )
             key = None
@@ -467,9 +509,9 @@ class _Checker:
             if rows and bound <= rows[-1][0]:
                 self.error(
                     "PRL213",
-                    f"lookup `{decl.name}`: rows must be listed by increasing key",
+                    msg("lookup `{name}`: rows must be listed by increasing key", name=decl.name),
                     row.bound.span,
-                    hint=f"this row's key {row.bound.text} does not come after the one above",
+                    hint=msg("this row's key {text} does not come after the one above", text=row.bound.text),
                 )
                 continue
             rows.append((bound, stored))
@@ -483,7 +525,16 @@ class _Checker:
         """A lookup row's key or value as ``want``, or None after an error."""
         found = literal_type(literal)
         if not _assignable(found, want, literal.value):
-            self.error("PRL212", f"lookup `{decl.name}` holds {want}, but this is {found}", literal.span)
+            self.error(
+                "PRL212",
+                msg(
+                    "lookup `{name}` holds {want}, but this is {found}",
+                    name=decl.name,
+                    want=want,
+                    found=found,
+                ),
+                literal.span,
+            )
             return None
         if want.kind is Kind.DECIMAL and isinstance(literal.value, int):
             return Decimal(literal.value)
@@ -498,7 +549,7 @@ class _Checker:
             if param is None:
                 self.error(
                     "PRL201",
-                    f"test `{test.name}` sets unknown parameter `{name}`",
+                    msg("test `{test}` sets unknown parameter `{name}`", test=test.name, name=name),
                     given.span or test.span,
                     hint=_did_you_mean(name, self.params),
                 )
@@ -507,7 +558,12 @@ class _Checker:
             if not _assignable(vtype, param.type, literal.value):
                 self.error(
                     "PRL212",
-                    f"parameter `{name}` is {param.type}, but this value is {vtype}",
+                    msg(
+                        "parameter `{name}` is {type}, but this value is {vtype}",
+                        name=name,
+                        type=param.type,
+                        vtype=vtype,
+                    ),
                     literal.span or test.span,
                 )
                 continue
@@ -524,7 +580,9 @@ class _Checker:
             first = seen[rule.id]
             self.error(
                 "PRL301",
-                f"rule `{rule.id}` is declared twice" + (f" (first at line {first.line})" if first else ""),
+                msg("rule `{id}` is declared twice (first at line {line})", id=rule.id, line=first.line)
+                if first
+                else msg("rule `{id}` is declared twice", id=rule.id),
                 rule.span,
             )
         else:
@@ -533,20 +591,24 @@ class _Checker:
         if parent and not _belongs(rule.id, parent):
             self.error(
                 "PRL306",
-                f"rule `{rule.id}` is not numbered under `{parent}`",
+                msg("rule `{id}` is not numbered under `{parent}`", id=rule.id, parent=parent),
                 rule.span,
-                hint=f"number it `{parent}.N`",
+                hint=msg("number it `{parent}.N`", parent=parent),
             )
         settings: dict[str, n.RuleSetting] = {}
         for setting in rule.settings:
             if setting.key in settings:
-                self.error("PRL305", f"rule `{rule.id}` gives `{setting.key}` twice", setting.span)
+                self.error(
+                    "PRL305",
+                    msg("rule `{id}` gives `{key}` twice", id=rule.id, key=setting.key),
+                    setting.span,
+                )
             settings[setting.key] = setting
         kind = settings["kind"].value if "kind" in settings else "required"
         if kind not in KINDS:
             self.error(
                 "PRL303",
-                f"unknown rule kind `{kind}`",
+                msg("unknown rule kind `{kind}`", kind=kind),
                 settings["kind"].span,
                 hint=_did_you_mean(kind, KINDS) or "one of " + ", ".join(KINDS),
             )
@@ -554,12 +616,12 @@ class _Checker:
         if clause is None:
             self.error(
                 "PRL302",
-                f"rule `{rule.id}` has no `clause`",
+                msg("rule `{id}` has no `clause`", id=rule.id),
                 rule.span,
-                hint='quote the standard\'s text: clause: "…"',
+                hint=msg('quote the standard\'s text: clause: "…"'),
             )
         elif not clause.quoted:
-            self.error("PRL302", "a clause is quoted text", clause.span)
+            self.error("PRL302", msg("a clause is quoted text"), clause.span)
         weight: Any = 1
         if "weight" in settings:
             try:
@@ -568,21 +630,23 @@ class _Checker:
                     raise InvalidOperation
                 weight = int(weight) if weight == int(weight) else weight
             except (InvalidOperation, ValueError):
-                self.error("PRL304", "a weight is a number of at least 0", settings["weight"].span)
+                self.error("PRL304", msg("a weight is a number of at least 0"), settings["weight"].span)
                 weight = 1
         for key in ("note",):
             if key in settings and not settings[key].quoted:
-                self.error("PRL305", f"`{key}` is quoted text", settings[key].span)
+                self.error("PRL305", msg("`{key}` is quoted text", key=key), settings[key].span)
         exprs = ExprChecker(scope, self)
         body = exprs.block(rule.body)
         requirements = _count_requirements(body)
         if requirements == 0 and kind != "assessed":
             self.error(
                 "PRL310",
-                f"rule `{rule.id}` has no `require`",
+                msg("rule `{id}` has no `require`", id=rule.id),
                 rule.span,
-                hint="a computed rule needs at least one `require`; an assessor's judgement "
-                "rule is `kind: assessed`",
+                hint=msg(
+                    "a computed rule needs at least one `require`; "
+                    "an assessor's judgement rule is `kind: assessed`"
+                ),
             )
         if duplicate:
             return []
@@ -626,6 +690,5 @@ def _assignable(value: Type, target: Type, raw: Any) -> bool:
     return False
 
 
-def _did_you_mean(name: str, candidates: Mapping[str, Any] | tuple[str, ...] | list[str]) -> str | None:
-    guess = suggest(name, list(candidates))
-    return f"did you mean `{guess}`?" if guess else None
+def _did_you_mean(name: str, candidates: Mapping[str, Any] | tuple[str, ...] | list[str]) -> Message | None:
+    return did_you_mean(suggest(name, list(candidates)))

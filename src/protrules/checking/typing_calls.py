@@ -17,6 +17,7 @@ import attrs
 from protrules.checking import ir
 from protrules.checking.ir import CONST, DEC, INC, MIXED
 from protrules.facts.model import FactType, Kind, Type
+from protrules.i18n import Message, Text, joined, msg, msgn
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Span, suggest
 from protrules.language.functions import AGGREGATES, FUNCTIONS
@@ -45,8 +46,8 @@ _DEFAULTABLE = ("min", "max", "share")
 
 
 class Reporter(Protocol):
-    def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None: ...
-    def warn(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None: ...
+    def error(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None: ...
+    def warn(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None: ...
     def snippet(self, span: Span | None) -> str: ...
 
 
@@ -81,18 +82,19 @@ class Scope:
             "as_of",
         ]
 
-    def what(self, name: str) -> str | None:
+    def what(self, name: str) -> Message | None:
         """What a name that is not a function is, for "`x` is a parameter, not a function"."""
         if self.lookup_local(name) is not None:
-            return "a name defined in this rule"
-        for kind, names in (
-            ("a fact type", self.fact_types),
-            ("a parameter", self.params),
-            ("a period", self.periods),
-            ("a date", self.dates),
-            ("a set of dates", self.date_sets),
-            ("a definition", self.defines),
-        ):
+            return msg("a name defined in this rule")
+        kinds: tuple[tuple[Message, Mapping[str, Any]], ...] = (
+            (msg("a fact type"), self.fact_types),
+            (msg("a parameter"), self.params),
+            (msg("a period"), self.periods),
+            (msg("a date"), self.dates),
+            (msg("a set of dates"), self.date_sets),
+            (msg("a definition"), self.defines),
+        )
+        for kind, names in kinds:
             if name in names:
                 return kind
         return None
@@ -151,7 +153,7 @@ class CallChecker:
     def condition(self, e: n.Expr) -> tuple[ir.Node, str]:
         raise NotImplementedError
 
-    def expect(self, node: ir.Node, want: Type, expr: n.Expr, what: str, code: str = "PRL204") -> bool:
+    def expect(self, node: ir.Node, want: Type, expr: n.Expr, what: Message, code: str = "PRL204") -> bool:
         raise NotImplementedError
 
     def text(self, node: n.Expr | n.Stmt) -> str:
@@ -187,7 +189,9 @@ class CallChecker:
             return self.default(e)
         if e.func in ("min", "max"):
             if len(e.args) < 2:
-                return self.arity(e, f"{e.func}() takes a set of facts and a value, or two values or more")
+                return self.arity(
+                    e, msg("{func}() takes a set of facts and a value, or two values or more", func=e.func)
+                )
             first = self.expr(e.args[0])
             if self.ok(first[0].type) and first[0].type.kind is Kind.SET:
                 return self.aggregate(e, first)
@@ -203,28 +207,41 @@ class CallChecker:
         lookups = [name for name, p in self.scope.params.items() if p.type.kind is Kind.LOOKUP]
         guess = suggest(e.func, [*FUNCTIONS, *lookups])
         if what is not None:
-            hint: str | None = f"`{e.func}` is {what}, not a function"
+            hint: Message = msg("`{func}` is {what}, not a function", func=e.func, what=what)
         elif guess is not None:
-            hint = f"did you mean `{guess}`?"
+            hint = msg("did you mean `{guess}`?", guess=guess)
         else:
-            hint = "functions: " + ", ".join(FUNCTIONS)
+            hint = msg("functions: {names}", names=joined(FUNCTIONS))
         for arg in e.args:  # errors inside the arguments are worth reporting too
             self.expr(arg)
-        self.report.error("PRL220", f"unknown function `{e.func}`", _name_span(e), hint=hint)
+        self.report.error("PRL220", msg("unknown function `{func}`", func=e.func), _name_span(e), hint=hint)
         return self.bad(e)
 
-    def arity(self, e: n.Call, message: str) -> tuple[ir.Node, str]:
-        self.report.error("PRL205", message, e.span, hint=f"write {FUNCTIONS[e.func].usage}")
+    def arity(self, e: n.Call, message: Message) -> tuple[ir.Node, str]:
+        self.report.error("PRL205", message, e.span, hint=msg("write {usage}", usage=FUNCTIONS[e.func].usage))
         return self.bad(e)
 
     def function(self, e: n.Call) -> tuple[ir.Node, str]:
         """A function of values with fixed argument types."""
         want, result = SIGNATURES[e.func]
         if len(e.args) != len(want):
-            return self.arity(e, f"{e.func}() takes {len(want)} arguments, found {len(e.args)}")
+            return self.arity(
+                e,
+                msg(
+                    "{func}() takes {want} arguments, found {count}",
+                    func=e.func,
+                    want=len(want),
+                    count=len(e.args),
+                ),
+            )
         args = [self.expr(a) for a in e.args]
         for (node, _), expected, arg in zip(args, want, e.args, strict=True):
-            self.expect(node, expected, arg, f"{expected} as an argument of {e.func}()")
+            self.expect(
+                node,
+                expected,
+                arg,
+                msg("{expected} as an argument of {func}()", expected=expected, func=e.func),
+            )
         monos = [m for _, m in args]
         if e.func in _BETWEEN:
             mono = combine(flip(monos[0]), monos[1])
@@ -247,10 +264,13 @@ class CallChecker:
             shown = ", ".join(str(t) for t in types)
             self.report.error(
                 "PRL204",
-                f"{e.func}() of {shown} is not defined",
+                msg("{func}() of {shown} is not defined", func=e.func, shown=shown),
                 e.span,
-                hint=f"{e.func}() of values takes numbers, dates or durations of one kind; "
-                f"over facts write {e.func}(facts, value)",
+                hint=msg(
+                    "{func}() of values takes numbers, dates or durations of one kind; "
+                    "over facts write {func}(facts, value)",
+                    func=e.func,
+                ),
             )
             return self.bad(e)
         node = ir.Apply(result, self.text(e), e.span, e.func, tuple(a for a, _ in args))
@@ -260,16 +280,22 @@ class CallChecker:
         """`round(x)`, `round(x, places)` and floor, ceil: a whole number without places, a
         decimal with them; a percentage stays a percentage, rounded as it is written (33.3%)."""
         if len(e.args) not in (1, 2):
-            return self.arity(e, f"{e.func}() takes 1 or 2 arguments, found {len(e.args)}")
+            return self.arity(
+                e, msg("{func}() takes 1 or 2 arguments, found {count}", func=e.func, count=len(e.args))
+            )
         value, mono = self.expr(e.args[0])
         places: tuple[ir.Node, str] = (ir.Const(INT, "0", None, 0), CONST)
         if len(e.args) == 2:
             places = self.expr(e.args[1])
-            self.expect(places[0], INT, e.args[1], f"a whole number of places in {e.func}()")
+            self.expect(places[0], INT, e.args[1], msg("a whole number of places in {func}()", func=e.func))
         if not self.ok(value.type):
             return self.bad(e)
         if not value.type.is_number:
-            self.report.error("PRL204", f"{e.func}() of {value.type} is not defined", e.args[0].span)
+            self.report.error(
+                "PRL204",
+                msg("{func}() of {type} is not defined", func=e.func, type=value.type),
+                e.args[0].span,
+            )
             return self.bad(e)
         if value.type.kind is Kind.PERCENTAGE:
             result, mode = PCT, "percentage"
@@ -284,7 +310,7 @@ class CallChecker:
     def default(self, e: n.Call) -> tuple[ir.Node, str]:
         """`default(min(S, x), value)`: the aggregate, with a value for when it has no facts."""
         if len(e.args) != 2:
-            return self.arity(e, f"default() takes 2 arguments, found {len(e.args)}")
+            return self.arity(e, msg("default() takes 2 arguments, found {count}", count=len(e.args)))
         inner = e.args[0]
         aggregate, amono = self.expr(inner)
         fallback, fmono = self.expr(e.args[1])
@@ -293,9 +319,9 @@ class CallChecker:
         if not (isinstance(aggregate, ir.Aggregate) and aggregate.func in _DEFAULTABLE):
             self.report.error(
                 "PRL221",
-                "default() gives a value to min, max or share over no facts",
+                msg("default() gives a value to min, max or share over no facts"),
                 inner.span,
-                hint="count, sum and distinct of no facts are 0, exists is false, none and every true",
+                hint=msg("count, sum and distinct of no facts are 0, exists is false, none and every true"),
             )
             return self.bad(e)
         if not self.ok(fallback.type):
@@ -304,7 +330,12 @@ class CallChecker:
         if result is None:
             self.report.error(
                 "PRL204",
-                f"the default is {fallback.type}, but {aggregate.func}() gives {aggregate.type}",
+                msg(
+                    "the default is {default}, but {func}() gives {type}",
+                    default=fallback.type,
+                    func=aggregate.func,
+                    type=aggregate.type,
+                ),
                 e.args[1].span,
             )
             return self.bad(e)
@@ -316,9 +347,11 @@ class CallChecker:
         if len(e.args) != 1:
             self.report.error(
                 "PRL205",
-                f"the lookup `{param.name}` takes 1 argument, found {len(e.args)}",
+                msg(
+                    "the lookup `{name}` takes 1 argument, found {count}", name=param.name, count=len(e.args)
+                ),
                 e.span,
-                hint=f"write {param.name}(key)",
+                hint=msg("write {name}(key)", name=param.name),
             )
             return self.bad(e)
         key, mono = self.expr(e.args[0])
@@ -326,7 +359,12 @@ class CallChecker:
         if self.ok(key.type) and not compatible(key.type, param.type.key):
             self.report.error(
                 "PRL204",
-                f"the lookup `{param.name}` is keyed by {param.type.key}, found {key.type}",
+                msg(
+                    "the lookup `{name}` is keyed by {key}, found {type}",
+                    name=param.name,
+                    key=param.type.key,
+                    type=key.type,
+                ),
                 e.args[0].span,
             )
             return self.bad(e)
@@ -345,9 +383,15 @@ class CallChecker:
             )
             self.report.error(
                 "PRL205",
-                f"{e.func}() takes {arity} argument{'s' if arity > 1 else ''}, found {len(e.args)}",
+                msgn(
+                    "{func}() takes {n} argument, found {count}",
+                    "{func}() takes {n} arguments, found {count}",
+                    arity,
+                    func=e.func,
+                    count=len(e.args),
+                ),
                 e.span,
-                hint=f"write {usage}",
+                hint=msg("write {usage}", usage=usage),
             )
             return self.bad(e)
         source, smono = checked if checked is not None else self.expr(e.args[0])
@@ -355,7 +399,9 @@ class CallChecker:
             return self.bad(e)
         if source.type.kind is not Kind.SET:
             self.report.error(
-                "PRL209", f"{e.func}() needs a set of facts, found {source.type}", e.args[0].span
+                "PRL209",
+                msg("{func}() needs a set of facts, found {type}", func=e.func, type=source.type),
+                e.args[0].span,
             )
             return self.bad(e)
         base = e.args[0]
@@ -383,7 +429,11 @@ class CallChecker:
                 else (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENTAGE, Kind.DATE)
             )
             if arg.type.kind not in allowed:
-                self.report.error("PRL204", f"{e.func}() of {arg.type} is not defined", e.args[1].span)
+                self.report.error(
+                    "PRL204",
+                    msg("{func}() of {type} is not defined", func=e.func, type=arg.type),
+                    e.args[1].span,
+                )
                 return self.bad(e)
         return ir.Aggregate(result, text, e.span, e.func, source, var, arg), mono
 

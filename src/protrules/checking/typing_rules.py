@@ -33,8 +33,9 @@ from protrules.checking.typing_calls import (
     settled,
 )
 from protrules.facts.model import Kind, Type
+from protrules.i18n import Message, joined, msg
 from protrules.language import nodes as n
-from protrules.language.diagnostics import suggest
+from protrules.language.diagnostics import did_you_mean, suggest
 
 __all__ = ["ExprChecker", "Scope", "literal_type"]
 
@@ -106,7 +107,9 @@ class ExprChecker(CallChecker):
         text = self.stmt_text(stmt)
         if isinstance(stmt, n.Let):
             if self.scope.lookup_local(stmt.name) is not None:
-                self.report.error("PRL308", f"`{stmt.name}` is already defined in this rule", stmt.span)
+                self.report.error(
+                    "PRL308", msg("`{name}` is already defined in this rule", name=stmt.name), stmt.span
+                )
             value, mono = self.expr(stmt.value)
             var = self.fresh(stmt.name)
             self.scope.locals.append((stmt.name, var, value.type, mono))
@@ -116,7 +119,7 @@ class ExprChecker(CallChecker):
             by = None
             if stmt.by is not None:
                 by, _ = self.expr(stmt.by)
-                self.expect(by, DATE, stmt.by, "a `by` date")
+                self.expect(by, DATE, stmt.by, msg("a `by` date"))
             return ir.RequireS(text, stmt.span, cond, by, mono)
         if isinstance(stmt, n.Advise):
             cond, _ = self.condition(stmt.condition)
@@ -128,7 +131,9 @@ class ExprChecker(CallChecker):
             source, _ = self.expr(stmt.source)
             if self.ok(source.type) and source.type.kind is not Kind.SET:
                 self.report.error(
-                    "PRL209", f"`for each … in` needs a set of facts, found {source.type}", stmt.source.span
+                    "PRL209",
+                    msg("`for each … in` needs a set of facts, found {type}", type=source.type),
+                    stmt.source.span,
                 )
                 return None
             if not self.ok(source.type):
@@ -142,7 +147,7 @@ class ExprChecker(CallChecker):
             return ir.ForFactsS(text, stmt.span, var, stmt.var, source, cond_f, body)
         if isinstance(stmt, n.ForPeriods):
             period, _ = self.expr(stmt.period)
-            self.expect(period, PERIOD, stmt.period, "a period")
+            self.expect(period, PERIOD, stmt.period, msg("a period"))
             var = self.fresh(stmt.var)
             depth = len(self.scope.locals)
             self.scope.locals.append((stmt.var, var, PERIOD, CONST))
@@ -154,20 +159,22 @@ class ExprChecker(CallChecker):
 
     def condition(self, expr: n.Expr) -> tuple[ir.Node, str]:
         node, mono = self.expr(expr)
-        self.expect(node, BOOL, expr, "a condition (true or false)", code="PRL208")
+        self.expect(node, BOOL, expr, msg("a condition (true or false)"), code="PRL208")
         return node, mono
 
-    def expect(self, node: ir.Node, want: Type, expr: n.Expr, what: str, code: str = "PRL204") -> bool:
+    def expect(self, node: ir.Node, want: Type, expr: n.Expr, what: Message, code: str = "PRL204") -> bool:
         if not self.ok(node.type):
             return False
         if node.type.kind is want.kind:
             return True
-        hint = None
+        hint: Message | None = None
         if want.kind is Kind.BOOLEAN and node.type.kind is Kind.SET:
-            hint = "use exists(…), none(…) or count(…) on a set of facts"
+            hint = msg("use exists(…), none(…) or count(…) on a set of facts")
         elif want.kind is Kind.PERIOD and node.type.kind is Kind.DATE:
-            hint = "make a period with `start .. end`"
-        self.report.error(code, f"expected {what}, found {node.type}", expr.span, hint)
+            hint = msg("make a period with `start .. end`")
+        self.report.error(
+            code, msg("expected {what}, found {type}", what=what, type=node.type), expr.span, hint
+        )
         return False
 
     # -- expressions
@@ -182,11 +189,14 @@ class ExprChecker(CallChecker):
         if isinstance(e, n.At):
             if not isinstance(e.target, n.Name) or e.target.name not in self.scope.params:
                 self.report.error(
-                    "PRL204", "`at` applies to a parameter", e.span, hint="write `parameter at (date)`"
+                    "PRL204",
+                    msg("`at` applies to a parameter"),
+                    e.span,
+                    hint=msg("write `parameter at (date)`"),
                 )
                 return self.bad(e)
             when, mono = self.expr(e.when)
-            self.expect(when, DATE, e.when, "a date after `at`")
+            self.expect(when, DATE, e.when, msg("a date after `at`"))
             param = self.scope.params[e.target.name]
             return ir.ParamAt(param.type, text, e.span, param.name, when), mono
         if isinstance(e, n.Select):
@@ -206,7 +216,7 @@ class ExprChecker(CallChecker):
         if isinstance(e, n.Neg):
             inner, mono = self.expr(e.operand)
             if self.ok(inner.type) and not inner.type.is_number:
-                self.report.error("PRL204", f"cannot negate {inner.type}", e.span)
+                self.report.error("PRL204", msg("cannot negate {type}", type=inner.type), e.span)
                 return self.bad(e)
             return ir.Neg(inner.type, text, e.span, inner), flip(mono)
         if isinstance(e, n.Binary):
@@ -219,9 +229,9 @@ class ExprChecker(CallChecker):
             subject, m1 = self.expr(e.subject)
             anchor, m2 = self.expr(e.anchor)
             duration, m3 = self.expr(e.duration)
-            self.expect(subject, DATE, e.subject, "a date before `within`")
-            self.expect(duration, DUR, e.duration, "a duration after `within`")
-            self.expect(anchor, DATE, e.anchor, "a date after `after`")
+            self.expect(subject, DATE, e.subject, msg("a date before `within`"))
+            self.expect(duration, DUR, e.duration, msg("a duration after `within`"))
+            self.expect(anchor, DATE, e.anchor, msg("a date after `after`"))
             moving = m1 != CONST or m2 != CONST or m3 != CONST
             return ir.Within(BOOL, text, e.span, subject, duration, anchor), MIXED if moving else CONST
         if isinstance(e, n.ListExpr):
@@ -230,9 +240,15 @@ class ExprChecker(CallChecker):
             element = types[0] if types else TEXT
             for (node, _), item in zip(items, e.items, strict=True):
                 if self.ok(node.type) and not compatible(node.type, element):
-                    self.report.error("PRL204", f"a list mixes {element} and {node.type}", item.span)
+                    self.report.error(
+                        "PRL204",
+                        msg("a list mixes {element} and {type}", element=element, type=node.type),
+                        item.span,
+                    )
             if element.kind in (Kind.SET, Kind.FACT, Kind.LIST, Kind.PERIOD, Kind.DATES):
-                self.report.error("PRL204", f"a list holds simple values, not {element}", e.span)
+                self.report.error(
+                    "PRL204", msg("a list holds simple values, not {element}", element=element), e.span
+                )
                 return self.bad(e)
             list_type = Type(Kind.LIST, element=element)
             return ir.ListOf(list_type, text, e.span, tuple(n_ for n_, _ in items)), combine(
@@ -248,18 +264,18 @@ class ExprChecker(CallChecker):
                 if not isinstance(subject, ir.GetAttr) or not subject.optional:
                     self.report.warn(
                         "PRL214",
-                        f"`{self.text(e.subject)}` is never missing",
+                        msg("`{text}` is never missing", text=self.text(e.subject)),
                         e.span,
-                        hint="`is set` / `is missing` test optional fields (declared with `?`)",
+                        hint=msg("`is set` / `is missing` test optional fields (declared with `?`)"),
                     )
             else:
-                self.expect(subject, DATE, e.subject, f"a date before `is {e.test}`")
+                self.expect(subject, DATE, e.subject, msg("a date before `is {test}`", test=e.test))
             return ir.Test(BOOL, text, e.span, subject, e.test), mono
         if isinstance(e, n.Range):
             start, m1 = self.expr(e.start)
             end, m2 = self.expr(e.end)
-            self.expect(start, DATE, e.start, "a date before `..`")
-            self.expect(end, DATE, e.end, "a date after `..`")
+            self.expect(start, DATE, e.start, msg("a date before `..`"))
+            self.expect(end, DATE, e.end, msg("a date after `..`"))
             return ir.MakePeriod(PERIOD, text, e.span, start, end), combine(m1, m2)
         raise AssertionError(e)  # pragma: no cover
 
@@ -287,7 +303,7 @@ class ExprChecker(CallChecker):
             return ir.Ref(BUILTINS[e.name], text, e.span, "builtin", e.name), CONST
         guess = suggest(e.name, s.all_names())
         self.report.error(
-            "PRL201", f"unknown name `{e.name}`", e.span, hint=f"did you mean `{guess}`?" if guess else None
+            "PRL201", msg("unknown name `{name}`", name=e.name), e.span, hint=did_you_mean(guess)
         )
         return self.bad(e)
 
@@ -306,9 +322,9 @@ class ExprChecker(CallChecker):
                 guess = suggest(e.name, [f.name for f in fact_type.fields] + ["id"])
                 self.report.error(
                     "PRL203",
-                    f"`{t.fact}` has no field `{e.name}`",
+                    msg("`{fact}` has no field `{name}`", fact=t.fact, name=e.name),
                     e.span,
-                    hint=f"did you mean `{guess}`?" if guess else None,
+                    hint=did_you_mean(guess),
                 )
                 return self.bad(e)
             optional = field.optional or (isinstance(target, ir.GetAttr) and target.optional)
@@ -316,19 +332,27 @@ class ExprChecker(CallChecker):
         if t.kind is Kind.DATE:
             if e.name not in DATE_PARTS:
                 self.report.error(
-                    "PRL203", f"a date has no `{e.name}`", e.span, hint="a date has " + ", ".join(DATE_PARTS)
+                    "PRL203",
+                    msg("a date has no `{name}`", name=e.name),
+                    e.span,
+                    hint=msg("a date has {parts}", parts=joined(DATE_PARTS)),
                 )
                 return self.bad(e)
             return ir.GetAttr(INT, text, e.span, target, e.name, "date", _optional(target)), mono
         if t.kind is Kind.PERIOD:
             if e.name not in PERIOD_PARTS:
                 self.report.error(
-                    "PRL203", f"a period has no `{e.name}`", e.span, hint="a period has start, end and days"
+                    "PRL203",
+                    msg("a period has no `{name}`", name=e.name),
+                    e.span,
+                    hint=msg("a period has start, end and days"),
                 )
                 return self.bad(e)
             return ir.GetAttr(PERIOD_PARTS[e.name], text, e.span, target, e.name, "period"), mono
-        hint = "count the facts with count(…)" if t.kind is Kind.SET else None
-        self.report.error("PRL203", f"{t} has no field `{e.name}`", e.span, hint=hint)
+        hint = msg("count the facts with count(…)") if t.kind is Kind.SET else None
+        self.report.error(
+            "PRL203", msg("{type} has no field `{name}`", type=t, name=e.name), e.span, hint=hint
+        )
         return self.bad(e)
 
     def select(self, e: n.Select) -> tuple[ir.Node, str]:
@@ -337,11 +361,15 @@ class ExprChecker(CallChecker):
         if not self.ok(source.type):
             return self.bad(e)
         if source.type.kind is not Kind.SET:
-            self.report.error("PRL209", f"`where` filters a set of facts, found {source.type}", e.source.span)
+            self.report.error(
+                "PRL209", msg("`where` filters a set of facts, found {type}", type=source.type), e.source.span
+            )
             return self.bad(e)
         name = self.item_name(e.source, e.alias)
         if name is None:
-            self.report.error("PRL210", "name the item of this selection", e.span, hint="add `as x`")
+            self.report.error(
+                "PRL210", msg("name the item of this selection"), e.span, hint=msg("add `as x`")
+            )
             return self.bad(e)
         if e.condition is None:
             if e.alias is None:
@@ -374,15 +402,19 @@ class ExprChecker(CallChecker):
         if Kind.SET in (then.type.kind, otherwise.type.kind):
             self.report.error(
                 "PRL204",
-                "`if … then … else` chooses between values, not sets of facts",
+                msg("`if … then … else` chooses between values, not sets of facts"),
                 e.span,
-                hint="put the condition into the selection: `S where …`",
+                hint=msg("put the condition into the selection: `S where …`"),
             )
             return self.bad(e)
         if result is None:
             self.report.error(
                 "PRL204",
-                f"`if … then … else` gives {then.type} or {otherwise.type}: both must be of one type",
+                msg(
+                    "`if … then … else` gives {then} or {otherwise}: both must be of one type",
+                    then=then.type,
+                    otherwise=otherwise.type,
+                ),
                 e.otherwise.span,
             )
             return self.bad(e)
@@ -410,11 +442,11 @@ class ExprChecker(CallChecker):
             return ir.Arith(DUR, text, e.span, e.op, left, right, "scale"), mono
         self.report.error(
             "PRL204",
-            f"cannot compute {lt} {e.op} {rt}",
+            msg("cannot compute {left} {op} {right}", left=lt, op=e.op, right=rt),
             e.span,
-            hint="dates move by durations: `d + 3 months`"
+            hint=msg("dates move by durations: `d + 3 months`")
             if lt.kind is Kind.DATE
-            else "a whole number times a duration is a duration: `天数 * 1 day`"
+            else msg("a whole number times a duration is a duration: `天数 * 1 day`")
             if Kind.DURATION in (lt.kind, rt.kind)
             else None,
         )
@@ -444,7 +476,11 @@ class ExprChecker(CallChecker):
                 and isinstance(right, ir.Const)
                 and left.value.family != right.value.family
             ):
-                self.report.error("PRL211", f"cannot compare {left.value} with {right.value}", e.span)
+                self.report.error(
+                    "PRL211",
+                    msg("cannot compare {left} with {right}", left=left.value, right=right.value),
+                    e.span,
+                )
         elif lt.kind is rt.kind is Kind.DATE:
             pass
         elif {lt.kind, rt.kind} <= {Kind.TEXT, Kind.ENUM} and not ordered:
@@ -458,11 +494,11 @@ class ExprChecker(CallChecker):
                     guess = suggest(str(other.value), list(enum_side.members))
                     self.report.error(
                         "PRL206",
-                        f'"{other.value}" is not one of {enum_side}',
+                        msg('"{value}" is not one of {enum}', value=other.value, enum=enum_side),
                         other.span,
-                        hint=f'did you mean "{guess}"?'
+                        hint=msg('did you mean "{guess}"?', guess=guess)
                         if guess
-                        else "members: " + ", ".join(f'"{m}"' for m in enum_side.members),
+                        else msg("members: {members}", members=joined(f'"{m}"' for m in enum_side.members)),
                     )
         elif lt.kind is rt.kind is Kind.BOOLEAN and not ordered:
             pass
@@ -471,7 +507,9 @@ class ExprChecker(CallChecker):
         elif lt.kind is rt.kind is Kind.PERIOD and not ordered:
             pass
         else:
-            self.report.error("PRL204", f"cannot compare {lt} {e.op} {rt}", e.span)
+            self.report.error(
+                "PRL204", msg("cannot compare {left} {op} {right}", left=lt, op=e.op, right=rt), e.span
+            )
             return self.bad(e)
         return ir.Cmp(BOOL, text, e.span, e.op, left, right, mode), mono
 
@@ -493,19 +531,23 @@ class ExprChecker(CallChecker):
         if rt.kind is Kind.LIST and rt.element is not None:
             element = rt.element
             if not (compatible(lt, element) or {lt.kind, element.kind} <= {Kind.TEXT, Kind.ENUM}):
-                self.report.error("PRL204", f"cannot test {lt} in {rt}", e.span)
+                self.report.error("PRL204", msg("cannot test {left} in {right}", left=lt, right=rt), e.span)
                 return self.bad(e)
             if lt.kind is Kind.ENUM and isinstance(right, ir.ListOf):
                 for item in right.items:
                     if isinstance(item, ir.Const) and item.value not in lt.members:
                         guess = suggest(str(item.value), list(lt.members))
                         self.report.error(
-                            "PRL206", f'"{item.value}" is not one of {lt}', item.span,
-                            hint=f'did you mean "{guess}"?' if guess else None,
+                            "PRL206",
+                            msg('"{value}" is not one of {enum}', value=item.value, enum=lt),
+                            item.span,
+                            hint=msg('did you mean "{guess}"?', guess=guess) if guess else None,
                         )
             return ir.In(BOOL, text, e.span, left, right, "value_list", e.negated), mono
-        hint = "use a period `start .. end` or a declared period" if lt.kind is Kind.DATE else None
-        self.report.error("PRL204", f"cannot test {lt} in {rt}", e.span, hint=hint)
+        hint = msg("use a period `start .. end` or a declared period") if lt.kind is Kind.DATE else None
+        self.report.error(
+            "PRL204", msg("cannot test {left} in {right}", left=lt, right=rt), e.span, hint=hint
+        )
         return self.bad(e)
 
 

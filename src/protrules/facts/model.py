@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from protrules.calendar.durations import DURATION_UNITS, Duration
+from protrules.i18n import Message, msg
 from protrules.language.diagnostics import Span
 
 __all__ = [
@@ -69,6 +70,25 @@ PRIMITIVES: Mapping[str, Kind] = {
 }
 
 
+#: Each simple kind in words (the message ids are the .prl type names).
+_KIND_WORDS: Mapping[Kind, Message] = {
+    Kind.TEXT: msg("text"),
+    Kind.INTEGER: msg("integer"),
+    Kind.DECIMAL: msg("decimal"),
+    Kind.PERCENTAGE: msg("percentage"),
+    Kind.BOOLEAN: msg("boolean"),
+    Kind.DATE: msg("date"),
+    Kind.DURATION: msg("duration"),
+    Kind.PERIOD: msg("period"),
+    Kind.DATES: msg("dates"),
+    Kind.ENUM: msg("enum"),
+    Kind.FACT: msg("fact"),
+    Kind.SET: msg("set"),
+    Kind.LIST: msg("list"),
+    Kind.LOOKUP: msg("lookup"),
+}
+
+
 @attrs.frozen
 class Type:
     """A value type. ``enum`` lists an enumeration's members; ``fact`` names a fact type."""
@@ -92,6 +112,18 @@ class Type:
         if self.kind is Kind.SET:
             return f"set of {self.fact}"
         return str(self.kind.value)
+
+    def __message__(self) -> Message:
+        """The type in words, in either language (its English text is ``str(type)``)."""
+        if self.kind is Kind.LIST:
+            return msg("list of {element}", element=self.element)
+        if self.kind is Kind.LOOKUP:
+            return msg("lookup {key} -> {element}", key=self.key, element=self.element)
+        if self.kind is Kind.SET:
+            return msg("set of {fact}", fact=self.fact)
+        if self.kind in (Kind.ENUM, Kind.FACT):
+            return Message(str(self).replace("{", "{{").replace("}", "}}"))
+        return _KIND_WORDS[self.kind]
 
     @property
     def is_number(self) -> bool:

@@ -48,7 +48,8 @@ _SEPARATOR = {"en": ", ", "zh": "、"}
 class Message:
     """A message id and its arguments; :meth:`render` gives the text in a language.
 
-    Arguments are text, numbers, dates, other messages (rendered in the same language) or
+    Arguments are text, numbers, dates, other messages (rendered in the same language), values
+    with a ``__message__()`` method that gives their message (a type says "date" or "日期") or
     tuples of these (joined with the language's list separator). A message with a plural
     form (:func:`msgn`) picks it by ``n`` as gettext does. Equal ids and arguments make
     equal messages, so diagnostics compare and hash as before; ``str()`` is the English text.
@@ -126,6 +127,9 @@ def joined(items: Iterable[Any]) -> tuple[Any, ...]:
 def _value(value: Any, lang: str) -> Any:
     if isinstance(value, Message):
         return value.render(lang)
+    words = getattr(value, "__message__", None)  # a value that says itself: a type, a period …
+    if words is not None:
+        return words().render(lang)
     if isinstance(value, tuple | list):
         return _SEPARATOR[lang].join(str(_value(item, lang)) for item in value)
     if isinstance(value, dt.date):

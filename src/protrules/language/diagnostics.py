@@ -17,7 +17,7 @@ from typing import NamedTuple
 import attrs
 
 from protrules.errors import ProtrulesError
-from protrules.i18n import Text, msg, msgn
+from protrules.i18n import Message, Text, msg, msgn
 from protrules.i18n import render as render_text
 from protrules.output import display_width
 
@@ -146,6 +146,11 @@ class RuleFileError(ProtrulesError):
         errors = sum(1 for d in self.diagnostics if d.severity == "error")
         parts.append(msgn("{n} error found", "{n} errors found", errors).render(lang))
         return "\n\n".join(parts)
+
+
+def did_you_mean(guess: str | None) -> Message | None:
+    """The hint "did you mean `x`?" for a suggestion, or None without one."""
+    return msg("did you mean `{guess}`?", guess=guess) if guess else None
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
