@@ -26,7 +26,9 @@ from typing import Any
 
 from protrules.checking import ir
 from protrules.checking.ir import CONST, DEC, INC
-from protrules.compiling.codegen_expr import FALLBACK, Emitter, Unsupported
+from protrules.compiling.codegen_expr import Unsupported
+from protrules.compiling.codegen_select import Emitter
+from protrules.evaluation.definite import FALLBACK
 from protrules.evaluation.indexes import any_node
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, Check, RuleResult, combine_verdicts
 from protrules.evaluation.runtime import Ctx, show

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from protrules.checking import ir
-from protrules.compiling.codegen_expr import constant_selection
+from protrules.compiling.codegen_select import constant_selection
 from protrules.evaluation import indexes, threevalued
 from protrules.evaluation.verdicts import Requirement
 

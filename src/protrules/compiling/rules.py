@@ -21,8 +21,8 @@ from typing import Any
 
 from protrules.checking import ir
 from protrules.compiling import codegen, exact
-from protrules.compiling.codegen_expr import FALLBACK
 from protrules.errors import CalendarError, ProtrulesError
+from protrules.evaluation.definite import FALLBACK
 from protrules.evaluation.results import UNKNOWN, Check, RuleResult
 from protrules.evaluation.runtime import Ctx
 from protrules.evaluation.verdicts import checked_result
