@@ -25,6 +25,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
         "protrules.output",
         "protrules.collector",
         "protrules.limits",
+        "protrules.arguments",
     ),
     ("protrules.calendar",),
     ("protrules.language",),

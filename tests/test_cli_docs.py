@@ -29,7 +29,15 @@ from protrules.cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
 #: Other pages whose ```console examples are all real.
-PAGES = ("language.md", "domain.md", "report.md", "revisions.md", "calendar.md", "fire-safety.md")
+PAGES = (
+    "language.md",
+    "domain.md",
+    "report.md",
+    "revisions.md",
+    "calendar.md",
+    "fire-safety.md",
+    "limits.md",
+)
 BLOCK = re.compile(
     r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json|text)\n(?P<body>.*?)\n```", re.S
 )

@@ -5,6 +5,7 @@ its size with a small constant."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tracemalloc
 from pathlib import Path
@@ -14,7 +15,10 @@ from lark.exceptions import LarkError
 
 import protrules
 from protrules import limits
+from protrules.cli import main
 from protrules.evaluation.reference import decided, evaluate_reference
+from protrules.facts import ledgers
+from protrules.facts.ledgers import FactErrors
 from protrules.facts.model import Fact, Ledger
 from protrules.language.diagnostics import RuleFileError
 from protrules.language.parser import _lark, parse_file
@@ -316,3 +320,59 @@ def test_the_limits_module_is_what_the_code_uses() -> None:
     assert parser.MAX_SOURCE_BYTES == limits.RULE_FILE_BYTES and parser.MAX_NESTING == limits.PAREN_DEPTH
     assert ledgers.MAX_BYTES == limits.LEDGER_BYTES and schema.MAX_NUMBER == limits.MAX_NUMBER
     assert RuleSet.DEFAULT_MAX_WORK == limits.WORK_PER_ENTITY
+
+
+# ---------------------------------------------------------------- ledgers and evaluation
+
+QUADRATIC = HEAD + """        for each a in meeting:
+            require every(meeting, meeting.date >= a.date or meeting.date < a.date)
+"""
+
+
+def _street(folder: Path, ident: str, meetings: int) -> Path:
+    facts = [
+        {"id": f"M{i}", "date": str(dt.date(2023, 4, 1) + dt.timedelta(days=i % 300)), "n": i, "ok": True}
+        for i in range(meetings)
+    ]
+    path = folder / f"{ident}.json"
+    path.write_text(json.dumps({"entity": {"id": ident, "name": ident}, "facts": {"meeting": facts}}))
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_check_reports_an_entity_past_its_budget_and_goes_on(
+    jobs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other streets are checked and shown; the one past `--max-work` is named on standard
+    error with its rule, and the command exits 2 (docs/limits.md)."""
+    rules = tmp_path / "q.prl"
+    rules.write_text(QUADRATIC, encoding="utf-8")
+    streets = [_street(tmp_path, "a", 20), _street(tmp_path, "big", 400), _street(tmp_path, "c", 30)]
+    code = main(["check", str(rules), *map(str, streets), "--max-work", "10000", "--jobs", jobs])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "a (a)" not in err and " big " not in out
+    assert [line.split()[0] for line in out.splitlines() if line.startswith(("a ", "c "))] == ["a", "c"]
+    assert err.strip() == (
+        "protrules: error: evaluation stopped after 10,000 steps for big, in rule 1.1 "
+        f"({rules}:10): the rule compares too many facts with each other; narrow its selections or "
+        "raise the limit (--max-work, or RuleSet(program, max_work=…))"
+    )
+    assert main(["check", str(rules), str(streets[0]), "--max-work", "10000"]) == 0
+
+
+def test_a_ledger_past_the_facts_limit_is_refused_before_its_records_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = protrules.compile(protrules.check(protrules.parse(HEAD + "        require true\n", "f.prl")))
+    monkeypatch.setattr(ledgers, "FACTS_PER_LEDGER", 3)
+    records = [{"id": f"M{i}", "date": "2023-05-01", "n": i, "ok": True} for i in range(4)]
+    document = {"entity": {"id": "s", "name": "街道"}, "facts": {"meeting": records}}
+    with pytest.raises(FactErrors) as info:
+        ledgers.ledger_from_mapping(document, rules.fact_types)
+    assert info.value.code == "PRL407" and "holds 4 facts; one ledger holds at most 3" in str(info.value)
+    with pytest.raises(FactErrors) as info:
+        ledgers.ledger_from_json(json.dumps(document), rules.fact_types)
+    assert info.value.code == "PRL407"
+    document["facts"]["meeting"] = records[:3]
+    assert len(ledgers.ledger_from_mapping(document, rules.fact_types).facts["meeting"]) == 3

@@ -7,6 +7,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
+import attrs
 import pytest
 
 import protrules
@@ -49,6 +50,34 @@ def test_runaway_evaluation_stops_with_a_clear_error() -> None:
         rules.evaluate(_meetings(500), AS_OF)  # 250 500 steps
     assert info.value.code == "PRL602"
     assert isinstance(info.value, protrules.ProtrulesError)
+    # located: which entity, which rule, and where the rule is written
+    assert (info.value.entity, info.value.rule, info.value.steps) == ("大街道 (big)", "1.1", 10_000)
+    assert "in rule 1.1 (q.prl:6)" in str(info.value)
+    again = pickle.loads(pickle.dumps(info.value))  # crosses process pools with what it names
+    assert (again.entity, again.rule, str(again)) == (info.value.entity, "1.1", str(info.value))
+    with pytest.raises(EvaluationLimitError, match=r"in rule 1\.1"):
+        rules.explain(_meetings(500), as_of=AS_OF)
+
+
+@pytest.mark.parametrize("pool", [None, ThreadPoolExecutor, ProcessPoolExecutor])
+def test_an_entity_past_its_budget_stops_alone(pool: type | None) -> None:
+    """The entities before and after it are evaluated; BatchError names it, its rule and its
+    place in the input."""
+    rules = _rules(QUADRATIC, max_work=10_000)
+    small = [attrs.evolve(_meetings(20), id=f"s{i}") for i in range(3)]
+    items = [small[0], _meetings(500), small[1], small[2]]
+    got: list[str] = []
+    with pytest.raises(protrules.BatchError) as info:
+        if pool is None:
+            got.extend(r.entity for r in rules.evaluate_many(items, AS_OF))
+        else:
+            with pool(max_workers=2) as executor:
+                got.extend(r.entity for r in rules.evaluate_many(items, AS_OF, executor=executor, chunk=2))
+    assert got == ["s0", "s1", "s2"]
+    (failed,) = info.value.failures
+    assert (failed.position, failed.item, failed.error.code) == (1, "big", "PRL602")
+    assert isinstance(failed.error, EvaluationLimitError) and failed.error.rule == "1.1"
+    assert "1 of 4 entities could not be evaluated; the first, big: " in str(info.value)
 
 
 def test_rule_sets_pickle_without_their_closures() -> None:
@@ -105,21 +134,24 @@ def test_evaluate_many_loads_paths_where_it_evaluates_them(pool: type | None) ->
 
 
 @pytest.mark.parametrize("pool", [None, ProcessPoolExecutor])
-def test_a_path_that_does_not_load_raises_when_its_turn_comes(pool: type | None, tmp_path: Path) -> None:
+def test_a_path_that_does_not_load_stops_only_its_entity(pool: type | None, tmp_path: Path) -> None:
+    """Behaviour change (issue 15): the items after it are evaluated, then BatchError names it."""
     rules = protrules.load_rules(ROOT / "rules" / "example.prl")
     broken = tmp_path / "broken.json"
     broken.write_text('{"entity": {"id": "x", "name": "某街道"}, "facts": {"meeting": [{"id": 1}]}}')
     demo = ROOT / "examples" / "demo"
     paths = [demo / "yangguang.json", demo / "xingxing.json", broken, demo / "yangguang.json"]
     got: list[str] = []
-    with pytest.raises(FactErrors) as info:
+    with pytest.raises(protrules.BatchError) as info:
         if pool is None:
             got.extend(r.entity for r in rules.evaluate_many(paths, AS_OF))
         else:
             with pool(max_workers=2) as executor:
                 got.extend(r.entity for r in rules.evaluate_many(paths, AS_OF, executor=executor, chunk=3))
-    assert got == ["yangguang", "xingxing"]
-    assert str(broken) in str(info.value)
+    assert got == ["yangguang", "xingxing", "yangguang"]
+    (failed,) = info.value.failures
+    assert (failed.position, failed.item) == (2, str(broken)) and isinstance(failed.error, FactErrors)
+    assert info.value.code == "PRL604" and str(broken) in str(info.value)
 
 
 def test_ledgers_pickle_with_their_links() -> None:

@@ -24,11 +24,14 @@ import warnings
 from typing import TYPE_CHECKING
 
 from protrules._version import __version__
+from protrules.arguments import ArgumentError, expect_flag, expect_path, expect_text
 from protrules.checking.checker import check
 from protrules.checking.ir import Program
+from protrules.compiling.batch import BatchError
 from protrules.compiling.ruleset import RuleSet, compile
 from protrules.errors import CalendarError, ProtrulesError
 from protrules.evaluation.results import Check, EntityResult, RuleResult
+from protrules.evaluation.runtime import EvaluationLimitError
 from protrules.facts.model import Duration, Fact, FactType, Judgement, Ledger
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span
 from protrules.language.parser import parse, parse_file
@@ -38,11 +41,14 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "ArgumentError",
+    "BatchError",
     "CalendarError",
     "Check",
     "Diagnostic",
     "Duration",
     "EntityResult",
+    "EvaluationLimitError",
     "Fact",
     "FactType",
     "Judgement",
@@ -80,6 +86,9 @@ def load_rules(
     from protrules.collector import paused
     from protrules.compiling.ruleset import _deprecated
 
+    expect_path(path, "load_rules")
+    expect_flag(cache, "load_rules", "cache")
+    expect_flag(generate, "load_rules", "generate")
     _deprecated(generate_after)
     with paused():
         return _load_rules(path, cache, generate)
@@ -109,6 +118,7 @@ def parse_date(text: str) -> dt.date:
     """A strict YYYY-MM-DD date, or a :class:`ProtrulesError` saying what is wrong."""
     from protrules.calendar.workdays import parse_date as _parse_date
 
+    expect_text(text, "parse_date", "text")
     return _parse_date(text)
 
 

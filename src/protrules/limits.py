@@ -18,6 +18,7 @@ from typing import Final, NamedTuple
 __all__ = [
     "BLOCK_DEPTH",
     "EXPRESSION_DEPTH",
+    "FACTS_PER_LEDGER",
     "FRACTION_DIGITS",
     "LEDGER_BYTES",
     "LIMITS",
@@ -60,6 +61,9 @@ FRACTION_DIGITS: Final = 19
 MAX_NUMBER: Final = 10**18
 #: A ledger file larger than this (in bytes) is refused before it is decoded.
 LEDGER_BYTES: Final = 64 * 2**20
+#: Facts in one ledger, over all its fact types (a ledger from Python records is counted
+#: before any record is read; a file, whose size is bounded already, after it is decoded).
+FACTS_PER_LEDGER: Final = 1_000_000
 #: Steps of evaluation work for one entity (facts visited by filters, counts and loops): a
 #: rule set that would do more stops that entity with a located error; a batch goes on.
 WORK_PER_ENTITY: Final = 200_000_000
@@ -72,5 +76,6 @@ LIMITS: Final[tuple[Limit, ...]] = (
     Limit("FRACTION_DIGITS", FRACTION_DIGITS, "digits", "digits after the point in a rule file", "PRL111"),
     Limit("MAX_NUMBER", MAX_NUMBER, "", "magnitude of a number in a rule file or a ledger", "PRL111, PRL404"),
     Limit("LEDGER_BYTES", LEDGER_BYTES, "bytes", "size of a ledger file", "PRL401"),
+    Limit("FACTS_PER_LEDGER", FACTS_PER_LEDGER, "facts", "facts in one ledger", "PRL407"),
     Limit("WORK_PER_ENTITY", WORK_PER_ENTITY, "steps", "evaluation work for one entity", "PRL602"),
 )

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from protrules.arguments import expect_type
 from protrules.calendar.workdays import Notice, Period, Vacation
 from protrules.checking import ir
 from protrules.checking.typing_rules import ExprChecker, Scope, literal_type
@@ -32,6 +33,10 @@ CALENDARS = ("china",)
 
 def check(module: n.Module, source: Source | None = None) -> ir.Program:
     """Resolve and type-check a parsed module; raise :class:`RuleFileError` listing every error."""
+    wanted = msg("a parsed Module (protrules.parse(text, name) returns one)")
+    expect_type(module, n.Module, "check", "module", wanted)
+    if source is not None:
+        expect_type(source, Source, "check", "source", msg("a Source(name, text) or None"))
     text = source.text if source is not None else ""
     checker = _Checker(module, text)
     with paused():

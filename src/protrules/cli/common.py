@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 from protrules.errors import ProtrulesError
 from protrules.i18n import LANGS, Text, check_language, env_language, gettext_for, msg, render
 from protrules.language.diagnostics import RuleFileError
+from protrules.limits import WORK_PER_ENTITY
 
 if TYPE_CHECKING:
     from protrules.compiling.ruleset import RuleSet
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LANGUAGE",
+    "MAX_WORK",
     "STDIN",
     "CliError",
     "Parser",
@@ -43,6 +45,7 @@ __all__ = [
     "command_language",
     "date_arg",
     "emit",
+    "entity_failures",
     "evaluate_facts",
     "jobs_arg",
     "load_facts",
@@ -67,6 +70,8 @@ OK, FINDINGS, BAD_INPUT = 0, 1, 2
 #: The language the running command speaks (``"en"`` or ``"zh"``): :func:`speaking` sets it
 #: for the length of one command; messages, usage errors and help are rendered in it.
 LANGUAGE: ContextVar[str] = ContextVar("protrules_language", default="en")
+#: The evaluation budget per entity the running command was given (``--max-work``), if any.
+MAX_WORK: ContextVar[int | None] = ContextVar("protrules_max_work", default=None)
 
 
 def say(message: Text) -> str:
@@ -223,6 +228,11 @@ def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
             ruleset = _load(path)
     except RuleFileError as error:
         raise CliError(error.msg, rendered=error.render(LANGUAGE.get())) from None
+    budget = MAX_WORK.get()
+    if budget is not None and budget != ruleset.max_work:
+        from protrules import compile
+
+        ruleset = compile(ruleset.program, max_work=budget)
     values: dict[str, str] = {}
     for given in parameters or ():
         name, equals, value = given.partition("=")
@@ -309,34 +319,85 @@ def map_ledgers(
     (``keep`` may shrink each as it arrives). With ``jobs`` other than 1 the ledgers are read
     and worked on in that many processes (0: one per core): ``work`` must then be picklable
     (a module-level function, or a ``functools.partial`` of one).
+
+
+    An entity whose work raises protrules' error (an evaluation past its budget,
+    ``docs/limits.md``) has no result: its error is written to standard error after the
+    others are done, and the command exits 2 however its other results came out
+    (:func:`entity_failures`).
     """
     from protrules.facts.ledgers import note_entity
 
     items = _items(paths, ruleset)
+    results: list[T] = []
+    failed: list[ProtrulesError] = []
     if jobs == 1:
         with fewer_collections():
-            done = (work(ruleset, ledger) for ledger in _load(items, ruleset))
-            return [keep(x) if keep else x for x in progress(done, len(items))]
-    from concurrent.futures import ProcessPoolExecutor
+            done = (_worked(ruleset, work, ledger) for ledger in _load(items, ruleset))
+            for value in progress(done, len(items)):
+                _take(value, keep, results, failed)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
 
-    workers = jobs or os.cpu_count() or 1
-    chunk = max(1, min(64, len(items) // (workers * 4)))
-    with ProcessPoolExecutor(workers, initializer=_collect_less) as pool:
-        outcomes = pool.map(functools.partial(_in_worker, ruleset, work), items, chunksize=chunk)
-        seen: dict[str, str] = {}
-        results = []
-        for item, (entity, value) in zip(items, progress(outcomes, len(items)), strict=True):
-            note_entity(seen, entity, item if isinstance(item, str) else "<stdin>")
-            results.append(keep(value) if keep else value)
+        workers = jobs or os.cpu_count() or 1
+        chunk = max(1, min(64, len(items) // (workers * 4)))
+        with ProcessPoolExecutor(workers, initializer=_collect_less) as pool:
+            outcomes = pool.map(functools.partial(_in_worker, ruleset, work), items, chunksize=chunk)
+            seen: dict[str, str] = {}
+            for item, (entity, value) in zip(items, progress(outcomes, len(items)), strict=True):
+                note_entity(seen, entity, item if isinstance(item, str) else "<stdin>")
+                _take(value, keep, results, failed)
+    for error in failed:
+        sys.stderr.write(say(msg("protrules: error: {message}", message=error.msg)) + "\n")
+    _FAILED.extend(failed)
     return results
 
 
-def _in_worker(ruleset: RuleSet, work: Callable[[RuleSet, Ledger], T], item: str | Ledger) -> tuple[str, T]:
+#: The entities of this command's run that have no result, for its exit code.
+_FAILED: list[ProtrulesError] = []
+
+
+def entity_failures() -> list[ProtrulesError]:
+    """The errors of the entities that have no result in this run (and forget them)."""
+    found = list(_FAILED)
+    _FAILED.clear()
+    return found
+
+
+class _Failed:
+    """An entity's work that raised: its error, in place of its result."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ProtrulesError) -> None:
+        self.error = error
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Failed, (self.error,))
+
+
+def _worked(ruleset: RuleSet, work: Callable[[RuleSet, Ledger], T], ledger: Ledger) -> T | _Failed:
+    try:
+        return work(ruleset, ledger)
+    except ProtrulesError as error:
+        return _Failed(error)
+
+
+def _take(value: Any, keep: Callable[[T], T] | None, results: list[T], failed: list[ProtrulesError]) -> None:
+    if isinstance(value, _Failed):
+        failed.append(value.error)
+    else:
+        results.append(keep(value) if keep else value)
+
+
+def _in_worker(
+    ruleset: RuleSet, work: Callable[[RuleSet, Ledger], T], item: str | Ledger
+) -> tuple[str, T | _Failed]:
     """In a worker process: read the ledger (unless it came read) and do the work on it."""
     from protrules.facts.ledgers import load_ledger
 
     ledger = load_ledger(item, ruleset.fact_types) if isinstance(item, str) else item
-    return ledger.id, work(ruleset, ledger)
+    return ledger.id, _worked(ruleset, work, ledger)
 
 
 #: The garbage collector's thresholds while the command evaluates ledgers (CPython's default
@@ -401,6 +462,13 @@ def add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -
         help="the assessment date, YYYY-MM-DD (default: end of the assessment period)",
     )
     parser.add_argument(
+        "--max-work",
+        metavar="STEPS",
+        type=_positive,
+        help=f"stop an entity's evaluation after STEPS steps of work (facts visited); the entity is"
+        f" reported, the others go on (default {WORK_PER_ENTITY:,}; docs/limits.md)",
+    )
+    parser.add_argument(
         "--set",
         "--parameter",
         dest="parameter",
@@ -410,6 +478,14 @@ def add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -
         " the file: another threshold (--set 会议次数=3, --set 复查间隔=\"6 months\") or another"
         " reading of a clause (--set 节假日开放读法=每个节假日); repeatable; the report says so",
     )
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    value = _non_negative()(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be 1 or more, not 0")
+    return value
 
 
 def _non_negative(what: str = "a whole number", zero: str = "0") -> Callable[[str], int]:

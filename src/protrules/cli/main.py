@@ -26,12 +26,14 @@ from protrules._version import __version__
 from protrules.cli.common import (
     BAD_INPUT,
     FINDINGS,
+    MAX_WORK,
     OK,
     CliError,
     Parser,
     add_rules_and_facts,
     as_of_arg,
     emit,
+    entity_failures,
     evaluate_facts,
     load_facts,
     load_rules,
@@ -460,8 +462,11 @@ def _run(argv: Sequence[str], lang: str) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else BAD_INPUT
     args.lang = lang
+    MAX_WORK.set(getattr(args, "max_work", None))
     try:
         code: int = args.func(args)
+        if entity_failures():  # an entity without a result: reported on stderr as it ended
+            return max(code, BAD_INPUT)
         return code
     except CliError as error:
         _report(error)

@@ -17,15 +17,27 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
+from protrules.arguments import (
+    expect_date,
+    expect_flag,
+    expect_mapping,
+    expect_positive,
+    expect_texts,
+    expect_type,
+    refuse,
+)
 from protrules.calendar.workdays import WorkCalendar
 from protrules.checking import ir
+from protrules.compiling.batch import BatchError, Failed, evaluate_batch, item_of, results_of
 from protrules.compiling.rules import CompiledRule, explain_rule, run_rule
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import EntityResult, RuleResult
-from protrules.evaluation.runtime import Ctx
+from protrules.evaluation.runtime import Ctx, EvaluationLimitError
 from protrules.evaluation.verdicts import decide_entity
 from protrules.facts.known import LeftOut, as_known_on
 from protrules.facts.model import FactType, Ledger
+from protrules.i18n import msg
+from protrules.limits import WORK_PER_ENTITY
 
 __all__ = ["RuleSet", "compile"]
 
@@ -38,7 +50,7 @@ class RuleSet:
     """A checked, compiled standard, ready to evaluate ledgers."""
 
     #: Facts a single entity's evaluation may visit before it stops with EvaluationLimitError.
-    DEFAULT_MAX_WORK = 200_000_000
+    DEFAULT_MAX_WORK = WORK_PER_ENTITY
 
     #: Deprecated and unused: a rule's code is written at its first evaluation.
     GENERATE_AFTER = 0
@@ -52,6 +64,10 @@ class RuleSet:
         generate_after: int | None = None,
     ) -> None:
         _deprecated(generate_after)
+        wanted = msg("a checked Program (protrules.check(…) returns one)")
+        expect_type(program, ir.Program, "compile", "program", wanted)
+        expect_positive(max_work, "compile", "max_work")
+        expect_flag(generate, "compile", "generate")
         self.program = program
         self.max_work = max_work
         self.generate = generate
@@ -105,6 +121,10 @@ class RuleSet:
         as it is. Raises :class:`~protrules.checking.parameters.ParameterError` for an unknown
         name or a value of the wrong type.
         """
+        wanted = msg("a mapping of parameter names to values")
+        expect_mapping(values, "RuleSet.with_parameters", "values", wanted)
+        for name in values:
+            expect_type(name, str, "RuleSet.with_parameters", "values", wanted)
         if not values:
             return self
         from protrules.checking.parameters import override
@@ -116,6 +136,7 @@ class RuleSet:
         )
 
     def rule(self, rule_id: str) -> ir.RuleDef:
+        expect_type(rule_id, str, "RuleSet.rule", "rule_id", msg("a rule id such as \"1.1.1\""))
         found = self.program.rule(rule_id)
         if found is None:
             from protrules.language.diagnostics import suggest
@@ -129,6 +150,9 @@ class RuleSet:
         """The Python a rule runs as, to read: its evaluation without (or with) checks for
         definite values or, with ``exact`` or where the rule uses something that code is not
         written for, its exact three-valued code (``docs/evaluation.md``)."""
+        expect_type(rule_id, str, "RuleSet.generated_source", "rule_id", msg("a rule id such as \"1.1.1\""))
+        expect_flag(checks, "RuleSet.generated_source", "checks")
+        expect_flag(exact, "RuleSet.generated_source", "exact")
         compiled = self._rules[self._index(rule_id)]
         found = None if exact else compiled.source("checks" if checks else "tally")
         if found is None:
@@ -170,16 +194,33 @@ class RuleSet:
         The rules see the ledger as it stood on the as-of date: records dated after it are left
         out and later entries not yet made are read as missing (:meth:`as_known_on`).
         """
+        _expect_ledger(ledger, "RuleSet.evaluate")
+        expect_date(as_of, "RuleSet.evaluate")
+        expect_flag(checks, "RuleSet.evaluate", "checks")
         day = as_of or self.default_as_of()
-        known, _ = self.as_known_on(ledger, day)
+        known, _ = as_known_on(ledger, self.program.fact_types, day)
         ctx = self._context(known, day)
-        results = [run_rule(rule, ctx, checks=checks) for rule in self._rules]
+        results = []
+        for rule in self._rules:
+            try:
+                results.append(run_rule(rule, ctx, checks=checks))
+            except EvaluationLimitError:
+                raise self._over_budget(ledger, rule.rule) from None
         return decide_entity(ledger, day, results, with_checks=checks)
+
+    def _over_budget(self, ledger: Ledger, rule: ir.RuleDef) -> EvaluationLimitError:
+        """The budget error, naming the entity and the rule (and where the rule is written)."""
+        span = rule.span
+        where = f"{span.source}:{span.line}" if span is not None else self.program.source_name
+        entity = f"{ledger.name} ({ledger.id})" if ledger.name and ledger.name != ledger.id else ledger.id
+        return EvaluationLimitError.of(self.max_work, entity, rule.id, where)
 
     def as_known_on(self, ledger: Ledger, as_of: dt.date) -> tuple[Ledger, LeftOut]:
         """The ledger as an assessment on ``as_of`` knows it, and what was left out of it: each
         fact type's records are known from the date its declaration names (``known from``)
         (docs/domain.md, “Time”). Every evaluation goes through it."""
+        _expect_ledger(ledger, "RuleSet.as_known_on")
+        expect_date(as_of, "RuleSet.as_known_on", optional=False)
         return as_known_on(ledger, self.program.fact_types, as_of)
 
     def explain(
@@ -187,10 +228,20 @@ class RuleSet:
     ) -> list[RuleResult]:
         """Rule results with a trace of every requirement's sub-expressions (their code written
         on demand)."""
+        _expect_ledger(ledger, "RuleSet.explain")
+        if rule_ids is not None:
+            expect_texts(rule_ids, "RuleSet.explain", "rule_ids", msg("a list of rule ids or None"))
+        expect_date(as_of, "RuleSet.explain")
         day = as_of or self.default_as_of()
         wanted = [self._index(r) for r in rule_ids] if rule_ids else range(len(self._rules))
-        ledger, _ = self.as_known_on(ledger, day)
-        return [explain_rule(self._rules[i], self._context(ledger, day, trace=True)) for i in wanted]
+        known, _ = as_known_on(ledger, self.program.fact_types, day)
+        out = []
+        for i in wanted:
+            try:
+                out.append(explain_rule(self._rules[i], self._context(known, day, trace=True)))
+            except EvaluationLimitError:
+                raise self._over_budget(ledger, self._rules[i].rule) from None
+        return out
 
     def evaluate_many(
         self,
@@ -210,50 +261,70 @@ class RuleSet:
 
         An item may be a :class:`Ledger` or the path of one (a ``.json`` file or a CSV
         folder). A path is loaded where it is evaluated: with an executor that is in the
-        worker, so the caller's process neither parses the facts nor ships them. A path that
-        does not load raises :class:`~protrules.facts.FactErrors` when its turn comes, after
-        the results of the items before it.
+        worker, so the caller's process neither parses the facts nor ships them.
+
+        One entity's error stops that entity only: a path that does not load
+        (:class:`~protrules.facts.FactErrors`) or an evaluation past its budget
+        (:class:`~protrules.evaluation.runtime.EvaluationLimitError`, naming the entity and the
+        rule) is noted, every other result is yielded in order, and then
+        :class:`~protrules.compiling.batch.BatchError` is raised, its ``failures`` listing each
+        such entity with its place in the input and its error.
 
         ``checks=False`` evaluates as :meth:`evaluate` does with it: verdicts, reasons, due
         dates and evidence without the per-check records; with an executor the results that
         cross back from the workers are then a fraction of the size.
         """
+        if isinstance(ledgers, Ledger | str | os.PathLike | Mapping) or not isinstance(ledgers, Iterable):
+            refuse("RuleSet.evaluate_many", "ledgers", msg("an iterable of Ledgers or paths"), ledgers,
+                   msg("a list, e.g. [ledger]"))  # fmt: skip
+        expect_date(as_of, "RuleSet.evaluate_many")
+        expect_positive(chunk, "RuleSet.evaluate_many", "chunk")
+        expect_flag(checks, "RuleSet.evaluate_many", "checks")
+        if executor is not None and not callable(getattr(executor, "submit", None)):
+            wanted = msg("a concurrent.futures.Executor or None")
+            refuse("RuleSet.evaluate_many", "executor", wanted, executor)
         day = as_of or self.default_as_of()
+        failures: list[Failed] = []
+        total = 0
         if executor is None:
-            for item in ledgers:
-                yield self.evaluate(_ledger(item, self.fact_types), day, checks=checks)
-            return
-        pending = []
-        batch: list[Ledger | str] = []
-        limit = max(2, (os.cpu_count() or 2) * 2)
-        size = 1  # batches grow 1, 2, 4 … up to `chunk`: every worker has work at once
-        for item in ledgers:
-            batch.append(item if isinstance(item, Ledger) else os.fspath(item))
-            if len(batch) >= size:
-                pending.append(executor.submit(_evaluate_batch, self, batch, day, checks))
-                batch = []
-                size = min(chunk, size * 2)
-                while len(pending) >= limit:
-                    yield from _unpack(pending.pop(0).result())
-        if batch:
-            pending.append(executor.submit(_evaluate_batch, self, batch, day, checks))
-        for future in pending:
-            yield from _unpack(future.result())
+            for total, item in enumerate(ledgers, 1):
+                one = [(total - 1, item_of(item, total - 1))]
+                yield from results_of(evaluate_batch(self, one, day, checks), failures)
+        else:
+            pending = []
+            batch: list[tuple[int, Ledger | str]] = []
+            limit = max(2, (os.cpu_count() or 2) * 2)
+            size = 1  # batches grow 1, 2, 4 … up to `chunk`: every worker has work at once
+            for total, item in enumerate(ledgers, 1):
+                batch.append((total - 1, item_of(item, total - 1)))
+                if len(batch) >= size:
+                    pending.append(executor.submit(evaluate_batch, self, batch, day, checks))
+                    batch = []
+                    size = min(chunk, size * 2)
+                    while len(pending) >= limit:
+                        yield from results_of(pending.pop(0).result(), failures)
+            if batch:
+                pending.append(executor.submit(evaluate_batch, self, batch, day, checks))
+            for future in pending:
+                yield from results_of(future.result(), failures)
+        if failures:
+            raise BatchError(failures, total)
+
+    def ledger_of(self, item: Ledger | str) -> Ledger:
+        """A batch item's ledger: itself, or the ledger read from its path."""
+        if isinstance(item, Ledger):
+            return item
+        from protrules.facts.ledgers import load_ledger
+
+        return load_ledger(item, self.fact_types)
 
 
-def _ledger(item: Ledger | str | os.PathLike[str], schema: Mapping[str, FactType]) -> Ledger:
-    if isinstance(item, Ledger):
-        return item
-    from protrules.facts.ledgers import load_ledger
-
-    return load_ledger(item, schema)
-
-
-def _unpack(outcomes: list[EntityResult | ProtrulesError]) -> Iterator[EntityResult]:
-    for outcome in outcomes:
-        if isinstance(outcome, ProtrulesError):
-            raise outcome
-        yield outcome
+def _expect_ledger(ledger: Any, function: str) -> None:
+    if not isinstance(ledger, Ledger):
+        hint = msg("protrules.facts.ledger_from_mapping(data, rules.fact_types) reads one") if isinstance(
+            ledger, Mapping
+        ) else msg("protrules.facts.load_ledger(path, rules.fact_types) reads one")
+        refuse(function, "ledger", msg("a Ledger"), ledger, hint)
 
 
 def _deprecated(generate_after: int | None) -> None:
@@ -281,22 +352,6 @@ def _restore(key: str, program: ir.Program, max_work: int, generate: bool) -> Ru
             _RESTORED.clear()
         found = _RESTORED[options] = build()
     return found
-
-
-def _evaluate_batch(
-    ruleset: RuleSet, items: list[Ledger | str], as_of: dt.date, checks: bool = True
-) -> list[EntityResult | ProtrulesError]:
-    """A worker's share: results in order; a ledger that fails to load stops the batch there
-    and its error travels back in its place, to be raised when the caller reaches it."""
-    out: list[EntityResult | ProtrulesError] = []
-    for item in items:
-        try:
-            ledger = _ledger(item, ruleset.fact_types)
-        except ProtrulesError as error:
-            out.append(error)
-            break
-        out.append(ruleset.evaluate(ledger, as_of, checks=checks))
-    return out
 
 
 def compile(

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.errors import ProtrulesError
 from protrules.facts.model import Duration, Fact, Ledger, LookupTable, field_attribute
+from protrules.i18n import Text, msg
 
 __all__ = ["Ctx", "EvaluationLimitError", "Partial", "Unknown", "apply", "lookup"]
 
@@ -63,17 +64,57 @@ class Ctx:
         """Count facts visited; past ``max_work`` stop with a clear error, never hang."""
         self.work += steps
         if self.max_work and self.work > self.max_work:
-            raise EvaluationLimitError(
-                f"evaluation stopped after {self.max_work:,} steps for {self.ledger.name or self.ledger.id}: "
-                "a rule compares too many facts with each other; narrow its selections or raise the "
-                "limit (RuleSet(program, max_work=…))"
-            )
+            raise EvaluationLimitError.of(self.max_work, _entity(self.ledger))
+
+
+def _entity(ledger: Ledger) -> str:
+    return f"{ledger.name} ({ledger.id})" if ledger.name and ledger.name != ledger.id else ledger.id
 
 
 class EvaluationLimitError(ProtrulesError):
-    """An evaluation did more work than its bound allows."""
+    """An entity's evaluation did more work than its budget allows (``docs/limits.md``).
+
+    ``entity`` is the entity's id and ``rule`` the id of the rule that was running (None
+    until the rule set names it); ``steps`` the budget. Only that entity stops: a batch
+    (:meth:`~protrules.RuleSet.evaluate_many`, ``protrules check``) goes on with the rest.
+    """
 
     code = "PRL602"
+
+    def __init__(
+        self, message: Text, *, entity: str | None = None, rule: str | None = None, steps: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.entity, self.rule, self.steps = entity, rule, steps
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses process pools with what it names
+        return (_limit_error, (self.msg, self.entity, self.rule, self.steps))
+
+    @classmethod
+    def of(
+        cls, steps: int, entity: str, rule: str | None = None, where: str | None = None
+    ) -> EvaluationLimitError:
+        """The error for ``entity`` past ``steps``, in ``rule`` (at ``where`` in its file)."""
+        shown = f"{steps:,}"
+        if rule is None:
+            message = msg(
+                "evaluation stopped after {steps} steps for {entity}: a rule compares too many facts "
+                "with each other; narrow its selections or raise the limit "
+                "(--max-work, or RuleSet(program, max_work=…))",
+                steps=shown, entity=entity,
+            )  # fmt: skip
+        else:
+            message = msg(
+                "evaluation stopped after {steps} steps for {entity}, in rule {rule} ({where}): the rule "
+                "compares too many facts with each other; narrow its selections or raise the limit "
+                "(--max-work, or RuleSet(program, max_work=…))",
+                steps=shown, entity=entity, rule=rule, where=where or "?",
+            )  # fmt: skip
+        return cls(message, entity=entity, rule=rule, steps=steps)
+
+
+def _limit_error(message: Text, entity: str | None, rule: str | None, steps: int) -> EvaluationLimitError:
+    return EvaluationLimitError(message, entity=entity, rule=rule, steps=steps)
 
 
 def facts_of(ctx: Ctx, name: str) -> tuple[Fact, ...] | Unknown:

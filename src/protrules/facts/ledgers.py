@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
+from protrules.arguments import expect_path, expect_text, refuse
 from protrules.errors import ProtrulesError
 from protrules.facts import fast
 from protrules.facts.model import Fact, FactType, FieldDecl, Judgement, Kind, Ledger, field_attribute
@@ -45,7 +46,7 @@ from protrules.facts.schema import (
 )
 from protrules.facts.typed import make_fact
 from protrules.i18n import Text, msg, msgn, render
-from protrules.limits import LEDGER_BYTES, MAX_NUMBER
+from protrules.limits import FACTS_PER_LEDGER, LEDGER_BYTES, MAX_NUMBER
 
 __all__ = [
     "FactError",
@@ -69,6 +70,7 @@ FIELD: Final = "PRL403"  # a record's fields: unknown, missing, required but nul
 VALUE: Final = "PRL404"  # a value does not match its declared type
 DUPLICATE: Final = "PRL405"  # duplicate ids, keys, columns or entities
 REFERENCE: Final = "PRL406"  # a reference to a record that is not there
+TOO_MANY: Final = "PRL407"  # more facts than one ledger may hold (docs/limits.md)
 
 _TOP_KEYS: Final = ("entity", "facts", "judgements", "format", "$schema")
 
@@ -685,6 +687,11 @@ def ledger_from_mapping(
     objects or ``YYYY-MM-DD`` text. Locations in errors are ``origin`` plus a JSON pointer.
     Raises :class:`FactErrors`.
     """
+    _expect_schema(schema, "ledger_from_mapping")
+    expect_text(origin, "ledger_from_mapping", "origin")
+    facts = data.get("facts") if isinstance(data, Mapping) else None
+    if isinstance(facts, Mapping):  # counted before any record is read
+        _bounded(sum(len(r) for r in facts.values() if isinstance(r, Sequence)), origin)
     ledger = fast.from_records(data, schema, origin)
     return ledger if ledger is not None else _collect(lambda errs: _from_tree(data, schema, origin, errs))
 
@@ -695,12 +702,15 @@ def ledger_from_json(text: str, schema: Mapping[str, FactType], *, origin: str =
 
     For text that never was a file, such as standard input (``protrules check rules.prl -``).
     """
+    expect_text(text, "ledger_from_json", "text")
+    _expect_schema(schema, "ledger_from_json")
+    expect_text(origin, "ledger_from_json", "origin")
 
     def build(errs: _Errors) -> Ledger | None:
         tree, scan = _parse_json(text, origin, errs)
         return None if tree is _ABSENT else _from_tree(tree, schema, origin, errs, scan=scan)
 
-    return _collect(build)
+    return _counted(_collect(build))
 
 
 def load_ledger(path: str | os.PathLike[str], schema: Mapping[str, FactType]) -> Ledger:
@@ -708,6 +718,8 @@ def load_ledger(path: str | os.PathLike[str], schema: Mapping[str, FactType]) ->
 
     Files are only ever opened for reading.
     """
+    expect_path(path, "load_ledger")
+    _expect_schema(schema, "load_ledger")
     name = os.fspath(path)
 
     def build(errs: _Errors) -> Ledger | None:
@@ -726,7 +738,7 @@ def load_ledger(path: str | os.PathLike[str], schema: Mapping[str, FactType]) ->
         tree, scan = (_ABSENT, False) if text is None else _parse_json(text, name, errs)
         return None if tree is _ABSENT else _from_tree(tree, schema, name, errs, scan=scan)
 
-    return _collect(build)
+    return _counted(_collect(build))
 
 
 def load_ledgers(paths: Iterable[str | os.PathLike[str]], schema: Mapping[str, FactType]) -> Iterator[Ledger]:
@@ -739,12 +751,43 @@ def load_ledgers(paths: Iterable[str | os.PathLike[str]], schema: Mapping[str, F
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
+    if not isinstance(paths, Iterable) or isinstance(paths, bytes | Mapping):
+        refuse("load_ledgers", "paths", msg("an iterable of paths"), paths)
+    _expect_schema(schema, "load_ledgers")
     seen: dict[str, str] = {}
     for path in paths:
+        expect_path(path, "load_ledgers", "paths")
         for item in _expand(os.fspath(path)):
             ledger = load_ledger(item, schema)
             note_entity(seen, ledger.id, item)
             yield ledger
+
+
+def _counted(ledger: Ledger) -> Ledger:
+    """The ledger, if it holds no more facts than one ledger may (docs/limits.md)."""
+    _bounded(sum(len(facts) for facts in ledger.facts.values()), ledger.origin)
+    return ledger
+
+
+def _bounded(count: int, origin: str) -> None:
+    if count > FACTS_PER_LEDGER:
+        message = msg(
+            "the ledger holds {count} facts; one ledger holds at most {limit} (docs/limits.md): "
+            "split the entity's records, or evaluate a narrower period",
+            count=f"{count:,}", limit=f"{FACTS_PER_LEDGER:,}",
+        )  # fmt: skip
+        raise FactErrors([FactError(origin, message, code=TOO_MANY)])
+
+
+def _expect_schema(schema: Any, function: str) -> None:
+    """A rule set's fact types (``rules.fact_types``): a mapping of names to FactType."""
+    wanted = msg("a mapping of fact type names to FactType (rules.fact_types)")
+    if not isinstance(schema, Mapping):
+        hint = msg("pass rules.fact_types") if hasattr(schema, "fact_types") else None
+        refuse(function, "schema", wanted, schema, hint)
+    for value in schema.values():
+        if not isinstance(value, FactType):
+            refuse(function, "schema", wanted, value)
 
 
 def note_entity(seen: dict[str, str], entity: str, path: str) -> None:
@@ -762,7 +805,13 @@ def ledger_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     For :meth:`RuleSet.evaluate_many`, which can load each in a worker process."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    return [item for path in paths for item in _expand(os.fspath(path))]
+    if not isinstance(paths, Iterable) or isinstance(paths, bytes | Mapping):
+        refuse("ledger_paths", "paths", msg("an iterable of paths"), paths)
+    out = []
+    for path in paths:
+        expect_path(path, "ledger_paths", "paths")
+        out += _expand(os.fspath(path))
+    return out
 
 
 def _expand(path: str) -> list[str]:
@@ -800,6 +849,9 @@ def ledger_to_mapping(ledger: Ledger, schema: Mapping[str, FactType]) -> dict[st
     same decimal; the rare decimal that no float holds stays a Decimal, which ``json`` cannot
     write, rather than be rounded.
     """
+    if not isinstance(ledger, Ledger):
+        refuse("ledger_to_mapping", "ledger", msg("a Ledger"), ledger)
+    _expect_schema(schema, "ledger_to_mapping")
     errors = [
         FactError(
             ledger.origin, f'the ledger covers "{name}", which the rule set does not declare', code=SHAPE

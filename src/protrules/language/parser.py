@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from lark.exceptions import (
 )
 from lark.indenter import Indenter
 
+from protrules.arguments import expect_path, expect_text
 from protrules.calendar.durations import Duration
 from protrules.collector import paused
 from protrules.errors import ProtrulesError
@@ -196,6 +198,8 @@ def parse(text: str, name: str = "<rules>") -> n.Module:
 
     Raises :class:`RuleFileError` with located diagnostics on any syntax error.
     """
+    expect_text(text, "parse", "text")
+    expect_text(name, "parse", "name")
     source = Source(name, text)
     if len(text) > RULE_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > RULE_FILE_BYTES:
         raise RuleFileError([_too_large()], source)
@@ -244,8 +248,10 @@ def _parse(body: str, name: str, source: Source, lexical: list[Diagnostic]) -> n
     return module
 
 
-def parse_file(path: str) -> tuple[n.Module, Source]:
+def parse_file(path: str | os.PathLike[str]) -> tuple[n.Module, Source]:
     """Read and parse a rule file; unreadable or non-UTF-8 files are located errors too."""
+    expect_path(path, "parse_file")
+    path = os.fspath(path)
     try:
         with open(path, "rb") as handle:
             data = handle.read(RULE_FILE_BYTES + 1)
