@@ -45,3 +45,55 @@ def test_a_nul_in_texts_of_the_rule_file_reaches_no_python_file_name_or_source()
     assert rules.explain(ledger, as_of=AS_OF)[0].verdict == "pass"
     source = rules.generated_source("1.1", checks=True)
     assert source is not None and "\x00" not in source
+
+
+# ---------------------------------------------------------------- found by the program generator
+
+FOUND = """standard "found":
+    title: "found"
+    assessment: 评估期
+period 评估期 = 2023-04-01 .. 2024-03-31
+fact x "记录":
+    date: date "日期"
+    n: integer? "数"
+area 1 "a":
+    rule 1.1 "r":
+        clause: "c"
+"""
+
+
+def _everywhere(body: str, records: list[dict[str, object]], as_of: dt.date) -> tuple[object, ...]:
+    """The rule's (verdict, due, evidence) on every backend, which must agree."""
+    text = FOUND + body
+    program = protrules.check(protrules.parse(text, "found.prl"), protrules.Source("found.prl", text))
+    rules, exact = protrules.compile(program), protrules.compile(program, generate=False)
+    document = {"entity": {"id": "e", "name": "e"}, "facts": {"x": records}}
+    ledger = ledger_from_mapping(document, rules.fact_types)
+    full = rules.evaluate(ledger, as_of)
+    assert decided(full) == evaluate_reference(program, ledger, as_of)
+    assert decided(exact.evaluate(ledger, as_of)) == decided(full)
+    assert decided(rules.evaluate(ledger, as_of, checks=False)) == decided(full)
+    assert [r.verdict for r in rules.explain(ledger, as_of=as_of)] == [r.verdict for r in full.results]
+    return decided(full)["1.1"]
+
+
+def test_a_date_moved_before_year_one_is_unknown() -> None:
+    """`0001-01-01 - 1 month` raised dateutil's ``ValueError: year 0 is out of range``."""
+    verdict = _everywhere("        require true by (0001-01-01 - 1 month)\n", [], AS_OF)
+    assert verdict == ("pass", None, ())
+    unknown = _everywhere("        require 0001-01-01 - 1 month < 2023-01-01\n", [], AS_OF)
+    assert unknown[0] == "unknown"
+
+
+def test_advice_that_asks_about_an_unpublished_year_never_decides_the_verdict() -> None:
+    """`advise` is reported and never changes the verdict: its question about year 1 made the
+    whole rule unknown with checks (and on the reference interpreter), fail without them."""
+    body = "        require false\n        advise deadline(0001-01-01, 2 weeks) > 2023-01-01\n"
+    assert _everywhere(body, [], AS_OF) == ("fail", None, ())
+
+
+def test_a_requirement_comparing_an_unknown_value_names_the_facts_it_read() -> None:
+    """Both sides of a requirement's comparison are read (its reason shows both): the reference
+    interpreter stopped at an unknown left side and left the right side's facts out."""
+    body = "        for each f in x:\n            require f.n >= count(x)\n"
+    assert _everywhere(body, [{"id": "x0", "date": "2023-10-01"}], AS_OF) == ("unknown", None, ("x:x0",))

@@ -254,7 +254,11 @@ class _Interpreter:
                     raise _NotApplicable
             elif isinstance(stmt, ir.AdviseS):
                 self.evidence = set()
-                value = self.value(stmt.condition, env)
+                try:
+                    value = self.value(stmt.condition, env)
+                except CalendarError:  # advice never decides a verdict, whatever it asks
+                    out.append((UNKNOWN, None, frozenset(), True))
+                    continue
                 verdict = UNKNOWN if isinstance(value, Unknown) else (PASS if value else FAIL)
                 out.append((verdict, None, frozenset(self.evidence), True))
             elif isinstance(stmt, ir.RequireS):
@@ -281,7 +285,13 @@ class _Interpreter:
             by = self.value(stmt.by, env)
             if isinstance(by, dt.date):
                 due = by
-        value = self.value(stmt.condition, env)
+        condition = stmt.condition
+        if isinstance(condition, ir.Cmp):  # a requirement shows both sides: both are read
+            left, right = self.value(condition.left, env), self.value(condition.right, env)
+            unknown = next((v for v in (left, right) if isinstance(v, Unknown)), None)
+            value = unknown if unknown is not None else compare(condition.op, condition.mode, left, right)
+        else:
+            value = self.value(condition, env)
         evidence = frozenset(self.evidence)
         if isinstance(value, Unknown):
             return (UNKNOWN, due, evidence, False)

@@ -220,7 +220,7 @@ def shift(cal: WorkCalendar, d: dt.date, duration: Duration, sign: int) -> dt.da
             found = d + relativedelta(months=duration.base * sign)
         else:
             return Unknown(f"a date moves by days, weeks, months or years, not {duration}")
-    except OverflowError:
+    except (OverflowError, ValueError):  # past 9999-12-31 or before 0001-01-01 (dateutil: ValueError)
         return Unknown(f"{d} {'+' if sign > 0 else '-'} {duration} is outside the calendar")
     if len(_SHIFTS) > 200_000:
         _SHIFTS.clear()

@@ -458,9 +458,14 @@ def require(
 
 
 def advise(ctx: Ctx, checks: list[Check], text: str, context: tuple[str, ...], value: Thunk) -> None:
-    """Advice: a check that never decides a verdict."""
+    """Advice: a check that never decides a verdict — not even when it asks the calendar about
+    an unpublished year: that makes the advice unknown, as it makes a requirement unknown."""
     ctx.evidence = []
-    found = value()
+    try:
+        found = value()
+    except CalendarError as error:
+        checks.append(Check(text, context, UNKNOWN, str(error), None, advisory=True))
+        return
     decided = UNKNOWN if found.__class__ is Unknown else (PASS if found else FAIL)
     checks.append(Check(text, context, decided, show(found), None, evidence_ids(ctx.evidence), advisory=True))
 
