@@ -20,7 +20,8 @@ A case file has sections opened by `--- ` lines::
 ``entity``/``facts``/``judgements``). ``expect NAME DATE`` lists ``RULE VERDICT`` lines and
 optionally ``status S`` and ``score X``. ``errors`` lists wanted diagnostic codes with
 line:column relative to the rules section. When the rules do not start with ``standard``,
-the preamble below is put in front (positions stay relative to the rules section).
+the preamble below is put in front (positions stay relative to the rules section), in the
+rules' own dialect: a case written in Chinese keywords gets the Chinese preamble.
 """
 
 from __future__ import annotations
@@ -33,12 +34,21 @@ from typing import Any
 
 import attrs
 
+from protrules.language.dialects import detect_dialect
+
 PREAMBLE = """standard "case":
     title: "case"
     assessment: 评估期
 period 评估期 = 2023-04-01 .. 2024-03-31
 """
+#: The preamble of a case written in the Chinese dialect (its first word is Chinese).
+PREAMBLE_ZH = """标准 "case":
+    标题: "case"
+    评估期间: 评估期
+期间 评估期 = 2023-04-01 .. 2024-03-31
+"""
 PREAMBLE_LINES = PREAMBLE.count("\n")
+assert PREAMBLE_ZH.count("\n") == PREAMBLE_LINES
 
 
 @attrs.frozen
@@ -61,7 +71,9 @@ class Case:
 
     @property
     def source(self) -> str:
-        return (PREAMBLE if self.preamble else "") + self.rules
+        if not self.preamble:
+            return self.rules
+        return (PREAMBLE_ZH if detect_dialect(self.rules) == "zh" else PREAMBLE) + self.rules
 
     @property
     def offset(self) -> int:
@@ -114,5 +126,5 @@ def read_case(path: Path) -> Case:
                     errors.append((parts[0], int(line_no), int(column)))
         else:
             raise ValueError(f"{path}: unknown section {head!r}")
-    preamble = not rules.lstrip().startswith("standard")
+    preamble = not rules.lstrip().startswith(("standard", "标准"))
     return Case(path, rules, preamble, ledgers, expectations, errors)

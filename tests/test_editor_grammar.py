@@ -32,12 +32,24 @@ test "t":
 """
 
 
-def test_every_keyword_of_the_grammar_is_in_the_vocabulary() -> None:
-    rules = re.sub(r"//[^\n]*", "", grammar_text())  # comments quote words too
+def _grammar_words(dialect: str) -> set[str]:
+    rules = re.sub(r"//[^\n]*", "", grammar_text(dialect))  # comments quote words too
     quoted = set(re.findall(r'"([^"\\]+)"', rules))
-    words = {w for w in quoted if any(ch.isalnum() or ch == "_" for ch in w)}
+    return {w for w in quoted if any(ch.isalnum() or ch == "_" for ch in w)}
+
+
+def test_every_keyword_of_the_grammar_is_in_the_vocabulary() -> None:
+    words = _grammar_words("en")
+    assert words | set(FUNCTIONS) == set(vocabulary("en").keywords)
+    chinese = _grammar_words("zh") | {f.zh for f in FUNCTIONS.values()}
+    assert chinese == set(vocabulary("zh").keywords)
+    assert words | chinese | set(FUNCTIONS) == set(vocabulary().keywords)
+    zh = vocabulary("zh")
+    assert zh.category("规则") == "declaration" and zh.category("计数") == "function"
+    assert zh.category("不适用") == "constant" and zh.category("为工作日") == "operator"
+    assert zh.category("季度") == "unit" and zh.category("rule") is None
+    assert {"整数", "日期", "文本"} <= set(zh.types) and zh.builtins == ("评估日",)
     vocab = vocabulary()
-    assert words | set(FUNCTIONS) == set(vocab.keywords)
     assert set(vocab.words["function"]) >= set(FUNCTIONS)
     assert vocab.category("rule") == "declaration"
     assert vocab.category("count") == "function"
@@ -45,7 +57,8 @@ def test_every_keyword_of_the_grammar_is_in_the_vocabulary() -> None:
     assert vocab.category("个工作日") == "unit"
     assert vocab.category("评估期") is None
     assert "month" in vocab.in_rule("unit") and "个月" in vocab.in_rule("duration_unit")
-    assert {"integer", "date", "text"} <= set(vocab.types) and vocab.builtins == ("as_of",)
+    assert {"integer", "date", "text", "整数"} <= set(vocab.types)
+    assert set(vocab.builtins) == {"as_of", "评估日"}
 
 
 def test_the_committed_textmate_grammar_is_generated_from_the_parser() -> None:

@@ -318,3 +318,28 @@ def test_the_shipped_standard_publishes_no_diagnostics(client: Client) -> None:
     assert client.diagnostics(uri) == []  # its suppressions and pyproject.toml's are read
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     assert client.diagnostics(uri) == []
+
+
+def test_a_chinese_file_completes_chinese_words(client: Client, tmp_path: Path) -> None:
+    """A file in the Chinese dialect is completed with its own words, not the English ones."""
+    text = format_source(TEXT, "doc.prl", "zh")
+    path = tmp_path / "中文.prl"
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "prl", "version": 1, "text": text}},
+    )
+    assert client.diagnostics(uri) == []
+    lines = text.split("\n")
+    row = next(i for i, line in enumerate(lines) if line.strip().startswith("要求 没有"))
+    items = client.request("textDocument/completion", _doc(uri, {"line": row, "character": 12}))["items"]
+    labels = {item["label"] for item in items}
+    assert {"要求", "计数", "没有", "通过", "为工作日", "整数", "评估日", "评估期", "meeting"} <= labels
+    assert not labels & {"require", "count", "pass", "integer", "as_of"}
+    count = next(item for item in items if item["label"] == "计数")
+    assert count["detail"] == "count(facts)"
+    expect = next(i for i, line in enumerate(lines) if line.strip().startswith("预期 "))
+    position = {"line": expect, "character": len("    预期 ")}
+    assert _labels(client.request("textDocument/completion", _doc(uri, position))) == ["1.1.1"]
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})

@@ -33,6 +33,7 @@ from pygments.token import (
 )
 
 from protrules.authoring.vocabulary import vocabulary
+from protrules.language.keywords import keyword
 
 __all__ = ["PrlLexer"]
 
@@ -64,6 +65,9 @@ def _tokens() -> dict[str, list[Any]]:
     durations = _alternatives(vocab.in_rule("duration_unit"))
     loops = _alternatives(vocab.in_rule("unit"))
     tests = _alternatives(vocab.in_rule("is_word"))  # x is working day, x is in vacation
+    # the word before a loop's unit (for each month, 对每个 月), and the words before a rule id
+    each = _alternatives(["each", keyword("for each", "zh")])
+    labelled = _alternatives(keyword(w, d) for w in ("area", "item", "rule", "expect") for d in ("en", "zh"))
     units = {*vocab.in_rule("duration_unit"), *vocab.in_rule("unit")}
     return {
         "root": [
@@ -75,7 +79,7 @@ def _tokens() -> dict[str, list[Any]]:
                 rf"([0-9]+(?:\.[0-9]+)?)([ \t]*)((?:{durations})(?:[ \t]+(?:{durations}))?){_AFTER}",
                 bygroups(Number, Whitespace, Keyword.Pseudo),
             ),
-            (rf"(each)([ \t]+)({loops}){_AFTER}", bygroups(Keyword, Whitespace, Keyword.Pseudo)),
+            (rf"({each})([ \t]+)({loops}){_AFTER}", bygroups(Keyword, Whitespace, Keyword.Pseudo)),
             (
                 rf"(is)([ \t]+)((?:{tests})(?:[ \t]+(?:{tests}))?){_AFTER}",
                 bygroups(Operator.Word, Whitespace, Operator.Word),
@@ -91,7 +95,7 @@ def _tokens() -> dict[str, list[Any]]:
             (r"[0-9]+", Number.Integer),
             (r"(\.)([^\W\d]\w*)", bygroups(Punctuation, Name.Attribute)),
             (
-                r"(" + "|".join(re.escape(w) for w in ("area", "item", "rule", "expect")) + r")"
+                rf"({labelled})"
                 r"([ \t]+)([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)" + _AFTER,
                 bygroups(Keyword.Declaration, Whitespace, Name.Label),
             ),

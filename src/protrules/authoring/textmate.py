@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from protrules.authoring.vocabulary import vocabulary
+from protrules.language.keywords import keyword
 
 __all__ = ["SCOPE", "grammar", "grammar_json", "main"]
 
@@ -44,6 +45,9 @@ def grammar() -> dict[str, Any]:
     durations = _alternatives(vocab.in_rule("duration_unit"))
     loops = _alternatives(vocab.in_rule("unit"))
     tests = _alternatives(vocab.in_rule("is_word"))
+    # the word before a loop's unit (for each month, 对每个 月), and the words before a rule id
+    each = _alternatives(["each", keyword("for each", "zh")])
+    labelled = _alternatives(keyword(w, d) for w in ("area", "item", "rule", "expect") for d in ("en", "zh"))
     plain = [w for w in kinds["constant"] if w.replace("_", "").isalnum()]
     odd = [w for w in kinds["constant"] if w not in plain]
     patterns: list[dict[str, Any]] = [
@@ -84,7 +88,7 @@ def grammar() -> dict[str, Any]:
             },
         },
         {
-            "match": r"\b(area|item|rule|expect)[ \t]+([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)" + _AFTER,
+            "match": rf"{_BEFORE}({labelled})[ \t]+([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)" + _AFTER,
             "captures": {
                 "1": {"name": "storage.type.declaration.prl"},
                 "2": {"name": "entity.name.section.rule-id.prl"},
@@ -98,7 +102,7 @@ def grammar() -> dict[str, Any]:
             },
         },
         {
-            "match": rf"\b(each)[ \t]+({loops}){_AFTER}",
+            "match": rf"{_BEFORE}({each})[ \t]+({loops}){_AFTER}",
             "captures": {"1": {"name": "keyword.control.prl"}, "2": {"name": "keyword.other.unit.prl"}},
         },
         {

@@ -1,11 +1,12 @@
-"""The words of the .prl language, read from the parser's own grammar: one source for every tool.
+"""The words of the .prl language, read from the parser's own grammars: one source for every tool.
 
 The Pygments lexer, the TextMate grammar and the language server's completion all take their
-keywords from :func:`vocabulary`, which reads them from the Lark grammar the parser is built
-from (``language/grammar/prl.lark``) and the built-in functions from the checker's table
-(:mod:`protrules.language.functions`) — never from a copied list. A keyword added to the
-grammar (a new expression, another keyword dialect) is highlighted and completed without
-touching any tool; the committed TextMate grammar is regenerated from it
+keywords from :func:`vocabulary`, which reads them from the Lark grammars the parser is built
+from (``language/grammar/prl.lark`` and the Chinese grammar derived from it with the keyword
+table, :mod:`protrules.language.keywords`), the built-in functions from the checker's table
+(:mod:`protrules.language.functions`, both spellings) — never from a copied list. A keyword
+added to the grammar (a new expression, its Chinese spelling) is highlighted and completed
+without touching any tool; the committed TextMate grammar is regenerated from it
 (``python -m protrules.authoring.textmate``) and a test says when it is stale.
 
 A word's category comes from the grammar rule it appears in (``func`` → function,
@@ -21,7 +22,9 @@ import attrs
 
 from protrules.checking.typing_rules import BUILTINS
 from protrules.facts.model import PRIMITIVES
+from protrules.language.dialects import spell_name
 from protrules.language.functions import FUNCTIONS
+from protrules.language.keywords import DIALECTS
 from protrules.language.parser import _lark
 
 __all__ = ["CATEGORIES", "Vocabulary", "vocabulary"]
@@ -95,30 +98,34 @@ def _is_word(text: str) -> bool:
 
 
 @functools.cache
-def vocabulary() -> Vocabulary:
-    """The keywords of the grammar the parser uses, by category."""
-    lark = _lark()
-    literals = {t.name: t.pattern.value for t in lark.terminals if t.pattern.type == "str"}
+def vocabulary(dialect: str | None = None) -> Vocabulary:
+    """The keywords of the grammar the parser uses for ``dialect`` (``"en"``, ``"zh"``; both by
+    default, for a highlighter that does not know a file's dialect), by category."""
+    dialects = DIALECTS if dialect is None else (dialect,)
     found: dict[str, set[str]] = {}
     by_rule: dict[str, set[str]] = {}
-    for rule in lark.rules:
-        name = rule.origin.name.lstrip("_?!")
-        category = _RULES.get(name, "keyword")
-        for symbol in rule.expansion:
-            text = literals.get(symbol.name) if symbol.is_term else None
-            if text is not None and _is_word(text):
-                found.setdefault(text, set()).add(category)
-                by_rule.setdefault(name, set()).add(text)
+    for each in dialects:
+        lark = _lark(each)
+        literals = {t.name: t.pattern.value for t in lark.terminals if t.pattern.type == "str"}
+        for rule in lark.rules:
+            name = rule.origin.name.lstrip("_?!")
+            category = _RULES.get(name, "keyword")
+            for symbol in rule.expansion:
+                text = literals.get(symbol.name) if symbol.is_term else None
+                if text is not None and _is_word(text):
+                    found.setdefault(text, set()).add(category)
+                    by_rule.setdefault(name, set()).add(text)
     words: dict[str, set[str]] = {c: set() for c in CATEGORIES}
     for text, categories in found.items():
         words[next(c for c in CATEGORIES if c in categories)].add(text)
     # a call is any name before `(`: the built-ins are the checker's table, not grammar words
-    words["function"] |= set(FUNCTIONS)
+    functions = {spell_name("function", f, each) for f in FUNCTIONS for each in dialects}
+    words["function"] |= functions
     for category in CATEGORIES[CATEGORIES.index("function") + 1 :]:
-        words[category] -= set(FUNCTIONS)
+        words[category] -= functions
     return Vocabulary(
         {c: _ordered(w) for c, w in words.items()},
-        _ordered(set(PRIMITIVES)),
-        _ordered(set(BUILTINS)),
+        _ordered({spell_name("type", t, each) for t in PRIMITIVES for each in dialects}),
+        _ordered({spell_name("value", b, each) for b in BUILTINS for each in dialects}),
         {rule: _ordered(w) for rule, w in sorted(by_rule.items())},
     )

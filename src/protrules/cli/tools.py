@@ -26,7 +26,9 @@ from protrules.cli.common import (
     require_file,
     write_atomic,
 )
+from protrules.errors import ProtrulesError
 from protrules.language.diagnostics import RuleFileError
+from protrules.language.keywords import DIALECTS
 
 __all__ = ["add_parsers", "cmd_fmt", "cmd_lint", "cmd_lsp", "cmd_test"]
 
@@ -126,13 +128,17 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             text = _read_text(path)
-            formatted = format_source(text, _name(path))
+            formatted = format_source(text, _name(path), args.dialect)
         except RuleFileError as error:
             _stderr(error.render().rstrip("\n") + "\n")
             broken += 1
             continue
         except CliError as error:
             sys.stderr.write(f"protrules: error: {error.message}\n")
+            broken += 1
+            continue
+        except ProtrulesError as error:  # a file that cannot be written in the other dialect
+            sys.stderr.write(f"protrules: error: {_name(path)}: {error.message_in(args.lang)}\n")
             broken += 1
             continue
         if path == STDIN and not dry:  # a filter: the formatted text, and nothing else, on stdout
@@ -309,7 +315,9 @@ examples:
   protrules fmt rules/example.prl
   protrules fmt --check rules/*.prl      # exit code 1 if a file would change
   protrules fmt --diff rules/*.prl       # the changes as a unified diff, nothing written
-  protrules fmt - < draft.prl > tidy.prl # standard input to standard output""",
+  protrules fmt - < draft.prl > tidy.prl # standard input to standard output
+  protrules fmt --dialect zh - < rules/changning_2023.prl > rules/changning_2023.zh.prl
+                                         # the same rules in the Chinese dialect""",
     )
     fmt.add_argument("files", metavar="FILES", nargs="+", help=".prl files (- : standard input)")
     fmt.add_argument(
@@ -319,6 +327,12 @@ examples:
         "--diff",
         action="store_true",
         help="change nothing; print what would change as a unified diff (exit 1 if anything would)",
+    )
+    fmt.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        help="write the files in this dialect of the language: en (English keywords) or zh "
+        "(Chinese keywords); by default each file stays in its own",
     )
     fmt.set_defaults(func=cmd_fmt)
 

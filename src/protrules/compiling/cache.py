@@ -61,10 +61,12 @@ def cache_dir() -> Path:
 
 def key(data: bytes) -> str:
     from protrules._version import __version__
+    from protrules.language.dialects import spellings
     from protrules.language.parser import grammar_text
 
     digest = hashlib.sha256()
-    for part in (__version__.encode(), grammar_text().encode("utf-8"), data):
+    grammars = (grammar_text() + grammar_text("zh") + spellings()).encode("utf-8")
+    for part in (__version__.encode(), grammars, data):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

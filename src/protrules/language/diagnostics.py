@@ -81,8 +81,6 @@ class Diagnostic:
         return (self.span.line, self.span.column, self.code)
 
 
-
-
 _SEVERITY = {"error": msg("error"), "warning": msg("warning")}
 
 

@@ -6,21 +6,42 @@ order, literals in their source spelling. Comments are not in the tree either; t
 read from the text (:meth:`Comments.scan`) and put back beside the line they belong to.
 Formatting is meaning-preserving (``parse(format_source(x)) == parse(x)``) and idempotent,
 and it never writes a file: the command line does that.
+
+A file is printed in its own dialect, or in the one asked for (``dialect="zh"``): the same tree
+with every keyword and built-in name spelled as :mod:`protrules.language.keywords` says and each
+duration's unit in that dialect, so converting a file and converting it back gives the text
+back (``protrules fmt --dialect zh|en``). Comments and names are the author's and stay as they
+are; a name that the other dialect spells a built-in with would change meaning, so converting
+such a file is refused (:class:`DialectClash`).
 """
 
 from __future__ import annotations
 
 import bisect
+import contextvars
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
+from protrules.errors import ProtrulesError
+from protrules.i18n import msg
 from protrules.language import nodes as n
+from protrules.language.dialects import check_dialect, clashes, spell_name
+from protrules.language.keywords import ZH_WITHIN_END, keyword, unit_spelling
 from protrules.language.parser import COMPARE_OPS, parse
 from protrules.output import display_width
 
-__all__ = ["INDENT", "WIDTH", "Comment", "Comments", "format_expr", "format_module", "format_source", "quote"]
+__all__ = [
+    "INDENT",
+    "WIDTH",
+    "Comment",
+    "Comments",
+    "format_expr",
+    "format_module",
+    "format_source",
+    "quote",
+]
 
 INDENT = "    "
 #: Lines wider than this (in terminal columns) are wrapped inside parentheses where possible.
@@ -36,30 +57,96 @@ _FAMILIES: Mapping[type, str] = {
 }
 
 
-def format_source(text: str, name: str = "<rules>") -> str:
+def format_source(text: str, name: str = "<rules>", dialect: str | None = None) -> str:
     """``text`` in the canonical layout, comments kept; raises ``RuleFileError`` if it does not
-    parse (a file with syntax errors is never reformatted)."""
-    return format_module(parse(text, name), Comments.scan(text))
+    parse (a file with syntax errors is never reformatted).
+
+    ``dialect`` (``"en"`` or ``"zh"``) writes the file in that dialect, durations spelled in it
+    too; by default the file stays in its own, its literals spelled as they are.
+    """
+    return format_module(parse(text, name), Comments.scan(text), dialect)
 
 
-def format_module(module: n.Module, comments: Comments | Sequence[Comment] = ()) -> str:
-    """A syntax tree in the canonical layout, with the comments of the text it was parsed from."""
+def format_module(
+    module: n.Module, comments: Comments | Sequence[Comment] = (), dialect: str | None = None
+) -> str:
+    """A syntax tree in the canonical layout, with the comments of the text it was parsed from;
+    in ``dialect`` (its own by default, see :func:`format_source`)."""
     if not isinstance(comments, Comments):
         comments = Comments(tuple(comments))
-    writer = _Writer()
-    previous: n.Decl | None = None
-    for decl in module.declarations:
-        if previous is not None:
-            family = _family(decl)
-            writer.separator("group" if family is not None and family == _family(previous) else "blank")
-        writer.decl(decl, comments)
-        previous = decl
-    return _render(writer.entries, comments)
+    target = module.dialect if dialect is None else check_dialect(dialect, "format_module")
+    if target != module.dialect:
+        clashes(module, target)
+    token = _SPELLING.set(_Spelling(target, respell=dialect is not None, source=module.dialect))
+    try:
+        writer = _Writer()
+        previous: n.Decl | None = None
+        for decl in module.declarations:
+            if previous is not None:
+                family = _family(decl)
+                writer.separator("group" if family is not None and family == _family(previous) else "blank")
+            writer.decl(decl, comments)
+            previous = decl
+        text = _render(writer.entries, comments)
+    finally:
+        _SPELLING.reset(token)
+    if target != module.dialect:
+        _same_meaning(text, module, target)
+    return text
 
 
-def format_expr(expr: n.Expr) -> str:
+def _same_meaning(text: str, module: n.Module, dialect: str) -> None:
+    """Make sure a file written in the other dialect reads back to the same tree (PRL114)."""
+    try:
+        same = parse(text, module.source_name or "<rules>", dialect) == module
+    except ProtrulesError:
+        same = False
+    if not same:
+        raise ProtrulesError(
+            msg("cannot write the file in the other dialect without changing its meaning"), code="PRL114"
+        )
+
+
+def format_expr(expr: n.Expr, dialect: str = "en") -> str:
     """An expression on one line, with the fewest parentheses that keep its meaning."""
-    return _flat(_expr(expr))
+    token = _SPELLING.set(_Spelling(check_dialect(dialect, "format_expr")))
+    try:
+        return _flat(_expr(expr))
+    finally:
+        _SPELLING.reset(token)
+
+
+@attrs.frozen
+class _Spelling:
+    """How the words of the file being printed are spelled: its dialect, and whether literals
+    are spelled anew in it (a duration's unit) or kept as written."""
+
+    dialect: str = "en"
+    respell: bool = False
+    source: str = "en"  # the dialect the file was written in
+
+    def kw(self, en: str) -> str:
+        """A keyword or phrase (as the English grammar writes it) in the dialect."""
+        return keyword(en, self.dialect)
+
+    def name(self, kind: str, name: str) -> str:
+        """A built-in name in the dialect; any other name as it is."""
+        return spell_name(kind, name, self.dialect)
+
+    def literal(self, e: n.Literal) -> str:
+        if e.kind == "boolean":
+            return self.kw("true" if e.value else "false")
+        if e.kind == "duration" and self.respell:
+            return unit_spelling(e.value.unit, e.value.amount, self.dialect)
+        return e.text
+
+
+_ENGLISH = _Spelling()
+_SPELLING: contextvars.ContextVar[_Spelling | None] = contextvars.ContextVar("prl_spelling", default=None)
+
+
+def _sp() -> _Spelling:
+    return _SPELLING.get() or _ENGLISH
 
 
 def quote(text: str) -> str:
@@ -196,46 +283,54 @@ def _expr(e: n.Expr, need: int = SELECT) -> list[Piece]:
 
 
 def _bare(e: n.Expr) -> list[Piece]:
+    sp = _sp()
     if isinstance(e, n.Literal):
-        return [e.text]
+        return [sp.literal(e)]
     if isinstance(e, n.Name):
-        return [e.name]
+        return [sp.name("value", e.name)]
     if isinstance(e, n.Attribute):
         return [*_expr(e.target, POSTFIX), "." + e.name]
     if isinstance(e, n.At):
-        return [*_expr(e.target, POSTFIX), " at ", *_expr(e.when, ATOM)]
+        return [*_expr(e.target, POSTFIX), f" {sp.kw('at')} ", *_expr(e.when, ATOM)]
     if isinstance(e, n.Call):
-        out: list[Piece] = [e.func + "(", OPEN]
+        out: list[Piece] = [sp.name("function", e.func) + "(", OPEN]
         for i, arg in enumerate(e.args):
             out += [", ", *_expr(arg)] if i else _expr(arg)
         return [*out, CLOSE, ")"]
     if isinstance(e, n.If):  # a long one breaks before `then` and `else`, as before `and`
-        then, otherwise = [_Break("then"), *_expr(e.then)], [_Break("else"), *_expr(e.otherwise)]
-        return ["if ", *_expr(e.condition), *then, *otherwise]
+        then = [_Break(sp.kw("then")), *_expr(e.then)]
+        otherwise = [_Break(sp.kw("else")), *_expr(e.otherwise)]
+        return [f"{sp.kw('if')} ", *_expr(e.condition), *then, *otherwise]
     if isinstance(e, n.Not):  # `not (a < b)`, never `not a < b`: it reads as `(not a) < b`
-        return ["not ", *_expr(e.operand, POSTFIX)]
+        return [f"{sp.kw('not')} ", *_expr(e.operand, POSTFIX)]
     if isinstance(e, n.Neg):
         return ["- " if isinstance(e.operand, n.Neg) else "-", *_expr(e.operand, UNARY)]
     if isinstance(e, n.BoolOp):
         need = AND if e.op == "or" else NOT
         out = []
+        op = sp.kw(e.op)
         for i, part in enumerate(e.operands):
-            out += [_Break(e.op), *_expr(part, need)] if i else _expr(part, need)
+            out += [_Break(op), *_expr(part, need)] if i else _expr(part, need)
         return out
     if isinstance(e, n.Compare):
         return [*_expr(e.left, RANGE), f" {COMPARE_OPS.get(e.op, e.op)} ", *_expr(e.right, RANGE)]
     if isinstance(e, n.Member):
-        return [*_expr(e.left, RANGE), " not in " if e.negated else " in ", *_expr(e.right, RANGE)]
+        word = sp.kw("not in" if e.negated else "in")
+        return [*_expr(e.left, RANGE), f" {word} ", *_expr(e.right, RANGE)]
     if isinstance(e, n.Within):
-        duration = [e.duration.text] if isinstance(e.duration, n.Literal) else _expr(e.duration, SUM)
-        return [*_expr(e.subject, RANGE), " within ", *duration, " after ", *_expr(e.anchor, RANGE)]
+        duration = [sp.literal(e.duration)] if isinstance(e.duration, n.Literal) else _expr(e.duration, SUM)
+        subject, anchor = _expr(e.subject, RANGE), _expr(e.anchor, RANGE)
+        within, after = f" {sp.kw('within')} ", f" {sp.kw('after')} "
+        if sp.dialect == "zh":  # x 在 d 之后 30个工作日 以内
+            return [*subject, within, *anchor, after, *duration, f" {ZH_WITHIN_END}"]
+        return [*subject, within, *duration, after, *anchor]
     if isinstance(e, n.ListExpr):
         out = ["[", OPEN]
         for i, item in enumerate(e.items):
             out += [", ", *_expr(item)] if i else _expr(item)
         return [*out, CLOSE, "]"]
     if isinstance(e, n.IsTest):
-        return [*_expr(e.subject, RANGE), f" is {e.test}"]
+        return [*_expr(e.subject, RANGE), f" {sp.kw('is ' + e.test)}"]
     if isinstance(e, n.Range):
         return [*_expr(e.start, SUM), " .. ", *_expr(e.end, SUM)]
     if isinstance(e, n.Binary):
@@ -244,9 +339,9 @@ def _bare(e: n.Expr) -> list[Piece]:
     if isinstance(e, n.Select):
         out = _expr(e.source, OR)
         if e.alias is not None:
-            out.append(f" as {e.alias}")
+            out.append(f" {sp.kw('as')} {e.alias}")
         if e.condition is not None:
-            out += [" where ", *_expr(e.condition, OR)]
+            out += [f" {sp.kw('where')} ", *_expr(e.condition, OR)]
         return out
     raise TypeError(f"not an expression: {e!r}")
 
@@ -288,7 +383,7 @@ def _layout(pad: str, pieces: Sequence[Piece]) -> list[str]:
                     and depth == level
                     and k not in chosen
                     and display_width(lines[line_of[k]]) > WIDTH
-                    and columns[k] + len(piece.op) + 2 + _run(pieces, k, level, line_of) > WIDTH
+                    and columns[k] + display_width(piece.op) + 2 + _run(pieces, k, level, line_of) > WIDTH
                 ),
                 None,
             )
@@ -317,11 +412,11 @@ def _lines(pad: str, pieces: Sequence[Piece], chosen: set[int]) -> tuple[list[st
         elif isinstance(piece, _Break) and k in chosen:
             lines.append(current)
             current = " " * opened[-1] + piece.op + " "
-            column = opened[-1] + len(piece.op) + 1
+            column = opened[-1] + display_width(piece.op) + 1
             line_of[-1] = len(lines)
         elif isinstance(piece, _Break):
             current += f" {piece.op} "
-            column += len(piece.op) + 2
+            column += display_width(piece.op) + 2
     return [*lines, current], columns, line_of
 
 
@@ -336,7 +431,7 @@ def _run(pieces: Sequence[Piece], k: int, level: int, line_of: list[int]) -> int
         if isinstance(piece, str):
             width += display_width(piece)
         elif isinstance(piece, _Break):
-            width += len(piece.op) + 2
+            width += display_width(piece.op) + 2
     return width
 
 
@@ -360,12 +455,20 @@ def _title(title: str | None) -> str:
 
 
 def _known(known: n.KnownFrom | None) -> str:
-    return f" known from {known.field}" if known is not None else ""
+    return f" {_sp().kw('known from')} {known.field}" if known is not None else ""
 
 
 def _type(ref: n.TypeRef) -> str:
-    base = f"enum({', '.join(map(quote, ref.members))})" if ref.members is not None else str(ref.name)
+    sp = _sp()
+    if ref.members is not None:
+        base = f"{sp.kw('enum')}({', '.join(map(quote, ref.members))})"
+    else:
+        base = sp.name("type", str(ref.name))
     return base + ("?" if ref.optional else "")
+
+
+def _source(source: str | None) -> str:
+    return f" {_sp().kw('source')} {quote(source)}" if source is not None else ""
 
 
 def _days(items: Sequence[tuple[object, object | None]]) -> str:
@@ -393,13 +496,16 @@ class _Writer:
 
     def decl(self, d: n.Decl, comments: Comments) -> None:
         at = _line_of(d)
+        sp = _sp()
         if isinstance(d, n.Standard):
-            with self.block(0, f"standard {quote(d.id)}:", d):
+            with self.block(0, f"{sp.kw('standard')} {quote(d.id)}:", d):
                 for s in d.settings:
                     value = quote(str(s.value)) if s.quoted else str(s.value)
-                    self.line(1, [f"{s.key}: {value}"], _line_of(s))
+                    if s.key == "calendar" and not s.quoted:
+                        value = sp.name("calendar", value)
+                    self.line(1, [f"{sp.kw(s.key)}: {value}"], _line_of(s))
         elif isinstance(d, n.EnumDecl):
-            head = f"enum {d.name}{_title(d.title)}: "
+            head = f"{sp.kw('enum')} {d.name}{_title(d.title)}: "
             one = head + ", ".join(map(quote, d.members))
             if display_width(one) <= WIDTH:
                 self.line(0, [one], at)
@@ -418,24 +524,27 @@ class _Writer:
                 for text in rows:
                     self.line(1, [text], None)
         elif isinstance(d, n.Define):
-            start: list[Piece] = [f"define {d.name}{_title(d.title)} = "]
+            start: list[Piece] = [f"{sp.kw('define')} {d.name}{_title(d.title)} = "]
             body = _expr(d.value)
             if display_width(_flat([*start, *body])) > WIDTH and _top_break(body):
                 body = ["(", OPEN, *body, CLOSE, ")"]  # so the expression can continue below
             self.line(0, [*start, *body], at)
         elif isinstance(d, n.FactDecl):
-            with self.block(0, f"fact {d.name}{_title(d.title)}{_known(d.known_from)}:", d):
+            with self.block(0, f"{sp.kw('fact')} {d.name}{_title(d.title)}{_known(d.known_from)}:", d):
                 for f in d.fields:
                     line = f"{f.name}: {_type(f.type)}{_title(f.title)}{_known(f.known_from)}"
                     self.line(1, [line], _line_of(f))
         elif isinstance(d, n.Parameter) and d.key is not None:
-            source = f" source {quote(d.source)}" if d.source is not None else ""
-            head = f"parameter {d.name}{_title(d.title)}: lookup {_type(d.key)} -> {_type(d.type)}{source}:"
+            head = (
+                f"{sp.kw('parameter')} {d.name}{_title(d.title)}: {sp.kw('lookup')} {_type(d.key)}"
+                f" -> {_type(d.type)}{_source(d.source)}:"
+            )
             with self.block(0, head, d):
                 for row_ in d.rows:
-                    self.line(1, [f"from {row_.bound.text}: {row_.value.text}"], _line_of(row_))
+                    line = f"{sp.kw('from')} {sp.literal(row_.bound)}: {sp.literal(row_.value)}"
+                    self.line(1, [line], _line_of(row_))
         elif isinstance(d, n.Parameter):
-            head = f"parameter {d.name}{_title(d.title)}: {_type(d.type)}"
+            head = f"{sp.kw('parameter')} {d.name}{_title(d.title)}: {_type(d.type)}"
             if not d.dated:
                 self.line(0, [f"{head} = {self._value(d.values[0])}"], at)
             else:
@@ -443,18 +552,19 @@ class _Writer:
                     for v in d.values:
                         self.line(1, [self._value(v)], _line_of(v))
         elif isinstance(d, n.PeriodDecl | n.VacationDecl):
-            word = "period" if isinstance(d, n.PeriodDecl) else "vacation"
+            word = sp.kw("period" if isinstance(d, n.PeriodDecl) else "vacation")
             self.line(0, [f"{word} {d.name}{_title(d.title)} = {d.start} .. {d.end}"], at)
         elif isinstance(d, n.DateDecl):
-            self.line(0, [f"date {d.name}{_title(d.title)} = {d.value}"], at)
+            self.line(0, [f"{sp.kw('date')} {d.name}{_title(d.title)} = {d.value}"], at)
         elif isinstance(d, n.DatesDecl):
-            self.line(0, [f"dates {d.name}{_title(d.title)} = {_days(d.items)}"], at)
+            self.line(0, [f"{sp.kw('dates')} {d.name}{_title(d.title)} = {_days(d.items)}"], at)
         elif isinstance(d, n.NoticeDecl):
-            with self.block(0, f"notice {d.year} source {quote(d.source)}:", d):
+            with self.block(0, f"{sp.kw('notice')} {d.year}{_source(d.source)}:", d):
                 for notice_line in d.lines:
-                    self.line(1, [f"{notice_line.key}: {_days(notice_line.items)}"], _line_of(notice_line))
+                    line = f"{sp.kw(notice_line.key)}: {_days(notice_line.items)}"
+                    self.line(1, [line], _line_of(notice_line))
         elif isinstance(d, n.Area | n.Item):
-            word = "area" if isinstance(d, n.Area) else "item"
+            word = sp.kw("area" if isinstance(d, n.Area) else "item")
             children: Sequence[n.Decl] = d.children if isinstance(d, n.Area) else d.rules
             with self.block(len(self.parents), f"{word} {d.id} {quote(d.title)}:", d):
                 for i, child in enumerate(children):
@@ -463,10 +573,12 @@ class _Writer:
                     self.decl(child, comments)
         elif isinstance(d, n.Rule):
             depth = len(self.parents)
-            with self.block(depth, f"rule {d.id} {quote(d.title)}:", d):
+            with self.block(depth, f"{sp.kw('rule')} {d.id} {quote(d.title)}:", d):
                 for setting in n.canonical_settings(d.settings):
                     text = quote(setting.value) if setting.quoted else setting.value
-                    self.line(depth + 1, [f"{setting.key}: {text}"], _line_of(setting))
+                    if setting.key == "kind" and not setting.quoted:
+                        text = sp.name("kind", text)
+                    self.line(depth + 1, [f"{sp.kw(setting.key)}: {text}"], _line_of(setting))
                 for stmt in d.body:
                     self.stmt(stmt, depth + 1)
         elif isinstance(d, n.TestDecl):
@@ -476,53 +588,61 @@ class _Writer:
 
     @staticmethod
     def _value(v: n.ParamValue) -> str:
-        since = f" from {v.since}" if v.since is not None else ""
-        return v.value.text + since + (f" source {quote(v.source)}" if v.source is not None else "")
+        since = f" {_sp().kw('from')} {v.since}" if v.since is not None else ""
+        return _sp().literal(v.value) + since + _source(v.source)
 
     def _test(self, d: n.TestDecl, comments: Comments) -> None:
+        sp = _sp()
         at = _line_of(d)
         lines: dict[str, list[int | None]] = defaultdict(list)
+        # the first words of each kind of line, as the file was written
+        keys = {keyword(en, sp.source): en for en in ("facts", "as_of", "parameter", "expect")}
+        status = keyword("expect status", sp.source).split()
         if at is not None:  # test lines have no spans: find them in the source
             for start in sorted(s for s in comments.code if s > at):
                 if comments.indents.get(start, 0) <= comments.indents.get(at, 0):
                     break
                 words = comments.code[start].replace(":", " ").split()
-                key = "status" if words[:2] == ["expect", "status"] else words[0] if words else ""
+                key = "status" if words[: len(status)] == status else keys.get(words[0], "") if words else ""
                 lines[key].append(start)
-        with self.block(0, f"test {quote(d.name)}:", d):
+        with self.block(0, f"{sp.kw('test')} {quote(d.name)}:", d):
             if d.facts is not None:
-                self.line(1, [f"facts: {quote(d.facts)}"], (lines["facts"] or [None])[-1])
+                self.line(1, [f"{sp.kw('facts')}: {quote(d.facts)}"], (lines["facts"] or [None])[-1])
             if d.as_of is not None:
-                self.line(1, [f"as_of: {d.as_of}"], (lines["as_of"] or [None])[-1])
+                self.line(1, [f"{sp.kw('as_of')}: {d.as_of}"], (lines["as_of"] or [None])[-1])
             for i, param in enumerate(d.params):
                 starts = lines["parameter"]
-                line = f"parameter {param.name} = {param.value.text}"
+                line = f"{sp.kw('parameter')} {param.name} = {sp.literal(param.value)}"
                 self.line(1, [line], starts[i] if i < len(starts) else None)
             for i, (rule_id, verdict) in enumerate(d.expects):
                 starts = lines["expect"]
-                self.line(1, [f"expect {rule_id} {verdict}"], starts[i] if i < len(starts) else None)
+                line = f"{sp.kw('expect')} {rule_id} {sp.kw(verdict)}"
+                self.line(1, [line], starts[i] if i < len(starts) else None)
             if d.status is not None:
-                self.line(1, [f"expect status {d.status}"], (lines["status"] or [None])[-1])
+                line = f"{sp.kw('expect status')} {sp.kw(d.status)}"
+                self.line(1, [line], (lines["status"] or [None])[-1])
 
     def stmt(self, s: n.Stmt, depth: int) -> None:
+        sp = _sp()
         head: list[Piece]
         main: n.Expr | None
         tail: list[Piece] = []
         where = ""
         if isinstance(s, n.Let):
-            head, main = [f"let {s.name} = "], s.value
+            head, main = [f"{sp.kw('let')} {s.name} = "], s.value
         elif isinstance(s, n.Require):
-            head, main = ["require "], s.condition
-            tail = [" by ", *_expr(s.by)] if s.by is not None else []
+            head, main = [f"{sp.kw('require')} "], s.condition
+            tail = [f" {sp.kw('by')} ", *_expr(s.by)] if s.by is not None else []
         elif isinstance(s, n.Advise | n.Applies):
-            head = ["advise " if isinstance(s, n.Advise) else "applies when "]
+            head = [f"{sp.kw('advise' if isinstance(s, n.Advise) else 'applies when')} "]
             main = s.condition
         elif isinstance(s, n.ForFacts):
-            source = [" in ", *_expr(s.source, POSTFIX)] if s.explicit_source else []
-            head, main, tail, where = [f"for each {s.var}", *source], s.condition, [":"], " where "
+            source = [f" {sp.kw('in')} ", *_expr(s.source, POSTFIX)] if s.explicit_source else []
+            head, main, tail = [f"{sp.kw('for each')} {s.var}", *source], s.condition, [":"]
+            where = f" {sp.kw('where')} "
         elif isinstance(s, n.ForPeriods):
-            head = [f"for each {s.unit} {s.var} of ", *_expr(s.period, POSTFIX)]
-            main, tail, where = s.condition, [":"], " where "
+            head = [f"{sp.kw('for each')} {sp.kw(s.unit)} {s.var} {sp.kw('of')} ", *_expr(s.period, POSTFIX)]
+            main, tail, where = s.condition, [":"], f" {sp.kw('where')} "
         else:
             raise TypeError(f"not a statement: {s!r}")
         body = _expr(main) if main is not None else []

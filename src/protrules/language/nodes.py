@@ -31,12 +31,14 @@ class Literal(Expr):
     """A literal: 2, 1.5, 50%, 2023-04-01, "text", true, 30 working days.
 
     ``kind`` is the literal's type name (integer, decimal, percentage, date, text, boolean,
-    duration) and ``text`` its source spelling, which the formatter keeps.
+    duration) and ``text`` its source spelling, which the formatter keeps. The spelling is not
+    part of the tree's meaning: ``30 days`` and ``30天``, ``1.50`` and ``1.5`` are equal literals
+    (a file converted to the other dialect spells its durations anew, and is the same tree).
     """
 
     value: Any
     kind: str
-    text: str
+    text: str = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -437,3 +439,6 @@ class Module(Decl):
 
     declarations: tuple[Decl, ...]
     source_name: str = attrs.field(default="", eq=False)
+    #: The dialect it is written in ("en", "zh"): how to spell its keywords back, never a
+    #: difference between two trees (both dialects read to the same tree).
+    dialect: str = attrs.field(default="en", eq=False, kw_only=True)

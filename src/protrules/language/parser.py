@@ -33,8 +33,12 @@ from protrules.arguments import expect_path, expect_text
 from protrules.calendar.durations import Duration
 from protrules.collector import paused
 from protrules.errors import ProtrulesError
+from protrules.i18n import Message, msg
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
+from protrules.language.dialects import Reading, check_dialect, detect_dialect, keyword_hint, zh_grammar
+from protrules.language.keywords import UNITS as UNIT_SPELLINGS
+from protrules.language.keywords import ZH_WITHIN_END
 from protrules.language.recovery import MAX_SYNTAX_ERRORS, Blanker
 from protrules.language.scan import character_hint, scan
 from protrules.limits import (
@@ -52,37 +56,8 @@ __all__ = ["MAX_NESTING", "MAX_SOURCE_BYTES", "grammar_text", "parse", "parse_du
 MAX_SOURCE_BYTES = RULE_FILE_BYTES
 MAX_NESTING = PAREN_DEPTH
 
-UNITS: dict[str, str] = {
-    "working day": "working_days",
-    "working days": "working_days",
-    "个工作日": "working_days",
-    "工作日": "working_days",
-    "day": "days",
-    "days": "days",
-    "天": "days",
-    "日": "days",
-    "week": "weeks",
-    "weeks": "weeks",
-    "周": "weeks",
-    "month": "months",
-    "months": "months",
-    "个月": "months",
-    "月": "months",
-    "quarter": "quarters",
-    "quarters": "quarters",
-    "个季度": "quarters",
-    "季度": "quarters",
-    "year": "years",
-    "years": "years",
-    "年": "years",
-    "hour": "hours",
-    "hours": "hours",
-    "小时": "hours",
-    "个小时": "hours",
-    "minute": "minutes",
-    "minutes": "minutes",
-    "分钟": "minutes",
-}
+#: Every spelling of a duration's unit, in either dialect → the unit (:mod:`protrules.language.keywords`).
+UNITS: dict[str, str] = {spelling: unit.name for unit in UNIT_SPELLINGS for spelling in (*unit.en, *unit.zh)}
 
 _DURATION = re.compile(r"^\s*([0-9]+)\s*(\S.*?)\s*$")
 
@@ -120,6 +95,36 @@ class _Indent(Indenter):
     DEDENT_type = "_DEDENT"
     tab_len = 8
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.keywords: frozenset[str] = frozenset()  # the terminals that are keywords
+        self.units: frozenset[str] = frozenset()  # the keywords that are a duration's unit
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        processed: Iterator[Token] = super().process(self._separated(stream))  # type: ignore[no-untyped-call]
+        return processed
+
+    def _separated(self, stream: Iterator[Token]) -> Iterator[Token]:
+        """The tokens, a keyword written against a name or number reported (PRL112): the lexer
+        would read ``要求会议次数`` as the keyword and a name where only a keyword can stand, but
+        as one name elsewhere, so a keyword is a word of its own everywhere."""
+        before: Token | None = None
+        for token in stream:
+            if before is not None and before.end_pos == token.start_pos:
+                joined = token.type in self.keywords or before.type in self.keywords
+                if joined and _words(before) and _words(token) and not self._allowed(before, token):
+                    builder = _BUILDER.get(None)
+                    if builder is not None:
+                        builder.joined(before, token)
+            before = token
+            yield token
+
+    def _allowed(self, before: Token, token: Token) -> bool:
+        """A duration's unit right after its number (``30个工作日``), and 以内 right after it."""
+        if token.type in self.units:
+            return before.type == "INT"
+        return before.type in self.units and str(token) == ZH_WITHIN_END
+
     def handle_NL(self, token: Token) -> Iterator[Token]:
         if self.paren_level > 0:
             return
@@ -136,6 +141,12 @@ class _Indent(Indenter):
             if indent != self.indent_level[-1]:
                 line = token.end_line or token.line or 1
                 raise _IndentError(line, indent + 1)
+
+
+def _words(token: Token) -> bool:
+    """Whether a token is (or ends and starts with) a word: a name, number, date or keyword."""
+    text = str(token)
+    return bool(text) and (text[0].isalnum() or text[0] == "_" or text[-1].isalnum())
 
 
 class _Building(Tree[Token]):
@@ -167,39 +178,55 @@ class _IndentError(LarkError):
         self.column = column
 
 
-def grammar_text() -> str:
-    """The grammar, read from the package (its single source of truth)."""
-    return resources.files("protrules.language").joinpath("grammar/prl.lark").read_text("utf-8")
+@functools.cache
+def grammar_text(dialect: str = "en") -> str:
+    """The grammar of a dialect: the English one read from the package (the single source of
+    truth), the Chinese one derived from it (:mod:`protrules.language.dialects`)."""
+    english = resources.files("protrules.language").joinpath("grammar/prl.lark").read_text("utf-8")
+    return english if check_dialect(dialect) == "en" else zh_grammar(english)
 
 
 @functools.cache
-def _lark() -> Lark:
-    """The parser, built once per process; Lark keeps its tables in a cache file keyed by the
-    grammar's hash, so later processes skip building them (about 150 ms)."""
+def _lark(dialect: str = "en") -> Lark:
+    """The parser of a dialect, built once per process; Lark keeps its tables in a cache file
+    keyed by the grammar's hash, so later processes skip building them (about 150 ms)."""
+    indent = _Indent()
     options: dict[str, Any] = {
         "parser": "lalr",
         "lexer": "contextual",
-        "postlex": _Indent(),
+        "postlex": indent,
         "propagate_positions": True,
         "maybe_placeholders": False,
         "tree_class": _Building,
     }
     try:
-        return Lark(grammar_text(), cache=True, **options)
+        lark = Lark(grammar_text(dialect), cache=True, **options)
     except OSError:  # pragma: no cover - an unwritable temporary directory
-        return Lark(grammar_text(), **options)
+        lark = Lark(grammar_text(dialect), **options)
+    words = {t.name: str(t.pattern.value) for t in lark.terminals if t.pattern.type == "str"}
+    indent.keywords = frozenset(name for name, text in words.items() if _is_word(text))
+    first = {spelling.split()[0] for spelling in UNITS}
+    indent.units = frozenset(name for name, text in words.items() if text in first)
+    return lark
+
+
+def _is_word(text: str) -> bool:
+    return any(ch.isalnum() or ch == "_" for ch in text)
 
 
 # ------------------------------------------------------------------ public API
 
 
-def parse(text: str, name: str = "<rules>") -> n.Module:
+def parse(text: str, name: str = "<rules>", dialect: str | None = None) -> n.Module:
     """Parse .prl text into a :class:`~protrules.language.nodes.Module`.
 
+    ``dialect`` is ``"en"`` or ``"zh"``; by default the dialect of the text's first word
+    (:func:`~protrules.language.dialects.detect_dialect`). Both give the same tree.
     Raises :class:`RuleFileError` with located diagnostics on any syntax error.
     """
     expect_text(text, "parse", "text")
     expect_text(name, "parse", "name")
+    dialect = detect_dialect(text) if dialect is None else check_dialect(dialect)
     source = Source(name, text)
     if len(text) > RULE_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > RULE_FILE_BYTES:
         raise RuleFileError([_too_large()], source)
@@ -208,7 +235,7 @@ def parse(text: str, name: str = "<rules>") -> n.Module:
         body += "\n"
     lexical = scan(body, source, MAX_SYNTAX_ERRORS)
     with paused():
-        return _parse(body, name, source, lexical)
+        return _parse(body, name, source, lexical, dialect)
 
 
 def _too_large() -> Diagnostic:
@@ -220,32 +247,37 @@ def _too_large() -> Diagnostic:
     )
 
 
-def _parse(body: str, name: str, source: Source, lexical: list[Diagnostic]) -> n.Module:
+def _parse(body: str, name: str, source: Source, lexical: list[Diagnostic], dialect: str) -> n.Module:
     """The module of ``body``; with lexical errors found before, the statements they are in are
     blanked and the rest parsed once more for the grammar's errors, and all are reported."""
     blanker = Blanker(body)
     for diagnostic in lexical:
         assert diagnostic.span is not None
         blanker.blank(*blanker.region(diagnostic.span.line))
-    builder = _Builder(name)
+    builder = _Builder(name, dialect)
     token = _BUILDER.set(builder)
     try:
-        tree = _lark().parse(blanker.text() if lexical else body)
+        tree = _lark(dialect).parse(blanker.text() if lexical else body)
     except (UnexpectedInput, _IndentError) as error:
-        found = _recover(blanker, error, source, MAX_SYNTAX_ERRORS - len(lexical))
-        raise RuleFileError([*lexical, *found], source) from None
+        found = _recover(blanker, error, source, MAX_SYNTAX_ERRORS - len(lexical), dialect)
+        raise RuleFileError(_unique([*lexical, *builder.separations, *found]), source) from None
     except LarkError as error:  # pragma: no cover - defensive: any other Lark failure
         raise RuleFileError([Diagnostic("PRL100", str(error).splitlines()[0], None)], source) from None
     finally:
         _BUILDER.reset(token)
     if lexical:
-        raise RuleFileError(lexical, source)
+        raise RuleFileError(_unique([*lexical, *builder.separations]), source)
     assert isinstance(tree, _Building)
     module = builder.root(tree)
-    if builder.errors:
-        raise RuleFileError(builder.errors, source)
+    if builder.errors or builder.separations:
+        raise RuleFileError([*builder.separations, *builder.errors], source)
     assert isinstance(module, n.Module)
     return module
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each diagnostic once (a text parsed again after an error is lexed again)."""
+    return list(dict.fromkeys(diagnostics))
 
 
 def parse_file(path: str | os.PathLike[str]) -> tuple[n.Module, Source]:
@@ -299,17 +331,29 @@ _FRIENDLY = {
 }
 
 
-def _describe(terminal: str) -> str:
+def _describe(terminal: str, dialect: str) -> str:
     if terminal in _FRIENDLY:
         return _FRIENDLY[terminal]
     try:
-        pattern = _lark().get_terminal(terminal).pattern
+        pattern = _lark(dialect).get_terminal(terminal).pattern
     except KeyError:
         return terminal.lower()
     return f"`{pattern.value}`" if pattern.type == "str" else terminal.lower()
 
 
-def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) -> Diagnostic:
+def _shown(terminal: str, dialect: str) -> bool:
+    """Whether an expected terminal is worth naming: Lark's own helpers are not, but it names
+    the terminal of a keyword not in ASCII letters (要求) ``__ANON_n`` too."""
+    if not terminal.startswith("__"):
+        return True
+    try:
+        pattern = _lark(dialect).get_terminal(terminal).pattern
+    except KeyError:
+        return False
+    return pattern.type == "str"
+
+
+def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source, dialect: str) -> Diagnostic:
     if isinstance(error, _IndentError):
         return Diagnostic(
             "PRL104",
@@ -331,7 +375,7 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) ->
         return Diagnostic("PRL103", "unexpected end of file", Span(line, column, line, column, source.name))
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    expected = sorted({_describe(t) for t in error.expected if not t.startswith("__")})
+    expected = sorted({_describe(t, dialect) for t in error.expected if _shown(t, dialect)})
     if token.type == "$END":
         last = max(1, len(source.text.splitlines()))
         return Diagnostic(
@@ -354,8 +398,20 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) ->
             "PRL102", "block ends too early", _token_line_span(token, source), hint=_expected_hint(expected)
         )
     found = "end of line" if token.type == "_NL" else f"`{token.value}`"
+    glued = _after_keyword(token, source, line, column, dialect)
+    if glued is not None:
+        return glued
     if token.type in ("NAME", "RULE_ID") and str(token.value).isidentifier():
+        word = str(token.value)
         keywords = [e.strip("`") for e in expected if e.startswith("`")]
+        hint = keyword_hint(word, keywords, dialect)
+        if hint is not None:
+            return Diagnostic(
+                "PRL102",
+                msg("unexpected `{word}`", word=word),
+                Span(line, column, line, column + len(word), source.name),
+                hint=hint,
+            )
         guess = suggest(str(token.value), keywords)
         if guess is not None:
             expected = [f"`{guess}`"]
@@ -369,18 +425,79 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source) ->
     span = Span(line, column, line, end_column, source.name)
     if token.type == "_NL":
         span = _line_end_span(line, source)
+    joined = _keyword_in_name(token, source, line, column, dialect)
+    if joined is not None:
+        return Diagnostic("PRL102", msg("unexpected `{word}`", word=str(token.value)), span, hint=joined)
     return Diagnostic("PRL102", f"unexpected {found}", span, hint=_expected_hint(expected))
 
 
+def _keyword_in_name(token: Token, source: Source, line: int, column: int, dialect: str) -> Message | None:
+    """A hint for a keyword the parser did not expect after a name that begins with a keyword
+    (``如果x 那么``): the name was meant as the keyword and a name."""
+    keywords = _keywords(dialect)
+    if str(token.value) not in keywords:
+        return None
+    before = re.search(r"(\w+)\s+$", source.line(line)[: column - 1])
+    if before is None:
+        return None
+    run = before.group(1)
+    keyword = next((run[:i] for i in range(len(run) - 1, 0, -1) if run[:i] in keywords), None)
+    if keyword is None:
+        return None
+    return msg(
+        "did you mean `{keyword} {rest}`? a keyword is a word of its own",
+        keyword=keyword,
+        rest=run[len(keyword) :],
+    )
+
+
+@functools.cache
+def _keywords(dialect: str) -> frozenset[str]:
+    """The keywords of a dialect's grammar."""
+    return frozenset(
+        str(t.pattern.value)
+        for t in _lark(dialect).terminals
+        if t.pattern.type == "str" and _is_word(str(t.pattern.value))
+    )
+
+
+def _after_keyword(token: Token, source: Source, line: int, column: int, dialect: str) -> Diagnostic | None:
+    """PRL112 for a word the lexer split from a keyword before it (``3天后``, ``如果x``): where
+    only a keyword can stand, the lexer reads the keyword and then the rest as a name."""
+    text = source.line(line)
+    word = str(token.value)
+    if (
+        token.type in ("_NL", "_INDENT", "_DEDENT", "$END")
+        or not word
+        or not (word[0].isalnum() or word[0] == "_")
+    ):
+        return None
+    before = re.search(r"\w+$", text[: column - 1])
+    if before is None:
+        return None
+    keywords = _keywords(dialect)
+    run = before.group(0)
+    keyword = next((run[i:] for i in range(len(run)) if run[i:] in keywords), None)
+    if keyword is None:
+        return None
+    span = Span(line, column - len(keyword), line, column + len(word), source.name)
+    return Diagnostic(
+        "PRL112",
+        msg("`{first}` and `{second}` are written together", first=keyword, second=word),
+        span,
+        hint=msg("a keyword is a word of its own: write `{first} {second}`", first=keyword, second=word),
+    )
+
+
 def _recover(
-    blanker: Blanker, error: UnexpectedInput | _IndentError, source: Source, limit: int
+    blanker: Blanker, error: UnexpectedInput | _IndentError, source: Source, limit: int, dialect: str
 ) -> list[Diagnostic]:
     """Every syntax error of the text, at most ``limit``, the first being ``error``: each
     error's statement is blanked and the text parsed again (:mod:`protrules.language.recovery`)."""
     found: list[Diagnostic] = []
     follow: int | None = None  # the line after an empty block: what is wrong there follows from it
     for _ in range(2 * MAX_SYNTAX_ERRORS):  # an error blanking caused is not counted
-        diagnostic, region = _diagnose(error, source, blanker)
+        diagnostic, region = _diagnose(error, source, blanker, dialect)
         _release(error)
         following = diagnostic is not None and diagnostic.span is not None and diagnostic.span.line == follow
         if following:
@@ -394,7 +511,7 @@ def _recover(
         if region is None or len(found) >= limit or not blanker.blank(*region):
             break
         try:
-            _lark().parse(blanker.text())
+            _lark(dialect).parse(blanker.text())
         except (UnexpectedInput, _IndentError) as next_error:
             error = next_error
         except LarkError:  # pragma: no cover - defensive
@@ -405,17 +522,17 @@ def _recover(
 
 
 def _diagnose(
-    error: UnexpectedInput | _IndentError, source: Source, blanker: Blanker
+    error: UnexpectedInput | _IndentError, source: Source, blanker: Blanker, dialect: str
 ) -> tuple[Diagnostic | None, tuple[int, int] | None]:
     """The diagnostic of a syntax error (None for one that blanking caused) and the lines to
     blank before parsing again (None: stop)."""
     if isinstance(error, _IndentError):
-        return _syntax_diagnostic(error, source), blanker.region(error.line, same_indent=True)
+        return _syntax_diagnostic(error, source, dialect), blanker.region(error.line, same_indent=True)
     if isinstance(error, UnexpectedEOF):
-        return _syntax_diagnostic(error, source), None
+        return _syntax_diagnostic(error, source, dialect), None
     if isinstance(error, UnexpectedCharacters):
         line = error.line if isinstance(error.line, int) and error.line > 0 else 1
-        return _syntax_diagnostic(error, source), blanker.region(line)
+        return _syntax_diagnostic(error, source, dialect), blanker.region(line)
     assert isinstance(error, UnexpectedToken)
     token = error.token
     layout = token.type in ("_NL", "_INDENT", "_DEDENT")
@@ -423,17 +540,17 @@ def _diagnose(
     if token.type == "$END":
         line = len(blanker.lines) + 1
     elif token.type == "_INDENT":
-        return _syntax_diagnostic(error, source), blanker.region(line, same_indent=True)
+        return _syntax_diagnostic(error, source, dialect), blanker.region(line, same_indent=True)
     header = blanker.header_before(line)
     if header is not None and blanker.empty_block(header, line):  # `:` with nothing under it
         if blanker.emptied(header, line):
             return None, blanker.region(header)  # its block was blanked: not the author's error
         return _empty_block(header, source), blanker.region(header)
     if token.type == "$END":
-        return _syntax_diagnostic(error, source), None
+        return _syntax_diagnostic(error, source, dialect), None
     if token.type == "_NL":
         line = token.line or line
-    return _syntax_diagnostic(error, source), blanker.region(line)
+    return _syntax_diagnostic(error, source, dialect), blanker.region(line)
 
 
 def _release(error: BaseException) -> None:
@@ -578,10 +695,51 @@ class _Builder:
     already built; :meth:`build` walks the tree bottom-up and calls them (a plain walk costs
     about half what Lark's ``Transformer`` with ``v_args`` does, which wraps every call)."""
 
-    def __init__(self, source_name: str) -> None:
+    def __init__(self, source_name: str, dialect: str = "en") -> None:
         self.source_name = source_name
+        self.dialect = dialect
+        self.reading = Reading(dialect)
         self.errors: list[Diagnostic] = []
+        #: Keywords written against a word (PRL112), found as the text is lexed.
+        self.separations: list[Diagnostic] = []
         self._methods: dict[str, Any] = {}
+
+    def joined(self, before: Token, token: Token) -> None:
+        """Report a keyword written against the word before or after it (PRL112)."""
+        span = Span(
+            before.line or 1,
+            before.column or 1,
+            token.end_line or token.line or 1,
+            token.end_column or (token.column or 1) + 1,
+            self.source_name,
+        )
+        self.separations.append(
+            Diagnostic(
+                "PRL112",
+                msg("`{first}` and `{second}` are written together", first=str(before), second=str(token)),
+                span,
+                hint=msg(
+                    "a keyword is a word of its own: write `{first} {second}`",
+                    first=str(before),
+                    second=str(token),
+                ),
+            )
+        )
+
+    def _builtin(self, kind: str, token: Token, span: Span | None = None) -> str:
+        """The tree's spelling of a name where a built-in of ``kind`` may stand; a built-in
+        written in the other dialect is reported (PRL113)."""
+        name, instead = self.reading.name(kind, str(token))
+        if instead is not None:
+            self.errors.append(
+                Diagnostic(
+                    "PRL113",
+                    msg("`{word}` is English, and this file is written in Chinese", word=name),
+                    span or self._tok_span(token),
+                    hint=msg("write `{word}`", word=instead),
+                )
+            )
+        return name
 
     def take(self, data: str, children: list[Any]) -> tuple[list[Any], int, int, bool]:
         """The values of a new tree's children, each child tree built into its node now that
@@ -699,7 +857,7 @@ class _Builder:
 
     # -- module and header
     def start(self, meta: Any, children: list[Any]) -> n.Module:
-        return n.Module(tuple(children), self.source_name, span=self._span(meta))
+        return n.Module(tuple(children), self.source_name, span=self._span(meta), dialect=self.dialect)
 
     def standard(self, meta: Any, children: list[Any]) -> n.Standard:
         return n.Standard(_unquote(children[0]), tuple(children[1:]), span=self._span(meta))
@@ -711,12 +869,17 @@ class _Builder:
             return n.Setting(key, _unquote(value), True, span=span)
         if value.type == "INT":
             return n.Setting(key, self._number(value), False, span=span)
+        if key == "calendar":
+            return n.Setting(key, self._builtin("calendar", value), False, span=span)
         return n.Setting(key, str(value), False, span=span)
 
     def _keyword(self, meta: Any, children: list[Any]) -> str:
-        return " ".join(str(c) for c in children)
+        return self.reading.keyword(" ".join(str(c) for c in children))
 
-    setting_key = rule_key = notice_key = unit = verdict = status = is_word = _keyword
+    setting_key = rule_key = notice_key = unit = verdict = status = _keyword
+
+    def is_word(self, meta: Any, children: list[Any]) -> str:
+        return self._keyword(meta, children).removeprefix("is ")
 
     def title(self, meta: Any, children: list[Any]) -> _Title:
         return _Title(_unquote(children[0]))
@@ -763,7 +926,8 @@ class _Builder:
         return n.KnownFrom(str(name), span=self._tok_span(name))
 
     def named_type(self, meta: Any, children: list[Any]) -> n.TypeRef:
-        return n.TypeRef(str(children[0]), None, len(children) > 1, span=self._span(meta))
+        name = self._builtin("type", children[0])
+        return n.TypeRef(name, None, len(children) > 1, span=self._span(meta))
 
     def inline_enum(self, meta: Any, children: list[Any]) -> n.TypeRef:
         return n.TypeRef(None, children[0], len(children) > 1, span=self._span(meta))
@@ -873,6 +1037,8 @@ class _Builder:
         key, value = children
         if value.type == "STRING":
             return n.RuleSetting(key, _unquote(value), True, span=self._tok_span(value))
+        if key == "kind" and value.type == "NAME":
+            return n.RuleSetting(key, self._builtin("kind", value), False, span=self._tok_span(value))
         return n.RuleSetting(key, str(value), False, span=self._tok_span(value))
 
     # -- statements
@@ -1006,6 +1172,10 @@ class _Builder:
     def within(self, meta: Any, children: list[Any]) -> n.Within:
         return n.Within(children[0], children[1], children[2], span=self._span(meta))
 
+    def within_zh(self, meta: Any, children: list[Any]) -> n.Within:
+        """``x 在 d 之后 30个工作日 以内``: the anchor before the duration."""
+        return n.Within(children[0], children[2], children[1], span=self._span(meta))
+
     def is_test(self, meta: Any, children: list[Any]) -> n.IsTest:
         return n.IsTest(children[0], children[1], span=self._span(meta))
 
@@ -1025,10 +1195,11 @@ class _Builder:
         return n.At(children[0], children[1], span=self._span(meta))
 
     def name(self, meta: Any, children: list[Any]) -> n.Name:
-        return n.Name(_intern(children[0]), span=self._span(meta))
+        return n.Name(_intern(self._builtin("value", children[0])), span=self._span(meta))
 
     def call(self, meta: Any, children: list[Any]) -> n.Call:
-        return n.Call(_intern(children[0]), tuple(children[1:]), span=self._span(meta))
+        func = self._builtin("function", children[0])
+        return n.Call(_intern(func), tuple(children[1:]), span=self._span(meta))
 
     def if_expr(self, meta: Any, children: list[Any]) -> n.If:
         return n.If(children[0], children[1], children[2], span=self._span(meta))

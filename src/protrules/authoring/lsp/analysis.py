@@ -25,6 +25,7 @@ from protrules.authoring.suppress import LintConfig, apply, unique
 from protrules.checking import ir
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span
+from protrules.language.keywords import keyword
 
 __all__ = ["NAME", "RULE_ID", "Analysis", "Occurrence", "Symbol", "analyse"]
 
@@ -127,6 +128,11 @@ class _Indexer:
         self.lines = analysis.text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
         assert analysis.module is not None
         self.decls = list(analysis.module.declarations)
+        self.dialect = analysis.module.dialect
+
+    def kw(self, en: str) -> str:
+        """A keyword as the document's dialect writes it."""
+        return keyword(en, self.dialect)
 
     def run(self) -> None:
         for decl in self.decls:
@@ -183,13 +189,14 @@ class _Indexer:
                 self.declaration(child)
             return
         if isinstance(decl, n.Rule):
-            self.declare("rule", decl.id, self.find(decl.span, decl.id, len("rule")), _rule_hover(decl))
+            span = self.find(decl.span, decl.id, len(self.kw("rule")))
+            self.declare("rule", decl.id, span, _rule_hover(decl))
             return
         keyword = _KEYWORDS.get(type(decl))
         if keyword is None:
             return
         name = str(getattr(decl, "name", ""))
-        span = self.find(decl.span, name, len(keyword))
+        span = self.find(decl.span, name, len(self.kw(keyword)))
         kind = {"dates": "date set"}.get(keyword, keyword)
         self.declare(kind, name, span, _hover(decl))
         if isinstance(decl, n.FactDecl):
@@ -224,16 +231,18 @@ class _Indexer:
             for stmt in body:
                 text = self.statement_line(stmt.span)
                 if isinstance(stmt, n.Let):
-                    bind(stmt.name, self.after(stmt.span, "let", stmt.name), f"`{text}`")
+                    bind(stmt.name, self.after(stmt.span, self.kw("let"), stmt.name), f"`{text}`")
                 elif isinstance(stmt, n.ForFacts | n.ForPeriods):
                     if not isinstance(stmt, n.ForFacts) or stmt.explicit_source:
-                        bind(stmt.var, self.after(stmt.span, "each", stmt.var), f"`{text.rstrip(':')}`")
+                        each = self.kw("for each").split()[-1]
+                        bind(stmt.var, self.after(stmt.span, each, stmt.var), f"`{text.rstrip(':')}`")
                     statements(stmt.body)
 
         statements(rule.body)
         for expr in _exprs(rule.body):
             if isinstance(expr, n.Select) and expr.alias:
-                bind(expr.alias, self.after(expr.span, " as ", expr.alias), f"`… as {expr.alias}`")
+                written = f" {self.kw('as')} "
+                bind(expr.alias, self.after(expr.span, written, expr.alias), f"`…{written}{expr.alias}`")
         names = {name for name, _ in bindings}
         for expr in _exprs(rule.body):
             if isinstance(expr, n.Name) and expr.name in names and expr.span is not None:

@@ -26,6 +26,7 @@ from protrules.authoring.vocabulary import vocabulary
 from protrules.i18n import check_language, msg
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, Span
+from protrules.language.dialects import detect_dialect
 
 __all__ = ["PrlServer", "diagnostic_message", "make_server"]
 
@@ -47,7 +48,7 @@ _SYMBOL_KINDS = {
     "rule": lsp.CompletionItemKind.Reference,
 }
 _ATTRIBUTE = re.compile(r"([^\W\d]\w*)\.([^\W\d]\w*)?$")
-_EXPECT = re.compile(r"^\s*expect\s+(\S*)$")
+_EXPECT = re.compile(r"^\s*(?:expect|预期)\s+(\S*)$")
 
 
 def diagnostic_message(diagnostic: Diagnostic, lang: str | None = None) -> str:
@@ -276,14 +277,18 @@ def complete(result: Analysis, before: str, line: int) -> list[lsp.CompletionIte
             name = s.name.split(".", 1)[1]
             seen.setdefault(name, _item(name, "field", s.hover))
         return list(seen.values())
+    # the words of the file's own dialect (docs/language.md, "The Chinese dialect")
+    dialect = result.module.dialect if result.module is not None else detect_dialect(result.text)
     expect = _EXPECT.search(before)
     if expect is not None:
         rules = [_item(s.name, "rule", s.hover) for s in result.symbols.values() if s.kind == "rule"]
+        if dialect == "zh":
+            return rules
         return [*rules, lsp.CompletionItem(label="status", kind=lsp.CompletionItemKind.Keyword)]
     items = [
         _item(s.name, s.kind, s.hover) for s in result.symbols.values() if s.kind not in ("field", "rule")
     ]
-    vocab = vocabulary()
+    vocab = vocabulary(dialect)
     for category, words in vocab.words.items():
         if category == "function":
             items += [_function(w) for w in words]
@@ -302,9 +307,9 @@ def complete(result: Analysis, before: str, line: int) -> list[lsp.CompletionIte
 
 
 def _function(name: str) -> lsp.CompletionItem:
-    from protrules.language.functions import FUNCTIONS
+    from protrules.language.functions import FUNCTIONS, FUNCTIONS_ZH
 
-    known = FUNCTIONS.get(name)
+    known = FUNCTIONS.get(name) or FUNCTIONS_ZH.get(name)
     detail = known.usage if known is not None else "function"
     doc = known.summary if known is not None else None
     return lsp.CompletionItem(
