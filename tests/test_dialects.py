@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 import protrules
 from protrules.arguments import ArgumentError
@@ -18,13 +20,16 @@ from protrules.errors import ProtrulesError
 from protrules.evaluation.results import STATUS_ZH, VERDICT_ZH, EntityResult
 from protrules.facts.ledgers import ledger_from_mapping, load_ledger
 from protrules.facts.model import PRIMITIVES
+from protrules.language import nodes as n
 from protrules.language.diagnostics import RuleFileError
 from protrules.language.dialects import MissingSpelling, detect_dialect, zh_grammar
-from protrules.language.formatter import format_source
+from protrules.language.formatter import format_module, format_source
 from protrules.language.functions import FUNCTIONS
 from protrules.language.keywords import KEYWORDS, NAMES, UNITS
 from protrules.language.parser import grammar_text, parse
+from protrules.testing.programs import Program, programs
 from tests.casefile import read_case
+from tests.test_formatter import EXPRS, _module, _statements
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FILES = sorted(p for p in (ROOT / "rules").glob("*.prl") if not p.name.endswith(".zh.prl"))
@@ -167,6 +172,51 @@ def _meaning(result: EntityResult) -> tuple[object, ...]:
     return (result.status, result.score, rules)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        EXPRS.map(lambda e: (n.Require(e),)), st.lists(_statements(2), min_size=1, max_size=3).map(tuple)
+    )
+)
+def test_any_tree_is_written_in_chinese_and_back_without_loss(body: tuple[n.Stmt, ...]) -> None:
+    """Property: a syntax tree written in Chinese reads back to itself, and converting that text
+    to English and back to Chinese gives the same texts."""
+    module = _module(body)
+    english = format_module(module, dialect="en")
+    try:
+        chinese = format_module(module, dialect="zh")
+    except ProtrulesError as error:  # a name the Chinese dialect reads as a keyword: refused
+        assert error.code == "PRL114"
+        event("refused: PRL114")
+        return
+    assert parse(chinese) == module, chinese
+    assert format_source(chinese, dialect="en") == english
+    assert format_source(english, dialect="zh") == chinese
+    assert format_source(chinese) == chinese
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(programs())
+def test_any_program_converts_to_chinese_and_back_to_the_same_text(program: Program) -> None:
+    """Property, over whole generated rule files (protrules.testing.programs): convert to
+    Chinese, convert back, the same text; both read to the same tree."""
+    try:
+        english = format_source(program.text, dialect="en")
+    except RuleFileError as error:  # a number past the limits: the program's own refusal
+        event(f"not read: {error.diagnostics[0].code}")
+        return
+    try:
+        chinese = format_source(english, dialect="zh")
+    except ProtrulesError as error:
+        assert error.code == "PRL114"
+        event("refused: PRL114")
+        return
+    assert detect_dialect(chinese) == "zh"
+    assert format_source(chinese, dialect="en") == english
+    assert format_source(format_source(chinese, dialect="en"), dialect="zh") == chinese
+    assert parse(chinese) == parse(english)
+
+
 # ------------------------------------------------------------------ one file, one dialect
 
 
@@ -305,3 +355,38 @@ def test_docs_language_md_shows_the_whole_table() -> None:
         assert f"| `{k.en}` | `{k.zh}` |" in text
     for f in FUNCTIONS.values():
         assert f"| `{f.name}` | `{f.zh}` |" in text
+
+
+# ------------------------------------------------------------------ did you mean, in Chinese
+
+
+@pytest.mark.parametrize(
+    ("name", "names", "wanted"),
+    [
+        # a missing character
+        ("每季培训次数", ["每季度培训次数", "每年培训次数", "评估期"], "每季度培训次数"),
+        ("会仪", ["会议", "培训", "文件"], "会议"),  # a wrong one, in a name of two
+        ("台帐", ["台账", "会议"], "台账"),
+        ("议会", ["会议"], "会议"),  # two swapped
+        ("有效文件", ["无效文件", "有效文件数"], "有效文件数"),  # as close: the more alike
+        ("培训次数每季度", ["每季度培训次数"], None),  # too far
+        ("年", ["月", "季度"], None),  # one character: anything is one edit away
+        ("deadlin", ["deadline", "计数"], "deadline"),
+    ],
+)
+def test_a_misspelt_chinese_name_gets_a_suggestion(name: str, names: list[str], wanted: str | None) -> None:
+    from protrules.language.diagnostics import suggest
+
+    assert suggest(name, names) == wanted
+
+
+def test_a_chinese_function_in_an_english_file_names_the_english_one() -> None:
+    text = EN_HEAD + "        require 计数(meeting) >= 2\n"
+    with pytest.raises(RuleFileError) as info:
+        protrules.check(parse(text, "t.prl"), protrules.Source("t.prl", text))
+    (found,) = info.value.diagnostics
+    assert (found.code, found.text("en")) == ("PRL220", "unknown function `计数`")
+    assert found.hint_text("en") == (
+        "`计数` is Chinese, and this file is written in English (its first word is English):"
+        " write `count`, or the whole file in Chinese"
+    )

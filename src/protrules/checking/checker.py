@@ -20,9 +20,10 @@ from protrules.checking.typing_rules import ExprChecker, Scope, literal_type
 from protrules.collector import paused
 from protrules.errors import CalendarError
 from protrules.facts.model import PRIMITIVES, FactType, FieldDecl, Kind, LookupTable, Type
-from protrules.i18n import Message, Text, msg
+from protrules.i18n import Message, Text, joined, msg
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
+from protrules.language.dialects import spell_name
 
 __all__ = ["KINDS", "check", "check_notices"]
 
@@ -155,6 +156,7 @@ class _Checker:
             periods=self.periods,
             dates=self.dates,
             date_sets=self.date_sets,
+            dialect=self.module.dialect,
         )
         defined: dict[str, Span | None] = {}
         for decl in decls:
@@ -303,7 +305,8 @@ class _Checker:
             return Type(Kind.ENUM, name, self.enums[name])
         if allow_facts and name in self.fact_types:
             return Type(Kind.FACT, fact=name)
-        candidates = [*PRIMITIVES, *self.enums, *(self.fact_types if allow_facts else ())]
+        primitives = [spell_name("type", p, self.module.dialect) for p in PRIMITIVES]
+        candidates = [*primitives, *self.enums, *(self.fact_types if allow_facts else ())]
         self.error(
             "PRL202", msg("unknown type `{name}`", name=name), ref.span, hint=_did_you_mean(name, candidates)
         )
@@ -611,11 +614,12 @@ class _Checker:
             settings[setting.key] = setting
         kind = settings["kind"].value if "kind" in settings else "required"
         if kind not in KINDS:
+            kinds = [spell_name("kind", k, self.module.dialect) for k in KINDS]
             self.error(
                 "PRL303",
                 msg("unknown rule kind `{kind}`", kind=kind),
                 settings["kind"].span,
-                hint=_did_you_mean(kind, KINDS) or "one of " + ", ".join(KINDS),
+                hint=_did_you_mean(kind, kinds) or msg("one of {kinds}", kinds=joined(kinds)),
             )
         clause = settings.get("clause")
         if clause is None:

@@ -20,7 +20,8 @@ from protrules.facts.model import FactType, Kind, Type
 from protrules.i18n import Message, Text, joined, msg, msgn
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Span, suggest
-from protrules.language.functions import AGGREGATES, FUNCTIONS
+from protrules.language.dialects import spell_name
+from protrules.language.functions import AGGREGATES, FUNCTIONS, FUNCTIONS_ZH
 
 BOOL, INT, DEC_T, PCT = Type(Kind.BOOLEAN), Type(Kind.INTEGER), Type(Kind.DECIMAL), Type(Kind.PERCENTAGE)
 DATE, TEXT, DUR, PERIOD = Type(Kind.DATE), Type(Kind.TEXT), Type(Kind.DURATION), Type(Kind.PERIOD)
@@ -61,6 +62,8 @@ class Scope:
     periods: Mapping[str, Any]
     dates: Mapping[str, Any]
     date_sets: Mapping[str, Any]
+    #: The dialect of the rule file ("en", "zh"): how a message spells a built-in function.
+    dialect: str = "en"
     locals: list[tuple[str, str, Type, str]] = attrs.field(factory=list)  # (name, var, type, mono)
     defines: dict[str, tuple[ir.Node, str]] = attrs.field(factory=dict)  # `define`: (node, mono)
     used_defines: set[str] = attrs.field(factory=set)
@@ -190,7 +193,11 @@ class CallChecker:
         if e.func in ("min", "max"):
             if len(e.args) < 2:
                 return self.arity(
-                    e, msg("{func}() takes a set of facts and a value, or two values or more", func=e.func)
+                    e,
+                    msg(
+                        "{func}() takes a set of facts and a value, or two values or more",
+                        func=self.fn(e.func),
+                    ),
                 )
             first = self.expr(e.args[0])
             if self.ok(first[0].type) and first[0].type.kind is Kind.SET:
@@ -202,23 +209,40 @@ class CallChecker:
             return self.rounding(e)
         return self.function(e)
 
+    def fn(self, name: str) -> str:
+        """A built-in function's name as the rule file's dialect writes it (``count``, 计数)."""
+        return spell_name("function", name, self.scope.dialect)
+
+    def usage(self, name: str) -> str:
+        """How a built-in function is called, its name in the rule file's dialect."""
+        return self.fn(name) + FUNCTIONS[name].usage.removeprefix(name)
+
     def unknown_function(self, e: n.Call) -> tuple[ir.Node, str]:
         what = self.scope.what(e.func)
         lookups = [name for name, p in self.scope.params.items() if p.type.kind is Kind.LOOKUP]
-        guess = suggest(e.func, [*FUNCTIONS, *lookups])
+        functions = [self.fn(name) for name in FUNCTIONS]
+        guess = suggest(e.func, [*functions, *lookups])
+        english = FUNCTIONS_ZH.get(e.func) if self.scope.dialect == "en" else None
         if what is not None:
             hint: Message = msg("`{func}` is {what}, not a function", func=e.func, what=what)
+        elif english is not None:
+            hint = msg(
+                "`{word}` is Chinese, and this file is written in English (its first word is English):"
+                " write `{en}`, or the whole file in Chinese",
+                word=e.func,
+                en=english.name,
+            )
         elif guess is not None:
             hint = msg("did you mean `{guess}`?", guess=guess)
         else:
-            hint = msg("functions: {names}", names=joined(FUNCTIONS))
+            hint = msg("functions: {names}", names=joined(functions))
         for arg in e.args:  # errors inside the arguments are worth reporting too
             self.expr(arg)
         self.report.error("PRL220", msg("unknown function `{func}`", func=e.func), _name_span(e), hint=hint)
         return self.bad(e)
 
     def arity(self, e: n.Call, message: Message) -> tuple[ir.Node, str]:
-        self.report.error("PRL205", message, e.span, hint=msg("write {usage}", usage=FUNCTIONS[e.func].usage))
+        self.report.error("PRL205", message, e.span, hint=msg("write {usage}", usage=self.usage(e.func)))
         return self.bad(e)
 
     def function(self, e: n.Call) -> tuple[ir.Node, str]:
@@ -229,7 +253,7 @@ class CallChecker:
                 e,
                 msg(
                     "{func}() takes {want} arguments, found {count}",
-                    func=e.func,
+                    func=self.fn(e.func),
                     want=len(want),
                     count=len(e.args),
                 ),
@@ -240,7 +264,7 @@ class CallChecker:
                 node,
                 expected,
                 arg,
-                msg("{expected} as an argument of {func}()", expected=expected, func=e.func),
+                msg("{expected} as an argument of {func}()", expected=expected, func=self.fn(e.func)),
             )
         monos = [m for _, m in args]
         if e.func in _BETWEEN:
@@ -264,12 +288,12 @@ class CallChecker:
             shown = ", ".join(str(t) for t in types)
             self.report.error(
                 "PRL204",
-                msg("{func}() of {shown} is not defined", func=e.func, shown=shown),
+                msg("{func}() of {shown} is not defined", func=self.fn(e.func), shown=shown),
                 e.span,
                 hint=msg(
                     "{func}() of values takes numbers, dates or durations of one kind; "
                     "over facts write {func}(facts, value)",
-                    func=e.func,
+                    func=self.fn(e.func),
                 ),
             )
             return self.bad(e)
@@ -281,19 +305,23 @@ class CallChecker:
         decimal with them; a percentage stays a percentage, rounded as it is written (33.3%)."""
         if len(e.args) not in (1, 2):
             return self.arity(
-                e, msg("{func}() takes 1 or 2 arguments, found {count}", func=e.func, count=len(e.args))
+                e,
+                msg(
+                    "{func}() takes 1 or 2 arguments, found {count}", func=self.fn(e.func), count=len(e.args)
+                ),
             )
         value, mono = self.expr(e.args[0])
         places: tuple[ir.Node, str] = (ir.Const(INT, "0", None, 0), CONST)
         if len(e.args) == 2:
             places = self.expr(e.args[1])
-            self.expect(places[0], INT, e.args[1], msg("a whole number of places in {func}()", func=e.func))
+            places_of = msg("a whole number of places in {func}()", func=self.fn(e.func))
+            self.expect(places[0], INT, e.args[1], places_of)
         if not self.ok(value.type):
             return self.bad(e)
         if not value.type.is_number:
             self.report.error(
                 "PRL204",
-                msg("{func}() of {type} is not defined", func=e.func, type=value.type),
+                msg("{func}() of {type} is not defined", func=self.fn(e.func), type=value.type),
                 e.args[0].span,
             )
             return self.bad(e)
@@ -333,7 +361,7 @@ class CallChecker:
                 msg(
                     "the default is {default}, but {func}() gives {type}",
                     default=fallback.type,
-                    func=aggregate.func,
+                    func=self.fn(aggregate.func),
                     type=aggregate.type,
                 ),
                 e.args[1].span,
@@ -377,9 +405,9 @@ class CallChecker:
         arity = AGGREGATES[e.func]
         if len(e.args) != arity:
             usage = (
-                f"{e.func}(facts)"
+                f"{self.fn(e.func)}(facts)"
                 if arity == 1
-                else f"{e.func}(facts, {'condition' if e.func in ('every', 'share') else 'value'})"
+                else f"{self.fn(e.func)}(facts, {'condition' if e.func in ('every', 'share') else 'value'})"
             )
             self.report.error(
                 "PRL205",
@@ -387,7 +415,7 @@ class CallChecker:
                     "{func}() takes {n} argument, found {count}",
                     "{func}() takes {n} arguments, found {count}",
                     arity,
-                    func=e.func,
+                    func=self.fn(e.func),
                     count=len(e.args),
                 ),
                 e.span,
@@ -400,7 +428,7 @@ class CallChecker:
         if source.type.kind is not Kind.SET:
             self.report.error(
                 "PRL209",
-                msg("{func}() needs a set of facts, found {type}", func=e.func, type=source.type),
+                msg("{func}() needs a set of facts, found {type}", func=self.fn(e.func), type=source.type),
                 e.args[0].span,
             )
             return self.bad(e)
@@ -431,7 +459,7 @@ class CallChecker:
             if arg.type.kind not in allowed:
                 self.report.error(
                     "PRL204",
-                    msg("{func}() of {type} is not defined", func=e.func, type=arg.type),
+                    msg("{func}() of {type} is not defined", func=self.fn(e.func), type=arg.type),
                     e.args[1].span,
                 )
                 return self.bad(e)
