@@ -84,7 +84,8 @@ def test_the_fast_record_path_accepts_only_what_the_full_check_accepts(data: st.
     full check. Whenever the pass answers, the full check must give the same id and values and
     find nothing wrong."""
     from protrules.facts.decoders import fast_record
-    from protrules.facts.ledgers import _Errors, _json_record
+    from protrules.facts.problems import Errors as _Errors
+    from protrules.facts.validation import json_record as _json_record
 
     ft = data.draw(st.sampled_from(sorted(RULES.fact_types.values(), key=lambda t: t.name)))
     fields = {f.name: f for f in ft.fields}
@@ -153,7 +154,9 @@ def test_what_the_whole_ledger_fast_path_accepts_the_full_check_accepts_alike(da
     import json
 
     from protrules.facts import fast
-    from protrules.facts.ledgers import _collect, _from_tree, _parse_json
+    from protrules.facts.problems import collect as _collect
+    from protrules.facts.validation import from_tree as _from_tree
+    from protrules.facts.validation import parse_json as _parse_json
 
     source = data.draw(st.sampled_from(JSON_FILES))
     raw = source.read_bytes()

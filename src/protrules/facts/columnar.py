@@ -39,8 +39,9 @@ from concurrent.futures import Executor
 from typing import Any, Final, Protocol
 
 from protrules.errors import ProtrulesError
-from protrules.facts.ledgers import SHAPE, FactError, FactErrors, ledger_from_mapping
+from protrules.facts.ledgers import FactError, FactErrors, ledger_from_mapping
 from protrules.facts.model import FactType, Ledger
+from protrules.facts.problems import SHAPE
 
 
 class RuleSet(Protocol):
