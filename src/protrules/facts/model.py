@@ -295,8 +295,22 @@ def field_attribute(name: str) -> str:
 
     The field's own name when Python reads it back unchanged; otherwise (a keyword, a name
     that NFKC-normalises to another, one of the fact's own attributes, a leading underscore)
-    ``_f_`` and the name's UTF-8 in hex, which no declared name can collide with.
+    ``_f_`` and the name's UTF-8 in hex, which no declared name can collide with. Remembered:
+    indexes ask for it each time they are built, once or more an entity.
     """
+    known = _ATTRIBUTES.get(name)
+    if known is not None:
+        return known
+    if len(_ATTRIBUTES) > 4096:
+        _ATTRIBUTES.clear()
+    _ATTRIBUTES[name] = attribute = _attribute(name)
+    return attribute
+
+
+_ATTRIBUTES: dict[str, str] = {}
+
+
+def _attribute(name: str) -> str:
     if (
         name.isidentifier()
         and not keyword.iskeyword(name)
