@@ -90,6 +90,42 @@ def test_a_bad_value_is_a_located_error(folder: Path, tmp_path: Path) -> None:
     assert 'did you mean "协调会议"' in error.message
 
 
+def _rewrite(bad: Path, name: str, change: object) -> str:
+    table = pq.read_table(bad / f"{name}.parquet")
+    pq.write_table(change(table), bad / f"{name}.parquet")  # type: ignore[operator]
+    return str(table.column("entity")[0].as_py())
+
+
+def test_an_undeclared_column_and_a_missing_one_are_located_errors(folder: Path, tmp_path: Path) -> None:
+    bad = _copy(folder, tmp_path / "columns")
+    entity = _rewrite(bad, "meeting", lambda t: t.append_column("topics", pa.array(["x"] * t.num_rows)))
+    _rewrite(bad, "venue", lambda t: t.drop_columns(["kind"]))
+    with pytest.raises(FactErrors) as info:
+        list(read_parquet(bad, TYPES))
+    found = {(e.location, e.message.split(":")[0].split(";")[0]) for e in info.value.errors}
+    assert (f"{bad}[{entity}]:/facts/meeting/0/topics", 'unknown field "topics" of meeting') in found
+    assert any(where.startswith(f"{bad}[{entity}]:/facts/venue/") and what.startswith("missing field")
+               for where, what in found)  # fmt: skip
+
+
+def test_a_missing_optional_column_is_absent_and_facts_pickle_as_their_type(
+    examples: list[protrules.Ledger], folder: Path, tmp_path: Path
+) -> None:
+    import pickle
+
+    optional = next(f.name for f in TYPES["meeting"].fields if f.optional)
+    bad = _copy(folder, tmp_path / "optional")
+    _rewrite(bad, "meeting", lambda t: t.drop_columns([optional]))
+    first = next(read_parquet(bad, TYPES))
+    meeting = first.facts["meeting"][0]
+    assert optional not in meeting.values and meeting.values == {
+        k: v for k, v in examples[0].facts["meeting"][0].values.items() if k != optional
+    }
+    again = pickle.loads(pickle.dumps(meeting))
+    assert type(again) is type(examples[0].facts["meeting"][0]) and again.values == meeting.values
+    assert again.origin == meeting.origin == f"{bad}[{first.id}]:/facts/meeting/0"
+
+
 def test_rows_out_of_entity_order_are_an_error(folder: Path, tmp_path: Path) -> None:
     bad = _copy(folder, tmp_path / "unsorted")
     table = pq.read_table(bad / "meeting.parquet")

@@ -39,7 +39,8 @@ from concurrent.futures import Executor
 from typing import Any, Final, Protocol
 
 from protrules.errors import ProtrulesError
-from protrules.facts.ledgers import FactError, FactErrors, ledger_from_mapping
+from protrules.facts import fast
+from protrules.facts.ledgers import FactError, FactErrors, bounded, ledger_from_mapping
 from protrules.facts.model import FactType, Ledger
 from protrules.facts.problems import SHAPE
 
@@ -77,13 +78,21 @@ def _arrow() -> Any:
 
 
 class _Groups:
-    """One file's rows as (entity, rows) groups, in file order, checking the order."""
+    """One file's rows as (entity, rows) groups, in file order, checking the order.
 
-    def __init__(self, path: str, batches: Iterable[Any]) -> None:
+    For a fact type's file whose columns are all declared fields, each row is a tuple in the
+    order of the type's row class (:func:`~protrules.facts.typed.row_class`), made from the
+    batch's columns at C speed; otherwise (judgements, or a file with a column the type does
+    not declare, which the full check must report) each row is a dict, as Arrow makes it.
+    """
+
+    def __init__(self, path: str, batches: Iterable[Any], ft: FactType | None = None) -> None:
         self.path = path
         self.batches = iter(batches)
+        self.fields = None if ft is None else ("id", *(f.name for f in ft.fields))  # the row order
         self.entities: list[Any] = []
-        self.batch: Any = None  # the current record batch, without its entity column
+        self.rows: list[Any] = []  # the current record batch's rows, without the entity
+        self.present: tuple[int, ...] | None = None  # rows are tuples: the positions of the file's columns
         self.at = 0  # the next row of the current batch
         self.row = 1  # rows are numbered from 1 in the file, for messages
         self.last: str | None = None
@@ -92,6 +101,8 @@ class _Groups:
         self._fill()
 
     def _fill(self) -> None:
+        import pyarrow.types as types  # type: ignore[import-untyped]
+
         while self.at >= len(self.entities):
             batch = next(self.batches, None)
             if batch is None:
@@ -99,11 +110,29 @@ class _Groups:
                 return
             if "entity" not in batch.schema.names:
                 raise _error(self.path, 'no "entity" column: each row says which entity it belongs to')
-            self.entities = batch.column("entity").to_pylist()
-            self.batch = _texts(batch.drop_columns(["entity"]))
-            entities = self.entities
-            self.in_order = all(type(e) is str for e in entities) and entities == sorted(entities)
+            column = batch.column("entity")
+            self.entities = entities = column.to_pylist()
+            text = types.is_string(column.type) or types.is_large_string(column.type)
+            self.in_order = text and column.null_count == 0 and entities == sorted(entities)
             self.at = 0
+            # Python values made for the whole batch at once (Arrow's cost per call, paid per
+            # entity's slice, was as much again as the values), as rows of tuples where it can.
+            batch = _texts(batch.drop_columns(["entity"]))
+            names, fields = batch.schema.names, self.fields
+            if fields is not None and len(set(names)) == len(names) and set(names) <= set(fields):
+                columns = dict(zip(names, (c.to_pylist() for c in batch.columns), strict=True))
+                nones = [None] * len(entities)
+                self.rows = list(zip(*(columns.get(name, nones) for name in fields), strict=True))
+                self.present = tuple(i for i, name in enumerate(fields) if name in columns)
+            else:
+                self.rows, self.present = batch.to_pylist(), None
+
+    def as_dicts(self, rows: list[Any]) -> list[Any]:
+        """Rows as the dicts Arrow would have made (only the file's columns)."""
+        if self.present is None or self.fields is None:
+            return rows
+        names = [self.fields[i] for i in self.present]
+        return [dict(zip(names, (row[i] for i in self.present), strict=True)) for row in rows]
 
     def peek(self) -> str | None:
         return None if self.done else self.entities[self.at]
@@ -114,7 +143,7 @@ class _Groups:
         while not self.done and self.entities[self.at] == entity:
             # a batch is sorted by entity: the entity's rows end where a bisection says
             end = bisect.bisect_right(self.entities, entity, self.at) if self.in_order else self.at + 1
-            taken += self.batch.slice(self.at, end - self.at).to_pylist()
+            taken += self.rows[self.at : end]
             self.row += end - self.at
             self.at = end
             if self.at >= len(self.entities):
@@ -188,7 +217,7 @@ def read_parquet(
             return
         yield from file.iter_batches(batch_size=BATCH, use_threads=False)
 
-    tables = {n[:-8]: _Groups(os.path.join(root, n), batches(n, "entity"))
+    tables = {n[:-8]: _Groups(os.path.join(root, n), batches(n, "entity"), schema[n[:-8]])
               for n in names if n.endswith(".parquet") and n[:-8] in schema}  # fmt: skip
     judged = _Groups(os.path.join(root, "judgements.parquet"), batches("judgements.parquet", "entity")) if (
         "judgements.parquet" in names
@@ -210,11 +239,26 @@ def read_parquet(
             document: dict[str, Any] = {"entity": entity, "facts": facts}
             if judged is not None:
                 document["judgements"] = judged.take(ident)
-            yield ledger_from_mapping(document, schema, origin=f"{root}[{ident}]")
+            yield _ledger(document, tables, schema, f"{root}[{ident}]")
     for groups in (*tables.values(), judged):
         if groups is not None and not groups.done:
             message = f"rows for the entity {groups.peek()!r}, which entity.parquet does not list"
             raise _error(f"{groups.path}:row {groups.row}", message)
+
+
+def _ledger(
+    document: dict[str, Any], tables: Mapping[str, _Groups], schema: Mapping[str, FactType], origin: str
+) -> Ledger:
+    """The ledger of one entity's rows: straight from the rows when they are tuples and all is
+    well, else through ``ledger_from_mapping`` as dicts (which says what is wrong)."""
+    facts = document["facts"]
+    if all(tables[name].present is not None for name in facts):
+        bounded(sum(map(len, facts.values())), origin)
+        ledger = fast.from_rows(document, schema, origin)
+        if ledger is not None:
+            return ledger
+    document["facts"] = {name: tables[name].as_dicts(rows) for name, rows in facts.items()}
+    return ledger_from_mapping(document, schema, origin=origin)
 
 
 def ledgers_from_tables(

@@ -43,9 +43,9 @@ import msgspec
 
 from protrules.facts.model import FactType, Judgement, Kind, Ledger, TypedFact, field_attribute
 from protrules.facts.schema import FORMAT
-from protrules.facts.typed import UNSET, Finish, dec_hook, fact_class, finisher
+from protrules.facts.typed import UNSET, Finish, dec_hook, fact_class, finisher, row_class
 
-__all__ = ["as_dicts", "from_json", "from_records"]
+__all__ = ["as_dicts", "from_json", "from_records", "from_rows"]
 
 _ID = Annotated[str, msgspec.Meta(min_length=1)]
 _KEY_END: Final = re.compile(rb'"[ \t\n\r]*:')
@@ -77,19 +77,8 @@ class _Plan:
             cls = fact_class(ft)
             self.tables.append((name, attr, finisher(ft)))
             tables.append((attr, list[cls] | msgspec.UnsetType, msgspec.field(default=UNSET, name=name)))  # type: ignore[valid-type]
-        facts = msgspec.defstruct("facts", tables, forbid_unknown_fields=True, gc=False)
-        self.document = msgspec.defstruct(
-            "ledger",
-            [
-                ("entity", _Entity),
-                ("facts", facts),
-                ("judgements", list[_Judgement] | msgspec.UnsetType, UNSET),
-                ("format", Literal[FORMAT] | msgspec.UnsetType, UNSET),
-                ("schema", str | msgspec.UnsetType, msgspec.field(default=UNSET, name="$schema")),
-            ],
-            forbid_unknown_fields=True,
-            gc=False,
-        )
+        self.document = _document(tables)
+        self._rows: Any = None
         self.decoder = msgspec.json.Decoder(self.document, dec_hook=dec_hook, float_hook=Decimal)
         referenced = {str(f.type.fact) for t in schema.values() for f in t.fields if f.type.kind is Kind.FACT}
         self.keyed = {name for name in schema if name in referenced}
@@ -98,6 +87,34 @@ class _Plan:
             name: tuple(field_attribute(f.name) for f in ft.fields if f.type.kind is Kind.TEXT)
             for name, ft in schema.items()
         }
+
+
+    @property
+    def rows(self) -> Any:
+        """The document whose tables are lists of rows (:func:`~protrules.facts.typed.row_class`)."""
+        if self._rows is None:
+            tables = []
+            for i, (name, ft) in enumerate(self.schema.items()):
+                rows: Any = list[row_class(ft)] | msgspec.UnsetType  # type: ignore[misc]
+                tables.append((f"t{i}", rows, msgspec.field(default=UNSET, name=name)))
+            self._rows = _document(tables)
+        return self._rows
+
+
+def _document(tables: list[Any]) -> Any:
+    facts = msgspec.defstruct("facts", tables, forbid_unknown_fields=True, gc=False)
+    return msgspec.defstruct(
+        "ledger",
+        [
+            ("entity", _Entity),
+            ("facts", facts),
+            ("judgements", list[_Judgement] | msgspec.UnsetType, UNSET),
+            ("format", Literal[FORMAT] | msgspec.UnsetType, UNSET),
+            ("schema", str | msgspec.UnsetType, msgspec.field(default=UNSET, name="$schema")),
+        ],
+        forbid_unknown_fields=True,
+        gc=False,
+    )
 
 
 _PLANS: dict[int, tuple[Mapping[str, FactType], tuple[FactType, ...], _Plan]] = {}
@@ -145,6 +162,18 @@ def from_records(data: Mapping[str, Any], schema: Mapping[str, FactType], origin
             return None
     built = _assemble(plan, document, origin, python_text=True)
     return None if built is None or _surrogates(plan, built[0]) else built[0]
+
+
+def from_rows(data: Mapping[str, Any], schema: Mapping[str, FactType], origin: str) -> Ledger | None:
+    """The ledger in a JSON-shaped mapping whose records are rows, or None: each record a
+    sequence of its values in the order of its row class's ``__struct_fields__`` (see
+    :func:`~protrules.facts.typed.row_class`), as columnar readers make them."""
+    try:
+        document = msgspec.convert(data, _plan(schema).rows, dec_hook=dec_hook)
+    except (msgspec.ValidationError, RecursionError, UnicodeError):
+        return None
+    built = _assemble(_plan(schema), document, origin, python_text=True)
+    return None if built is None or _surrogates(_plan(schema), built[0]) else built[0]
 
 
 def as_dicts(records: Any) -> Any:

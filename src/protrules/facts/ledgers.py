@@ -67,7 +67,7 @@ def ledger_from_mapping(
     expect_text(origin, "ledger_from_mapping", "origin")
     facts = data.get("facts") if isinstance(data, Mapping) else None
     if isinstance(facts, Mapping):  # counted before any record is read
-        _bounded(sum(len(r) for r in facts.values() if isinstance(r, Sequence)), origin)
+        bounded(sum(len(r) for r in facts.values() if isinstance(r, Sequence)), origin)
     ledger = fast.from_records(data, schema, origin)
     return ledger if ledger is not None else collect(lambda errs: from_tree(data, schema, origin, errs))
 
@@ -141,11 +141,12 @@ def load_ledgers(paths: Iterable[str | os.PathLike[str]], schema: Mapping[str, F
 
 def _counted(ledger: Ledger) -> Ledger:
     """The ledger, if it holds no more facts than one ledger may (docs/limits.md)."""
-    _bounded(sum(len(facts) for facts in ledger.facts.values()), ledger.origin)
+    bounded(sum(len(facts) for facts in ledger.facts.values()), ledger.origin)
     return ledger
 
 
-def _bounded(count: int, origin: str) -> None:
+def bounded(count: int, origin: str) -> None:
+    """Raise FactErrors when a ledger would hold more facts than one may (docs/limits.md)."""
     if count > FACTS_PER_LEDGER:
         message = msg(
             "the ledger holds {count} facts; one ledger holds at most {limit} (docs/limits.md): "

@@ -35,7 +35,7 @@ from protrules.facts.model import Fact, FactType, Kind, Type, TypedFact, field_a
 from protrules.facts.schema import BadValue, decode_value
 from protrules.limits import MAX_NUMBER
 
-__all__ = ["UNSET", "dec_hook", "fact_class", "finisher", "make_fact", "texts"]
+__all__ = ["UNSET", "dec_hook", "fact_class", "finisher", "make_fact", "row_class", "texts"]
 
 UNSET: Final = msgspec.UNSET
 _ID = Annotated[str, msgspec.Meta(min_length=1)]
@@ -122,6 +122,25 @@ def fact_class(ft: FactType) -> type[TypedFact]:
         _BY_ID.clear()
     _BY_ID[id(ft)] = (ft, cls)
     return cls
+
+
+_ROWS: dict[type[TypedFact], type[TypedFact]] = {}
+
+
+def row_class(ft: FactType) -> type[TypedFact]:
+    """A subclass of ``ft``'s fact class that msgspec fills from a row, a sequence of values
+    in the order of ``__struct_fields__`` (``id`` first; None for an absent optional field),
+    checking each as it checks a record's: columnar readers (:mod:`protrules.facts.columnar`)
+    convert a table's columns to rows at C speed, where a dict a row cost as much again.
+    Its facts are facts of ``ft`` in every way (they pickle as the fact class's)."""
+    cls = fact_class(ft)
+    rows = _ROWS.get(cls)
+    if rows is None:
+        rows = cast("type[TypedFact]", type(cls.__name__, (cls,), {}, array_like=True))
+        if len(_ROWS) > 4096:
+            _ROWS.clear()
+        _ROWS[cls] = rows
+    return rows
 
 
 def _reduce(fact: TypedFact) -> tuple[Any, ...]:
