@@ -37,6 +37,7 @@ PAGES = (
     "calendar.md",
     "fire-safety.md",
     "limits.md",
+    "tutorial.zh.md",
 )
 BLOCK = re.compile(
     r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json|text)\n(?P<body>.*?)\n```", re.S
@@ -163,3 +164,31 @@ def _rewrite(doc: Path, bodies: list[str]) -> None:
         return match.group(0)[: start - match.start()] + next(queue) + match.group(0)[end - match.start() :]
 
     doc.write_text(BLOCK.sub(put, doc.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+#: Pages whose unnamed ```prl blocks quote a rule file: each block is a run of its lines.
+QUOTING = {"tutorial.zh.md": ("rules/changning_2023.prl",)}
+
+
+def _quoted(block: list[str], lines: list[str]) -> bool:
+    """Whether ``block`` is a run of ``lines``, every line indented by the same extra spaces."""
+    for at, line in enumerate(lines[: len(lines) - len(block) + 1]):
+        indent = line[: len(line) - len(block[0])]
+        if line.endswith(block[0]) and not indent.strip():
+            if all(lines[at + k] == indent + text if text else not lines[at + k] for k, text in enumerate(block)):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("page", sorted(QUOTING))
+def test_the_rules_a_page_shows_are_the_rule_files(page: str) -> None:
+    files = [(ROOT / name).read_text(encoding="utf-8").splitlines() for name in QUOTING[page]]
+    blocks = [
+        match.group("body")
+        for match in BLOCK.finditer((ROOT / "docs" / page).read_text(encoding="utf-8"))
+        if match.group("lang") == "prl" and not match.group("name")
+    ]
+    assert blocks, f"docs/{page} quotes no rule"
+    for body in blocks:
+        block = body.splitlines()
+        assert any(_quoted(block, lines) for lines in files), f"docs/{page} misquotes {QUOTING[page]}:\n{body}"
