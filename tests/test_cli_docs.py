@@ -174,9 +174,9 @@ def _quoted(block: list[str], lines: list[str]) -> bool:
     """Whether ``block`` is a run of ``lines``, every line indented by the same extra spaces."""
     for at, line in enumerate(lines[: len(lines) - len(block) + 1]):
         indent = line[: len(line) - len(block[0])]
-        if line.endswith(block[0]) and not indent.strip():
-            if all(lines[at + k] == indent + text if text else not lines[at + k] for k, text in enumerate(block)):
-                return True
+        same = (lines[at + k] == indent + text if text else not lines[at + k] for k, text in enumerate(block))
+        if line.endswith(block[0]) and not indent.strip() and all(same):
+            return True
     return False
 
 
@@ -191,4 +191,5 @@ def test_the_rules_a_page_shows_are_the_rule_files(page: str) -> None:
     assert blocks, f"docs/{page} quotes no rule"
     for body in blocks:
         block = body.splitlines()
-        assert any(_quoted(block, lines) for lines in files), f"docs/{page} misquotes {QUOTING[page]}:\n{body}"
+        wrong = f"docs/{page} misquotes {QUOTING[page]}:\n{body}"
+        assert any(_quoted(block, lines) for lines in files), wrong
