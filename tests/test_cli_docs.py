@@ -38,6 +38,9 @@ PAGES = (
     "fire-safety.md",
     "limits.md",
     "tutorial.zh.md",
+    "calendar.zh.md",
+    "cli.zh.md",
+    "language.zh.md",
 )
 BLOCK = re.compile(
     r"(?:`(?P<name>[^`\n]+)`:\n\n)?```(?P<lang>console|prl|json|text)\n(?P<body>.*?)\n```", re.S
@@ -167,7 +170,10 @@ def _rewrite(doc: Path, bodies: list[str]) -> None:
 
 
 #: Pages whose unnamed ```prl blocks quote a rule file: each block is a run of its lines.
-QUOTING = {"tutorial.zh.md": ("rules/changning_2023.prl",)}
+QUOTING = {
+    "tutorial.zh.md": ("rules/changning_2023.prl", "rules/changning_2023.zh.prl"),
+    "calendar.zh.md": ("rules/changning_2023.zh.prl",),
+}
 
 
 def _quoted(block: list[str], lines: list[str]) -> bool:
