@@ -79,8 +79,9 @@ def load_rules(
 ) -> RuleSet:
     """Parse, check and compile a .prl file (raises :class:`RuleFileError` on any error).
 
-    With ``cache=True`` the checked program is kept in ``$PROTRULES_CACHE`` (default
-    ``~/.cache/protrules``), keyed by the file's bytes, so an unchanged file is not parsed again.
+    With ``cache=True`` the checked program and its rules' generated code are kept in
+    ``$PROTRULES_CACHE`` (default ``~/.cache/protrules``), keyed by the file's bytes, so an
+    unchanged file is neither parsed nor compiled again.
     ``generate`` is :func:`compile`'s; ``generate_after`` is deprecated and ignored.
     """
     from protrules.collector import paused
@@ -104,12 +105,7 @@ def _load_rules(path: str | os.PathLike[str], cache: bool, generate: bool) -> Ru
         except OSError:
             data = b""
         if data:
-            program = program_cache.load_cached(data)
-            if program is None:
-                module, source = parse_file(str(path))
-                program = check(module, source)
-                program_cache.store(data, program)
-            return compile(program, generate=generate)
+            return program_cache.load_rules(data, lambda: check(*parse_file(str(path))), generate=generate)
     module, source = parse_file(str(path))
     return compile(check(module, source), generate=generate)
 

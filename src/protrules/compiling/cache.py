@@ -1,13 +1,20 @@
-"""A cache of checked programs, so a rule file is parsed and checked once per change.
+"""A cache of compiled rule files, so a file is parsed, checked and compiled once per change.
 
-The key is a hash of the rule file's bytes, the grammar and the protrules version; the value
-is the checked :class:`~protrules.checking.ir.Program`. The cache lives in
-``$PROTRULES_CACHE`` or ``~/.cache/protrules``; a cache that cannot be used is bypassed (it is
-an optimisation, never a source of truth): the file is parsed and checked as if it were absent.
+An entry holds the checked :class:`~protrules.checking.ir.Program` and, for every rule, the
+generated functions nearly every evaluation runs (:data:`KEPT`) as marshalled code objects with
+the constants they read: a rule set loaded from it installs each function when first needed,
+without writing or compiling code. The key is a hash of the rule file's bytes, the grammar,
+the protrules version, Python's bytecode magic number (marshalled code is read only by the
+Python that wrote it) and the size and modification time of protrules' own source files (so an
+edited protrules, whose generated code or helpers may differ under the same version, never
+reads an entry of the one before). The cache lives in ``$PROTRULES_CACHE`` or
+``~/.cache/protrules``; a cache that cannot be used is bypassed (it is an optimisation, never a
+source of truth): the file is parsed, checked and compiled as if it were absent.
 
-Threat model. An entry is a pickle, and unpickling runs code: whoever can make protrules
-unpickle a file of their choosing runs code as the user who calls ``load_rules(cache=True)``.
-So nothing read from the folder is unpickled unless all of this holds, checked on the open
+Threat model. An entry is a pickle holding code objects, and unpickling or running them runs
+code: whoever can make protrules read a file of their choosing runs code as the user who calls
+``load_rules(cache=True)``. So nothing read from the folder is unpickled, unmarshalled or run
+unless all of this holds, checked on the open
 file descriptors (no window between checking a path and reading it):
 
 - the folder is a directory owned by the current user that neither group nor others can write
@@ -28,6 +35,7 @@ Platforms without POSIX ownership (``os.geteuid``) bypass the cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -36,20 +44,40 @@ import secrets
 import stat
 import tempfile
 import warnings
+from collections.abc import Callable
+from importlib.util import MAGIC_NUMBER
 from pathlib import Path
+from typing import NamedTuple
 
 from protrules.checking import ir
+from protrules.compiling.rules import Saved
+from protrules.compiling.ruleset import RuleSet
 
-__all__ = ["CacheWarning", "cache_dir", "load_cached", "store"]
+__all__ = ["KEPT", "CacheWarning", "Entry", "cache_dir", "load_cached", "load_rules", "store"]
 
-_MAGIC = b"protrules-program-3\n"  # 3: an HMAC-SHA256 tag follows the magic
+_MAGIC = b"protrules-program-4\n"  # 3: an HMAC-SHA256 tag follows the magic; 4: and code
 _TAG = 32
 _KEY = "key"
 _KEY_BYTES = 32
 
 
+#: The functions an entry keeps of each rule: those for evaluations with and without checks
+#: and the exact code (``explain``'s traced code is written when asked for).
+KEPT = ("tally", "checks", "exact")
+
+#: What an entry keeps of each rule's functions, in the order of the program's rules.
+Functions = tuple[dict[str, Saved], ...]
+
+
 class CacheWarning(UserWarning):
     """The program cache's folder is not safe to use, so it is bypassed."""
+
+
+class Entry(NamedTuple):
+    """A rule file compiled: its checked program and its rules' functions."""
+
+    program: ir.Program
+    functions: Functions
 
 
 def cache_dir() -> Path:
@@ -60,16 +88,33 @@ def cache_dir() -> Path:
 
 
 def key(data: bytes) -> str:
+    """The name of a rule file's entry (see the module's docstring for what it covers)."""
     from protrules._version import __version__
     from protrules.language.dialects import spellings
     from protrules.language.parser import grammar_text
 
     digest = hashlib.sha256()
     grammars = (grammar_text() + grammar_text("zh") + spellings()).encode("utf-8")
-    for part in (__version__.encode(), grammars, data):
+    for part in (__version__.encode(), MAGIC_NUMBER, _sources(), grammars, data):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+@functools.cache
+def _sources() -> bytes:
+    """The size and modification time of every source file of protrules, once a process."""
+    found: list[str] = []
+    folders = [Path(__file__).resolve().parent.parent]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    folders.append(Path(entry.path))
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    found.append(f"{entry.path} {info.st_size} {info.st_mtime_ns}")
+    return "\n".join(sorted(found)).encode("utf-8", "surrogateescape")
 
 
 def _problem(info: os.stat_result, what: str, *, private: bool) -> str | None:
@@ -149,8 +194,24 @@ def _tag(secret: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(secret, _MAGIC + name.encode() + b"\n" + payload, hashlib.sha256).digest()
 
 
-def load_cached(data: bytes, directory: Path | None = None) -> ir.Program | None:
-    """The checked program of a rule file's bytes, if an authentic entry holds it."""
+def load_rules(
+    data: bytes, build: Callable[[], ir.Program], *, generate: bool = True, directory: Path | None = None
+) -> RuleSet:
+    """The rule set of a rule file's bytes from its entry, its functions installed as they are
+    needed; without an entry, ``build()`` parses and checks the file, and the program and its
+    rules' functions (written now) are kept."""
+    found = load_cached(data, directory)
+    if found is not None:
+        rules = RuleSet(found.program, generate=generate)
+        rules.restore_functions(found.functions)
+        return rules
+    rules = RuleSet(build(), generate=generate)
+    store(data, rules.program, directory, functions=lambda: rules.save_functions(KEPT))
+    return rules
+
+
+def load_cached(data: bytes, directory: Path | None = None) -> Entry | None:
+    """The checked program and functions of a rule file's bytes, if an authentic entry holds them."""
     folder = directory or cache_dir()
     if not folder.exists():
         return None
@@ -177,14 +238,28 @@ def load_cached(data: bytes, directory: Path | None = None) -> ir.Program | None
     if not hmac.compare_digest(tag, _tag(secret, name, payload)):
         return None  # not written by this user's protrules: never unpickled
     try:
-        program = pickle.loads(payload)
+        program, functions = pickle.loads(payload)
     except Exception:
         return None
-    return program if isinstance(program, ir.Program) else None
+    if not (
+        isinstance(program, ir.Program)
+        and isinstance(functions, tuple)
+        and len(functions) == len(program.rules)
+        and all(isinstance(kept, dict) for kept in functions)
+    ):
+        return None
+    return Entry(program, functions)
 
 
-def store(data: bytes, program: ir.Program, directory: Path | None = None) -> None:
-    """Keep a rule file's checked program (quietly not, if the folder cannot be used)."""
+def store(
+    data: bytes,
+    program: ir.Program,
+    directory: Path | None = None,
+    *,
+    functions: Callable[[], Functions] | None = None,
+) -> None:
+    """Keep a rule file's checked program and what ``functions()`` gives of its rules' functions
+    (called only when the folder can be used); quietly nothing if the folder cannot be used."""
     folder = directory or cache_dir()
     folder_fd = _open_folder(folder, create=True)
     if folder_fd is None:
@@ -194,12 +269,26 @@ def store(data: bytes, program: ir.Program, directory: Path | None = None) -> No
         secret = _read_key(folder_fd, create=True)
         if secret is None:
             return
-        payload = pickle.dumps(program, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _payload(program, functions)
+        if payload is None:
+            return
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")  # 0600
         with os.fdopen(handle, "wb") as out:
             out.write(_MAGIC + _tag(secret, name, payload) + payload)
         os.replace(os.path.basename(temporary), name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
-    except (OSError, pickle.PicklingError, RecursionError):
+    except OSError:
         return
     finally:
         os.close(folder_fd)
+
+
+def _payload(program: ir.Program, functions: Callable[[], Functions] | None) -> bytes | None:
+    """An entry's contents: the program and its rules' functions, or the program alone if a
+    function's constants do not pickle (its code is then written when it first runs)."""
+    none: Functions = tuple({} for _ in program.rules)
+    for attempt in (none,) if functions is None else (functions(), none):
+        try:
+            return pickle.dumps((program, attempt), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
+            continue  # TypeError, AttributeError: a value that does not pickle
+    return None

@@ -26,9 +26,9 @@ from typing import Any
 
 from protrules.checking import ir
 from protrules.checking.ir import CONST, DEC, INC
-from protrules.compiling.codegen_expr import Unsupported
+from protrules.compiling.codegen_expr import Unsupported, Written
 from protrules.compiling.codegen_select import Emitter
-from protrules.evaluation.definite import FALLBACK
+from protrules.evaluation.definite import FALLBACK, HELPERS, PerCalendar
 from protrules.evaluation.indexes import any_node
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, Check, RuleResult, combine_verdicts
 from protrules.evaluation.runtime import Ctx, show
@@ -92,11 +92,7 @@ class _Writer:
         self.rule, self.checks = rule, checks
         self.counted = rule.kind == "assessed" and not checks
         self.e = Emitter()
-        self.e.namespace.update(
-            _PASS=PASS, _FAIL=FAIL, _PENDING=PENDING, _NA=NA, _finish=_finish, C=rule, _Check=Check,
-            _checked=_checked, _evidence_of=_evidence_of, _labelled=labelled, _show=show,
-            _partial=functools.partial, _shown=shown,
-        )  # fmt: skip
+        self.e.namespace = namespace(rule, checks)
 
     def write(self) -> str:
         e = self.e
@@ -314,7 +310,7 @@ class _Writer:
         elif not e.heavy(stmt.condition):  # the units to check, picked in one comprehension
             static = _static(stmt.period, stmt.var) and _static(stmt.condition, stmt.var)
             if static:  # the same units in every call: picked once per calendar
-                cache = e.const({})
+                cache = e.const(PerCalendar())
                 e.line(f"{units} = {cache}.get(cal)")
                 e.line(f"if {units} is None:")
                 e.depth += 1
@@ -351,7 +347,20 @@ def _context(labels: list[str]) -> str:
     return "(" + "".join(f"{label}, " for label in labels) + ")"
 
 
-def write(rule: ir.RuleDef, checks: bool = False) -> tuple[str, dict[str, Any]] | None:
+_RESULTS: dict[str, Any] = {
+    "_PASS": PASS, "_FAIL": FAIL, "_PENDING": PENDING, "_NA": NA, "_finish": _finish, "_Check": Check,
+    "_checked": _checked, "_evidence_of": _evidence_of, "_labelled": labelled, "_show": show,
+    "_partial": functools.partial, "_shown": shown,
+}  # fmt: skip
+
+
+def namespace(rule: ir.RuleDef, checks: bool = False) -> dict[str, Any]:
+    """What every function for definite values has in its namespace before its constants: the
+    run-time helpers, what makes results, and the rule (``C``)."""
+    return {**HELPERS, **_RESULTS, "C": rule}
+
+
+def write(rule: ir.RuleDef, checks: bool = False) -> Written | None:
     """A rule's function for definite values, with (or without) checks: its source and the
     namespace it runs in; None if the rule uses something the generator does not write (then
     its exact code runs, :mod:`protrules.compiling.exact`)."""
@@ -360,4 +369,4 @@ def write(rule: ir.RuleDef, checks: bool = False) -> tuple[str, dict[str, Any]] 
         text = writer.write()
     except Unsupported:
         return None
-    return text, writer.e.namespace
+    return Written(text, writer.e.namespace, writer.e.keys)

@@ -25,14 +25,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from protrules.checking import ir
 from protrules.evaluation import indexes
 from protrules.evaluation.definite import HELPERS
 from protrules.facts.model import field_attribute
 
-__all__ = ["Expressions", "NotDateOnly", "Unsupported", "fact_attribute", "is_name", "operands"]
+__all__ = ["Expressions", "NotDateOnly", "Unsupported", "Written", "fact_attribute", "is_name", "operands"]
+
+
+class Written(NamedTuple):
+    """A generated function as its writer leaves it: the source, the namespace it runs in, and
+    which of the namespace's names hold a selection's key in ``ctx.selections`` (the id of its
+    node, the same for the code for definite values and the exact code: see
+    :meth:`Expressions.memo_key`)."""
+
+    text: str
+    namespace: dict[str, Any]
+    keys: dict[str, ir.Node]
 
 
 def fact_attribute(target: str, name: str) -> str:
@@ -93,6 +104,8 @@ class Expressions:
         self.prelude: dict[tuple[str, str], tuple[str, str]] = {}  # once per call: (kind, key) → (name, expr)
         #: IR local → the Python name holding its value.
         self.names: dict[str, str] = {}
+        #: Names of selections' keys → their nodes (:meth:`memo_key`).
+        self.keys: dict[str, ir.Node] = {}
         self._count = 0
         self._consts: dict[int, str] = {}
         self._heavy: dict[int, bool] = {}
@@ -131,6 +144,15 @@ class Expressions:
         if name is None:
             name = self._consts[id(value)] = self.fresh("k")
             self.namespace[name] = value
+        return name
+
+    def memo_key(self, node: ir.Node) -> str:
+        """The name of a selection's key in ``ctx.selections``, which the code for definite
+        values and the exact code share: the id of its node. The id is of this process: a
+        function kept in the program cache gets its node's id again when it is installed
+        (:meth:`protrules.compiling.rules.CompiledRule.restore`)."""
+        name = self.const(id(node))
+        self.keys[name] = node
         return name
 
     def once(self, kind: str, key: str, expr: str) -> str:

@@ -171,7 +171,7 @@ class Emitter(Expressions):
         if not constant_selection(node):
             self._select(node, out, any_order)
             return out
-        key = self.const(id(node))
+        key = self.memo_key(node)
         self.line(f"{out} = MEMO.get({key})")
         self.line(f"if {out} is None:")
         with self.block():

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from protrules.checking import ir
+from protrules.compiling.codegen_expr import Written
 from protrules.compiling.codegen_select import constant_selection
 from protrules.evaluation import indexes, threevalued
 from protrules.evaluation.verdicts import Requirement
@@ -37,10 +38,10 @@ class _Exact:
         self.rule, self.trace = rule, trace
         self.lines: list[str] = []
         self.depth = 1
-        self.namespace: dict[str, Any] = dict(threevalued.HELPERS)
-        self.namespace["R"] = rule
+        self.namespace = namespace(rule, trace)
         self.prelude: dict[tuple[str, str], tuple[str, str]] = {}
         self.names: dict[str, str] = {}  # IR local → Python name
+        self.keys: dict[str, ir.Node] = {}  # names of selections' keys → their nodes
         self._count = 0
         self._consts: dict[int, str] = {}
         self._keep: list[Any] = []  # constants made here, kept alive so their ids stay unique
@@ -68,6 +69,13 @@ class _Exact:
             self._keep.append(value)
             name = self._consts[id(value)] = self.fresh("k")
             self.namespace[name] = value
+        return name
+
+    def memo_key(self, node: ir.Node) -> str:
+        """A selection's key in ``ctx.selections``, as :meth:`~protrules.compiling.codegen_expr.
+        Expressions.memo_key` writes it (the two share the selections)."""
+        name = self.const(id(node))
+        self.keys[name] = node
         return name
 
     def once(self, kind: str, key: str, expr: str) -> str:
@@ -174,7 +182,8 @@ class _Exact:
             how = f"{self.const(plan)}, lambda _c: {self.expr(plan.key)}, {span}"
         call = f"_select(ctx, {source}, {test}, {how})"
         if constant_selection(node):  # once an entity, shared with the code for definite values
-            return f"_memo(ctx, {self.const(id(node))}, lambda: {call})"
+            key = self.memo_key(node)
+            return f"_memo(ctx, {key}, lambda: {call})"
         return call
 
     def aggregate(self, node: ir.Aggregate) -> str:
@@ -320,10 +329,15 @@ class _Exact:
             self.line(f"CK.append(_Check({text}, {labels}, _NA, {self.const(f'no {stmt.unit} to check')}))")
 
 
-def write(rule: ir.RuleDef, trace: bool = False) -> tuple[str, dict[str, Any]]:
+def namespace(rule: ir.RuleDef, trace: bool = False) -> dict[str, Any]:
+    """What every exact function's namespace holds before its constants: the helpers and the rule."""
+    return {**threevalued.HELPERS, "R": rule}
+
+
+def write(rule: ir.RuleDef, trace: bool = False) -> Written:
     """The exact function's source and the namespace it runs in: ``rule(ctx, full, CK, LETS)``
     notes checks in ``CK`` and lets in ``LETS``; a calendar question it cannot answer outside a
     requirement raises :class:`~protrules.errors.CalendarError` (see :func:`protrules.
     compiling.rules.run_rule`)."""
     exact = _Exact(rule, trace)
-    return exact.write(), exact.namespace
+    return Written(exact.write(), exact.namespace, exact.keys)

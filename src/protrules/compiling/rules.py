@@ -16,11 +16,14 @@ them all to.
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
-from typing import Any
+from types import CodeType
+from typing import Any, NamedTuple
 
 from protrules.checking import ir
 from protrules.compiling import codegen, exact
+from protrules.compiling.codegen_expr import Written
 from protrules.errors import CalendarError, ProtrulesError
 from protrules.evaluation.definite import FALLBACK
 from protrules.evaluation.results import UNKNOWN, Check, RuleResult
@@ -45,11 +48,29 @@ class RuleTooComplexError(ProtrulesError):
     code = "PRL603"
 
 
-class CompiledRule:
-    """A rule and its generated functions (source, namespace, function), made on first use.
-    ``fallbacks`` counts the entities whose definite-value code handed over to the exact code."""
+class Function(NamedTuple):
+    """One of a rule's functions, compiled: what runs, and what the program cache keeps of it."""
 
-    __slots__ = ("fallbacks", "generate", "rule", "written")
+    run: Callable[..., RuleResult]
+    code: CodeType
+    #: The namespace less what every function of its kind has (:func:`_base`): the rule's
+    #: constants, each selection's key as its node (``keys``), not the node's id.
+    data: dict[str, Any]
+    keys: tuple[str, ...]
+    text: str | None  # None: installed from the program cache (written again if read)
+
+
+#: What the program cache keeps of a function: its marshalled code, its data and keys (None:
+#: the rule has no such function).
+Saved = tuple[bytes, dict[str, Any], tuple[str, ...]] | None
+
+
+class CompiledRule:
+    """A rule and its generated functions, each made on first use — written and compiled, or
+    installed from the program cache. ``fallbacks`` counts the entities whose definite-value
+    code handed over to the exact code."""
+
+    __slots__ = ("fallbacks", "generate", "rule", "saved", "written")
 
     def __init__(self, rule: ir.RuleDef, generate: bool = True) -> None:
         depth = _loop_depth(rule.body)
@@ -60,37 +81,79 @@ class CompiledRule:
                 f"{MAX_LOOP_NESTING} can run: split it into smaller rules"
             )
         self.rule, self.generate = rule, generate
-        self.written: dict[str, tuple[str, dict[str, Any], Callable[..., RuleResult]] | None] = {}
+        self.written: dict[str, Function | None] = {}
+        self.saved: dict[str, Saved] = {}  # from the program cache, installed on first use
         self.fallbacks = {"tally": 0, "checks": 0}
 
     def source(self, kind: str) -> str | None:
         """The source of one of the rule's functions (None: the rule has no such function)."""
         made = self.function(kind)
-        return None if made is None else self.written[kind][0]  # type: ignore[index]
+        if made is None:
+            return None
+        found = self.written[kind]
+        assert found is not None
+        if found.text is None:  # installed from the cache: the same generator writes it again
+            again = _write(self.rule, kind)
+            assert again is not None
+            self.written[kind] = found = found._replace(text=again.text)
+        return found.text
 
     def function(self, kind: str) -> Callable[..., RuleResult] | None:
+        """One of the rule's functions (None: the rule has no such function)."""
         if kind in self.written:
             found = self.written[kind]
-            return None if found is None else found[2]
+            return None if found is None else found.run
+        if kind in self.saved and self._install(kind):
+            return self.function(kind)
         written = _write(self.rule, kind)
         if written is None:
             self.written[kind] = None
             return None
-        text, namespace = written
         try:
-            function = _compiled(self.rule, kind, text, namespace)
+            code = code_of(self.rule, kind, written.text)
         except RuleTooComplexError:
             if kind in ("exact", "traced"):
                 raise
             self.written[kind] = None  # nested deeper than Python compiles: the exact code runs
             return None
-        self.written[kind] = (text, namespace, function)
-        return function
+        keys = tuple(written.keys)
+        base = _base(self.rule, kind)
+        data = {name: value for name, value in written.namespace.items() if name not in base}
+        data.update(written.keys)
+        exec(code, written.namespace)
+        self.written[kind] = Function(written.namespace["rule"], code, data, keys, written.text)
+        return self.written[kind].run  # type: ignore[union-attr]
 
-    def install(self, kind: str, text: str, namespace: dict[str, Any], code: Any) -> None:
-        """A function written before (the program cache keeps them): no writing, no compiling."""
+    def save(self, kind: str) -> Saved:
+        """What the program cache keeps of one of the rule's functions, written now if it was
+        not yet."""
+        self.function(kind)
+        found = self.written[kind]
+        return None if found is None else (marshal.dumps(found.code), found.data, found.keys)
+
+    def restore(self, saved: dict[str, Saved]) -> None:
+        """Functions kept in the program cache, installed when first needed: no writing, no
+        compiling."""
+        self.saved = {kind: found for kind, found in saved.items() if kind in KINDS}
+
+    def _install(self, kind: str) -> bool:
+        """Install a function kept in the cache; False if it cannot be (then it is written)."""
+        saved = self.saved.pop(kind)
+        if saved is None:
+            self.written[kind] = None
+            return True
+        blob, data, keys = saved
+        try:
+            code = marshal.loads(blob)
+        except (ValueError, EOFError, TypeError):
+            return False
+        namespace = _base(self.rule, kind)
+        namespace.update(data)
+        for name in keys:  # a selection's key is its node's id in this process
+            namespace[name] = id(data[name])
         exec(code, namespace)
-        self.written[kind] = (text, namespace, namespace["rule"])
+        self.written[kind] = Function(namespace["rule"], code, data, keys, None)
+        return True
 
 
 def _loop_depth(stmts: tuple[ir.Stmt, ...]) -> int:
@@ -99,13 +162,20 @@ def _loop_depth(stmts: tuple[ir.Stmt, ...]) -> int:
     )
 
 
-def _write(rule: ir.RuleDef, kind: str) -> tuple[str, dict[str, Any]] | None:
+def _write(rule: ir.RuleDef, kind: str) -> Written | None:
     if kind in ("tally", "checks"):
         return codegen.write(rule, checks=kind == "checks")
     return exact.write(rule, trace=kind == "traced")
 
 
-def code_of(rule: ir.RuleDef, kind: str, text: str) -> Any:
+def _base(rule: ir.RuleDef, kind: str) -> dict[str, Any]:
+    """What the namespace of every function of a kind holds before the rule's constants."""
+    if kind in ("tally", "checks"):
+        return codegen.namespace(rule, checks=kind == "checks")
+    return exact.namespace(rule, trace=kind == "traced")
+
+
+def code_of(rule: ir.RuleDef, kind: str, text: str) -> CodeType:
     """Python's code object for a function's source; a clear error if Python refuses it."""
     try:
         return compile(text, f"<protrules rule {rule.id}, {kind}>", "exec")
@@ -114,12 +184,6 @@ def code_of(rule: ir.RuleDef, kind: str, text: str) -> Any:
         raise RuleTooComplexError(
             f"rule {rule.id} nests too deeply to run ({message}): split it into smaller rules"
         ) from None
-
-
-def _compiled(rule: ir.RuleDef, kind: str, text: str, namespace: dict[str, Any]) -> Callable[..., RuleResult]:
-    exec(code_of(rule, kind, text), namespace)
-    function: Callable[..., RuleResult] = namespace["rule"]
-    return function
 
 
 def run_rule(compiled: CompiledRule, ctx: Ctx, *, checks: bool = True) -> RuleResult:

@@ -29,7 +29,7 @@ from protrules.arguments import (
 from protrules.calendar.workdays import WorkCalendar
 from protrules.checking import ir
 from protrules.compiling.batch import BatchError, Failed, evaluate_batch, item_of, results_of
-from protrules.compiling.rules import CompiledRule, explain_rule, run_rule
+from protrules.compiling.rules import CompiledRule, RuleTooComplexError, Saved, explain_rule, run_rule
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import EntityResult, RuleResult
 from protrules.evaluation.runtime import Ctx, EvaluationLimitError
@@ -159,6 +159,27 @@ class RuleSet:
             found = compiled.source("exact")
         assert found is not None
         return found
+
+    def save_functions(self, kinds: Sequence[str]) -> tuple[dict[str, Saved], ...]:
+        """Each rule's functions of the given kinds, written now where they were not, as the
+        program cache keeps them (:mod:`protrules.compiling.cache`). A function Python refuses
+        to compile is left out: it raises where it is used, as without the cache."""
+        out = []
+        for compiled in self._rules:
+            kept: dict[str, Saved] = {}
+            for kind in kinds:
+                try:
+                    kept[kind] = compiled.save(kind)
+                except RuleTooComplexError:
+                    continue
+            out.append(kept)
+        return tuple(out)
+
+    def restore_functions(self, functions: Sequence[dict[str, Saved]]) -> None:
+        """Functions the program cache kept (:meth:`save_functions`), each installed when first
+        needed."""
+        for compiled, saved in zip(self._rules, functions, strict=True):
+            compiled.restore(saved)
 
     def _index(self, rule_id: str) -> int:
         rule = self.rule(rule_id)

@@ -37,7 +37,7 @@ from protrules.evaluation.runtime import (
 )
 from protrules.facts.model import Fact
 
-__all__ = ["FALLBACK", "HELPERS", "SMALL", "Bail"]
+__all__ = ["FALLBACK", "HELPERS", "SMALL", "Bail", "PerCalendar"]
 
 
 class Bail(Exception):
@@ -52,6 +52,17 @@ FALLBACK = (Bail, KeyError, TypeError, AttributeError, CalendarError, Arithmetic
 
 #: Selections over at most this many facts test them all rather than use an index.
 SMALL = 8
+
+
+class PerCalendar(dict[Any, Any]):
+    """What a rule's code works out once per calendar (the units of a fixed period, picked by a
+    fixed condition), kept in its namespace. It pickles empty: a calendar belongs to its
+    process, and a function kept in the program cache works it out again."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PerCalendar, ())
 
 
 def _known(value: Any) -> Any:
