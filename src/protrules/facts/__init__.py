@@ -11,5 +11,41 @@ The ledger format is declared once (:mod:`protrules.facts.schema`), with its JSO
 
 from __future__ import annotations
 
-from protrules.facts.ledgers import *  # noqa: F403  (the documented loading API)
-from protrules.facts.ledgers import __all__ as __all__
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the documented loading API
+    from protrules.facts.ledgers import (
+        FactError,
+        FactErrors,
+        ledger_from_json,
+        ledger_from_mapping,
+        ledger_paths,
+        ledger_to_mapping,
+        load_ledger,
+        load_ledgers,
+        note_entity,
+    )
+
+#: The loading functions, read from :mod:`protrules.facts.ledgers` when first asked for: the
+#: fact model (:mod:`protrules.facts.model`) is part of every checked program, and importing
+#: it must not import the readers (msgspec, the CSV and JSON machinery) that checking,
+#: linting or a rule set read from the program cache never use.
+__all__ = [
+    "FactError",
+    "FactErrors",
+    "ledger_from_json",
+    "ledger_from_mapping",
+    "ledger_paths",
+    "ledger_to_mapping",
+    "load_ledger",
+    "load_ledgers",
+    "note_entity",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from protrules.facts import ledgers
+
+        return getattr(ledgers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
