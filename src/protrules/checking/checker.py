@@ -24,6 +24,7 @@ from protrules.i18n import Message, Text, joined, msg
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
 from protrules.language.dialects import spell_name
+from protrules.language.keywords import keyword
 
 __all__ = ["KINDS", "check", "check_notices"]
 
@@ -60,12 +61,16 @@ def check_notices(module: n.Module, source: Source | None = None) -> tuple[Notic
             checker._notice(decl)
         else:
             checker.error(
-                "PRL311", msg('a notice file holds only `notice` blocks'), decl.span,
-                hint=msg('a rule file is loaded with --rules'),
-            )  # fmt: skip
+                "PRL311",
+                msg("a notice file holds only `{notice}` blocks", notice=checker.kw("notice")),
+                decl.span,
+                hint=msg("a rule file is loaded with --rules"),
+            )
     if not module.declarations:
         checker.error(
-            "PRL311", msg("the notice file has no `notice` block"), Span(1, 1, 1, 2, module.source_name)
+            "PRL311",
+            msg("the notice file has no `{notice}` block", notice=checker.kw("notice")),
+            Span(1, 1, 1, 2, module.source_name),
         )
     if any(d.severity == "error" for d in checker.diagnostics):
         raise RuleFileError(checker.diagnostics, source)
@@ -90,6 +95,10 @@ class _Checker:
         self.titles: dict[str, str] = {}
 
     # -- reporting
+    def kw(self, en: str) -> str:
+        """A keyword (or phrase) as the rule file's dialect writes it, for a message quoting it."""
+        return keyword(en, self.module.dialect)
+
     def error(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint))
 
@@ -127,12 +136,19 @@ class _Checker:
         if not standards:
             self.error(
                 "PRL307",
-                msg("the file has no `standard` header"),
+                msg("the file has no `{standard}` header", standard=self.kw("standard")),
                 Span(1, 1, 1, 2, self.module.source_name),
-                hint=msg('start with `standard "my-standard-2023":` and its settings'),
+                hint=msg(
+                    'start with `{standard} "my-standard-2023":` and its settings',
+                    standard=self.kw("standard"),
+                ),
             )
         for extra in standards[1:]:
-            self.error("PRL307", msg("only one `standard` header is allowed"), extra.span)
+            self.error(
+                "PRL307",
+                msg("only one `{standard}` header is allowed", standard=self.kw("standard")),
+                extra.span,
+            )
         if standards:
             settings = self._settings(standards[0])
         for decl in decls:
@@ -281,9 +297,13 @@ class _Checker:
             )
         cap = settings.get("cap")
         if cap is not None and (not isinstance(cap, int) or cap < 1):
-            self.error("PRL305", msg("`cap` must be a whole number of at least 1"), spans.get("cap"))
+            self.error(
+                "PRL305",
+                msg("`{cap}` must be a whole number of at least 1", cap=self.kw("cap")),
+                spans.get("cap"),
+            )
         if "title" not in settings:
-            self.warn("PRL305", msg("the standard has no `title`"), standard.span)
+            self.warn("PRL305", msg("the standard has no `{title}`", title=self.kw("title")), standard.span)
 
     # -- declarations
     def _enum(self, decl: n.EnumDecl) -> None:
@@ -358,7 +378,10 @@ class _Checker:
             self.error(
                 "PRL203",
                 msg(
-                    "`known from {field}`: `{name}` has no field `{field}`", field=known.field, name=decl.name
+                    "`{known_from} {field}`: `{name}` has no field `{field}`",
+                    known_from=self.kw("known from"),
+                    field=known.field,
+                    name=decl.name,
                 ),
                 known.span,
                 hint=_did_you_mean(known.field, names),
@@ -368,7 +391,10 @@ class _Checker:
             self.error(
                 "PRL204",
                 msg(
-                    "`known from {field}`: `{name}.{field}` is not a date", field=known.field, name=decl.name
+                    "`{known_from} {field}`: `{name}.{field}` is not a date",
+                    known_from=self.kw("known from"),
+                    field=known.field,
+                    name=decl.name,
                 ),
                 known.span,
                 hint=msg("name the date field that says when it is known"),
@@ -383,7 +409,11 @@ class _Checker:
                     name=field.name,
                 ),
                 known.span,
-                hint=msg("make it optional (`{name}: …?`) or drop `known from`", name=field.name),
+                hint=msg(
+                    "make it optional (`{name}: …?`) or drop `{known_from}`",
+                    known_from=self.kw("known from"),
+                    name=field.name,
+                ),
             )
             return None
         return known.field
@@ -625,9 +655,9 @@ class _Checker:
         if clause is None:
             self.error(
                 "PRL302",
-                msg("rule `{id}` has no `clause`", id=rule.id),
+                msg("rule `{id}` has no `{clause}`", clause=self.kw("clause"), id=rule.id),
                 rule.span,
-                hint=msg('quote the standard\'s text: clause: "…"'),
+                hint=msg('quote the standard\'s text: {clause}: "…"', clause=self.kw("clause")),
             )
         elif not clause.quoted:
             self.error("PRL302", msg("a clause is quoted text"), clause.span)
@@ -650,11 +680,14 @@ class _Checker:
         if requirements == 0 and kind != "assessed":
             self.error(
                 "PRL310",
-                msg("rule `{id}` has no `require`", id=rule.id),
+                msg("rule `{id}` has no `{require}`", require=self.kw("require"), id=rule.id),
                 rule.span,
                 hint=msg(
-                    "a computed rule needs at least one `require`; "
-                    "an assessor's judgement rule is `kind: assessed`"
+                    "a computed rule needs at least one `{require}`; "
+                    "an assessor's judgement rule is `{kind}: {assessed}`",
+                    require=self.kw("require"),
+                    kind=self.kw("kind"),
+                    assessed=spell_name("kind", "assessed", self.module.dialect),
                 ),
             )
         if duplicate:

@@ -22,6 +22,7 @@ from protrules.language import nodes as n
 from protrules.language.diagnostics import Span, suggest
 from protrules.language.dialects import spell_name
 from protrules.language.functions import AGGREGATES, FUNCTIONS, FUNCTIONS_ZH
+from protrules.language.keywords import keyword
 
 BOOL, INT, DEC_T, PCT = Type(Kind.BOOLEAN), Type(Kind.INTEGER), Type(Kind.DECIMAL), Type(Kind.PERCENTAGE)
 DATE, TEXT, DUR, PERIOD = Type(Kind.DATE), Type(Kind.TEXT), Type(Kind.DURATION), Type(Kind.PERIOD)
@@ -208,6 +209,10 @@ class CallChecker:
         if e.func in _ROUNDING:
             return self.rounding(e)
         return self.function(e)
+
+    def kw(self, en: str) -> str:
+        """A keyword (or phrase) as the rule file's dialect writes it, for a message quoting it."""
+        return keyword(en, self.scope.dialect)
 
     def fn(self, name: str) -> str:
         """A built-in function's name as the rule file's dialect writes it (``count``, 计数)."""

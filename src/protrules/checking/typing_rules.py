@@ -119,7 +119,7 @@ class ExprChecker(CallChecker):
             by = None
             if stmt.by is not None:
                 by, _ = self.expr(stmt.by)
-                self.expect(by, DATE, stmt.by, msg("a `by` date"))
+                self.expect(by, DATE, stmt.by, msg("a `{by}` date", by=self.kw("by")))
             return ir.RequireS(text, stmt.span, cond, by, mono)
         if isinstance(stmt, n.Advise):
             cond, _ = self.condition(stmt.condition)
@@ -132,7 +132,12 @@ class ExprChecker(CallChecker):
             if self.ok(source.type) and source.type.kind is not Kind.SET:
                 self.report.error(
                     "PRL209",
-                    msg("`for each … in` needs a set of facts, found {type}", type=source.type),
+                    msg(
+                        "`{for_each} … {in_}` needs a set of facts, found {type}",
+                        for_each=self.kw("for each"),
+                        in_=self.kw("in"),
+                        type=source.type,
+                    ),
                     stmt.source.span,
                 )
                 return None
@@ -190,13 +195,15 @@ class ExprChecker(CallChecker):
             if not isinstance(e.target, n.Name) or e.target.name not in self.scope.params:
                 self.report.error(
                     "PRL204",
-                    msg("`at` applies to a parameter"),
+                    msg("`{at}` applies to a parameter", at=self.kw("at")),
                     e.span,
-                    hint=msg("write `parameter at (date)`"),
+                    hint=msg(
+                        "write `{parameter} {at} (date)`", parameter=self.kw("parameter"), at=self.kw("at")
+                    ),
                 )
                 return self.bad(e)
             when, mono = self.expr(e.when)
-            self.expect(when, DATE, e.when, msg("a date after `at`"))
+            self.expect(when, DATE, e.when, msg("a date after `{at}`", at=self.kw("at")))
             param = self.scope.params[e.target.name]
             return ir.ParamAt(param.type, text, e.span, param.name, when), mono
         if isinstance(e, n.Select):
@@ -229,9 +236,11 @@ class ExprChecker(CallChecker):
             subject, m1 = self.expr(e.subject)
             anchor, m2 = self.expr(e.anchor)
             duration, m3 = self.expr(e.duration)
-            self.expect(subject, DATE, e.subject, msg("a date before `within`"))
-            self.expect(duration, DUR, e.duration, msg("a duration after `within`"))
-            self.expect(anchor, DATE, e.anchor, msg("a date after `after`"))
+            self.expect(subject, DATE, e.subject, msg("a date before `{within}`", within=self.kw("within")))
+            self.expect(
+                duration, DUR, e.duration, msg("a duration after `{within}`", within=self.kw("within"))
+            )
+            self.expect(anchor, DATE, e.anchor, msg("a date after `{after}`", after=self.kw("after")))
             moving = m1 != CONST or m2 != CONST or m3 != CONST
             return ir.Within(BOOL, text, e.span, subject, duration, anchor), MIXED if moving else CONST
         if isinstance(e, n.ListExpr):
@@ -266,10 +275,16 @@ class ExprChecker(CallChecker):
                         "PRL214",
                         msg("`{text}` is never missing", text=self.text(e.subject)),
                         e.span,
-                        hint=msg("`is set` / `is missing` test optional fields (declared with `?`)"),
+                        hint=msg(
+                            "`{is_set}` / `{is_missing}` test optional fields (declared with `?`)",
+                            is_set=self.kw("is set"),
+                            is_missing=self.kw("is missing"),
+                        ),
                     )
             else:
-                self.expect(subject, DATE, e.subject, msg("a date before `is {test}`", test=e.test))
+                self.expect(
+                    subject, DATE, e.subject, msg("a date before `{test}`", test=self.kw("is " + e.test))
+                )
             return ir.Test(BOOL, text, e.span, subject, e.test), mono
         if isinstance(e, n.Range):
             start, m1 = self.expr(e.start)
@@ -362,13 +377,20 @@ class ExprChecker(CallChecker):
             return self.bad(e)
         if source.type.kind is not Kind.SET:
             self.report.error(
-                "PRL209", msg("`where` filters a set of facts, found {type}", type=source.type), e.source.span
+                "PRL209",
+                msg(
+                    "`{where}` filters a set of facts, found {type}", where=self.kw("where"), type=source.type
+                ),
+                e.source.span,
             )
             return self.bad(e)
         name = self.item_name(e.source, e.alias)
         if name is None:
             self.report.error(
-                "PRL210", msg("name the item of this selection"), e.span, hint=msg("add `as x`")
+                "PRL210",
+                msg("name the item of this selection"),
+                e.span,
+                hint=msg("add `{as_} x`", as_=self.kw("as")),
             )
             return self.bad(e)
         if e.condition is None:
@@ -402,16 +424,24 @@ class ExprChecker(CallChecker):
         if Kind.SET in (then.type.kind, otherwise.type.kind):
             self.report.error(
                 "PRL204",
-                msg("`if … then … else` chooses between values, not sets of facts"),
+                msg(
+                    "`{if_} … {then_} … {else_}` chooses between values, not sets of facts",
+                    if_=self.kw("if"),
+                    then_=self.kw("then"),
+                    else_=self.kw("else"),
+                ),
                 e.span,
-                hint=msg("put the condition into the selection: `S where …`"),
+                hint=msg("put the condition into the selection: `S {where} …`", where=self.kw("where")),
             )
             return self.bad(e)
         if result is None:
             self.report.error(
                 "PRL204",
                 msg(
-                    "`if … then … else` gives {then} or {otherwise}: both must be of one type",
+                    "`{if_} … {then_} … {else_}` gives {then} or {otherwise}: both must be of one type",
+                    if_=self.kw("if"),
+                    then_=self.kw("then"),
+                    else_=self.kw("else"),
                     then=then.type,
                     otherwise=otherwise.type,
                 ),
