@@ -5,7 +5,9 @@ spaced operators, parentheses exactly where precedence needs them, settings in a
 order, literals in their source spelling. Comments are not in the tree either; they are
 read from the text (:meth:`Comments.scan`) and put back beside the line they belong to.
 Formatting is meaning-preserving (``parse(format_source(x)) == parse(x)``) and idempotent,
-and it never writes a file: the command line does that.
+and it never writes a file: the command line does that. How an expression is printed and
+broken across lines is :mod:`protrules.language.layout`; this module lays out declarations,
+statements and tests around it and puts the comments back.
 
 A file is printed in its own dialect, or in the one asked for (``dialect="zh"``): the same tree
 with every keyword and built-in name spelled as :mod:`protrules.language.keywords` says and each
@@ -18,18 +20,33 @@ such a file is refused (:class:`DialectClash`).
 from __future__ import annotations
 
 import bisect
-import contextvars
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 from protrules.errors import ProtrulesError
 from protrules.i18n import msg
 from protrules.language import nodes as n
-from protrules.language.dialects import check_dialect, clashes, spell_name
-from protrules.language.keywords import ZH_WITHIN_END, keyword, unit_spelling
-from protrules.language.parser import COMPARE_OPS, parse
+from protrules.language.dialects import check_dialect, clashes
+from protrules.language.keywords import keyword
+from protrules.language.layout import (
+    CLOSE,
+    OPEN,
+    POSTFIX,
+    SPELLING,
+    WIDTH,
+    Piece,
+    Spelling,
+    expr_pieces,
+    flat_text,
+    format_expr,
+    layout,
+    quote,
+    spelling,
+    top_break,
+)
+from protrules.language.parser import parse
 from protrules.output import display_width
 
 __all__ = [
@@ -44,8 +61,6 @@ __all__ = [
 ]
 
 INDENT = "    "
-#: Lines wider than this (in terminal columns) are wrapped inside parentheses where possible.
-WIDTH = 100
 #: One-line declarations of one family stay together, without a blank line between them.
 _FAMILIES: Mapping[type, str] = {
     n.PeriodDecl: "calendar",
@@ -77,7 +92,7 @@ def format_module(
     target = module.dialect if dialect is None else check_dialect(dialect, "format_module")
     if target != module.dialect:
         clashes(module, target)
-    token = _SPELLING.set(_Spelling(target, respell=dialect is not None, source=module.dialect))
+    token = SPELLING.set(Spelling(target, respell=dialect is not None, source=module.dialect))
     try:
         writer = _Writer()
         previous: n.Decl | None = None
@@ -89,7 +104,7 @@ def format_module(
             previous = decl
         text = _render(writer.entries, comments)
     finally:
-        _SPELLING.reset(token)
+        SPELLING.reset(token)
     if target != module.dialect:
         _same_meaning(text, module, target)
     return text
@@ -105,54 +120,6 @@ def _same_meaning(text: str, module: n.Module, dialect: str) -> None:
         raise ProtrulesError(
             msg("cannot write the file in the other dialect without changing its meaning"), code="PRL114"
         )
-
-
-def format_expr(expr: n.Expr, dialect: str = "en") -> str:
-    """An expression on one line, with the fewest parentheses that keep its meaning."""
-    token = _SPELLING.set(_Spelling(check_dialect(dialect, "format_expr")))
-    try:
-        return _flat(_expr(expr))
-    finally:
-        _SPELLING.reset(token)
-
-
-@attrs.frozen
-class _Spelling:
-    """How the words of the file being printed are spelled: its dialect, and whether literals
-    are spelled anew in it (a duration's unit) or kept as written."""
-
-    dialect: str = "en"
-    respell: bool = False
-    source: str = "en"  # the dialect the file was written in
-
-    def kw(self, en: str) -> str:
-        """A keyword or phrase (as the English grammar writes it) in the dialect."""
-        return keyword(en, self.dialect)
-
-    def name(self, kind: str, name: str) -> str:
-        """A built-in name in the dialect; any other name as it is."""
-        return spell_name(kind, name, self.dialect)
-
-    def literal(self, e: n.Literal) -> str:
-        if e.kind == "boolean":
-            return self.kw("true" if e.value else "false")
-        if e.kind == "duration" and self.respell:
-            return unit_spelling(e.value.unit, e.value.amount, self.dialect)
-        return e.text
-
-
-_ENGLISH = _Spelling()
-_SPELLING: contextvars.ContextVar[_Spelling | None] = contextvars.ContextVar("prl_spelling", default=None)
-
-
-def _sp() -> _Spelling:
-    return _SPELLING.get() or _ENGLISH
-
-
-def quote(text: str) -> str:
-    """Text as a .prl string literal, escaping what the grammar needs escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'
 
 
 def _family(decl: n.Decl) -> str | None:
@@ -232,209 +199,6 @@ class Comments:
         return cls(comments, ends, indents, frozenset(blank), code)
 
 
-# ------------------------------------------------------------------ expressions
-
-
-@attrs.frozen
-class _Break:
-    """` and ` / ` or ` between operands (` then ` / ` else ` in a conditional): a line may
-    break here, inside parentheses."""
-
-    op: str
-
-
-@attrs.frozen
-class _Mark:
-    name: str
-
-
-OPEN, CLOSE = _Mark("open"), _Mark("close")  # just after `(`, just before `)`
-Piece = str | _Break | _Mark
-
-# Precedence levels, loosest first, as in the grammar.
-SELECT, OR, AND, NOT, COMPARISON, RANGE, SUM, PRODUCT, UNARY, POSTFIX, ATOM = range(11)
-_LEVELS: Mapping[type, int] = {
-    n.Select: SELECT,
-    n.If: SELECT,
-    n.Not: NOT,
-    n.Compare: COMPARISON,
-    n.Member: COMPARISON,
-    n.Within: COMPARISON,
-    n.IsTest: COMPARISON,
-    n.Range: RANGE,
-    n.Neg: UNARY,
-    n.Attribute: POSTFIX,
-    n.At: POSTFIX,
-}
-
-
-def _level(e: n.Expr) -> int:
-    if isinstance(e, n.BoolOp):
-        return OR if e.op == "or" else AND
-    if isinstance(e, n.Binary):
-        return SUM if e.op in "+-" else PRODUCT
-    return _LEVELS.get(type(e), ATOM)
-
-
-def _expr(e: n.Expr, need: int = SELECT) -> list[Piece]:
-    """The pieces of ``e`` in a place that needs at least precedence level ``need``."""
-    inner = _bare(e)
-    return ["(", OPEN, *inner, CLOSE, ")"] if _level(e) < need else inner
-
-
-def _bare(e: n.Expr) -> list[Piece]:
-    sp = _sp()
-    if isinstance(e, n.Literal):
-        return [sp.literal(e)]
-    if isinstance(e, n.Name):
-        return [sp.name("value", e.name)]
-    if isinstance(e, n.Attribute):
-        return [*_expr(e.target, POSTFIX), "." + e.name]
-    if isinstance(e, n.At):
-        return [*_expr(e.target, POSTFIX), f" {sp.kw('at')} ", *_expr(e.when, ATOM)]
-    if isinstance(e, n.Call):
-        out: list[Piece] = [sp.name("function", e.func) + "(", OPEN]
-        for i, arg in enumerate(e.args):
-            out += [", ", *_expr(arg)] if i else _expr(arg)
-        return [*out, CLOSE, ")"]
-    if isinstance(e, n.If):  # a long one breaks before `then` and `else`, as before `and`
-        then = [_Break(sp.kw("then")), *_expr(e.then)]
-        otherwise = [_Break(sp.kw("else")), *_expr(e.otherwise)]
-        return [f"{sp.kw('if')} ", *_expr(e.condition), *then, *otherwise]
-    if isinstance(e, n.Not):  # `not (a < b)`, never `not a < b`: it reads as `(not a) < b`
-        return [f"{sp.kw('not')} ", *_expr(e.operand, POSTFIX)]
-    if isinstance(e, n.Neg):
-        return ["- " if isinstance(e.operand, n.Neg) else "-", *_expr(e.operand, UNARY)]
-    if isinstance(e, n.BoolOp):
-        need = AND if e.op == "or" else NOT
-        out = []
-        op = sp.kw(e.op)
-        for i, part in enumerate(e.operands):
-            out += [_Break(op), *_expr(part, need)] if i else _expr(part, need)
-        return out
-    if isinstance(e, n.Compare):
-        return [*_expr(e.left, RANGE), f" {COMPARE_OPS.get(e.op, e.op)} ", *_expr(e.right, RANGE)]
-    if isinstance(e, n.Member):
-        word = sp.kw("not in" if e.negated else "in")
-        return [*_expr(e.left, RANGE), f" {word} ", *_expr(e.right, RANGE)]
-    if isinstance(e, n.Within):
-        duration = [sp.literal(e.duration)] if isinstance(e.duration, n.Literal) else _expr(e.duration, SUM)
-        subject, anchor = _expr(e.subject, RANGE), _expr(e.anchor, RANGE)
-        within, after = f" {sp.kw('within')} ", f" {sp.kw('after')} "
-        if sp.dialect == "zh":  # x 在 d 之后 30个工作日 以内
-            return [*subject, within, *anchor, after, *duration, f" {ZH_WITHIN_END}"]
-        return [*subject, within, *duration, after, *anchor]
-    if isinstance(e, n.ListExpr):
-        out = ["[", OPEN]
-        for i, item in enumerate(e.items):
-            out += [", ", *_expr(item)] if i else _expr(item)
-        return [*out, CLOSE, "]"]
-    if isinstance(e, n.IsTest):
-        return [*_expr(e.subject, RANGE), f" {sp.kw('is ' + e.test)}"]
-    if isinstance(e, n.Range):
-        return [*_expr(e.start, SUM), " .. ", *_expr(e.end, SUM)]
-    if isinstance(e, n.Binary):
-        left, right = (SUM, PRODUCT) if e.op in "+-" else (PRODUCT, UNARY)
-        return [*_expr(e.left, left), f" {e.op} ", *_expr(e.right, right)]
-    if isinstance(e, n.Select):
-        out = _expr(e.source, OR)
-        if e.alias is not None:
-            out.append(f" {sp.kw('as')} {e.alias}")
-        if e.condition is not None:
-            out += [f" {sp.kw('where')} ", *_expr(e.condition, OR)]
-        return out
-    raise TypeError(f"not an expression: {e!r}")
-
-
-def _flat(pieces: Sequence[Piece]) -> str:
-    return "".join(p if isinstance(p, str) else f" {p.op} " if isinstance(p, _Break) else "" for p in pieces)
-
-
-def _depths(pieces: Sequence[Piece]) -> Iterator[tuple[Piece, int]]:
-    depth = 0
-    for piece in pieces:
-        depth += 1 if piece is OPEN else -1 if piece is CLOSE else 0
-        yield piece, depth
-
-
-def _top_break(pieces: Sequence[Piece]) -> bool:
-    """Whether an ` and ` / ` or ` sits outside every parenthesis (where no line may break)."""
-    return any(isinstance(p, _Break) and depth == 0 for p, depth in _depths(pieces))
-
-
-def _layout(pad: str, pieces: Sequence[Piece]) -> list[str]:
-    """One logical line as physical lines. Too wide, it breaks before ` and ` / ` or ` inside
-    parentheses and continues under the first character after the innermost open
-    parenthesis: first in the outermost parentheses, filling each line greedily, then,
-    where a line is still too wide, one level deeper, and so on."""
-    flat = pad + _flat(pieces)
-    levels = sorted({d for p, d in _depths(pieces) if isinstance(p, _Break) and d > 0})
-    if display_width(flat) <= WIDTH or not levels:
-        return [flat]
-    chosen: set[int] = set()
-    for level in levels:
-        while True:
-            lines, columns, line_of = _lines(pad, pieces, chosen)
-            pick = next(
-                (
-                    k
-                    for k, (piece, depth) in enumerate(_depths(pieces))
-                    if isinstance(piece, _Break)
-                    and depth == level
-                    and k not in chosen
-                    and display_width(lines[line_of[k]]) > WIDTH
-                    and columns[k] + display_width(piece.op) + 2 + _run(pieces, k, level, line_of) > WIDTH
-                ),
-                None,
-            )
-            if pick is None:
-                break
-            chosen.add(pick)
-    return _lines(pad, pieces, chosen)[0]
-
-
-def _lines(pad: str, pieces: Sequence[Piece], chosen: set[int]) -> tuple[list[str], list[int], list[int]]:
-    """The lines with breaks at ``chosen``, the column before each piece and its line."""
-    lines: list[str] = []
-    current, column, opened = pad, display_width(pad), list[int]()
-    columns: list[int] = []
-    line_of: list[int] = []
-    for k, piece in enumerate(pieces):
-        columns.append(column)
-        line_of.append(len(lines))
-        if isinstance(piece, str):
-            current += piece
-            column += display_width(piece)
-        elif piece is OPEN:
-            opened.append(column)
-        elif piece is CLOSE:
-            opened.pop()
-        elif isinstance(piece, _Break) and k in chosen:
-            lines.append(current)
-            current = " " * opened[-1] + piece.op + " "
-            column = opened[-1] + display_width(piece.op) + 1
-            line_of[-1] = len(lines)
-        elif isinstance(piece, _Break):
-            current += f" {piece.op} "
-            column += display_width(piece.op) + 2
-    return [*lines, current], columns, line_of
-
-
-def _run(pieces: Sequence[Piece], k: int, level: int, line_of: list[int]) -> int:
-    """The width after the break at ``k`` up to the next break of its level on its line."""
-    width = 0
-    for j, (piece, depth) in enumerate(_depths(pieces)):
-        if j <= k:
-            continue
-        if line_of[j] != line_of[k] or (isinstance(piece, _Break) and depth == level):
-            break
-        if isinstance(piece, str):
-            width += display_width(piece)
-        elif isinstance(piece, _Break):
-            width += display_width(piece.op) + 2
-    return width
-
-
 # ------------------------------------------------------------------ declarations and statements
 
 
@@ -455,11 +219,11 @@ def _title(title: str | None) -> str:
 
 
 def _known(known: n.KnownFrom | None) -> str:
-    return f" {_sp().kw('known from')} {known.field}" if known is not None else ""
+    return f" {spelling().kw('known from')} {known.field}" if known is not None else ""
 
 
 def _type(ref: n.TypeRef) -> str:
-    sp = _sp()
+    sp = spelling()
     if ref.members is not None:
         base = f"{sp.kw('enum')}({', '.join(map(quote, ref.members))})"
     else:
@@ -468,7 +232,7 @@ def _type(ref: n.TypeRef) -> str:
 
 
 def _source(source: str | None) -> str:
-    return f" {_sp().kw('source')} {quote(source)}" if source is not None else ""
+    return f" {spelling().kw('source')} {quote(source)}" if source is not None else ""
 
 
 def _days(items: Sequence[tuple[object, object | None]]) -> str:
@@ -496,7 +260,7 @@ class _Writer:
 
     def decl(self, d: n.Decl, comments: Comments) -> None:
         at = _line_of(d)
-        sp = _sp()
+        sp = spelling()
         if isinstance(d, n.Standard):
             with self.block(0, f"{sp.kw('standard')} {quote(d.id)}:", d):
                 for s in d.settings:
@@ -525,8 +289,8 @@ class _Writer:
                     self.line(1, [text], None)
         elif isinstance(d, n.Define):
             start: list[Piece] = [f"{sp.kw('define')} {d.name}{_title(d.title)} = "]
-            body = _expr(d.value)
-            if display_width(_flat([*start, *body])) > WIDTH and _top_break(body):
+            body = expr_pieces(d.value)
+            if display_width(flat_text([*start, *body])) > WIDTH and top_break(body):
                 body = ["(", OPEN, *body, CLOSE, ")"]  # so the expression can continue below
             self.line(0, [*start, *body], at)
         elif isinstance(d, n.FactDecl):
@@ -588,11 +352,11 @@ class _Writer:
 
     @staticmethod
     def _value(v: n.ParamValue) -> str:
-        since = f" {_sp().kw('from')} {v.since}" if v.since is not None else ""
-        return _sp().literal(v.value) + since + _source(v.source)
+        since = f" {spelling().kw('from')} {v.since}" if v.since is not None else ""
+        return spelling().literal(v.value) + since + _source(v.source)
 
     def _test(self, d: n.TestDecl, comments: Comments) -> None:
-        sp = _sp()
+        sp = spelling()
         at = _line_of(d)
         lines: dict[str, list[int | None]] = defaultdict(list)
         # the first words of each kind of line, as the file was written
@@ -623,7 +387,7 @@ class _Writer:
                 self.line(1, [line], (lines["status"] or [None])[-1])
 
     def stmt(self, s: n.Stmt, depth: int) -> None:
-        sp = _sp()
+        sp = spelling()
         head: list[Piece]
         main: n.Expr | None
         tail: list[Piece] = []
@@ -632,22 +396,25 @@ class _Writer:
             head, main = [f"{sp.kw('let')} {s.name} = "], s.value
         elif isinstance(s, n.Require):
             head, main = [f"{sp.kw('require')} "], s.condition
-            tail = [f" {sp.kw('by')} ", *_expr(s.by)] if s.by is not None else []
+            tail = [f" {sp.kw('by')} ", *expr_pieces(s.by)] if s.by is not None else []
         elif isinstance(s, n.Advise | n.Applies):
             head = [f"{sp.kw('advise' if isinstance(s, n.Advise) else 'applies when')} "]
             main = s.condition
         elif isinstance(s, n.ForFacts):
-            source = [f" {sp.kw('in')} ", *_expr(s.source, POSTFIX)] if s.explicit_source else []
+            source = [f" {sp.kw('in')} ", *expr_pieces(s.source, POSTFIX)] if s.explicit_source else []
             head, main, tail = [f"{sp.kw('for each')} {s.var}", *source], s.condition, [":"]
             where = f" {sp.kw('where')} "
         elif isinstance(s, n.ForPeriods):
-            head = [f"{sp.kw('for each')} {sp.kw(s.unit)} {s.var} {sp.kw('of')} ", *_expr(s.period, POSTFIX)]
+            head = [
+                f"{sp.kw('for each')} {sp.kw(s.unit)} {s.var} {sp.kw('of')} ",
+                *expr_pieces(s.period, POSTFIX),
+            ]
             main, tail, where = s.condition, [":"], f" {sp.kw('where')} "
         else:
             raise TypeError(f"not a statement: {s!r}")
-        body = _expr(main) if main is not None else []
+        body = expr_pieces(main) if main is not None else []
         pieces = [*head, *([where] if where and body else []), *body, *tail]
-        if display_width(INDENT * depth + _flat(pieces)) > WIDTH and _top_break(body):
+        if display_width(INDENT * depth + flat_text(pieces)) > WIDTH and top_break(body):
             # Parentheses around the whole expression let it continue on the next lines.
             pieces = [*head, *([where] if where else []), "(", OPEN, *body, CLOSE, ")", *tail]
         index = self.line(depth, pieces, _line_of(s))
@@ -740,7 +507,7 @@ def _render(entries: list[_Entry], comments: Comments) -> str:
             out.append(pad + c.text)
             if entry.depth == 0 and c.blank_after:
                 out.append("")
-        lines = _layout(pad, entry.pieces)
+        lines = layout(pad, entry.pieces)
         if i in placed.trailing:
             lines[-1] += "  " + placed.trailing[i].text
         out += lines
