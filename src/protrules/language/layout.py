@@ -18,7 +18,7 @@ import attrs
 from protrules.language import nodes as n
 from protrules.language.dialects import check_dialect, spell_name
 from protrules.language.keywords import ZH_WITHIN_END, keyword, unit_spelling
-from protrules.language.parser import COMPARE_OPS
+from protrules.language.words import COMPARE_OPS
 from protrules.output import display_width
 
 __all__ = [
