@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from protrules.cli.main import main
+from tests.goldens import masked
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
@@ -146,7 +147,9 @@ def _replay(
             lines += [f"(exit code {code})"] if code not in (None, 0) else []
             rewritten.append("\n".join(lines))
             continue
-        assert text.rstrip("\n") == wanted.rstrip("\n"), f"docs/{doc.name} is out of date for: $ {what}"
+        assert masked(text.rstrip("\n")) == masked(wanted.rstrip("\n")), (
+            f"docs/{doc.name} is out of date for: $ {what}"
+        )
         if code is not None:
             assert code == int(code_text[:-1]), f"exit code of: $ {what}"
     if UPDATE:

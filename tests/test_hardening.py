@@ -97,3 +97,41 @@ def test_a_requirement_comparing_an_unknown_value_names_the_facts_it_read() -> N
     interpreter stopped at an unknown left side and left the right side's facts out."""
     body = "        for each f in x:\n            require f.n >= count(x)\n"
     assert _everywhere(body, [{"id": "x0", "date": "2023-10-01"}], AS_OF) == ("unknown", None, ("x:x0",))
+
+
+# ---------------------------------------------------------------- what a result was computed with
+
+NOTICE_2027 = """notice 2027 source "国办发明电〔2026〕X号":
+    off: 2027-01-01 .. 2027-01-03
+    statutory: 2027-01-01
+"""
+
+
+def test_results_record_the_version_and_calendar_data_they_were_computed_with() -> None:
+    """So a verdict can be reproduced: protrules and holidays versions, the years holidays'
+    notices cover, and the years a rule file's own notices replace (docs/json.md)."""
+    import importlib.metadata
+    import json
+
+    from protrules.report.district import district_of
+    from protrules.report.markdown import markdown_report
+    from protrules.report.render import explain_json, report_json
+
+    text = FOUND.replace('area 1 "a":', NOTICE_2027 + 'area 1 "a":') + "        require true\n"
+    program = protrules.check(protrules.parse(text, "n.prl"), protrules.Source("n.prl", text))
+    rules = protrules.compile(program)
+    ledger = ledger_from_mapping({"entity": {"id": "e", "name": "e"}, "facts": {"x": []}}, rules.fact_types)
+    result = rules.evaluate(ledger, AS_OF)
+    recorded = json.loads(report_json(rules.program, [result], AS_OF))["computed_with"]
+    assert recorded == {
+        "protrules": protrules.__version__,
+        "holidays": importlib.metadata.version("holidays"),
+        "holidays_years": [2001, recorded["holidays_years"][1]],
+        "notices": [2027],
+    }
+    assert recorded["holidays_years"][1] >= 2026
+    explained = json.loads(explain_json(rules.program, ledger, rules.explain(ledger, as_of=AS_OF), AS_OF))
+    assert explained["computed_with"] == recorded
+    footer = markdown_report(district_of(rules.program, [result])).rstrip().splitlines()[-1]
+    assert footer.startswith(f"计算依据 computed with: protrules {protrules.__version__} · holidays ")
+    assert footer.endswith("notices in the rule file: 2027")

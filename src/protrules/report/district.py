@@ -28,6 +28,7 @@ from protrules.facts.model import Ledger
 from protrules.programme.diff import Diff
 from protrules.programme.due import OVERDUE, Obligation
 from protrules.programme.ranking import Ranking
+from protrules.report.provenance import computed_with, computed_with_line
 from protrules.report.render import WORST_FIRST, explain_text, fact_line, lookup
 
 __all__ = [
@@ -192,6 +193,8 @@ class District:
     assessment: tuple[str, dt.date, dt.date] | None  # the assessment period: title, start, end
     #: The comparison with an earlier version of the standard (``protrules report --compare``).
     revision: Diff | None = None
+    #: What the results were computed with (protrules, the calendar data): the footer.
+    computed_with: str = ""
 
     def street(self, entity: str) -> StreetPage:
         for page in self.streets:
@@ -413,6 +416,7 @@ def build_district(
         overdue=sum(1 for o in obligations if o.state == OVERDUE),
         steps=programme_steps(program, as_of),
         assessment=assessment,
+        computed_with=computed_with_line(computed_with(program)),
     )
 
 

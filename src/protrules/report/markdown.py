@@ -46,6 +46,8 @@ def markdown_report(district: District) -> str:
     lines += _overview(district)
     for page in district.streets:
         lines += _street(page, district)
+    if district.computed_with:
+        lines += ["", "---", "", md(district.computed_with)]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -32,6 +32,7 @@ from protrules.evaluation.runtime import show
 from protrules.facts.known import LeftOut
 from protrules.facts.model import Fact, Ledger
 from protrules.output import display_width, dumps, pad
+from protrules.report.provenance import computed_with
 
 __all__ = [
     "MARKS",
@@ -148,6 +149,7 @@ def report_json(program: Program, results: Sequence[EntityResult], as_of: dt.dat
             "standard": _standard_json(program),
             "as_of": as_of.isoformat(),
             "entities": [entity_json(r) for r in results],
+            "computed_with": computed_with(program),
         }
     )
 
@@ -179,6 +181,7 @@ def explain_json(
     if left_out:
         document["left_out"] = left_out.as_json()
     document["rules"] = rules
+    document["computed_with"] = computed_with(program)
     return dumps(document)
 
 
