@@ -65,19 +65,28 @@ def test_an_entity_past_its_budget_stops_alone(pool: type | None) -> None:
     place in the input."""
     rules = _rules(QUADRATIC, max_work=10_000)
     small = [attrs.evolve(_meetings(20), id=f"s{i}") for i in range(3)]
-    items = [small[0], _meetings(500), small[1], small[2]]
+    got, batch = _until_the_batch_error(rules, [small[0], _meetings(500), small[1], small[2]], pool, 2)
+    assert got == ["s0", "s1", "s2"]
+    (failed,) = batch.failures
+    assert (failed.position, failed.item, failed.error.code) == (1, "big", "PRL602")
+    assert isinstance(failed.error, EvaluationLimitError) and failed.error.rule == "1.1"
+    assert "1 of 4 entities could not be evaluated; the first, big: " in str(batch)
+
+
+def _until_the_batch_error(
+    rules: protrules.RuleSet, items: list[Ledger | Path], pool: type | None, chunk: int
+) -> tuple[list[str], protrules.BatchError]:
+    """The entities evaluate_many yields (serially, or over ``pool``), and the BatchError it
+    raises after them."""
     got: list[str] = []
     with pytest.raises(protrules.BatchError) as info:
         if pool is None:
             got.extend(r.entity for r in rules.evaluate_many(items, AS_OF))
         else:
             with pool(max_workers=2) as executor:
-                got.extend(r.entity for r in rules.evaluate_many(items, AS_OF, executor=executor, chunk=2))
-    assert got == ["s0", "s1", "s2"]
-    (failed,) = info.value.failures
-    assert (failed.position, failed.item, failed.error.code) == (1, "big", "PRL602")
-    assert isinstance(failed.error, EvaluationLimitError) and failed.error.rule == "1.1"
-    assert "1 of 4 entities could not be evaluated; the first, big: " in str(info.value)
+                results = rules.evaluate_many(items, AS_OF, executor=executor, chunk=chunk)
+                got.extend(r.entity for r in results)
+    return got, info.value
 
 
 def test_rule_sets_pickle_without_their_closures() -> None:
@@ -141,17 +150,11 @@ def test_a_path_that_does_not_load_stops_only_its_entity(pool: type | None, tmp_
     broken.write_text('{"entity": {"id": "x", "name": "某街道"}, "facts": {"meeting": [{"id": 1}]}}')
     demo = ROOT / "examples" / "demo"
     paths = [demo / "yangguang.json", demo / "xingxing.json", broken, demo / "yangguang.json"]
-    got: list[str] = []
-    with pytest.raises(protrules.BatchError) as info:
-        if pool is None:
-            got.extend(r.entity for r in rules.evaluate_many(paths, AS_OF))
-        else:
-            with pool(max_workers=2) as executor:
-                got.extend(r.entity for r in rules.evaluate_many(paths, AS_OF, executor=executor, chunk=3))
+    got, batch = _until_the_batch_error(rules, paths, pool, 3)
     assert got == ["yangguang", "xingxing", "yangguang"]
-    (failed,) = info.value.failures
+    (failed,) = batch.failures
     assert (failed.position, failed.item) == (2, str(broken)) and isinstance(failed.error, FactErrors)
-    assert info.value.code == "PRL604" and str(broken) in str(info.value)
+    assert batch.code == "PRL604" and str(broken) in str(batch)
 
 
 def test_ledgers_pickle_with_their_links() -> None:
