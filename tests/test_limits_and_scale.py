@@ -116,13 +116,41 @@ def test_evaluate_many_over_executors_keeps_order_and_results(pool: type) -> Non
     assert [r.entity for r in rules.evaluate_many(ledgers, AS_OF)] == [x.id for x in ledgers]
 
 
-def test_evaluate_many_on_a_dask_cluster() -> None:
+# Distributed warns — and the suite's filterwarnings turns a warning into a failure — when
+# creating a cluster's scratch folder takes over a second of wall-clock time, which a loaded
+# machine makes it do; it says so about the machine, not about protrules.
+SLOW_SCRATCH = "ignore:Creating scratch directories is taking a surprisingly long time:UserWarning"
+
+
+@pytest.mark.filterwarnings(SLOW_SCRATCH)
+def test_evaluate_many_on_a_dask_cluster(tmp_path: Path) -> None:
+    """Rule sets and ledgers travel to Dask's worker processes and back.
+
+    The cluster is one no other process can disturb: its scheduler's HTTP server (started even
+    without a dashboard, on 8787 unless told otherwise) listens on a free port, since a
+    cluster of another test run holding 8787 made it warn "Port 8787 is already in use"; its
+    scratch folder is the test's own, not the one under the system's temporary folder that
+    every cluster on the machine locks and purges; and its connections wait two minutes, not
+    30 s, for processes a loaded machine starts slowly."""
+    import dask
     import distributed  # the `dask` extra, installed by the README's test command
+
     rules = protrules.load_rules(ROOT / "rules" / "example.prl")
     ledgers = _ledgers(rules)
     serial = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF)]
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    patient = {"distributed.comm.timeouts.connect": "120s", "distributed.comm.timeouts.tcp": "120s"}
+    with (
+        dask.config.set(patient),
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            local_directory=tmp_path,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         executor = client.get_executor()
         parallel = [r.verdicts for r in rules.evaluate_many(ledgers, AS_OF, executor=executor, chunk=4)]
     assert parallel == serial
