@@ -7,7 +7,7 @@ The pipeline has four public stages, each a plain function::
     rules   = protrules.compile(program)           # → RuleSet, reusable
     result  = rules.evaluate(ledger, as_of=date)   # → EntityResult with verdicts
 
-``protrules.load_rules(path)`` does the first three for a file; ``protrules.load_ledger``
+``protrules.load_rules(path)`` does the first three for a file; ``protrules.facts.load_ledger``
 reads a street's facts (JSON or a CSV folder). Every error for bad input is a
 :class:`ProtrulesError` with a stable code and a located, readable message.
 """
