@@ -225,3 +225,26 @@ def test_nesting_past_the_limit_in_a_program_built_otherwise_is_refused_when_com
     monkeypatch.setattr(builder, "BLOCK_DEPTH", 30)  # a program the parser's bound did not see
     with pytest.raises(RuleTooComplexError, match=r"rule 1.1 \(line 10\) nests 21 `for each`"):
         _compile(_nested(21))
+
+
+def test_index_readers_read_a_field_as_attrgetter_does() -> None:
+    """Indexes read a field through comprehensions compiled for its attribute: the same values
+    and picks as ``operator.attrgetter``, the same AttributeError for a fact lacking it, and no
+    code from a name that is not an attribute."""
+    import operator
+    from types import SimpleNamespace
+
+    from protrules.evaluation.indexes import _readers
+
+    one, two = object(), object()
+    facts = [SimpleNamespace(venue=v, n=i) for i, v in enumerate([one, two, one, 3, 3.0])]
+    read, get = _readers("venue"), operator.attrgetter("venue")
+    assert read.values(facts) == list(map(get, facts))
+    assert read.same(facts, one) == [facts[0], facts[2]]
+    assert read.equal(facts, 3) == [facts[3], facts[4]]
+    assert _readers("venue") is read
+    with pytest.raises(AttributeError):
+        read.values([*facts, SimpleNamespace(n=9)])
+    for bad in ("class", "a.b", "x = 1", ""):
+        with pytest.raises(ValueError):
+            _readers(bad)

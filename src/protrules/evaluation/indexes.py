@@ -13,7 +13,7 @@ The differential tests hold it to the reference interpreter.
 from __future__ import annotations
 
 import bisect
-import operator
+import keyword
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -224,13 +224,13 @@ def _dated(
     facts: Sequence[Fact], field: str, positions: _Positions, missing: list[tuple[int, Fact]]
 ) -> _Run:
     """The facts as a run by ``field``; those lacking it join ``missing``."""
-    get = operator.attrgetter(field_attribute(field))
+    read = _readers(field_attribute(field))
     try:
-        return _Run(facts, list(map(get, facts)), positions, missing)
+        return _Run(facts, read.values(facts), positions, missing)
     except AttributeError:
         kept = [f for f in facts if _has(f, field)]
         missing = missing + [(positions.of(f), f) for f in facts if not _has(f, field)]
-        return _Run(kept, list(map(get, kept)), positions, missing)
+        return _Run(kept, read.values(kept), positions, missing)
 
 
 def _has(fact: Fact, field: str) -> bool:
@@ -238,6 +238,42 @@ def _has(fact: Fact, field: str) -> bool:
 
 
 Found = tuple[Sequence[Fact], bool]
+
+
+@attrs.frozen
+class _Readers:
+    """Comprehensions reading one attribute of every fact: the field's values, and the facts
+    whose value is (or equals) a key. Written out as ``f.<attribute>``, an attribute read the
+    interpreter specialises to the fact's class, they build an index 2-3 x faster than
+    ``operator.attrgetter`` does on typed facts (benchmarks/cpu.py, rule F's weekly runs)."""
+
+    values: Callable[[Sequence[Fact]], list[Any]]
+    same: Callable[[Sequence[Fact], Any], list[Fact]]
+    equal: Callable[[Sequence[Fact], Any], list[Fact]]
+
+
+_READERS: dict[str, _Readers] = {}
+
+
+def _readers(attribute: str) -> _Readers:
+    """The readers of an attribute (an identifier, as :func:`field_attribute` makes it),
+    compiled once a process."""
+    found = _READERS.get(attribute)
+    if found is not None:
+        return found
+    if not attribute.isidentifier() or keyword.iskeyword(attribute):
+        raise ValueError(f"not an attribute: {attribute!r}")
+    source = (
+        f"def values(facts):\n    return [f.{attribute} for f in facts]\n"
+        f"def same(facts, key):\n    return [f for f in facts if f.{attribute} is key]\n"
+        f"def equal(facts, key):\n    return [f for f in facts if f.{attribute} == key]\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<protrules readers of {attribute}>", "exec"), namespace)
+    if len(_READERS) > 4096:
+        _READERS.clear()
+    found = _READERS[attribute] = _Readers(namespace["values"], namespace["same"], namespace["equal"])
+    return found
 
 
 class _RangeIndex:
@@ -313,18 +349,14 @@ class _EqualIndex:
 
     def _scan(self, key: Any) -> list[Fact]:
         field, facts = self.field, self.facts
-        get = operator.attrgetter(field_attribute(field))
+        read = _readers(field_attribute(field))
+        pick = read.same if isinstance(key, Fact) else read.equal
         try:
-            if isinstance(key, Fact):
-                return [f for f in facts if get(f) is key]
-            return [f for f in facts if get(f) == key]
+            return pick(facts, key)
         except AttributeError:  # some facts lack the field: candidates for every key
             if self.lacking is None:
                 self.lacking = [(i, f) for i, f in enumerate(facts) if not _has(f, field)]
-            have = [f for f in facts if _has(f, field)]
-            if isinstance(key, Fact):
-                return [f for f in have if get(f) is key]
-            return [f for f in have if get(f) == key]
+            return pick([f for f in facts if _has(f, field)], key)
 
     def _group_all(self) -> None:
         raw: dict[Any, list[Fact]] = {}
