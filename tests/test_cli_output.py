@@ -40,7 +40,8 @@ class _Tty(io.StringIO):
 
 
 def _district(tmp_path: Path, copies: int) -> Path:
-    """The ten Changning streets, ``copies`` times over (each copy its own id and name), as JSON."""
+    """The ten Changning streets, ``copies`` times over (each copy its own id and name), as JSON,
+    with the district ledger they are read with."""
     from protrules import load_rules
     from protrules.facts import ledger_to_mapping, load_ledgers
 
@@ -53,6 +54,7 @@ def _district(tmp_path: Path, copies: int) -> Path:
             data["entity"] = {**data["entity"], "id": f"{ledger.id}-{n}", "name": f"{ledger.name}{n}"}
             text = json.dumps(data, ensure_ascii=False)
             (folder / f"{ledger.id}-{n}.json").write_text(text, encoding="utf-8")
+    (folder / "_district.json").write_bytes((ROOT / CN / "_district.json").read_bytes())
     return folder
 
 
@@ -62,7 +64,8 @@ def _district(tmp_path: Path, copies: int) -> Path:
 def test_check_keeps_the_table_when_it_fits(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", RULES, DEMO)
     assert code == 1
-    assert out.splitlines()[2].startswith("规则 rule    星星站     阳光站")
+    assert out.splitlines()[1].startswith("示例数据 fictional: every entity")  # the examples say so
+    assert out.splitlines()[3].startswith("规则 rule    星星站     阳光站")
 
 
 def test_check_switches_to_one_line_per_entity_when_the_table_is_too_wide(
@@ -72,29 +75,30 @@ def test_check_switches_to_one_line_per_entity_when_the_table_is_too_wide(
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == "长宁区未成年人保护示范街道（镇）创建达标体系 — as of 2024-03-31, 10 entities"
-    assert lines[2].split() == [
+    assert lines[1].startswith("示例数据 fictional: every entity")
+    assert lines[3].split() == [
         "名称", "entity", "结果", "status", "得分", "score",
         "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "N", "问题", "open",
     ]  # fmt: skip
     hongqiao = next(line for line in lines if line.startswith("虹桥街道"))
-    assert hongqiao.split()[4:16] == ["95.8%", "✓", "✗", "✓", "✓", "✓", "✓", "✓", "✓", "✓", "✗", "✓"]
-    assert hongqiao.endswith("fail 2.1.3, 2.1.4, 10.1.3")
-    assert "达标 meets 3  不达标 fails 5  一票否决 vetoed 1  待定 incomplete 1" in lines
-    assert max(len(line) for line in lines[:3]) < 100
+    assert hongqiao.split()[4:16] == ["94.4%", "✓", "✗", "✗", "✓", "✓", "✓", "✓", "✓", "✓", "✗", "✓"]
+    assert hongqiao.endswith("fail 2.1.3, 2.1.4, 3.2.1, 10.1.3")
+    assert "达标 meets 4  不达标 fails 4  一票否决 vetoed 1  待定 incomplete 1" in lines
+    assert max(len(line) for line in [lines[0], *lines[2:4]]) < 100
 
 
 def test_layout_can_be_forced_either_way(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, table, _ = run(capsys, "check", CN_RULES, CN, "--layout", "table")
-    assert table.splitlines()[2].startswith("规则 rule") and len(table.splitlines()) > 80
+    assert table.splitlines()[3].startswith("规则 rule") and len(table.splitlines()) > 80
     _, summary, _ = run(capsys, "check", RULES, DEMO, "--layout", "summary")
     assert summary.splitlines()[0].endswith(", 2 entities")
     wide = _Tty()  # a terminal wide enough for the table gets it
     monkeypatch.setattr(sys, "stdout", wide)
     monkeypatch.setenv("COLUMNS", "200")
     main(["check", CN_RULES, CN])
-    assert "规则 rule" in wide.getvalue().splitlines()[2]
+    assert "规则 rule" in wide.getvalue().splitlines()[3]
     assert run(capsys, "check", RULES, DEMO, "--layout", "table", "-f", "json")[0] == 2
 
 
@@ -106,9 +110,9 @@ def test_the_summary_layout_scales_to_many_entities(
     assert code == 1
     lines = out.splitlines()
     assert lines[0].endswith(", 100 entities")
-    assert len(lines) == 4 + 100 + 3
-    assert max(len(line) for line in lines[:4]) < 100  # as wide for 100 entities as for 10
-    assert "达标 meets 30  不达标 fails 50  一票否决 vetoed 10  待定 incomplete 10" in lines
+    assert len(lines) == 5 + 100 + 3  # with the line saying the examples are fictional
+    assert max(len(line) for line in [lines[0], *lines[2:5]]) < 100  # as wide for 100 entities as for 10
+    assert "达标 meets 40  不达标 fails 40  一票否决 vetoed 10  待定 incomplete 10" in lines
 
 
 # ------------------------------------------------------------------ explain
@@ -123,7 +127,7 @@ def test_explain_only_fail_shows_the_failing_checks_and_counts_the_rest(
     assert code == 1
     assert len(out.splitlines()) * 20 < len(whole.splitlines())
     rules = [line.split()[1] for line in out.splitlines() if line.startswith("规则 ")]
-    assert rules == ["2.1.3", "2.1.4", "10.1.3"]
+    assert rules == ["2.1.3", "2.1.4", "3.2.1", "10.1.3"]
     checks = [line for line in out.splitlines() if line.startswith(("  check ", "  advise "))]
     assert all("✗ fail" in line for line in checks)
     section = out[out.index("规则 10.1.3") :]

@@ -70,7 +70,10 @@ def test_changning_rules_are_all_generated_and_fall_back_only_for_missing_data()
     path = ROOT / "rules" / "changning_2023.prl"
     generated, closures = _load(path), _load(path, generate=False)
     folder = ROOT / "examples" / "changning"
-    ledgers = [load_ledger(p, generated.fact_types) for p in sorted(folder.iterdir()) if p.suffix == ".json"]
+    district = load_ledger(folder / "_district.json", generated.fact_types)  # read with every street
+    generated, closures = generated.with_district(district), closures.with_district(district)
+    streets = sorted(p for p in folder.iterdir() if p.suffix == ".json" and not p.name.startswith("_"))
+    ledgers = [load_ledger(p, generated.fact_types) for p in streets]
     fell_back = set()
     for as_of in ("2023-06-30", "2023-10-01", "2024-03-31", "2024-09-30"):
         day = dt.date.fromisoformat(as_of)

@@ -69,17 +69,47 @@ def test_tie_broken_by_fewer_failed_clauses() -> None:
     assert "behind it on more failed clauses (2 vs 1)" in ranking.places[1].explanation
 
 
-def test_then_by_entity_id() -> None:
+def test_equal_entities_share_a_position_and_no_id_decides() -> None:
     results = [entity("zz", "1"), entity("aa", "1"), entity("mm", "1")]
     ranking = rank(results, 3)
-    assert [p.entity for p in ranking.places] == ["aa", "mm", "zz"]
-    assert "ahead of it on entity id (aa < mm)" in ranking.places[0].explanation
-    middle = ranking.places[1].explanation
-    assert "behind it on entity id (mm > aa)" in middle and "ahead of it on entity id (mm < zz)" in middle
+    assert [p.position for p in ranking.places] == [1, 1, 1]
+    assert [p.entity for p in ranking.places] == ["aa", "mm", "zz"]  # listed by id, no more
+    assert all("entity id" not in p.explanation for p in ranking.places)
+    shares = "shares #1 with 街道mm (mm), 街道zz (zz) (same score and failed clauses)"
+    assert shares in ranking.places[0].explanation
+    assert [p.entity for p in ranking.named] == ["aa", "mm", "zz"]  # three places for three
+
+
+def test_a_tie_at_the_cap_is_left_to_the_review_panel() -> None:
+    # Five equal streets for three places: the ranking cannot choose, and does not use ids.
+    results = [entity(x, "1") for x in "edcba"]
+    ranking = rank(results, 3)
+    assert ranking.named == ()
+    assert [p.entity for p in ranking.tied] == list("abcde")
+    assert ranking.open_places == 3
+    assert "tied at the cap: 5 meet the standard for 3 places" in ranking.places[0].explanation
+    assert "never by id" in ranking.places[0].explanation
+    # A better street above the tie keeps its place; the tie is for the two left.
+    ranking = rank([entity("top", "1"), *[entity(x, "0.9", failed=0) for x in "abc"]], 3)
+    assert [p.entity for p in ranking.named] == ["top"]
+    assert [p.entity for p in ranking.tied] == ["a", "b", "c"] and ranking.open_places == 2
+
+
+def test_the_panels_decision_settles_the_tie() -> None:
+    results = [entity(x, "1") for x in "abcde"]
+    ranking = rank(results, 3, {"e": True, "c": True, "a": True, "b": False})
+    assert [p.entity for p in ranking.named] == ["a", "c", "e"]
+    assert ranking.tied == ()
+    assert "by the review panel (评审)" in ranking.place("e").explanation  # type: ignore[union-attr]
+    assert "the review panel (评审) chose others" in ranking.place("b").explanation  # type: ignore[union-attr]
+    # a decision that does not fill exactly the places left settles nothing
+    still = rank(results, 3, {"a": True})
+    assert still.named == () and len(still.tied) == 5
 
 
 def test_order_does_not_depend_on_input_order() -> None:
     results = [entity("b", "0.9"), entity("a", "0.9"), entity("c", "1"), entity("d", "0.5", failed=1)]
+    # (a and b share a position: they are listed by id, which decides nothing)
     assert order(results) == order(list(reversed(results))) == ["c", "a", "b", "d"]
 
 
@@ -95,7 +125,8 @@ def test_vetoed_are_excluded_and_listed_last_whatever_the_score() -> None:
 
 
 def test_cap_names_at_most_cap() -> None:
-    results = [entity(x, "1") for x in "abcde"]
+    scores = ("1", "0.99", "0.98", "0.97", "0.96")
+    results = [entity(x, score) for x, score in zip("abcde", scores, strict=True)]
     ranking = rank(results, 3)
     assert [p.entity for p in ranking.named] == ["a", "b", "c"]
     assert "named (3 of at most 3)" in ranking.places[2].explanation

@@ -70,7 +70,7 @@ def test_the_overview_and_the_street_pages_are_shown(page: Page) -> None:
     problems = page.evaluate(
         "[...document.querySelectorAll('#street-hongqiao article.problem h5')].map(h => h.textContent)"
     )
-    assert [p.split()[0] for p in problems] == ["2.1.3", "2.1.4", "10.1.3"]
+    assert [p.split()[0] for p in problems] == ["2.1.3", "2.1.4", "3.2.1", "10.1.3"]
     # the trace is folded: in the page, not shown until asked for
     trace = "document.querySelector('#street-hongqiao details.trace"
     assert page.evaluate(f"{trace} pre').checkVisibility()") is False

@@ -113,7 +113,7 @@ ADDED_RULE = f"""
         # {MARK}：新增条款。
         rule 10.2.3 "每半年组织儿童社会工作主题培训":
             kind: required
-            weight: 1
+            weight: 条款分值
             clause: "{MARK}：街镇每半年组织儿童主任参加儿童社会工作主题培训不少于4人次。"
             note: "{NOTE}"
             for each half year 半年 of 评估期 where 半年 in 评估期:

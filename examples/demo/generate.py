@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+#: What each example entity says of itself (reports print it).
+NOTE = "虚构示例数据 fictional example data"
 START, END = dt.date(2023, 3, 27), dt.date(2024, 4, 7)
 
 
@@ -49,7 +51,7 @@ def yangguang() -> dict[str, Any]:
         *quarterly_trainings("P01"),
     ]
     return {
-        "entity": {"id": "yangguang", "name": "阳光站"},
+        "entity": {"id": "yangguang", "name": "阳光站", "fictional": True, "note": NOTE},
         "facts": {
             "meeting": [
                 {"id": "M1", "date": "2023-05-12", "kind": "协调会议", "minutes": True},
@@ -76,7 +78,7 @@ def yangguang() -> dict[str, Any]:
 
 def xingxing() -> dict[str, Any]:
     data = yangguang()
-    data["entity"] = {"id": "xingxing", "name": "星星站"}
+    data["entity"] = {"id": "xingxing", "name": "星星站", "fictional": True, "note": NOTE}
     facts = data["facts"]
     facts["meeting"] = facts["meeting"][:1] + facts["meeting"][2:]  # only one 协调会议 in 2023
     facts["training"][0] = {**facts["training"][0], "date": "2023-09-06"}  # 3 months + 1 day late

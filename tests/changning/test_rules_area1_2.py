@@ -564,6 +564,35 @@ def test_2_1_5_unknown() -> None:
     assert verdict("2.1.5", staff=people, supervision=CHECKS) == "unknown"
 
 
+def supervised(kind: str = "限时整改", deadline: str = "2023-10-31", rectified: str | None = None) -> Rows:
+    row = supervision("s1", date="2023-09-01", kind=kind) | {"deadline": deadline}
+    return [*CHECKS, row | ({"rectified": rectified} if rectified else {})]
+
+
+@pytest.mark.parametrize(
+    ("checks", "expected"),
+    [
+        pytest.param(supervised(rectified="2023-10-31"), "pass", id="rectified-on-the-deadline"),
+        pytest.param(supervised(rectified="2023-11-02"), "fail", id="rectified-late"),
+        pytest.param(supervised(), "fail", id="never-rectified"),
+        pytest.param(supervised("挂牌督办", rectified="2023-10-20"), "pass", id="listed-case-rectified"),
+        # a deadline after 评估期 belongs to the next assessment
+        pytest.param(supervised(deadline="2024-04-30"), "pass", id="deadline-after-period"),
+        # 跟踪指导 sets no time limit to keep
+        pytest.param(supervised("跟踪指导"), "pass", id="guidance-has-no-deadline"),
+    ],
+)
+def test_2_1_5_rectification_by_its_deadline(checks: Rows, expected: str) -> None:
+    # 挂牌督办、限时整改: rectified by the deadline set for it.
+    assert verdict("2.1.5", staff=SUPERVISORS, supervision=checks) == expected
+
+
+def test_2_1_5_rectification_not_yet_due_is_pending() -> None:
+    checks = supervised(rectified="2023-10-20")
+    # on 2023-10-01 the rectification (recorded 2023-10-20) is not done yet, and not yet due
+    assert verdict("2.1.5", as_of=MID, staff=SUPERVISORS, supervision=checks) == "pending"
+
+
 # ------------------------------------------------------------------ 2.1.6 群团组织有效参与（assessed）
 
 

@@ -24,6 +24,7 @@ from tests.changning.small import (
     document,
     documents,
     failing,
+    meeting,
     result,
     staff,
     verdict,
@@ -149,12 +150,27 @@ def mechanisms(
     return docs
 
 
+#: The case records a mechanism rule also reads, kept empty (nothing to act on) for the
+#: tests of the mechanism alone.
+NO_CASES: dict[str, dict[str, list[Row]]] = {
+    "3.1.1": {"report": []},
+    "3.1.2": {"report": []},
+    "3.2.1": {"guardianship_case": [], "meeting": []},
+}
+
+
+def mechanism_verdict(rule: str, as_of: dt.date | None = None, **tables: Any) -> str:
+    """The verdict with the rule's case records empty (see NO_CASES)."""
+    extra = {} if as_of is None else {"as_of": as_of}
+    return verdict(rule, **extra, **NO_CASES.get(rule, {}), **tables)
+
+
 def check_mechanism_rule(rule: str, kinds: tuple[str, ...]) -> None:
     """Mid-period an absent mechanism is pending (due at 评估期.end); no document table: unknown."""
-    assert verdict(rule, as_of=MID, document=[]) == "pending"
-    assert verdict(rule, as_of=MID, document=mechanisms(kinds, kinds[-1])) == "pending"
-    assert verdict(rule, document=[]) == "fail"
-    assert verdict(rule) == "unknown"
+    assert mechanism_verdict(rule, as_of=MID, document=[]) == "pending"
+    assert mechanism_verdict(rule, as_of=MID, document=mechanisms(kinds, kinds[-1])) == "pending"
+    assert mechanism_verdict(rule, document=[]) == "fail"
+    assert mechanism_verdict(rule) == "unknown"
 
 
 # 3.1.1 检举控告报告受理处置程序
@@ -164,13 +180,13 @@ PROCEDURE_3_1_1 = ("检举控告报告受理处置程序",)
 @pytest.mark.parametrize("how", DOC_PASS)
 def test_3_1_1_pass(how: dict[str, Any]) -> None:
     # 受理处置程序已建立，有文号，评估期末仍有效（评估期最后一天印发、期后才废止也算）。
-    assert verdict("3.1.1", document=mechanisms(PROCEDURE_3_1_1, PROCEDURE_3_1_1[0], how)) == "pass"
+    assert mechanism_verdict("3.1.1", document=mechanisms(PROCEDURE_3_1_1, PROCEDURE_3_1_1[0], how)) == "pass"
 
 
 @pytest.mark.parametrize("how", DOC_FAIL)
 def test_3_1_1_fail(how: dict[str, Any] | None) -> None:
     # 未建立（或无佐证、评估期内废止、期后才印发、只有别的制度）：不符合“建立及时受理、处置工作程序”。
-    assert verdict("3.1.1", document=mechanisms(PROCEDURE_3_1_1, PROCEDURE_3_1_1[0], how)) == "fail"
+    assert mechanism_verdict("3.1.1", document=mechanisms(PROCEDURE_3_1_1, PROCEDURE_3_1_1[0], how)) == "fail"
 
 
 def test_3_1_1_pending_and_unknown() -> None:
@@ -184,14 +200,14 @@ REPORTING_3_1_2 = ("强制报告线索受理调查处置反馈制度", "强制�
 @pytest.mark.parametrize("how", DOC_PASS)
 def test_3_1_2_pass(how: dict[str, Any]) -> None:
     # 受理调查处置反馈制度、追责问责机制都已明确且评估期末有效。
-    assert verdict("3.1.2", document=mechanisms(REPORTING_3_1_2, REPORTING_3_1_2[1], how)) == "pass"
+    assert mechanism_verdict("3.1.2", document=mechanisms(REPORTING_3_1_2, REPORTING_3_1_2[1], how)) == "pass"
 
 
 @pytest.mark.parametrize("how", DOC_FAIL)
 @pytest.mark.parametrize("broken", REPORTING_3_1_2)
 def test_3_1_2_fail(broken: str, how: dict[str, Any] | None) -> None:
     # 两项之一未明确（缺失、无佐证、评估期内废止、期后才印发）即不符合。
-    assert verdict("3.1.2", document=mechanisms(REPORTING_3_1_2, broken, how)) == "fail"
+    assert mechanism_verdict("3.1.2", document=mechanisms(REPORTING_3_1_2, broken, how)) == "fail"
 
 
 def test_3_1_2_pending_and_unknown() -> None:
@@ -206,14 +222,14 @@ CASE_CONFERENCE_3_2_1 = ("个案会商制度",)
 def test_3_2_1_pass(how: dict[str, Any]) -> None:
     # 个案会商制度已建立且评估期末有效。
     docs = mechanisms(CASE_CONFERENCE_3_2_1, CASE_CONFERENCE_3_2_1[0], how)
-    assert verdict("3.2.1", document=docs) == "pass"
+    assert mechanism_verdict("3.2.1", document=docs) == "pass"
 
 
 @pytest.mark.parametrize("how", DOC_FAIL)
 def test_3_2_1_fail(how: dict[str, Any] | None) -> None:
     # 未建立个案会商制度（或无佐证、评估期内废止、期后才印发）。
     docs = mechanisms(CASE_CONFERENCE_3_2_1, CASE_CONFERENCE_3_2_1[0], how)
-    assert verdict("3.2.1", document=docs) == "fail"
+    assert mechanism_verdict("3.2.1", document=docs) == "fail"
 
 
 def test_3_2_1_pending_and_unknown() -> None:
@@ -757,8 +773,12 @@ def test_3_4_6_fail(change: Change) -> None:
 
 
 def ledger_3_5_1() -> Ledger:
-    # 热线联络员在岗；评估期内开展过热线宣传。
-    return {"staff": [staff("热线联络员")], "activity": [activity("热线宣传", "2023-06-15")]}
+    # 热线联络员在岗；评估期内开展过热线宣传；没有热线转介个案。
+    return {
+        "staff": [staff("热线联络员", id="L1")],
+        "activity": [activity("热线宣传", "2023-06-15")],
+        "hotline_referral": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -898,3 +918,136 @@ def test_3_6_2_pending_and_unknown() -> None:
     facts["data_entry"] = []
     assert verdict("3.6.2", as_of=MID, **facts) == "pending"
     assert verdict("3.6.2", staff=facts["staff"]) == "unknown"
+
+
+# ------------------------------------------------------------------ 3.1.x, 3.2.1, 3.5.1 from case records
+# Where a street keeps case records the clause is computed from them as well as from its
+# mechanism document (docs/domain.md, “Kinds of clause”); the time limits are parameters.
+
+
+def lead(received: str, kind: str = "报告", **dates: str) -> Row:
+    """A 检举、控告、报告线索 received on `received`; `dates` are accepted/investigated/handled/feedback."""
+    return {"received": received, "kind": kind, "unit": "派出所", **dates}
+
+
+def leads_ledger(*rows: Row) -> Ledger:
+    return {"document": documents(*PROCEDURE_3_1_1, *REPORTING_3_1_2), "report": list(rows)}
+
+
+# 2023-09-28 (Thu) + 1 working day = 2023-10-07 (a make-up working Saturday after 国庆).
+ON_TIME = lead("2023-09-28", accepted="2023-10-07", handled="2023-11-01")
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        pytest.param(ON_TIME, "pass", id="accepted-next-working-day-handled-in-a-month"),
+        pytest.param(
+            lead("2023-09-28", accepted="2023-10-09", handled="2023-10-20"), "fail", id="accepted-late"
+        ),
+        # accepted 09-28: a month ends 10-28, a Saturday, so 10-30; 10-31 is late
+        pytest.param(
+            lead("2023-09-28", accepted="2023-09-28", handled="2023-10-31"), "fail", id="handled-late"
+        ),
+        pytest.param(lead("2023-09-28"), "fail", id="never-accepted"),
+    ],
+)
+def test_3_1_1_each_lead_is_accepted_and_handled_in_time(row: Row, expected: str) -> None:
+    assert verdict("3.1.1", **leads_ledger(row)) == expected
+
+
+def test_3_1_1_an_open_lead_is_pending_until_its_time_limit() -> None:
+    # On 2023-10-10 the lead accepted on 10-07 has until 2023-11-07 to be handled.
+    open_lead = lead("2023-09-28", accepted="2023-10-07")
+    assert verdict("3.1.1", as_of=dt.date(2023, 10, 10), **leads_ledger(open_lead)) == "pending"
+    # handled on 2023-11-01: on 2023-10-10 that is still to come
+    assert verdict("3.1.1", as_of=dt.date(2023, 10, 10), **leads_ledger(ON_TIME)) == "pending"
+    # the time limit is a parameter: a week to handle it, and 2023-11-01 is late
+    assert verdict("3.1.1", reading={"线索处置时限": "7 days"}, **leads_ledger(ON_TIME)) == "fail"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        pytest.param(
+            lead("2023-06-05", "强制报告", accepted="2023-06-05", investigated="2023-06-12",
+                 handled="2023-06-20", feedback="2023-06-30"),
+            "pass", id="accepted-investigated-handled-fed-back"),
+        pytest.param(
+            lead("2023-06-05", "强制报告", accepted="2023-06-05", investigated="2023-06-12",
+                 handled="2023-06-20", feedback="2023-07-10"),
+            "fail", id="feedback-after-a-month"),
+        pytest.param(
+            lead("2023-06-05", "强制报告", accepted="2023-06-05", handled="2023-06-20",
+                 feedback="2023-06-30"),
+            "fail", id="no-investigation-recorded"),
+        # an ordinary report needs no feedback under 3.1.2 (3.1.1 still follows it)
+        pytest.param(
+            lead("2023-06-05", accepted="2023-06-05", handled="2023-06-20"), "pass", id="not-mandatory"
+        ),
+    ],
+)
+def test_3_1_2_each_mandatory_report_is_followed_to_its_feedback(row: Row, expected: str) -> None:
+    assert verdict("3.1.2", **leads_ledger(row)) == expected
+
+
+def case_ledger(level: str = "高", opened: str = "2023-06-01", *meetings: Row) -> Ledger:
+    return {
+        "document": documents(*CASE_CONFERENCE_3_2_1),
+        "child": [child("C1")],
+        "guardianship_case": [{"id": "G1", "child": "C1", "level": level, "opened": opened}],
+        "meeting": list(meetings),
+    }
+
+
+@pytest.mark.parametrize(
+    ("level", "meetings", "expected"),
+    [
+        pytest.param(
+            "高", [meeting("2023-06-20", "个案会商", child="C1")], "pass", id="conference-in-a-month"
+        ),
+        pytest.param("高", [meeting("2023-07-05", "个案会商", child="C1")], "fail", id="conference-too-late"),
+        pytest.param(
+            "高", [meeting("2023-06-20", "协调会议", child="C1")], "fail", id="not-a-case-conference"
+        ),
+        pytest.param("高", [meeting("2023-06-20", "个案会商")], "fail", id="conference-on-no-child"),
+        pytest.param("中", [], "pass", id="medium-risk-needs-none"),
+    ],
+)
+def test_3_2_1_a_high_risk_case_is_conferred_on(level: str, meetings: list[Row], expected: str) -> None:
+    assert verdict("3.2.1", **case_ledger(level, "2023-06-01", *meetings)) == expected
+
+
+def test_3_2_1_which_cases_start_a_conference_is_a_parameter() -> None:
+    facts = case_ledger("中", "2023-06-01")
+    assert verdict("3.2.1", reading={"会商启动等级": "中"}, **facts) == "fail"
+
+
+def referral(received: str, handled: str | None = None, handler: str | None = "L1") -> Row:
+    row: Row = {"received": received, "line": "12355"}
+    row |= {"handled": handled} if handled else {}
+    row |= {"handler": handler} if handler else {}
+    return row
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # 2023-09-28 + 5 working days = 2023-10-11 (国庆 in between)
+        pytest.param(referral("2023-09-28", "2023-10-11"), "pass", id="handled-on-the-fifth-working-day"),
+        pytest.param(referral("2023-09-28", "2023-10-12"), "fail", id="handled-late"),
+        pytest.param(referral("2023-09-28"), "fail", id="never-handled"),
+        pytest.param(referral("2023-09-28", "2023-10-09", handler=None), "fail", id="nobody-named"),
+    ],
+)
+def test_3_5_1_each_referral_is_handled_by_the_liaison_in_time(row: Row, expected: str) -> None:
+    facts = ledger_3_5_1()
+    facts["hotline_referral"] = [row]
+    assert verdict("3.5.1", **facts) == expected
+
+
+def test_3_5_1_a_referral_handled_by_someone_else_does_not_count() -> None:
+    facts = ledger_3_5_1()
+    facts["staff"].append(staff("信息系统管理员", id="X1"))
+    facts["hotline_referral"] = [referral("2023-09-28", "2023-10-09", handler="X1")]
+    assert verdict("3.5.1", **facts) == "fail"

@@ -389,11 +389,17 @@ def test_4_3_1_mid_period_pending_and_unknown() -> None:
 
 
 def ledger_4_3_2() -> Ledger:
-    # 排摸、监护能力评估、家庭教育指导服务各一次；强制报告制度和未保站服务内容文件有效。
+    # 排摸一次；强制报告制度和未保站服务内容文件有效；在档的监护困境个案 G1（C1）建档后得到
+    # 监护能力评估和家庭教育指导服务。
     return {
         "activity": [activity("重点家庭排摸", "2023-05-20")],
         "document": documents("强制报告线索受理调查处置反馈制度", "未保站重点家庭服务内容"),
-        "service": [service("监护能力评估", "2023-07-03"), service("家庭教育指导服务", "2024-03-31")],
+        "child": [child("C1")],
+        "guardianship_case": [{"id": "G1", "child": "C1", "level": "中", "opened": "2022-05-01"}],
+        "service": [
+            service("监护能力评估", "2023-07-03", child="C1"),
+            service("家庭教育指导服务", "2024-03-31", child="C1"),
+        ],
     }
 
 
@@ -425,6 +431,26 @@ def test_4_3_2_fail(change: Change) -> None:
     facts = ledger_4_3_2()
     change(facts)
     assert verdict("4.3.2", **facts) == "fail"
+
+
+def test_4_3_2_every_family_in_need_is_served() -> None:
+    # A second case G2 (C2), opened 2023-08-01, with no service of its own: the services of C1
+    # do not serve C2's family.
+    facts = ledger_4_3_2()
+    facts["child"].append(child("C2"))
+    facts["guardianship_case"].append({"id": "G2", "child": "C2", "level": "高", "opened": "2023-08-01"})
+    assert verdict("4.3.2", **facts) == "fail"
+    # an assessment from before the case was opened is not one of its family's
+    facts["service"] += [service("监护能力评估", "2023-07-20", child="C2"),
+                         service("家庭教育指导服务", "2023-09-01", child="C2")]
+    assert verdict("4.3.2", **facts) == "fail"
+    facts["service"][-2]["date"] = "2023-08-10"
+    assert verdict("4.3.2", **facts) == "pass"
+    # a case closed before 评估期 needs nothing here
+    facts = ledger_4_3_2()
+    facts["guardianship_case"][0]["closed"] = "2023-03-01"
+    facts["service"] = []
+    assert verdict("4.3.2", **facts) == "pass"
 
 
 # ------------------------------------------------------------------ 5.1.1 社会力量参与

@@ -519,7 +519,7 @@ def test_7_3_3_pending_mid_period() -> None:
 
 def ledger_7_4_1() -> Ledger:
     # The 救助保护 mechanism; a child without temporary guardianship given 临时照料 the next day;
-    # a runaway given 救助保护 the day registered; a 监护能力评估 in 评估期.
+    # a runaway given 救助保护 the day registered; each assessed (监护能力评估) within a month.
     return {
         "document": documents("流浪和临时监护缺失未成年人救助保护工作机制"),
         "child": [
@@ -529,7 +529,8 @@ def ledger_7_4_1() -> Ledger:
         "service": [
             service("临时照料", "2023-05-02", child="t1"),
             service("救助保护", "2023-08-01", child="s1"),
-            service("监护能力评估", "2023-09-10"),
+            service("监护能力评估", "2023-05-20", child="t1"),
+            service("监护能力评估", "2023-09-01", child="s1"),
         ],
     }
 
@@ -546,11 +547,11 @@ def test_7_4_1_pass_all_four_requirements() -> None:
         (edit("service", 0, date="2023-04-30"), "t1"),  # 临时照料 before t1 was registered
         (edit("service", 0, child="s1"), "t1"),  # 临时照料 given to someone else
         (drop("service", kind="救助保护"), "s1"),  # the runaway was not helped
-        (drop("service", kind="监护能力评估"), "监护能力评估"),  # no guardianship assessment
-        (edit("service", 2, date="2023-03-20"), "监护能力评估"),  # only one before 评估期
+        (edit("service", 3, date="2023-09-04"), "s1"),  # assessed after a month (due 2023-09-01)
+        (edit("service", 2, child="s1"), "t1"),  # t1 never assessed
     ],
-    ids=["mechanism", "no-care", "care-too-early", "care-other-child", "no-rescue", "no-assessment",
-         "assessment-before-period"],
+    ids=["mechanism", "no-care", "care-too-early", "care-other-child", "no-rescue", "assessment-late",
+         "no-assessment"],
 )
 def test_7_4_1_fail_each_requirement(change: Change, broken: str) -> None:
     facts = changed(ledger_7_4_1(), change)
@@ -558,10 +559,19 @@ def test_7_4_1_fail_each_requirement(change: Change, broken: str) -> None:
     assert len(fails) == 1 and broken in fails[0]
 
 
+def test_7_4_1_an_assessment_not_yet_due_is_pending() -> None:
+    # On 2023-08-10 s1 (registered 08-01) has until 2023-09-01 to be assessed.
+    facts = changed(ledger_7_4_1(), drop("service", kind="监护能力评估", child="s1"))
+    assert verdict("7.4.1", as_of=dt.date(2023, 8, 10), **facts) == "pending"
+    assert verdict("7.4.1", **facts) == "fail"
+
+
 def test_7_4_1_child_registered_before_period_is_not_assessed() -> None:
-    # t1 entered the register before 评估期: its placement is not assessed here.
-    facts = changed(ledger_7_4_1(), edit("child", 0, registered="2023-03-20"))
+    # t1 entered the register before 评估期 (and its assessment fell due before it too): its
+    # placement is not assessed here.
+    facts = changed(ledger_7_4_1(), edit("child", 0, registered="2023-02-20"))
     facts = changed(facts, drop("service", kind="临时照料"))
+    facts = changed(facts, drop("service", kind="监护能力评估", child="t1"))
     assert verdict("7.4.1", **facts) == "pass"
 
 

@@ -780,10 +780,13 @@ ITEMS = [f"N.{i}" for i in range(1, 10)]
 
 
 def veto_ledger(*incidents: dict[str, Any]) -> Ledger:
-    """An incident ledger, plus what N.8's computed part needs (a 儿童督导员 in post and the
-    内设机构职责 document), so that only the incidents decide."""
+    """An incident ledger, plus what the computed parts read — N.3: benefits paid at their
+    standard (none here); N.7: instructions completed (none here); N.8: a 儿童督导员 in post and
+    the 内设机构职责 document — so that only the incidents decide."""
     return {
         "incident": list(incidents),
+        "benefit": [],
+        "instruction": [],
         "staff": [staff("儿童督导员")],
         "document": documents("未成年人保护内设机构职责"),
     }
@@ -882,3 +885,53 @@ def test_a_place_not_yet_registered_mid_period_is_pending(rule: str, tables: Led
     judgements = [judgement(rule, date="2023-09-20")] if rule == "9.1.1" else []
     assert verdict(rule, as_of=MID, judgements=judgements, **tables) == "pending"
     assert verdict(rule, judgements=judgements, **tables) == "fail"
+
+
+# N.3 and N.7 are computed from records too (docs/domain.md, “Kinds of clause”).
+
+
+def paid(month: str, amount: int, standard: int = 2400) -> dict[str, Any]:
+    return {"child": "C1", "kind": "基本生活补贴", "month": month, "amount": amount, "standard": standard}
+
+
+@pytest.mark.parametrize(
+    ("amount", "month", "expected"),
+    [
+        (2400, "2023-06-10", "pass"),  # at the standard
+        (2300, "2023-06-10", "fail"),  # below it: 保障资金没有落实到位
+        (2300, "2023-03-10", "pass"),  # before 评估期
+    ],
+)
+def test_N_3_a_benefit_below_its_standard_is_a_hit(amount: int, month: str, expected: str) -> None:
+    led = veto_ledger() | {"child": [child("C1", "孤儿")], "benefit": [paid(month, amount)]}
+    assert verdict("N.3", **led) == expected
+
+
+def task(source: str, due: str, completed: str | None = None) -> dict[str, Any]:
+    row = {"source": source, "received": "2023-05-04", "due": due, "summary": "交办事项"}
+    return row | ({"completed": completed} if completed else {})
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (task("区委、区政府", "2023-05-20", "2023-05-18"), "pass"),  # done in time
+        (task("区委、区政府", "2023-05-20", "2023-06-10"), "pass"),  # done late: 1.2.3, not N.7
+        (task("区委、区政府", "2023-05-20"), "fail"),  # never done: 拒不处置
+        (task("街镇负责同志", "2023-05-20"), "pass"),  # not from a higher level
+    ],
+)
+def test_N_7_a_task_from_above_left_undone_is_a_hit(row: dict[str, Any], expected: str) -> None:
+    assert verdict("N.7", **veto_ledger() | {"instruction": [row]}) == expected
+
+
+def test_N_7_an_overdue_task_is_refused_only_a_month_after_its_time_limit() -> None:
+    # due 2023-09-01 (a Friday): a month later is 2023-10-01, inside 国庆, so 2023-10-07, the
+    # last day it could still be done; a completion entered later does not undo the refusal
+    led = veto_ledger() | {"instruction": [task("市委、市政府", "2023-09-01")]}
+    assert verdict("N.7", as_of=dt.date(2023, 10, 6), **led) == "pending"
+    assert verdict("N.7", as_of=dt.date(2023, 10, 7), **led) == "fail"
+    done_late = veto_ledger() | {"instruction": [task("市委、市政府", "2023-09-01", "2023-10-20")]}
+    assert verdict("N.7", as_of=dt.date(2023, 10, 7), **done_late) == "fail"
+    assert verdict("N.7", as_of=dt.date(2023, 12, 31), **done_late) == "fail"
+

@@ -18,6 +18,7 @@ import attrs
 
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.checking import ir
+from protrules.checking.programme import RECORDS
 from protrules.errors import ProtrulesError
 from protrules.evaluation.runtime import (
     Unknown,
@@ -182,6 +183,16 @@ class _Linter:
                             params.add(node.key)
                         elif isinstance(node, ir.Const):
                             names.add(self.names.get(_key(node.span) or (0, 0, 0, 0), node.text))
+        if program.programme is not None:  # the programme reads its records and names its dates
+            for name, needed in RECORDS.items():
+                facts.add(name)
+                fields |= {(name, field) for field, _, _ in needed}
+            for decl in self.decls:
+                if isinstance(decl, n.ProgrammeDecl):
+                    names |= {str(s.value) for s in decl.settings if not s.quoted}
+        for rule in program.rules:  # a weight's parameter is used
+            if rule.weight_param is not None:
+                params.add(rule.weight_param)
         referenced = True
         while referenced:  # a used fact type's references need their types in the ledger
             used = [t for name, t in program.fact_types.items() if name in facts]

@@ -7,24 +7,22 @@ Expressions are checked by :mod:`protrules.checking.typing_rules`.
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from protrules.arguments import expect_type
-from protrules.calendar.workdays import Notice, Period, Vacation
+from protrules.calendar.workdays import Notice
 from protrules.checking import ir
-from protrules.checking.typing_rules import ExprChecker, Scope, literal_type
+from protrules.checking.declarations import Declarations, hint_for
+from protrules.checking.programme import check_programme
+from protrules.checking.typing_rules import ExprChecker, Scope
 from protrules.collector import paused
-from protrules.errors import CalendarError
-from protrules.facts.model import PRIMITIVES, FactType, FieldDecl, Kind, LookupTable, Type
-from protrules.i18n import Message, Text, joined, msg
+from protrules.facts.model import FactType
+from protrules.i18n import joined, msg
 from protrules.language import nodes as n
-from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
+from protrules.language.diagnostics import RuleFileError, Source, Span
 from protrules.language.dialects import spell_name
-from protrules.language.keywords import keyword
 
 __all__ = ["KINDS", "check", "check_notices"]
 
@@ -77,57 +75,7 @@ def check_notices(module: n.Module, source: Source | None = None) -> tuple[Notic
     return tuple(checker.notices)
 
 
-class _Checker:
-    def __init__(self, module: n.Module, text: str) -> None:
-        self.module = module
-        self.text = text
-        self.lines = text.lstrip("\ufeff").splitlines()
-        self.diagnostics: list[Diagnostic] = []
-        self.names: dict[str, Span | None] = {}
-        self.enums: dict[str, tuple[str, ...]] = {}
-        self.fact_types: dict[str, FactType] = {}
-        self.params: dict[str, ir.ParamDef] = {}
-        self.periods: dict[str, Period] = {}
-        self.dates: dict[str, dt.date] = {}
-        self.date_sets: dict[str, tuple[Period, ...]] = {}
-        self.vacations: list[Vacation] = []
-        self.notices: list[Notice] = []
-        self.titles: dict[str, str] = {}
-
-    # -- reporting
-    def kw(self, en: str) -> str:
-        """A keyword (or phrase) as the rule file's dialect writes it, for a message quoting it."""
-        return keyword(en, self.module.dialect)
-
-    def error(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, hint))
-
-    def warn(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, hint, severity="warning"))
-
-    def snippet(self, span: Span | None) -> str:
-        if span is None or not self.lines:
-            return ""
-        if span.line == span.end_line:
-            return self.lines[span.line - 1][span.column - 1 : span.end_column - 1]
-        first = self.lines[span.line - 1][span.column - 1 :]
-        middle = [line.strip() for line in self.lines[span.line : span.end_line - 1]]
-        last = self.lines[span.end_line - 1][: span.end_column - 1].strip()
-        return " ".join(part for part in [first.strip(), *middle, last] if part)
-
-    def declare(self, name: str, span: Span | None, what: str) -> bool:
-        if name in self.names:
-            other = self.names[name]
-            twice = msg("`{name}` is declared twice", name=name)
-            if other:
-                twice = msg(
-                    "`{name}` is declared twice (first declared at line {line})", name=name, line=other.line
-                )
-            self.error("PRL207", twice, span)
-            return False
-        self.names[name] = span
-        return True
-
+class _Checker(Declarations):
     # -- the run
     def run(self) -> ir.Program | None:
         decls = self.module.declarations
@@ -241,8 +189,9 @@ class _Checker:
                             "test `{name}` expects unknown rule `{rule_id}`", name=test.name, rule_id=rule_id
                         ),
                         test.span,
-                        hint=_did_you_mean(rule_id, seen_rules),
+                        hint=hint_for(rule_id, seen_rules),
                     )
+        programme = self._programme(decls)
         if not calendar_ok:
             return None
         standard_id = standards[0].id if standards else ""
@@ -265,7 +214,15 @@ class _Checker:
             source_text=self.text,
             warnings=tuple(d for d in self.diagnostics if d.severity == "warning"),
             titles=dict(self.titles),
+            programme=programme,
         )
+
+    def _programme(self, decls: tuple[n.Decl, ...]) -> ir.ProgrammeDef | None:
+        """The `programme` declaration, checked (at most one)."""
+        found = [d for d in decls if isinstance(d, n.ProgrammeDecl)]
+        for extra in found[1:]:
+            self.error("PRL312", msg("only one `programme` is allowed"), extra.span)
+        return check_programme(found[0], self.dates, self.fact_types, self) if found else None
 
     # -- header
     def _settings(self, standard: n.Standard) -> dict[str, Any]:
@@ -292,7 +249,7 @@ class _Checker:
                 "PRL201",
                 msg("assessment period `{assessment}` is not declared", assessment=assessment),
                 spans.get("assessment"),
-                hint=_did_you_mean(str(assessment), self.periods)
+                hint=hint_for(str(assessment), self.periods)
                 or "declare it with `period NAME = START .. END`",
             )
         cap = settings.get("cap")
@@ -304,310 +261,6 @@ class _Checker:
             )
         if "title" not in settings:
             self.warn("PRL305", msg("the standard has no `{title}`", title=self.kw("title")), standard.span)
-
-    # -- declarations
-    def _enum(self, decl: n.EnumDecl) -> None:
-        if len(set(decl.members)) != len(decl.members):
-            self.error("PRL206", msg("enum `{name}` lists a member twice", name=decl.name), decl.span)
-        self.enums[decl.name] = decl.members
-        if decl.title:
-            self.titles[decl.name] = decl.title
-
-    def resolve_type(self, ref: n.TypeRef, *, allow_facts: bool = True) -> Type | None:
-        if ref.members is not None:
-            if len(set(ref.members)) != len(ref.members):
-                self.error("PRL206", msg("an enum lists a member twice"), ref.span)
-            return Type(Kind.ENUM, None, ref.members)
-        name = ref.name or ""
-        if name in PRIMITIVES:
-            return Type(PRIMITIVES[name])
-        if name in self.enums:
-            return Type(Kind.ENUM, name, self.enums[name])
-        if allow_facts and name in self.fact_types:
-            return Type(Kind.FACT, fact=name)
-        primitives = [spell_name("type", p, self.module.dialect) for p in PRIMITIVES]
-        candidates = [*primitives, *self.enums, *(self.fact_types if allow_facts else ())]
-        self.error(
-            "PRL202", msg("unknown type `{name}`", name=name), ref.span, hint=_did_you_mean(name, candidates)
-        )
-        return None
-
-    def _fact(self, decl: n.FactDecl) -> None:
-        fields: list[FieldDecl] = []
-        seen: set[str] = set()
-        for node in decl.fields:
-            if node.name in seen:
-                self.error(
-                    "PRL207",
-                    msg("field `{name}` of `{fact}` is declared twice", name=node.name, fact=decl.name),
-                    node.span,
-                )
-                continue
-            if node.name == "id":
-                self.error("PRL207", msg("`id` is every fact's identifier and cannot be declared"), node.span)
-                continue
-            seen.add(node.name)
-            field_type = self.resolve_type(node.type)
-            if field_type is not None:
-                later = self._known_from(decl, node.known_from, node)
-                fields.append(
-                    FieldDecl(
-                        node.name,
-                        field_type,
-                        node.type.optional,
-                        node.title,
-                        span=node.span,
-                        known_from=later,
-                    )
-                )
-        known = self._known_from(decl, decl.known_from, None)
-        self.fact_types[decl.name] = FactType(
-            decl.name, decl.title, tuple(fields), span=decl.span, known_from=known
-        )
-
-    def _known_from(
-        self, decl: n.FactDecl, known: n.KnownFrom | None, field: n.FieldNode | None
-    ) -> str | None:
-        """A `known from 字段` clause: it names a date field of the same fact type; on a field,
-        only an optional one can be recorded later (docs/language.md, “Facts”)."""
-        if known is None:
-            return None
-        target = next((f for f in decl.fields if f.name == known.field), None)
-        if target is None:
-            names = [f.name for f in decl.fields]
-            self.error(
-                "PRL203",
-                msg(
-                    "`{known_from} {field}`: `{name}` has no field `{field}`",
-                    known_from=self.kw("known from"),
-                    field=known.field,
-                    name=decl.name,
-                ),
-                known.span,
-                hint=_did_you_mean(known.field, names),
-            )
-            return None
-        if target.type.name != "date":
-            self.error(
-                "PRL204",
-                msg(
-                    "`{known_from} {field}`: `{name}.{field}` is not a date",
-                    known_from=self.kw("known from"),
-                    field=known.field,
-                    name=decl.name,
-                ),
-                known.span,
-                hint=msg("name the date field that says when it is known"),
-            )
-            return None
-        if field is not None and not field.type.optional:
-            self.error(
-                "PRL204",
-                msg(
-                    "`{fact}.{name}` is required: only an optional field can be recorded later",
-                    fact=decl.name,
-                    name=field.name,
-                ),
-                known.span,
-                hint=msg(
-                    "make it optional (`{name}: …?`) or drop `{known_from}`",
-                    known_from=self.kw("known from"),
-                    name=field.name,
-                ),
-            )
-            return None
-        return known.field
-
-    def _calendar_decl(self, decl: n.Decl) -> None:
-        if isinstance(decl, n.Parameter):
-            if self.declare(decl.name, decl.span, "parameter"):
-                self._parameter(decl)
-        elif isinstance(decl, n.PeriodDecl):
-            period = self._period(decl.start, decl.end, decl.span)
-            if period is not None and self.declare(decl.name, decl.span, "period"):
-                self.periods[decl.name] = period
-                if decl.title:
-                    self.titles[decl.name] = decl.title
-        elif isinstance(decl, n.DateDecl):
-            if self.declare(decl.name, decl.span, "date"):
-                self.dates[decl.name] = decl.value
-                if decl.title:
-                    self.titles[decl.name] = decl.title
-        elif isinstance(decl, n.DatesDecl):
-            periods = [self._period(a, b or a, decl.span) for a, b in decl.items]
-            if self.declare(decl.name, decl.span, "dates"):
-                self.date_sets[decl.name] = tuple(sorted(p for p in periods if p is not None))
-        elif isinstance(decl, n.VacationDecl):
-            period = self._period(decl.start, decl.end, decl.span)
-            if period is not None and self.declare(decl.name, decl.span, "vacation"):
-                self.vacations.append(Vacation(decl.title or decl.name, period))
-                self.periods[decl.name] = period
-                if decl.title:
-                    self.titles[decl.name] = decl.title
-        elif isinstance(decl, n.NoticeDecl):
-            self._notice(decl)
-
-    def _period(self, start: dt.date, end: dt.date, span: Span | None) -> Period | None:
-        if end < start:
-            self.error(
-                "PRL309", msg("period ends ({end}) before it starts ({start})", end=end, start=start), span
-            )
-            return None
-        return Period(start, end)
-
-    def _notice(self, decl: n.NoticeDecl) -> None:
-        days: dict[str, list[dt.date]] = {"off": [], "statutory": [], "work": []}
-        for line in decl.lines:
-            for start, end in line.items:
-                last = end or start
-                if last < start:
-                    self.error(
-                        "PRL311",
-                        msg("range ends ({last}) before it starts ({start})", last=last, start=start),
-                        line.span,
-                    )
-                    continue
-                day = start
-                while day <= last:
-                    days[line.key].append(day)
-                    day += dt.timedelta(days=1)
-        if any(n_.year == decl.year for n_ in self.notices):
-            self.error("PRL311", msg("a notice for {year} is declared twice", year=decl.year), decl.span)
-            return
-        try:
-            notice = Notice(
-                decl.year, tuple(days["off"]), tuple(days["work"]), tuple(days["statutory"]), decl.source
-            )
-        except CalendarError as error:
-            self.error("PRL311", msg("notice for {year}: {error}", year=decl.year, error=error), decl.span)
-            return
-        self.notices.append(notice)
-
-    def _validate_calendar_data(self) -> bool:
-        return True
-
-    def _parameter(self, decl: n.Parameter) -> None:
-        if decl.key is not None:
-            self._lookup(decl, decl.key)
-            return
-        ptype = self.resolve_type(decl.type, allow_facts=False)
-        if ptype is None:
-            return
-        values: list[tuple[dt.date | None, Any, str | None]] = []
-        for value in decl.values:
-            vtype = literal_type(value.value)
-            if not _assignable(vtype, ptype, value.value.value):
-                self.error(
-                    "PRL212",
-                    msg(
-                        "parameter `{name}` is {ptype}, but this value is {vtype}",
-                        name=decl.name,
-                        ptype=ptype,
-                        vtype=vtype,
-                    ),
-                    value.value.span,
-                )
-                continue
-            stored = value.value.value
-            if ptype.kind is Kind.DECIMAL and isinstance(stored, int):
-                stored = Decimal(stored)
-            values.append((value.since, stored, value.source))
-        dated = [v for v in values if v[0] is not None]
-        for earlier, later in itertools.pairwise(dated):
-            assert earlier[0] is not None and later[0] is not None
-            if later[0] <= earlier[0]:
-                self.error(
-                    "PRL213",
-                    msg("parameter `{name}`: values must be listed by increasing date", name=decl.name),
-                    decl.span,
-                )
-                break
-        self.params[decl.name] = ir.ParamDef(decl.name, decl.title, ptype, tuple(values))
-        if decl.title:
-            self.titles[decl.name] = decl.title
-
-    def _lookup(self, decl: n.Parameter, key_ref: n.TypeRef) -> None:
-        """A lookup parameter: rows by strictly increasing numeric bound, values of one type."""
-        key = self.resolve_type(key_ref, allow_facts=False)
-        value = self.resolve_type(decl.type, allow_facts=False)
-        if key is not None and not key.is_number:
-            self.error(
-                "PRL212",
-                msg("a lookup is keyed by numbers (integer, decimal or percentage), not {key}", key=key),
-                key_ref.span,
-            )
-            key = None
-        if key is None or value is None:
-            return
-        rows: list[tuple[Any, Any]] = []
-        for row in decl.rows:
-            bound, stored = self._row_value(decl, row.bound, key), self._row_value(decl, row.value, value)
-            if bound is None or stored is None:
-                continue
-            if rows and bound <= rows[-1][0]:
-                self.error(
-                    "PRL213",
-                    msg("lookup `{name}`: rows must be listed by increasing key", name=decl.name),
-                    row.bound.span,
-                    hint=msg("this row's key {text} does not come after the one above", text=row.bound.text),
-                )
-                continue
-            rows.append((bound, stored))
-        table = LookupTable(tuple(rows))
-        ptype = Type(Kind.LOOKUP, element=value, key=key)
-        self.params[decl.name] = ir.ParamDef(decl.name, decl.title, ptype, ((None, table, decl.source),))
-        if decl.title:
-            self.titles[decl.name] = decl.title
-
-    def _row_value(self, decl: n.Parameter, literal: n.Literal, want: Type) -> Any:
-        """A lookup row's key or value as ``want``, or None after an error."""
-        found = literal_type(literal)
-        if not _assignable(found, want, literal.value):
-            self.error(
-                "PRL212",
-                msg(
-                    "lookup `{name}` holds {want}, but this is {found}",
-                    name=decl.name,
-                    want=want,
-                    found=found,
-                ),
-                literal.span,
-            )
-            return None
-        if want.kind is Kind.DECIMAL and isinstance(literal.value, int):
-            return Decimal(literal.value)
-        return literal.value
-
-    def _test_params(self, test: n.TestDecl) -> tuple[tuple[str, Any], ...]:
-        """A test's `parameter 名称 = 值` lines, each checked like the parameter's own value."""
-        out: list[tuple[str, Any]] = []
-        for given in test.params:
-            name, literal = given.name, given.value
-            param = self.params.get(name)
-            if param is None:
-                self.error(
-                    "PRL201",
-                    msg("test `{test}` sets unknown parameter `{name}`", test=test.name, name=name),
-                    given.span or test.span,
-                    hint=_did_you_mean(name, self.params),
-                )
-                continue
-            vtype = literal_type(literal)
-            if not _assignable(vtype, param.type, literal.value):
-                self.error(
-                    "PRL212",
-                    msg(
-                        "parameter `{name}` is {type}, but this value is {vtype}",
-                        name=name,
-                        type=param.type,
-                        vtype=vtype,
-                    ),
-                    literal.span or test.span,
-                )
-                continue
-            value = Decimal(literal.value) if param.type.kind is Kind.DECIMAL else literal.value
-            out.append((name, value))
-        return tuple(out)
 
     # -- rules
     def _rule(
@@ -649,7 +302,7 @@ class _Checker:
                 "PRL303",
                 msg("unknown rule kind `{kind}`", kind=kind),
                 settings["kind"].span,
-                hint=_did_you_mean(kind, kinds) or msg("one of {kinds}", kinds=joined(kinds)),
+                hint=hint_for(kind, kinds) or msg("one of {kinds}", kinds=joined(kinds)),
             )
         clause = settings.get("clause")
         if clause is None:
@@ -662,14 +315,23 @@ class _Checker:
         elif not clause.quoted:
             self.error("PRL302", msg("a clause is quoted text"), clause.span)
         weight: Any = 1
-        if "weight" in settings:
+        weight_param: str | None = None
+        if "weight" in settings and not settings["weight"].quoted and settings["weight"].value in self.params:
+            weight_param = str(settings["weight"].value)
+            weight = self._weight_of(weight_param, settings["weight"].span)
+        elif "weight" in settings:
             try:
                 weight = Decimal(settings["weight"].value)
                 if weight < 0 or settings["weight"].quoted:
                     raise InvalidOperation
                 weight = int(weight) if weight == int(weight) else weight
             except (InvalidOperation, ValueError):
-                self.error("PRL304", msg("a weight is a number of at least 0"), settings["weight"].span)
+                self.error(
+                    "PRL304",
+                    msg("a weight is a number of at least 0, or a parameter holding one"),
+                    settings["weight"].span,
+                    hint=hint_for(str(settings["weight"].value), self.params),
+                )
                 weight = 1
         for key in ("note",):
             if key in settings and not settings[key].quoted:
@@ -704,8 +366,26 @@ class _Checker:
                 item=item,
                 body=body,
                 span=rule.span,
+                weight_param=weight_param,
             )
         ]
+
+    def _weight_of(self, name: str, span: Span | None) -> Any:
+        """The value of a parameter a rule's `weight:` names: one number of at least 0."""
+        param = self.params[name]
+        values = {value for _, value, _ in param.values}
+        value = next(iter(values)) if len(values) == 1 else None
+        if not param.type.is_number or value is None or value < 0:
+            self.error(
+                "PRL304",
+                msg(
+                    "weight parameter `{name}` must hold one number of at least 0 (not values by date)",
+                    name=name,
+                ),
+                span,
+            )
+            return 1
+        return ir.weight_value(value)
 
 
 def _count_requirements(body: tuple[ir.Stmt, ...]) -> int:
@@ -720,17 +400,3 @@ def _count_requirements(body: tuple[ir.Stmt, ...]) -> int:
 
 def _belongs(child: str, parent: str) -> bool:
     return child.startswith(parent + ".") and "." not in child[len(parent) + 1 :]
-
-
-def _assignable(value: Type, target: Type, raw: Any) -> bool:
-    if value.kind is target.kind:
-        return True
-    if target.kind is Kind.DECIMAL and value.kind is Kind.INTEGER:
-        return True
-    if target.kind is Kind.ENUM and value.kind is Kind.TEXT:
-        return raw in target.members
-    return False
-
-
-def _did_you_mean(name: str, candidates: Mapping[str, Any] | tuple[str, ...] | list[str]) -> Message | None:
-    return did_you_mean(suggest(name, list(candidates)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -241,6 +242,33 @@ class ParamDef:
     values: tuple[tuple[dt.date | None, Any, str | None], ...]  # (since, value, source), by date
 
 
+def weight_value(value: Any) -> Any:
+    """A rule's weight as results hold it: an int when whole, else a Decimal."""
+    number = Decimal(value)
+    return int(number) if number == int(number) else number
+
+
+@attrs.frozen
+class ProgrammeDef:
+    """The programme that applies the standard (``programme "…":``): its steps, each with the
+    date it must be done by, its cap, and the fact types its records are kept in.
+
+    ``steps`` are (step, date) in the programme's order: ``application`` (自愿申报),
+    ``assessment`` (组织评估), ``publicity`` (公示), ``naming`` (公布命名). The records are
+    the declared fact types ``application``, ``publicity``, ``objection``, ``review`` and
+    ``naming`` (protrules.programme.selection reads them)."""
+
+    title: str
+    source: str | None
+    steps: tuple[tuple[str, dt.date], ...]
+    cap: int | None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+    def due(self, step: str) -> dt.date | None:
+        """The date ``step`` must be done by (None when the programme does not set one)."""
+        return dict(self.steps).get(step)
+
+
 @attrs.frozen
 class RuleDef:
     id: str
@@ -253,6 +281,8 @@ class RuleDef:
     item: str | None
     body: tuple[Stmt, ...]
     span: Span | None = attrs.field(eq=False, repr=False)
+    #: The parameter ``weight:`` names, when it names one (its value is ``weight``).
+    weight_param: str | None = None
 
 
 @attrs.frozen
@@ -295,6 +325,8 @@ class Program:
     overrides: tuple[tuple[str, Any], ...] = ()
     #: The file's own values of the parameters in ``overrides``, as the file writes them.
     published: Mapping[str, str] = attrs.field(factory=dict)
+    #: The programme that applies the standard, when the file declares one.
+    programme: ProgrammeDef | None = None
 
     @property
     def title(self) -> str:
@@ -307,6 +339,9 @@ class Program:
 
     @property
     def cap(self) -> int | None:
+        """How many entities are named at most: the programme's cap, else the header's."""
+        if self.programme is not None and self.programme.cap is not None:
+            return self.programme.cap
         value = self.settings.get("cap")
         return int(value) if value is not None else None
 

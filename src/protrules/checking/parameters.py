@@ -215,8 +215,15 @@ def override(program: ir.Program, values: Mapping[str, Any]) -> ir.Program:
         published.setdefault(name, published_text(params[name]))  # the file's, not a first what-if's
         params[name] = attrs.evolve(params[name], values=((None, value, SET_HERE),))
         given[name] = value
+    # A rule whose weight is one of these parameters weighs the new value.
+    rules = tuple(
+        attrs.evolve(rule, weight=ir.weight_value(given[rule.weight_param]))
+        if rule.weight_param is not None and rule.weight_param in values
+        else rule
+        for rule in program.rules
+    )
     return attrs.evolve(
-        program, params=params, overrides=tuple(sorted(given.items())), published=published
+        program, params=params, overrides=tuple(sorted(given.items())), published=published, rules=rules
     )
 
 

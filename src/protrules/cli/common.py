@@ -54,10 +54,12 @@ __all__ = [
     "progress",
     "read_stdin",
     "require_file",
+    "rules_and_district",
     "say",
     "speaking",
     "terminal_width",
     "top_arg",
+    "with_district_of",
     "write_atomic",
 ]
 
@@ -243,6 +245,33 @@ def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
         return ruleset.with_parameters(values)
     except ProtrulesError as error:
         raise CliError(f"--set: {error.message}") from None
+
+
+def rules_and_district(args: argparse.Namespace) -> RuleSet:
+    """The rule set of RULES (with ``--set`` values), reading every ledger with the district
+    ledger: ``--district PATH``, else the ``_district.json`` (or ``_district/``) beside the
+    FACTS ledgers, if there is one (protrules.facts.district)."""
+    ruleset = load_rules(args.rules, args.parameter)
+    facts = args.facts if isinstance(args.facts, list) else [args.facts]
+    return with_district_of(ruleset, facts, getattr(args, "district", None))
+
+
+def with_district_of(ruleset: RuleSet, facts: list[str], given: str | None) -> RuleSet:
+    """``ruleset`` reading every ledger with the district ledger ``given``, else the one beside
+    ``facts``, read with the rule set's own fact declarations; ``ruleset`` itself when there
+    is none."""
+    from protrules.facts.district import DistrictError, district_beside
+    from protrules.facts.ledgers import load_ledger
+
+    if given is None:
+        try:
+            given = district_beside(facts)
+        except DistrictError as error:
+            raise CliError(error.message) from None
+    if given is None:
+        return ruleset
+    require_file(given, folder_ok=True)
+    return ruleset.with_district(load_ledger(given, ruleset.fact_types))
 
 
 def _stdin_ledger(ruleset: RuleSet) -> Ledger:
@@ -467,6 +496,12 @@ def add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -
         type=_positive,
         help=f"stop an entity's evaluation after STEPS steps of work (facts visited); the entity is"
         f" reported, the others go on (default {WORK_PER_ENTITY:,}; docs/limits.md)",
+    )
+    parser.add_argument(
+        "--district",
+        metavar="PATH",
+        help="the district ledger: facts that hold for every street, read with each ledger"
+        " (default: the _district.json or _district/ beside the FACTS ledgers, if any)",
     )
     parser.add_argument(
         "--set",

@@ -7,7 +7,17 @@ import argparse
 import os
 from typing import Any
 
-from protrules.cli.common import FINDINGS, OK, CliError, as_of_arg, emit, jobs_arg, load_rules, require_file
+from protrules.cli.common import (
+    FINDINGS,
+    OK,
+    CliError,
+    as_of_arg,
+    emit,
+    jobs_arg,
+    load_rules,
+    require_file,
+    with_district_of,
+)
 from protrules.errors import ProtrulesError
 
 __all__ = ["add_parser", "cmd_diff"]
@@ -19,11 +29,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     if "-" in (args.old, args.new, *args.facts):
         raise CliError("diff reads files: standard input (-) is not one of them")
-    old = load_rules(args.old)
-    new = load_rules(args.new, args.parameter)
-    as_of = as_of_arg(args, old)
     for path in args.facts:
         require_file(path, folder_ok=True)
+    old = with_district_of(load_rules(args.old), args.facts, args.district)
+    new = with_district_of(load_rules(args.new, args.parameter), args.facts, args.district)
+    as_of = as_of_arg(args, old)
     try:
         if args.facts and args.jobs != 1:
             from concurrent.futures import ProcessPoolExecutor
@@ -87,6 +97,12 @@ nothing differs, 1 when something does, 2 for bad input.""",
         metavar="NAME=VALUE",
         action="append",
         help="what-if on NEW: give one of its parameters another value, written as in the file (repeatable)",
+    )
+    diff.add_argument(
+        "--district",
+        metavar="PATH",
+        help="the district ledger read with each ledger by both versions"
+        " (default: the _district.json or _district/ beside the FACTS ledgers, if any)",
     )
     diff.add_argument("-f", "--format", choices=("text", "json"), default="text")
     diff.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")

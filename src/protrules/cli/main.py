@@ -37,6 +37,7 @@ from protrules.cli.common import (
     evaluate_facts,
     load_facts,
     load_rules,
+    rules_and_district,
     say,
     terminal_width,
     top_arg,
@@ -46,8 +47,12 @@ from protrules.i18n import env_language, msg
 from protrules.output import display_width
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from protrules.checking.ir import Program
+    from protrules.compiling.ruleset import RuleSet
     from protrules.evaluation.results import EntityResult, RuleResult
+    from protrules.programme.due import Obligation
     from protrules.report.district import StreetPage
 
 __all__ = ["build_parser", "main"]
@@ -133,7 +138,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise CliError("--no-checks works with --format json (text and Markdown never list checks)")
     if args.layout != "auto" and args.format != "text":
         raise CliError("--layout works with --format text")
-    ruleset = load_rules(args.rules, args.parameter)
+    ruleset = rules_and_district(args)
     as_of = as_of_arg(args, ruleset)
     if args.format == "markdown":  # the 督导报告, as `protrules report --format markdown` writes it
         from protrules.cli.report import DEFAULT_WITHIN, build_report
@@ -172,7 +177,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     only = _only(args.only)
     if only is not None and args.format != "text":
         raise CliError("--only works with --format text (JSON always holds every check)")
-    ruleset = load_rules(args.rules, args.parameter)
+    ruleset = rules_and_district(args)
     try:
         wanted = [ruleset.rule(rule_id).id for rule_id in args.rule_ids]
     except ProtrulesError as error:
@@ -202,17 +207,26 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    from protrules.evaluation.results import fictional_lines
     from protrules.programme.ranking import for_ranking, rank, ranking_json, ranking_text
 
-    ruleset = load_rules(args.rules, args.parameter)
+    ruleset = rules_and_district(args)
     as_of = as_of_arg(args, ruleset)
     results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False, keep=for_ranking)
     cap = args.top if args.top is not None else ruleset.program.cap
+    if ruleset.program.programme is not None:  # the programme's steps decide who is named
+        from protrules.programme.selection import select
+        from protrules.programme.selection_report import selection_json, selection_text
+
+        selection = select(ruleset.program, results, ruleset.district, as_of, cap)
+        show = selection_json if args.format == "json" else selection_text
+        emit(show(ruleset.program, selection), args.output, colour=args.format == "text")
+        return _findings(results)
     ranking = rank(results, cap)
     if args.format == "json":
         text = ranking_json(ruleset.program, ranking, as_of)
     else:
-        text = ranking_text(ruleset.program, ranking, as_of)
+        text = ranking_text(ruleset.program, ranking, as_of, fictional_lines(results))
     emit(text, args.output, colour=args.format == "text")
     return _findings(results)
 
@@ -223,7 +237,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from protrules.programme.due import OVERDUE, due_json, due_text, horizon, obligations, parse_duration
 
-    ruleset = load_rules(args.rules, args.parameter)
+    ruleset = rules_and_district(args)
     as_of = as_of_arg(args, ruleset)
     until = None
     within_days = None
@@ -235,13 +249,36 @@ def cmd_due(args: argparse.Namespace) -> int:
         within_days = (until - as_of).days
     results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
     items = obligations(ruleset, results, within_days)
+    if ruleset.program.programme is not None:  # and the district's, for the programme's steps
+        items = _with_programme(ruleset, results, as_of, items, within_days)
     if args.format == "json":
         text = due_json(ruleset.program, items, as_of, until)
     else:
-        text = due_text(ruleset.program, items, as_of, until)
+        from protrules.evaluation.results import fictional_lines
+
+        text = due_text(ruleset.program, items, as_of, until, fictional_lines(results))
     emit(text, args.output, colour=args.format == "text")
     # A finding is an obligation past its deadline; what merely falls due is not one yet.
     return FINDINGS if any(o.state == OVERDUE for o in items) else OK
+
+
+def _with_programme(
+    ruleset: RuleSet,
+    results: list[EntityResult],
+    as_of: dt.date,
+    items: list[Obligation],
+    within_days: int | None,
+) -> list[Obligation]:
+    """The streets' obligations and the district's steps of the programme, soonest first."""
+    from protrules.programme.due import programme_obligations
+    from protrules.programme.ranking import for_ranking
+    from protrules.programme.selection import select
+
+    district = ruleset.district
+    who = (district.id, district.name) if district is not None else ("district", "区 district")
+    selection = select(ruleset.program, [for_ranking(r) for r in results], district, as_of)
+    steps = programme_obligations(selection, who, within_days)
+    return sorted([*steps, *items], key=lambda o: o.deadline)  # stable: the district's first on a day
 
 
 # ------------------------------------------------------------------ schema

@@ -24,7 +24,9 @@ from protrules.cli.common import (
     emit,
     load_rules,
     map_ledgers,
+    rules_and_district,
     top_arg,
+    with_district_of,
 )
 
 if TYPE_CHECKING:
@@ -78,7 +80,7 @@ def build_report(
     """The district's report from the ledgers FACTS arguments name."""
     from protrules.errors import ProtrulesError
     from protrules.programme.due import horizon, parse_duration
-    from protrules.programme.ranking import rank
+    from protrules.programme.selection import programme_ranking
     from protrules.report.district import build_district
 
     try:
@@ -91,7 +93,7 @@ def build_report(
     return build_district(
         ruleset.program,
         [s.page for s in streets],
-        rank([s.ranked for s in streets], cap),
+        programme_ranking(ruleset.program, [s.ranked for s in streets], ruleset.district, as_of, cap),
         [o for s in streets for o in s.obligations],
         as_of,
         until=until,
@@ -102,7 +104,7 @@ def build_report(
 def cmd_report(args: argparse.Namespace) -> int:
     from protrules.evaluation.results import MEETS
 
-    ruleset = load_rules(args.rules, args.parameter)
+    ruleset = rules_and_district(args)
     as_of = as_of_arg(args, ruleset)
     report = build_report(
         ruleset, args.facts, as_of, args.within, args.jobs, traces=args.format == "html", top=args.top
@@ -111,7 +113,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from protrules.errors import ProtrulesError
         from protrules.programme.diff import compare
 
-        older = load_rules(args.compare)
+        older = with_district_of(load_rules(args.compare), args.facts, getattr(args, "district", None))
         try:
             report = attrs.evolve(report, revision=compare(older, ruleset, args.facts, as_of=as_of))
         except ProtrulesError as error:

@@ -9,6 +9,7 @@ never reparse.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
@@ -28,12 +29,14 @@ from protrules.arguments import (
 )
 from protrules.calendar.workdays import WorkCalendar
 from protrules.checking import ir
+from protrules.checking.programme import RECORDS
 from protrules.compiling.batch import BatchError, Failed, evaluate_batch, item_of, results_of
 from protrules.compiling.rules import CompiledRule, RuleTooComplexError, Saved, explain_rule, run_rule
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import EntityResult, RuleResult
 from protrules.evaluation.runtime import Ctx, EvaluationLimitError
 from protrules.evaluation.verdicts import decide_entity
+from protrules.facts.district import with_district
 from protrules.facts.known import LeftOut, as_known_on
 from protrules.facts.model import FactType, Ledger
 from protrules.i18n import msg
@@ -74,6 +77,8 @@ class RuleSet:
         self._calendar: WorkCalendar | None = None
         self._rules = tuple(CompiledRule(rule, generate) for rule in program.rules)
         self._params = {name: p.values for name, p in program.params.items()}
+        #: The district ledger every evaluated ledger is read with (:meth:`with_district`).
+        self.district: Ledger | None = None
 
     # -- pickling: keep the program, write the code again
     def __reduce__(self) -> tuple[Any, ...]:
@@ -83,7 +88,7 @@ class RuleSet:
         # Parameters set for this evaluation are part of what the rule set is.
         text += repr(self.program.overrides) if text and self.program.overrides else ""
         key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
-        return (_restore, (key, self.program, self.max_work, self.generate))
+        return (_restore, (key, self.program, self.max_work, self.generate, self.district))
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -129,11 +134,18 @@ class RuleSet:
             return self
         from protrules.checking.parameters import override
 
-        return RuleSet(
-            override(self.program, values),
-            max_work=self.max_work,
-            generate=self.generate,
-        )
+        changed = RuleSet(override(self.program, values), max_work=self.max_work, generate=self.generate)
+        return changed.with_district(self.district)
+
+    def with_district(self, district: Ledger | None) -> RuleSet:
+        """This rule set reading every ledger with a district ledger's facts added: the facts
+        that hold for every street of the district, kept once (protrules.facts.district). The
+        compiled rules are shared; the rule set itself is left as it is."""
+        if district is self.district:
+            return self
+        other = copy.copy(self)
+        other.district = district
+        return other
 
     def rule(self, rule_id: str) -> ir.RuleDef:
         expect_type(rule_id, str, "RuleSet.rule", "rule_id", msg("a rule id such as \"1.1.1\""))
@@ -219,7 +231,7 @@ class RuleSet:
         expect_date(as_of, "RuleSet.evaluate")
         expect_flag(checks, "RuleSet.evaluate", "checks")
         day = as_of or self.default_as_of()
-        known, _ = as_known_on(ledger, self.program.fact_types, day)
+        known, _ = self._known(ledger, day)
         ctx = self._context(known, day)
         results = []
         for rule in self._rules:
@@ -237,12 +249,18 @@ class RuleSet:
         return EvaluationLimitError.of(self.max_work, entity, rule.id, where)
 
     def as_known_on(self, ledger: Ledger, as_of: dt.date) -> tuple[Ledger, LeftOut]:
-        """The ledger as an assessment on ``as_of`` knows it, and what was left out of it: each
-        fact type's records are known from the date its declaration names (``known from``)
-        (docs/domain.md, “Time”). Every evaluation goes through it."""
+        """The ledger as an assessment on ``as_of`` knows it, and what was left out of it: with
+        the district ledger's facts (:meth:`with_district`), each fact type's records known
+        from the date its declaration names (``known from``; docs/domain.md, “Time”). Every
+        evaluation goes through it."""
         _expect_ledger(ledger, "RuleSet.as_known_on")
         expect_date(as_of, "RuleSet.as_known_on", optional=False)
-        return as_known_on(ledger, self.program.fact_types, as_of)
+        return self._known(ledger, as_of)
+
+    def _known(self, ledger: Ledger, as_of: dt.date) -> tuple[Ledger, LeftOut]:
+        """:meth:`as_known_on` for arguments already checked."""
+        own = RECORDS if self.program.programme is not None else ()  # the programme's, not a street's
+        return as_known_on(with_district(ledger, self.district, own), self.program.fact_types, as_of)
 
     def explain(
         self, ledger: Ledger, rule_ids: Sequence[str] | None = None, as_of: dt.date | None = None
@@ -255,7 +273,7 @@ class RuleSet:
         expect_date(as_of, "RuleSet.explain")
         day = as_of or self.default_as_of()
         wanted = [self._index(r) for r in rule_ids] if rule_ids else range(len(self._rules))
-        known, _ = as_known_on(ledger, self.program.fact_types, day)
+        known, _ = self._known(ledger, day)
         out = []
         for i in wanted:
             try:
@@ -360,19 +378,21 @@ def _deprecated(generate_after: int | None) -> None:
 _RESTORED: dict[tuple[str, int, bool], RuleSet] = {}
 
 
-def _restore(key: str, program: ir.Program, max_work: int, generate: bool) -> RuleSet:
+def _restore(
+    key: str, program: ir.Program, max_work: int, generate: bool, district: Ledger | None = None
+) -> RuleSet:
     def build() -> RuleSet:
         return RuleSet(program, max_work=max_work, generate=generate)
 
     if not key:  # a program checked without its source text: nothing to key a cache on
-        return build()
+        return build().with_district(district)
     options = (key, max_work, generate)
     found = _RESTORED.get(options)
     if found is None:
         if len(_RESTORED) > 16:
             _RESTORED.clear()
         found = _RESTORED[options] = build()
-    return found
+    return found.with_district(district)
 
 
 def compile(

@@ -7,7 +7,7 @@ Markdown. Verdicts are docs/domain.md's (“Verdicts, status and score”): pass
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ __all__ = [
     "RuleResult",
     "TraceStep",
     "combine_verdicts",
+    "fictional_lines",
 ]
 
 PASS, FAIL, PENDING, UNKNOWN, NA = "pass", "fail", "pending", "unknown", "n/a"
@@ -178,6 +179,10 @@ class EntityResult:
     results: tuple[RuleResult, ...]
     #: False when evaluated with ``checks=False``: rule results then hold no checks or lets.
     with_checks: bool = True
+    #: The entity says its records are invented (its ledger's ``entity.fictional``).
+    fictional: bool = False
+    #: The entity's own note (its ledger's ``entity.note``), which reports print.
+    note: str = ""
 
     def settle(self) -> EntityResult:
         """Write every reason and evidence left to first reading (see :class:`RuleResult`), so
@@ -199,3 +204,15 @@ class EntityResult:
     @property
     def verdicts(self) -> dict[str, str]:
         return {r.rule: r.verdict for r in self.results}
+
+
+def fictional_lines(results: Sequence[EntityResult]) -> list[str]:
+    """A report's line saying which entities are fictional examples, with their notes (none
+    when none is): an invented 重大案件 must not read as news about a real street."""
+    marked = [r for r in results if r.fictional]
+    if not marked:
+        return []
+    who = "every entity" if len(marked) == len(results) else ", ".join(r.name for r in marked)
+    notes = sorted({r.note for r in marked if r.note})
+    return [f"示例数据 fictional: {who}" + (f" — {' / '.join(notes)}" if notes else "")]
+

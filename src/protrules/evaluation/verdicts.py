@@ -197,4 +197,6 @@ def decide_entity(
         vetoed_by,
         tuple(results),
         with_checks,
+        ledger.fictional,
+        ledger.note,
     )

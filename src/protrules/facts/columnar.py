@@ -11,7 +11,8 @@ checked exactly as a JSON ledger is (types, real dates, ids, references), with a
 The folder (docs/facts.md, "Parquet and Arrow"):
 
 - ``entity.parquet``: the columns ``id`` and ``name``, one row per entity, and optionally
-  ``covers`` (a list of fact type names: the types this entity's ledger covers);
+  ``covers`` (a list of fact type names: the types this entity's ledger covers), ``fictional``
+  and ``note`` (an example entity's mark, docs/facts.md);
 - ``<fact type>.parquet`` for each covered fact type: ``entity``, ``id`` and the declared
   fields (an optional field's column may be left out; a null is an absent value);
 - ``judgements.parquet`` (optional): ``entity``, ``rule``, ``verdict``, ``by``, ``date``, ``note``.
@@ -369,6 +370,10 @@ def write_parquet(
     entity = pa.table({
         "id": [d["entity"]["id"] for d in documents], "name": [d["entity"]["name"] for d in documents],
         "covers": [sorted(d["facts"]) for d in documents],
+    } | {  # marked as example data: written when any entity is
+        key: [d["entity"].get(key, empty) for d in documents]
+        for key, empty in (("fictional", False), ("note", ""))
+        if any(key in d["entity"] for d in documents)
     })  # fmt: skip
     pq.write_table(entity, os.path.join(root, "entity.parquet"), row_group_size=row_group)
     for name, ft in schema.items():

@@ -55,6 +55,8 @@ _ID_OF: Final = operator.attrgetter("id")
 class _Entity(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     id: _ID
     name: str
+    fictional: bool | msgspec.UnsetType = UNSET
+    note: str | msgspec.UnsetType = UNSET
 
 
 class _Judgement(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -250,7 +252,11 @@ def _assemble(
                 Judgement(j.rule, j.verdict, j.by, j.date, note or "", f"{origin}:/judgements/{i}")
             )
     entity = document.entity
-    return Ledger(entity.id, entity.name, facts, tuple(judgements), origin), keys
+    keys += (entity.fictional is not UNSET) + (entity.note is not UNSET)
+    fictional = entity.fictional is True
+    note = entity.note if entity.note is not UNSET else ""
+    ledger = Ledger(entity.id, entity.name, facts, tuple(judgements), origin, fictional=fictional, note=note)
+    return ledger, keys
 
 
 def _surrogates(plan: _Plan, ledger: Ledger) -> bool:

@@ -167,7 +167,7 @@ def _cut(
         return None, left
     if changed:
         facts = _relinked(facts, changed, schema)
-    return Ledger(ledger.id, ledger.name, facts, judgements, ledger.origin), left
+    return attrs.evolve(ledger, facts=facts, judgements=judgements, known={}), left
 
 
 def _relinked(

@@ -25,6 +25,7 @@ from typing import Any
 
 from protrules.arguments import expect_path, expect_text, refuse
 from protrules.facts import fast
+from protrules.facts.district import is_district
 from protrules.facts.files import MAX_BYTES as MAX_BYTES  # where callers found it before the split
 from protrules.facts.files import decode, from_folder, read_bytes, reason
 from protrules.facts.model import Fact, FactType, Ledger
@@ -202,7 +203,7 @@ def _expand(path: str) -> list[str]:
             for name in sorted(os.listdir(path)):
                 full = os.path.join(path, name)
                 json_file = name.lower().endswith(".json") and os.path.isfile(full)
-                if name.startswith("."):
+                if name.startswith(".") or is_district(name):  # the district ledger is no street
                     continue
                 if json_file or os.path.isfile(os.path.join(full, "entity.csv")):
                     items.append(full)
@@ -249,7 +250,9 @@ def ledger_to_mapping(ledger: Ledger, schema: Mapping[str, FactType]) -> dict[st
         judgements.append(item | ({"note": j.note} if j.note else {}))
     return {
         "format": FORMAT,
-        "entity": {"id": ledger.id, "name": ledger.name},
+        "entity": {"id": ledger.id, "name": ledger.name}
+        | ({"fictional": True} if ledger.fictional else {})
+        | ({"note": ledger.note} if ledger.note else {}),
         "facts": facts,
         "judgements": judgements,
     }

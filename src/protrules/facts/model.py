@@ -350,6 +350,10 @@ class Ledger:
     facts: Mapping[str, tuple[Fact, ...]]
     judgements: tuple[Judgement, ...] = ()
     origin: str = ""
+    #: The entity says its records are invented (an example, a training ledger): reports say so.
+    fictional: bool = False
+    #: A note about the entity that reports print (e.g. what is invented in it).
+    note: str = ""
     #: The ledger as known on a date, once worked out (protrules.facts.known): evaluating a
     #: ledger twice on one date sees the same facts, so the two results are equal.
     known: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)

@@ -72,7 +72,15 @@ _EXPECTED: Final = {
 
 _TEXT = Type(Kind.TEXT)
 #: The entity and a judgement, declared like fact types so one validator serves all three.
-ENTITY: Final = FactType("entity", "主体", (FieldDecl("name", _TEXT, False, "名称"),))
+ENTITY: Final = FactType(
+    "entity",
+    "主体",
+    (
+        FieldDecl("name", _TEXT, False, "名称"),
+        FieldDecl("fictional", Type(Kind.BOOLEAN), True, "是否虚构示例数据（报告会注明）"),
+        FieldDecl("note", _TEXT, True, "说明（报告会印出）"),
+    ),
+)
 JUDGEMENT: Final = FactType(
     "judgement",
     "评估结论",

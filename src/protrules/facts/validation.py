@@ -398,4 +398,13 @@ def build_ledger(
     linked = facts.link()
     if entity is None or entity[0] is None or "name" not in entity[1] or None in judgements:
         return None
-    return Ledger(entity[0], entity[1]["name"], linked, tuple(j for j in judgements if j), origin)
+    about = entity[1]
+    return Ledger(
+        entity[0],
+        about["name"],
+        linked,
+        tuple(j for j in judgements if j),
+        origin,
+        fictional=bool(about.get("fictional", False)),
+        note=str(about.get("note", "")),
+    )

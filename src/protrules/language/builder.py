@@ -292,6 +292,12 @@ class Builder:
     def standard(self, meta: Any, children: list[Any]) -> n.Standard:
         return n.Standard(_unquote(children[0]), tuple(children[1:]), span=self._span(meta))
 
+    def programme_decl(self, meta: Any, children: list[Any]) -> n.ProgrammeDecl:
+        return n.ProgrammeDecl(_unquote(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    def programme_setting(self, meta: Any, children: list[Any]) -> n.Setting:
+        return self.setting(meta, children)
+
     def setting(self, meta: Any, children: list[Any]) -> n.Setting:
         key, value = children
         span = self._tok_span(value)
@@ -306,7 +312,7 @@ class Builder:
     def _keyword(self, meta: Any, children: list[Any]) -> str:
         return self.reading.keyword(" ".join(str(c) for c in children))
 
-    setting_key = rule_key = notice_key = unit = verdict = status = _keyword
+    setting_key = programme_key = rule_key = notice_key = unit = verdict = status = _keyword
 
     def is_word(self, meta: Any, children: list[Any]) -> str:
         return self._keyword(meta, children).removeprefix("is ")

@@ -261,8 +261,9 @@ class _Writer:
     def decl(self, d: n.Decl, comments: Comments) -> None:
         at = _line_of(d)
         sp = spelling()
-        if isinstance(d, n.Standard):
-            with self.block(0, f"{sp.kw('standard')} {quote(d.id)}:", d):
+        if isinstance(d, n.Standard | n.ProgrammeDecl):
+            word, name = ("standard", d.id) if isinstance(d, n.Standard) else ("programme", d.title)
+            with self.block(0, f"{sp.kw(word)} {quote(name)}:", d):
                 for s in d.settings:
                     value = quote(str(s.value)) if s.quoted else str(s.value)
                     if s.key == "calendar" and not s.quoted:

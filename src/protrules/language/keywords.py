@@ -108,6 +108,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     Keyword("area", "项目", "declaration"),
     Keyword("item", "内容", "declaration"),
     Keyword("rule", "规则", "declaration"),
+    Keyword("programme", "创建程序", "declaration"),
     # settings
     Keyword("title", "标题", "setting"),
     Keyword("version", "版本", "setting"),
@@ -115,6 +116,9 @@ KEYWORDS: tuple[Keyword, ...] = (
     Keyword("assessment", "评估期间", "setting"),
     Keyword("cap", "命名上限", "setting"),
     Keyword("entity", "评估对象", "setting"),
+    Keyword("application", "自愿申报", "setting"),
+    Keyword("publicity", "公示", "setting"),
+    Keyword("naming", "公布命名", "setting"),
     Keyword("kind", "类型", "setting"),
     Keyword("weight", "权重", "setting"),
     Keyword("clause", "条文", "setting"),

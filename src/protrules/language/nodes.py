@@ -252,6 +252,14 @@ class Standard(Decl):
 
 
 @attrs.frozen
+class ProgrammeDecl(Decl):
+    """`programme "…":` — the programme that applies the standard: its steps and its cap."""
+
+    title: str
+    settings: tuple[Setting, ...]
+
+
+@attrs.frozen
 class TypeRef(Decl):
     """A field or parameter type: `date`, `staff?`, `enum("高", "低")`."""
 

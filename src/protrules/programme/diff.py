@@ -32,7 +32,7 @@ from protrules.facts.model import Ledger
 from protrules.language import nodes as n
 from protrules.language.formatter import format_module
 from protrules.language.parser import parse
-from protrules.programme.ranking import Ranking, for_ranking, rank
+from protrules.programme.ranking import Ranking, for_ranking
 
 __all__ = [
     "ClauseChange",
@@ -142,11 +142,14 @@ class EntityChange:
     new_status: str
     old_score: Decimal | None
     new_score: Decimal | None
-    old_position: int | None  # None: excluded (vetoed)
+    old_position: int | None  # None: excluded (vetoed), or not ranked (did not apply)
     new_position: int | None
     old_named: bool
     new_named: bool
     flips: int
+    #: Ranked at all: under a programme only the streets that applied are (docs/domain.md).
+    old_applied: bool = True
+    new_applied: bool = True
 
 
 @attrs.frozen
@@ -213,7 +216,7 @@ def compare(
             items += [item] if isinstance(item, Ledger) else ledger_paths([item])
         before = list(old.evaluate_many(items, day, checks=False, executor=executor))
         after = list(new.evaluate_many(items, day, checks=False, executor=executor))
-        impact = _impact(old_p, new_p, before, after, day)
+        impact = _impact(old, new, before, after, day)
     return Diff(
         old=_version(old_p),
         new=_version(new_p),
@@ -365,10 +368,16 @@ def _declarations(old: Program, new: Program) -> tuple[DeclarationChange, ...]:
 
 
 def _impact(
-    old: Program, new: Program, before: list[EntityResult], after: list[EntityResult], as_of: dt.date
+    old_rules: RuleSet,
+    new_rules: RuleSet,
+    before: list[EntityResult],
+    after: list[EntityResult],
+    as_of: dt.date,
 ) -> Impact:
+    old, new = old_rules.program, new_rules.program
     titles = {r.id: r.title for r in old.rules} | {r.id: r.title for r in new.rules}
-    old_rank, new_rank = _ranking(before, old), _ranking(after, new)
+    old_rank = _ranking(before, old, old_rules.district, as_of)
+    new_rank = _ranking(after, new, new_rules.district, as_of)
     flips: list[VerdictFlip] = []
     changes: list[EntityChange] = []
     order = [r.id for r in new.rules] + [r.id for r in old.rules if new.rule(r.id) is None]
@@ -384,13 +393,14 @@ def _impact(
                 mine.append(flip)
         flips += mine
         p, q = old_rank.place(first.entity), new_rank.place(second.entity)
-        assert p is not None and q is not None
         change = EntityChange(
             second.entity, second.name, first.status, second.status, first.score, second.score,
-            p.position, q.position, p.named, q.named, len(mine),
+            p.position if p else None, q.position if q else None, p is not None and p.named,
+            q is not None and q.named,
+            len(mine), p is not None, q is not None,
         )  # fmt: skip
-        if (change.old_status, change.old_score, change.old_position, change.old_named) != (
-            change.new_status, change.new_score, change.new_position, change.new_named
+        if (change.old_status, change.old_score, change.old_position, change.old_named, p is None) != (
+            change.new_status, change.new_score, change.new_position, change.new_named, q is None
         ) or mine:
             changes.append(change)
     return Impact(
@@ -403,5 +413,11 @@ def _impact(
     )
 
 
-def _ranking(results: list[EntityResult], program: Program) -> Ranking:
-    return rank([for_ranking(r) for r in results], program.cap)
+def _ranking(
+    results: list[EntityResult], program: Program, district: Ledger | None, as_of: dt.date
+) -> Ranking:
+    """The ranking the version makes: under a programme, of the streets that applied, named
+    as the programme's steps have named them by ``as_of`` (protrules.programme.selection)."""
+    from protrules.programme.selection import programme_ranking
+
+    return programme_ranking(program, [for_ranking(r) for r in results], district, as_of)

@@ -30,6 +30,7 @@ from protrules.evaluation.results import FAIL, PENDING, EntityResult
 from protrules.facts.model import Duration
 from protrules.language.parser import parse_duration
 from protrules.output import dumps
+from protrules.programme.selection import Selection
 
 __all__ = [
     "DUE",
@@ -41,6 +42,7 @@ __all__ = [
     "horizon",
     "obligations",
     "parse_duration",
+    "programme_obligations",
 ]
 
 DUE, OVERDUE = "due", "overdue"
@@ -154,13 +156,19 @@ def _days(days: int) -> str:
 
 
 def due_text(
-    program: Program, items: Sequence[Obligation], as_of: dt.date, until: dt.date | None = None
+    program: Program,
+    items: Sequence[Obligation],
+    as_of: dt.date,
+    until: dt.date | None = None,
+    notes: Sequence[str] = (),
 ) -> str:
-    """Obligations for a person: one block each, soonest first."""
+    """Obligations for a person: one block each, soonest first; ``notes`` are header lines
+    (which entities are fictional examples)."""
     window = f", due by {until}" if until is not None else ""
     overdue = sum(1 for o in items if o.state == OVERDUE)
     lines = [
         f"{program.title} — obligations as of {as_of}{window}",
+        *notes,
         *parameters_line(program),
         f"待办 due: {len(items) - overdue}    逾期 overdue: {overdue}",
     ]
@@ -204,3 +212,36 @@ def due_json(
             ],
         }
     )
+
+
+def programme_obligations(
+    selection: Selection, district: tuple[str, str], within_days: int | None = None
+) -> list[Obligation]:
+    """The programme's steps the district has not done yet (docs/domain.md, “The programme”):
+    a step still to do before its date falls due, one past its date is overdue. ``district``
+    is the (id, name) the obligations are listed under; ``within_days`` keeps only the due
+    ones within that many days, as :func:`obligations` does."""
+    out = []
+    for step in selection.steps:
+        if step.state not in (DUE, OVERDUE):
+            continue
+        days_left = (step.due - selection.as_of).days
+        if step.state == DUE and within_days is not None and days_left > within_days:
+            continue
+        out.append(
+            Obligation(
+                rule=step.title,
+                title=selection.programme.title,
+                kind="programme",
+                entity=district[0],
+                entity_name=district[1],
+                context=(),
+                requirement=f"{step.title} by {step.due}",
+                detail=step.detail,
+                deadline=step.due,
+                as_of=selection.as_of,
+                days_left=days_left,
+                state=step.state,
+            )
+        )
+    return out

@@ -1,20 +1,23 @@
-"""The programme's selection: rank entities by score and name at most ``cap`` of them.
+"""Ranking: order entities by score and choose at most ``cap`` of those that meet the standard.
 
 docs/domain.md (“Decisions the text does not make”): an entity hit by a negative-list item
-(vetoed) is excluded whatever its score; the others are ranked by score, highest first, ties
-broken by fewer failed clauses, then by entity id; the first ``cap`` of them that meet the
-standard (达标) are named. An entity that does not meet the standard keeps its place in the
-ranking but is never named, so it does not use up one of the ``cap`` places.
+(vetoed) is excluded whatever its score; the others are ranked by score, highest first, and on
+equal scores by fewer failed clauses. Entities equal on both share a position: nothing in the
+results tells them apart, and an id is no reason. The first ``cap`` of them that meet the
+standard (达标) are chosen; an entity that does not meet it keeps its place but is never chosen,
+so it uses up no place. When entities that share a position would take more places than are
+left, none of them is chosen by the ranking: the tie is for a review panel (评审) to settle,
+and ``decisions`` — the panel's recorded choice, entity id → chosen or not — settles it.
 
-Every place carries an ``explanation``: why it is where it is (its score, the tie-breaks that
-decided against its neighbours) and why it is or is not named. ``ranking_text`` and
-``ranking_json`` render a :class:`Ranking`; they never evaluate.
+Without a programme the chosen entities are reported as named; a standard's programme
+(:mod:`protrules.programme.selection`) takes them as its candidates instead. Every place
+carries an ``explanation``; ``ranking_text`` and ``ranking_json`` render a :class:`Ranking`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -25,7 +28,16 @@ from protrules.evaluation.results import FAIL, MEETS, STATUS_ZH, VETOED, EntityR
 from protrules.evaluation.runtime import show
 from protrules.output import display_width, dumps, pad
 
-__all__ = ["RANKING_FORMAT", "Place", "Ranking", "for_ranking", "rank", "ranking_json", "ranking_text"]
+__all__ = [
+    "RANKING_FORMAT",
+    "Place",
+    "Ranking",
+    "for_ranking",
+    "rank",
+    "ranking_json",
+    "ranking_text",
+    "scoring_text",
+]
 
 RANKING_FORMAT = "protrules-ranking/1"
 
@@ -48,6 +60,8 @@ class Place:
     excluded: bool
     vetoed_by: tuple[str, ...]
     explanation: str
+    #: Tied at the cap with others for the places left, and not settled by a panel decision.
+    tied: bool = False
 
 
 @attrs.frozen
@@ -59,8 +73,20 @@ class Ranking:
 
     @property
     def named(self) -> tuple[Place, ...]:
-        """The named entities, best first."""
+        """The named (chosen) entities, best first."""
         return tuple(p for p in self.places if p.named)
+
+    @property
+    def tied(self) -> tuple[Place, ...]:
+        """The entities tied at the cap, for a review panel to choose among."""
+        return tuple(p for p in self.places if p.tied)
+
+    @property
+    def open_places(self) -> int:
+        """How many of the cap's places the tie leaves to the panel."""
+        if not self.tied or self.cap is None:
+            return 0
+        return self.cap - len(self.named)
 
     @property
     def excluded(self) -> tuple[Place, ...]:
@@ -94,8 +120,9 @@ def _score_key(result: EntityResult) -> Decimal:
     return result.score if result.score is not None else Decimal(-1)
 
 
-def _sort_key(result: EntityResult) -> tuple[Decimal, int, str]:
-    return (-_score_key(result), _failed(result), result.entity)
+def _key(result: EntityResult) -> tuple[Decimal, int]:
+    """What ranks an entity: its score, then its failed clauses (fewer first)."""
+    return (-_score_key(result), _failed(result))
 
 
 def _score_text(result: EntityResult) -> str:
@@ -109,63 +136,117 @@ def _label(result: EntityResult) -> str:
     return f"{result.name} ({result.entity})"
 
 
-def _tie_break(result: EntityResult, other: EntityResult, before: bool) -> str:
+def _against(result: EntityResult, other: EntityResult, before: bool) -> str:
     """Why ``result`` is placed before (or after) ``other``, which has the same score."""
     side = "ahead of" if before else "behind"
     mine, theirs = _failed(result), _failed(other)
-    if mine != theirs:
-        fewer = "fewer" if mine < theirs else "more"
-        return f"tied on score with {_label(other)}, {side} it on {fewer} failed clauses ({mine} vs {theirs})"
-    return (
-        f"tied on score and failed clauses ({mine}) with {_label(other)}, {side} it on entity id"
-        f" ({result.entity} {'<' if before else '>'} {other.entity})"
-    )
+    fewer = "fewer" if mine < theirs else "more"
+    return f"tied on score with {_label(other)}, {side} it on {fewer} failed clauses ({mine} vs {theirs})"
 
 
-def rank(results: Sequence[EntityResult], cap: int | None) -> Ranking:
-    """Rank entities and name at most ``cap`` of those that meet the standard.
+def _groups(ranked: list[EntityResult]) -> list[list[EntityResult]]:
+    """Entities equal on score and failed clauses, in ranking order."""
+    groups: list[list[EntityResult]] = []
+    for result in ranked:
+        if groups and _key(groups[-1][0]) == _key(result):
+            groups[-1].append(result)
+        else:
+            groups.append([result])
+    return groups
 
-    ``cap`` None names every entity that meets the standard. The order is total and depends
-    only on the results (score, failed clauses, entity id), never on the input order.
+
+def _neighbours(ranked: list[EntityResult], index: int) -> list[str]:
+    """How the entity at ``index`` stands against those just above and below it with the same score."""
+    result = ranked[index]
+    out = []
+    for other, before in ((ranked[index - 1] if index > 0 else None, False),
+                          (ranked[index + 1] if index + 1 < len(ranked) else None, True)):
+        if other is None or _score_key(other) != _score_key(result):
+            continue
+        if _key(other) != _key(result):  # those equal on both are named by the caller
+            out.append(_against(result, other, before))
+    return out
+
+
+def rank(
+    results: Sequence[EntityResult],
+    cap: int | None,
+    decisions: Mapping[str, bool] | None = None,
+    *,
+    chosen_as: str = "named",
+) -> Ranking:
+    """Rank entities and choose at most ``cap`` of those that meet the standard.
+
+    ``cap`` None chooses every entity that meets the standard. ``decisions`` is a review
+    panel's choice among entities tied at the cap (entity id → chosen). The ranking depends
+    only on the results, never on their order: entities that share a position are listed by
+    id, which decides nothing. ``chosen_as`` is what the explanations call being chosen:
+    ``named`` without a programme, ``proposed`` (for the candidate list) with one.
     """
     if cap is not None and cap < 0:
         raise ValueError(f"cap must be 0 or more, not {cap}")
-    ranked = sorted((r for r in results if r.status != VETOED), key=_sort_key)
-    excluded = sorted((r for r in results if r.status == VETOED), key=_sort_key)
+    decisions = decisions or {}
+    ranked = sorted((r for r in results if r.status != VETOED), key=lambda r: (*_key(r), r.entity))
+    excluded = sorted((r for r in results if r.status == VETOED), key=lambda r: (*_key(r), r.entity))
     places: list[Place] = []
-    named_count = 0
-    for index, result in enumerate(ranked):
-        parts = [f"#{index + 1}: {_score_text(result)}"]
-        if index > 0 and _score_key(ranked[index - 1]) == _score_key(result):
-            parts.append(_tie_break(result, ranked[index - 1], before=False))
-        if index + 1 < len(ranked) and _score_key(ranked[index + 1]) == _score_key(result):
-            parts.append(_tie_break(result, ranked[index + 1], before=True))
-        named = False
-        if result.status != MEETS:
-            parts.append(
-                f"not named: does not meet the standard ({STATUS_ZH[result.status]} {result.status})"
+    chosen = 0
+    settled = True  # False once a tie at the cap is left to the panel: no later place is chosen
+    position = 1
+    index = 0  # of the entity in `ranked`
+    for group in _groups(ranked):
+        meeting = [r.entity for r in group if r.status == MEETS]
+        left = None if cap is None else cap - chosen
+        winners: set[str] = set()
+        tie = by_panel = False
+        if settled and (left is None or len(meeting) <= left):
+            winners = set(meeting)
+        elif settled and left:
+            picked = {e for e in meeting if decisions.get(e) is True}
+            by_panel = len(picked) == left
+            winners = picked if by_panel else set()
+            tie = not by_panel
+        for result in group:
+            parts = [f"#{position}: {_score_text(result)}", *_neighbours(ranked, index)]
+            index += 1
+            if len(group) > 1:
+                others = ", ".join(_label(r) for r in group if r is not result)
+                parts.append(f"shares #{position} with {others} (same score and failed clauses)")
+            if result.status != MEETS:
+                status = f"{STATUS_ZH[result.status]} {result.status}"
+                parts.append(f"not {chosen_as}: does not meet the standard ({status})")
+            elif result.entity in winners:
+                chosen += 1
+                limit = f" of at most {cap}" if cap is not None else ""
+                panel = ", by the review panel (评审) among those tied at the cap" if by_panel else ""
+                parts.append(f"{chosen_as} ({chosen}{limit}{panel})")
+            elif tie:
+                parts.append(
+                    f"tied at the cap: {len(meeting)} meet the standard for {left} place"
+                    f"{'s' if left != 1 else ''} — for the review panel (评审) to settle, never by id"
+                )
+            elif by_panel:
+                parts.append(f"not {chosen_as}: the review panel (评审) chose others among those tied")
+            elif not settled:
+                parts.append(f"not {chosen_as}: the places above it wait for the review panel (评审)")
+            else:
+                parts.append(f"not {chosen_as}: the cap of {cap} is reached")
+            places.append(
+                Place(
+                    position,
+                    result.entity,
+                    result.name,
+                    result.score,
+                    _failed(result),
+                    result.status,
+                    result.entity in winners,
+                    False,
+                    result.vetoed_by,
+                    "; ".join(parts),
+                    tie and result.entity in meeting,
+                )
             )
-        elif cap is not None and named_count >= cap:
-            parts.append(f"not named: the cap of {cap} is reached")
-        else:
-            named = True
-            named_count += 1
-            limit = f" of at most {cap}" if cap is not None else ""
-            parts.append(f"named ({named_count}{limit})")
-        places.append(
-            Place(
-                index + 1,
-                result.entity,
-                result.name,
-                result.score,
-                _failed(result),
-                result.status,
-                named,
-                False,
-                result.vetoed_by,
-                "; ".join(parts),
-            )
-        )
+        settled = settled and not tie
+        position += len(group)
     for result in excluded:
         hits = ", ".join(result.vetoed_by) or "a negative-list item"
         explanation = f"excluded: vetoed by {hits} (负面清单 一票否决), whatever its {_score_text(result)}"
@@ -189,12 +270,17 @@ def rank(results: Sequence[EntityResult], cap: int | None) -> Ranking:
 # ------------------------------------------------------------------ rendering
 
 
+def _named_cell(place: Place) -> str:
+    return "★ named" if place.named else "excluded" if place.excluded else "tied" if place.tied else ""
+
+
 def _score_cell(place: Place) -> str:
     return f"{place.score * 100:.1f}%" if place.score is not None else "-"
 
 
-def ranking_text(program: Program, ranking: Ranking, as_of: dt.date) -> str:
-    """The ranking as a table, then each place's explanation."""
+def ranking_text(program: Program, ranking: Ranking, as_of: dt.date, notes: Sequence[str] = ()) -> str:
+    """The ranking as a table, then each place's explanation; ``notes`` are header lines (which
+    entities are fictional examples: :func:`~protrules.evaluation.results.fictional_lines`)."""
     cap = f"at most {ranking.cap} named" if ranking.cap is not None else "no cap"
     header = ["#", "名称 entity", "得分 score", "未通过 failed", "结果 status", "命名 named"]
     rows: list[list[str]] = []
@@ -206,7 +292,7 @@ def ranking_text(program: Program, ranking: Ranking, as_of: dt.date) -> str:
                 _score_cell(place),
                 str(place.failed),
                 f"{STATUS_ZH[place.status]} {place.status}",
-                "★ named" if place.named else ("excluded" if place.excluded else ""),
+                _named_cell(place),
             ]
         )
     widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -214,7 +300,16 @@ def ranking_text(program: Program, ranking: Ranking, as_of: dt.date) -> str:
     def line(cells: list[str]) -> str:
         return "  ".join(pad(cell, width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
-    out = [f"{program.title} — ranking as of {as_of} ({cap})", *parameters_line(program), "", line(header)]
+    out = [
+        f"{program.title} — ranking as of {as_of} ({cap})",
+        *notes,
+        *parameters_line(program),
+        scoring_text(program),
+        "ties: equal on score and failed clauses share a position; a tie at the cap is left to a review"
+        " panel (评审), never settled by id",
+        "",
+        line(header),
+    ]
     out.append("-" * display_width(line(header)))
     out.extend(line(row) for row in rows)
     out.append("")
@@ -222,6 +317,9 @@ def ranking_text(program: Program, ranking: Ranking, as_of: dt.date) -> str:
         out.append(f"{place.name} ({place.entity}): {place.explanation}")
     named = ", ".join(p.name for p in ranking.named) or "none"
     out += ["", f"命名 named: {named}"]
+    if ranking.tied:
+        tied = ", ".join(p.name for p in ranking.tied)
+        out.append(f"待评审 tied at the cap, for the review panel: {tied} ({ranking.open_places} places)")
     return "\n".join(out) + "\n"
 
 
@@ -245,10 +343,35 @@ def ranking_json(program: Program, ranking: Ranking, as_of: dt.date) -> str:
                     "named": p.named,
                     "excluded": p.excluded,
                     "vetoed_by": list(p.vetoed_by),
+                    "tied": p.tied,
                     "explanation": p.explanation,
                 }
                 for p in ranking.places
             ],
             "named": [p.entity for p in ranking.named],
+            "tied": [p.entity for p in ranking.tied],
+            "scoring": scoring_text(program),
         }
+    )
+
+
+def scoring_text(program: Program) -> str:
+    """How a score is computed, in one line: the weights (and the parameters holding them) and
+    what unknown counts as (docs/domain.md, “Verdicts, status and score”)."""
+    counted = [r for r in program.rules if r.kind in ("required", "assessed")]
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for rule in counted:
+        groups.setdefault((show(Decimal(rule.weight)), rule.weight_param), []).append(rule.id)
+    if len(groups) == 1:
+        (weight, param), _ = next(iter(groups.items()))
+        weights = f"every clause weighs {weight}" + (f" (parameter {param})" if param else "")
+    else:
+        weights = "weights: " + "; ".join(
+            f"{weight}{f' ({param})' if param else ''} for {len(ids)} clause{'s' if len(ids) != 1 else ''}"
+            for (weight, param), ids in sorted(groups.items(), key=lambda g: -len(g[1]))
+        )
+    return (
+        f"得分 score = weight of the clauses passed ÷ weight of the clauses that apply; {weights};"
+        " unknown and pending count as applying and not passed; n/a, advisory and negative-list"
+        " rules are left out; a negative-list hit (一票否决) excludes the entity whatever its score"
     )

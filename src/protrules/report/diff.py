@@ -70,7 +70,9 @@ def _percent(score: Decimal | None) -> str:
     return "-" if score is None else f"{score * 100:.1f}%"
 
 
-def _position(position: int | None) -> str:
+def _position(position: int | None, applied: bool = True) -> str:
+    if not applied:
+        return "not applied"
     return "excluded" if position is None else f"#{position}"
 
 
@@ -183,7 +185,10 @@ def _entity_row(change: EntityChange) -> list[str]:
         f"{change.name} ({change.entity})",
         both(status(change.old_status), status(change.new_status)),
         both(_percent(change.old_score), _percent(change.new_score)),
-        both(_position(change.old_position), _position(change.new_position)),
+        both(
+            _position(change.old_position, change.old_applied),
+            _position(change.new_position, change.new_applied),
+        ),
         both(named(change.old_named), named(change.new_named)),
         str(change.flips),
     ]
@@ -203,12 +208,15 @@ def _values_json(values: Sequence[tuple[dt.date | None, str, str | None]]) -> li
     ]
 
 
-def _side(status: str, score: Decimal | None, position: int | None, named: bool) -> dict[str, Any]:
+def _side(
+    status: str, score: Decimal | None, position: int | None, named: bool, applied: bool
+) -> dict[str, Any]:
     return {
         "status": status,
         "score": float(score) if score is not None else None,
         "position": position,
         "named": named,
+        "applied": applied,
     }
 
 
@@ -261,8 +269,8 @@ def diff_json(diff: Diff) -> str:
                 {
                     "entity": c.entity,
                     "name": c.name,
-                    "old": _side(c.old_status, c.old_score, c.old_position, c.old_named),
-                    "new": _side(c.new_status, c.new_score, c.new_position, c.new_named),
+                    "old": _side(c.old_status, c.old_score, c.old_position, c.old_named, c.old_applied),
+                    "new": _side(c.new_status, c.new_score, c.new_position, c.new_named, c.new_applied),
                     "flips": c.flips,
                 }
                 for c in impact.changes

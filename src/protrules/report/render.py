@@ -27,6 +27,7 @@ from protrules.evaluation.results import (
     EntityResult,
     RuleResult,
     TraceStep,
+    fictional_lines,
 )
 from protrules.evaluation.runtime import show
 from protrules.facts.known import LeftOut
@@ -123,6 +124,8 @@ def entity_json(result: EntityResult, *, with_checks: bool | None = None) -> dic
         "applicable": _number(result.applicable),
         "vetoed_by": list(result.vetoed_by),
         "counts": counts,
+        **({"fictional": True} if result.fictional else {}),
+        **({"note": result.note} if result.note else {}),
         "rules": [rule_json(r, with_checks=with_checks) for r in result.results],
     }
 
@@ -246,6 +249,7 @@ def summary_text(program: Program, result: EntityResult, *, only: Sequence[str] 
     """One entity: its status, score and every rule's verdict with a one-line reason."""
     lines = [
         f"{result.name} ({result.entity}) — {program.title}, as of {result.as_of}",
+        *fictional_lines([result]),
         *parameters_line(program),
         f"结果 result: {STATUS_ZH[result.status]} {result.status}    得分 score: {_score(result)}",
     ]
@@ -278,6 +282,7 @@ def table_text(program: Program, results: Sequence[EntityResult]) -> str:
     header = pad("规则 rule", first) + "  " + "  ".join(pad(n, w) for n, w in zip(names, widths, strict=True))
     lines = [
         f"{program.title} — as of {results[0].as_of if results else ''}",
+        *fictional_lines(results),
         *parameters_line(program),
         "",
         header,
@@ -363,6 +368,7 @@ def summary_table(program: Program, results: Sequence[EntityResult]) -> str:
     )
     lines = [
         f"{program.title} — as of {results[0].as_of if results else ''}, {len(results)} entities",
+        *fictional_lines(results),
         *parameters_line(program),
         "",
     ]
@@ -407,7 +413,12 @@ def explain_text(
     report that shows them itself. ``left_out`` (:meth:`RuleSet.as_known_on`) heads the text
     when the as-of date left something out of the ledger: the verdicts are those of the day.
     """
-    header = [*parameters_line(program), *([left_out.text()] if left_out else [])]
+    fictional = f"示例数据 fictional: {ledger.name}" + (f" — {ledger.note}" if ledger.note else "")
+    header = [
+        *([fictional] if ledger.fictional else []),
+        *parameters_line(program),
+        *([left_out.text()] if left_out else []),
+    ]
     out: list[str] = [*header, ""] if header and heading else []
     for result in sorted(results, key=lambda r: WORST_FIRST[r.verdict]):
         if heading:

@@ -343,6 +343,27 @@ def _load(case: TestCase, ruleset: RuleSet) -> Any:
     return ledger_from_mapping(case.facts, ruleset.fact_types, origin=case.origin)
 
 
+_DISTRICTS: dict[tuple[str, float], Any] = {}
+
+
+def _with_district(case: TestCase, ruleset: RuleSet) -> RuleSet:
+    """The rule set reading the test's ledger with the district ledger beside it, as the
+    command line does (protrules.facts.district): a ``_district.json`` in the ledger's folder."""
+    from protrules.facts.district import district_beside
+    from protrules.facts.ledgers import load_ledger
+
+    if not isinstance(case.facts, str):
+        return ruleset
+    path = district_beside([case.facts])
+    if path is None:
+        return ruleset
+    key = (os.path.abspath(path), os.path.getmtime(path))
+    if key not in _DISTRICTS:
+        _DISTRICTS.clear()
+        _DISTRICTS[key] = load_ledger(path, ruleset.fact_types)
+    return ruleset.with_district(_DISTRICTS[key])
+
+
 def _os_message(error: OSError) -> str:
     return f"{(error.strerror or str(error)).lower()}: {error.filename}"
 
@@ -354,6 +375,7 @@ def run_test(ruleset: RuleSet, case: TestCase) -> TestOutcome:
         ruleset = ruleset.with_parameters(dict(case.params))
     try:
         ledger = _load(case, ruleset)
+        ruleset = _with_district(case, ruleset)
     except (ProtrulesError, OSError) as error:
         message = error.message if isinstance(error, ProtrulesError) else _os_message(error)
         return TestOutcome(case, None, (), f"cannot load facts: {message}")
