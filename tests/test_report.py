@@ -102,16 +102,37 @@ def test_the_ranking_ranks_the_applicants_and_excludes_the_vetoed_street(changni
 
 
 def test_the_programme_steps_and_what_falls_due(changning: BeautifulSoup) -> None:
+    # Each step of the programme says what the district has done on it as of 2024-03-31: the
+    # applications and the assessment are done; 公示 waits for the review panel's decision on
+    # the tie at the cap; nobody is named yet.
     steps = one(changning, "section#programme").select("li.step")
     states = [(s.time.get_text(), s["class"][1]) for s in steps]
     assert states == [
         ("2023-04-30", "done"),
-        ("2024-03-31", "today"),
-        ("2024-04-30", "next"),
-        ("2024-05-31", "later"),
+        ("2024-03-31", "done"),
+        ("2024-04-30", "due"),
+        ("2024-05-31", "due"),
     ]
+    details = [text(one(s, ".detail")) for s in steps]
+    assert details[0] == "8 applied (1 late: tianshan)"
+    assert "review panel" in details[2] and details[3] == "none named yet"
     due = one(changning, "section#due")
     assert "逾期" in text(due)
+
+
+def test_the_ranking_says_who_applied_and_how_far_each_came(changning: BeautifulSoup) -> None:
+    ranking = one(changning, "section#ranking")
+    rows = {text(r.select("td")[1]): r for r in ranking.select("table.ranking tbody tr")}
+    assert text(rows["天山路街道"].select("td")[2]) == "2023-05-08 逾期"  # applied late: flagged
+    assert text(rows["华阳路街道"].select("td")[-1]) == "待评审 tied"
+    assert text(rows["程家桥街道"].select("td")[-1]) == "一票否决 excluded"
+    assert [a.get_text() for a in one(ranking, "p.absent").select("a")] == ["北新泾街道", "江苏路街道"]
+    assert "华阳路街道、天山路街道、新华路街道、新泾镇" in text(one(ranking, "p.tied"))
+
+
+def test_the_report_says_the_example_is_fictional(changning: BeautifulSoup) -> None:
+    line = text(one(changning, "header.cover p.fictional"))
+    assert line.startswith("示例数据 fictional: every entity — 虚构示例数据")
 
 
 def test_each_street_page_leads_with_its_problems(changning: BeautifulSoup) -> None:
@@ -191,6 +212,11 @@ def test_the_markdown_report_leads_with_each_streets_problems(capsys: pytest.Cap
     items = re.findall(r"^\d+\. \*\*(\S+) ", section, re.M)
     assert items == ["2.1.3", "2.1.4", "3.2.1", "10.1.3"]
     assert "| **合计 total** | **80** |" in section
+    assert out.splitlines()[2].startswith("**示例数据 fictional: every entity")
+    ranking = out[out.index("### 排名") : out.index("### 一票否决")]
+    assert "| 1 | 天山路街道 | 2023-05-08（逾期 late） | 100.0% | 0 | 达标 | 待评审 tied |" in ranking
+    assert "未申报 not applied（不评估 not assessed）：北新泾街道、江苏路街道" in ranking
+    assert "命名 named: 无 none" in ranking
     # check --format markdown writes the same report
     assert main(["check", CN_RULES, CN, "-f", "markdown"]) == 1
     assert capsys.readouterr().out == out

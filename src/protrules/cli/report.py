@@ -79,8 +79,9 @@ def build_report(
 ) -> District:
     """The district's report from the ledgers FACTS arguments name."""
     from protrules.errors import ProtrulesError
+    from protrules.evaluation.results import fictional_lines
     from protrules.programme.due import horizon, parse_duration
-    from protrules.programme.selection import programme_ranking
+    from protrules.programme.selection import programme_ranking, select
     from protrules.report.district import build_district
 
     try:
@@ -90,14 +91,20 @@ def build_report(
     work = functools.partial(street, as_of=as_of, until=until, traces=traces)
     streets = map_ledgers(facts, ruleset, work, jobs)
     cap = top if top is not None else ruleset.program.cap
+    program, ranked = ruleset.program, [s.ranked for s in streets]
+    selection = None
+    if program.programme is not None:  # the programme's records as of the date, for its section
+        selection = select(program, ranked, ruleset.district, as_of, cap)
     return build_district(
-        ruleset.program,
+        program,
         [s.page for s in streets],
-        programme_ranking(ruleset.program, [s.ranked for s in streets], ruleset.district, as_of, cap),
+        programme_ranking(program, ranked, ruleset.district, as_of, cap),
         [o for s in streets for o in s.obligations],
         as_of,
         until=until,
         horizon=within,
+        selection=selection,
+        fictional=fictional_lines(ranked),
     )
 
 

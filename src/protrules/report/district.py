@@ -29,6 +29,7 @@ from protrules.programme.diff import Diff
 from protrules.programme.due import OVERDUE, Obligation
 from protrules.programme.ranking import Ranking
 from protrules.report.provenance import computed_with, computed_with_line
+from protrules.programme.selection import Selection
 from protrules.report.render import WORST_FIRST, explain_text, fact_line, lookup
 
 __all__ = [
@@ -169,7 +170,10 @@ class Step:
     name: str
     title: str
     date: dt.date
-    state: str  # "done" (before the as-of date), "today", "next" (the first after it), "later"
+    #: Without a programme: "done" (before the as-of date), "today", "next" (the first after
+    #: it), "later". With one, the district's state on the step: "done", "due", "overdue".
+    state: str
+    detail: str = ""  # with a programme: what the district has done on it ("8 applied …")
 
 
 @attrs.frozen
@@ -195,6 +199,10 @@ class District:
     revision: Diff | None = None
     #: What the results were computed with (protrules, the calendar data): the footer.
     computed_with: str = ""
+    #: The programme as of the date (applications, ties, publicity, naming), if the standard has one.
+    selection: Selection | None = None
+    #: The line saying which entities are fictional examples (empty when none is).
+    fictional: tuple[str, ...] = ()
 
     def street(self, entity: str) -> StreetPage:
         for page in self.streets:
@@ -345,14 +353,18 @@ def _deciding_evidence(result: RuleResult) -> tuple[str, ...]:
     return tuple(sorted(refs))
 
 
-def programme_steps(program: Program, as_of: dt.date) -> tuple[Step, ...]:
-    """The programme's dated steps as the rule file declares them (its ``date`` constants),
-    in date order, each marked done, today, next or later against ``as_of``.
+def programme_steps(
+    program: Program, as_of: dt.date, selection: Selection | None = None
+) -> tuple[Step, ...]:
+    """The programme's steps, in date order, as a report shows them.
 
-    The one place the report learns where the programme stands: it reads the dates a standard
-    declares (the Changning notice's 自愿申报, 组织评估, 公示 and 命名 deadlines) until the
-    programme is modelled as data of its own.
+    The one place the report learns where the programme stands. With the programme a rule file
+    declares (its ``selection`` as of the date), each step says whether the district has done it
+    and what (``protrules rank``'s steps); without one, the dates the standard declares, each
+    marked done, today, next or later against ``as_of``.
     """
+    if selection is not None:
+        return tuple(Step(s.step, s.title, s.due, s.state, s.detail) for s in selection.steps)
     dated = sorted(program.dates.items(), key=lambda item: (item[1], item[0]))
     steps = []
     seen_next = False
@@ -392,8 +404,12 @@ def build_district(
     *,
     until: dt.date | None = None,
     horizon: str | None = None,
+    selection: Selection | None = None,
+    fictional: Sequence[str] = (),
 ) -> District:
-    """The report from the streets' pages, the ranking and the obligations of every street."""
+    """The report from the streets' pages, the ranking and the obligations of every street;
+    with a programme, its ``selection`` as of the date; ``fictional``, the line saying which
+    entities are fictional examples (:func:`~protrules.evaluation.results.fictional_lines`)."""
     assessment = None
     name = program.assessment
     if name is not None and name in program.periods:
@@ -414,9 +430,11 @@ def build_district(
         ranking=ranking,
         due=_falling_due(obligations, until),
         overdue=sum(1 for o in obligations if o.state == OVERDUE),
-        steps=programme_steps(program, as_of),
+        steps=programme_steps(program, as_of, selection),
         assessment=assessment,
         computed_with=computed_with_line(computed_with(program)),
+        selection=selection,
+        fictional=tuple(fictional),
     )
 
 
@@ -428,19 +446,31 @@ def district_of(
     obligations: Sequence[Obligation] = (),
     until: dt.date | None = None,
     horizon: str | None = None,
+    district: Ledger | None = None,
 ) -> District:
     """A report from results alone: pages without facts or traces, ranked by the standard's cap.
 
     What a caller of the Python API has at hand; ``protrules report`` builds each page with
-    the street's ledger and traces instead (:func:`street_page`, :func:`build_district`).
+    the street's ledger and traces instead (:func:`street_page`, :func:`build_district`). With
+    a programme, ``district`` is the ledger holding its records (applications, reviews …).
     """
-    from protrules.programme.ranking import rank
+    from protrules.evaluation.results import fictional_lines
+    from protrules.programme.selection import programme_ranking, select
 
     if as_of is None:
         if not results:
             raise ValueError("a report of no results needs its as_of date")
         as_of = results[0].as_of
     pages = [street_page(program, r, obligations=obligations, until=until) for r in results]
+    selection = select(program, results, district, as_of) if program.programme is not None else None
     return build_district(
-        program, pages, rank(results, program.cap), obligations, as_of, until=until, horizon=horizon
+        program,
+        pages,
+        programme_ranking(program, results, district, as_of),
+        obligations,
+        as_of,
+        until=until,
+        horizon=horizon,
+        selection=selection,
+        fictional=fictional_lines(results),
     )

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from protrules._version import __version__
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, STATUS_ZH, UNKNOWN, VERDICT_ZH, VERDICTS
 from protrules.output import display_width
+from protrules.programme.selection_report import STAGE_TEXT
 from protrules.report.diff import Tables, tables
 from protrules.report.district import District
 from protrules.report.render import MARKS
@@ -63,6 +64,8 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "status": ("结果", "status"),
     "failed": ("未通过", "failed"),
     "named": ("命名", "named"),
+    "applied": ("申报", "applied"),
+    "stage": ("进程", "stage"),
     "step": ("步骤", "step"),
     "date": ("日期", "date"),
     "total": ("合计", "total"),
@@ -70,6 +73,8 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "note": ("解释", "note"),
 }
 _STEP_STATE = {"done": "已过", "today": "当日", "next": "下一步", "later": "未到"}
+#: A step of a programme the rule file declares: the district's own state on it.
+_PROGRAMME_STATE = {"done": "已完成", "due": "待办", "overdue": "逾期"}
 _GROUPS = {FAIL: "未通过", UNKNOWN: "缺少数据", PENDING: "即将到期"}
 
 # Heat-map geometry, in SVG user units (pixels at 100 %).
@@ -164,6 +169,8 @@ def _environment() -> jinja2.Environment:
         marks=MARKS,
         groups=_GROUPS,
         step_state=_STEP_STATE,
+        programme_state=_PROGRAMME_STATE,
+        stage_text=STAGE_TEXT,
         verdicts=VERDICTS,
         version=__version__,
     )
@@ -192,8 +199,10 @@ def _bar(score: Decimal | None) -> str:
 def html_report(district: District) -> str:
     """The whole report as one HTML document (UTF-8 text, the same bytes for the same input)."""
     css = _template("report.css").render()
+    selection = district.selection
     context: dict[str, Any] = {
         "d": district,
+        "entries": {e.entity: e for e in selection.entries} if selection is not None else {},
         "css": Markup(css),  # the package's own stylesheet, not data
         "heat": heat_map(district),
         "revision": tables(district.revision) if district.revision is not None else None,

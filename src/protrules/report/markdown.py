@@ -16,6 +16,8 @@ import re
 
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, STATUS_ZH, UNKNOWN, VERDICT_ZH, VERDICTS
 from protrules.programme.due import Obligation
+from protrules.programme.selection import Entry, Selection
+from protrules.programme.selection_report import STAGE_TEXT
 from protrules.report.diff import diff_markdown
 from protrules.report.district import District, Problem, StreetPage
 from protrules.report.render import MARKS
@@ -52,7 +54,8 @@ def markdown_report(district: District) -> str:
 
 
 def _meta(district: District) -> list[str]:
-    lines = [f"评估基准日 as of: {district.as_of}  "]
+    lines = [f"**{md(line)}**  " for line in district.fictional]
+    lines.append(f"评估基准日 as of: {district.as_of}  ")
     if district.source:
         lines.append(f"依据 source: {md(district.source)}  ")
     if district.parameters:
@@ -118,25 +121,68 @@ def _ranking(district: District) -> list[str]:
     cap = (
         f"至多命名 {ranking.cap} 个 at most {ranking.cap} named" if ranking.cap is not None else "不限 no cap"
     )
+    selection = district.selection
     lines = [
         "",
         f"### 排名 ranking（{cap}）",
         "",
         "按得分排序，同分者未通过条款少者在前；一票否决者不参与排名。",
-        "",
-        "| # | 名称 entity | 得分 score | 未通过 failed | 结果 status | 命名 named |",
-        "|---|---|---|---|---|---|",
     ]
+    if selection is not None:
+        lines[-1] += (
+            "只评估自愿申报的街镇；名额处并列的，由评审组评审决定，不按编号；公示期满无异议成立、"
+            "公布命名后方为命名。"
+        )
+    head = "| # | 名称 entity | 得分 score | 未通过 failed | 结果 status | 命名 named |"
+    if selection is not None:
+        head = "| # | 名称 entity | 申报 applied | 得分 score | 未通过 failed | 结果 status | 进程 stage |"
+    lines += ["", head, "|---" * head.count(" | ") + "|---|"]
     for place in ranking.places:
         position = str(place.position) if place.position is not None else "—"
         score = f"{place.score * 100:.1f}%" if place.score is not None else "-"
         named = "★ 命名" if place.named else ("不参与 excluded" if place.excluded else "")
+        applied = ""
+        entry = selection.entry(place.entity) if selection is not None else None
+        if entry is not None:
+            named = STAGE_TEXT[entry.stage]
+            applied = f" {entry.applied}{'（逾期 late）' if entry.late else ''} |"
         lines.append(
-            f"| {position} | {md(place.name)} | {score} | {place.failed} | {STATUS_ZH[place.status]}"
+            f"| {position} | {md(place.name)} |{applied} {score} | {place.failed} | {STATUS_ZH[place.status]}"
             f" | {named} |"
         )
-    named_names = "、".join(md(p.name) for p in ranking.named) or "无 none"
-    return [*lines, "", f"命名 named: {named_names}"]
+    if selection is None:
+        named_names = "、".join(md(p.name) for p in ranking.named) or "无 none"
+        return [*lines, "", f"命名 named: {named_names}"]
+    return lines + _selection(selection)
+
+
+def _place_order(entry: Entry) -> tuple[bool, int, str]:
+    """The ranking's order: by position, the excluded last."""
+    place = entry.place
+    assert place is not None
+    return (place.excluded, place.position or 0, entry.entity)
+
+
+def _selection(selection: Selection) -> list[str]:
+    """Below the ranking: who did not apply, each applicant's story, the candidates, the tie."""
+    names = {e.entity: md(e.name) for e in selection.entries}
+
+    def listed(ids: tuple[str, ...]) -> str:
+        return "、".join(names.get(i, md(i)) for i in ids) or "无 none"
+
+    lines = [""]
+    absent = tuple(e.entity for e in selection.entries if e.stage == "not applied")
+    if absent:
+        lines += [f"未申报 not applied（不评估 not assessed）：{listed(absent)}", ""]
+    ranked = sorted((e for e in selection.entries if e.place is not None), key=_place_order)
+    lines += [f"- {md(e.name)}：{md(e.explanation)}" for e in ranked]
+    lines += ["", f"候选 proposed: {listed(selection.proposed)}  "]
+    if selection.tied:
+        lines.append(
+            f"待评审 tied for {selection.open_places} place(s)（由评审组决定 for the review panel）:"
+            f" {listed(selection.tied)}  "
+        )
+    return [*lines, f"命名 named: {listed(selection.named)}"]
 
 
 def _vetoes(district: District) -> list[str]:
@@ -156,6 +202,13 @@ def _programme(district: District) -> list[str]:
     if not district.steps:
         return []
     state = {"done": "已过 done", "today": "当日 today", "next": "下一步 next", "later": "未到 later"}
+    if district.selection is not None:  # the district's own state on each step of its programme
+        state = {"done": "已完成 done", "due": "待办 due", "overdue": "逾期 overdue"}
+        lines = ["", "### 创建程序 programme", "", "| 期限 by | 步骤 step | 状态 state | 情况 detail |"]
+        lines.append("|---|---|---|---|")
+        for step in district.steps:
+            lines.append(f"| {step.date} | {md(step.title)} | {state[step.state]} | {md(step.detail)} |")
+        return lines
     lines = ["", "### 创建程序 programme", "", "| 日期 date | 步骤 step | 状态 state |", "|---|---|---|"]
     for step in district.steps:
         lines.append(f"| {step.date} | {md(step.title)} | {state[step.state]} |")
