@@ -28,8 +28,8 @@ from protrules.facts.model import Ledger
 from protrules.programme.diff import Diff
 from protrules.programme.due import OVERDUE, Obligation
 from protrules.programme.ranking import Ranking
-from protrules.report.provenance import computed_with, computed_with_line
 from protrules.programme.selection import Selection
+from protrules.report.provenance import computed_with, computed_with_line
 from protrules.report.render import WORST_FIRST, explain_text, fact_line, lookup
 
 __all__ = [
