@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import protrules
+from protrules.evaluation.findings import Reason
 from protrules.evaluation.results import EntityResult
 from protrules.facts.ledgers import load_ledger
 
@@ -177,4 +178,11 @@ def test_a_settled_result_holds_no_facts(
     assert any(not isinstance(r._reason, str) for r in result.results)
     full = changning.evaluate(streets[0], dt.date(2024, 3, 31))
     assert result.settle() is result and result == without_checks(full)
-    assert all(isinstance(r._evidence, tuple) and isinstance(r._reason, str) for r in result.results)
+    assert all(isinstance(r._evidence, tuple) for r in result.results)
+    # a reason stays data, to be worded in either language, but it holds no fact any more
+    for r in result.results:
+        why = r._reason
+        assert isinstance(why, Reason) and why._text is not None
+        held = [getattr(c, "value", None) for c in why.context]
+        held += [getattr(why.finding, "left", None), getattr(why.finding, "right", None)]
+        assert not any(isinstance(v, protrules.Fact) for v in held), r.rule

@@ -20,7 +20,6 @@ is the one run on clean ledgers.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -29,11 +28,12 @@ from protrules.checking.ir import CONST, DEC, INC
 from protrules.compiling.codegen_expr import Unsupported, Written
 from protrules.compiling.codegen_select import Emitter
 from protrules.evaluation.definite import FALLBACK, HELPERS, PerCalendar
+from protrules.evaluation.findings import Advice, Compared, NotApplicable, Pass
 from protrules.evaluation.indexes import any_node
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, Check, RuleResult, combine_verdicts
-from protrules.evaluation.runtime import Ctx, show
+from protrules.evaluation.runtime import Ctx
 from protrules.evaluation.tally import Tally, check_evidence, evidence, evidence_ids, labelled, reason
-from protrules.evaluation.verdicts import Requirement, checked_result, shown, tallied_result
+from protrules.evaluation.verdicts import Requirement, checked_result, tallied_result
 from protrules.facts.model import Fact
 
 __all__ = ["FALLBACK", "write"]
@@ -136,8 +136,10 @@ class _Writer:
         with e.block():
             e.line(f"first[{verdict}] = ({_context(context)}, {detail})")
 
-    def note_na(self, text: str, context: list[str], detail: str) -> None:
-        self.note("_NA", context, self.e.const(detail), text=self.e.const(text))
+    def note_na(self, stmt: ir.Stmt, context: list[str], cause: str, unit: str | None = None) -> None:
+        """A check saying why a pass or the rule is n/a (its finding is written once, here)."""
+        finding = NotApplicable(cause, stmt, unit)
+        self.note("_NA", context, self.e.const(finding), text=self.e.const(stmt.text))
 
     def label(self, expr: str) -> str:
         """A loop pass's label: every check of the pass reads it when checks are kept (so it is
@@ -197,7 +199,7 @@ class _Writer:
                 e.covered = set()
         verdict = e.fresh("v")
         self.verdict(verdict, ok, due, stmt.monotonicity)
-        detail = f"_partial(_shown, {e.const(req)}, {left}, {right}, {verdict}, {due or 'None'})"
+        detail = f"_Compared({e.const(req)}, {left}, {right}, {verdict}, {due or 'None'})"
         self.note(verdict, context, detail, text=e.const(req.text), due=due, evidence=evidence)
 
     def advise(self, stmt: ir.AdviseS, context: list[str]) -> None:
@@ -213,7 +215,8 @@ class _Writer:
         finally:
             e.evidence, e.covered = None, set()
         e.line(f"CK.append(_Check({e.const(stmt.text)}, {_context(context)}, _PASS if {value} else _FAIL,"
-               f" _show({value}), None, _evidence_of({evidence}), advisory=True))")  # fmt: skip
+               f" _Advice({e.const(stmt.condition)}, {value}), None, _evidence_of({evidence}),"
+               " advisory=True))")  # fmt: skip
 
     def verdict(self, verdict: str, ok: str, due: str | None, mono: str) -> None:
         """:func:`protrules.evaluation.verdicts.verdict`, specialised: whether a due date exists and how
@@ -267,7 +270,7 @@ class _Writer:
                 with e.block():
                     e.line("del first[kv]")
                 e.line(f"del F[{mark}[3]:]")
-            self.note_na(stmt.text, context, "does not apply")
+            self.note_na(stmt, context, "does not apply")
             e.line("continue" if mark is not None else self.finish())
 
     def _pass(self, body: tuple[ir.Stmt, ...], context: list[str], due: str | None) -> None:
@@ -292,11 +295,11 @@ class _Writer:
                 with e.block():
                     e.line("continue")
             e.line(f"{matched} += 1")
-            label = self.label(f"{e.const(f'{stmt.name} = ')} + {var}.id")
+            label = self.label(f"_Pass({e.const(stmt.name)}, {var})")
             self._pass(stmt.body, [*context, label], due)
         e.line(f"if not {matched}:")
         with e.block():
-            self.note_na(stmt.text, context, "no facts to check")
+            self.note_na(stmt, context, "no facts to check")
 
     def for_periods(self, stmt: ir.ForPeriodsS, context: list[str]) -> None:
         e = self.e
@@ -330,11 +333,11 @@ class _Writer:
         e.line(f"for {label}, {var} in {units}:")
         with e.loop(f"len({units})"):
             due = e.temp(f"{var}.end", "d")
-            labelled = self.label(f"{e.const(f'{stmt.name} = ')} + {label}")
+            labelled = self.label(f"_Pass({e.const(stmt.name)}, {label})")
             self._pass(stmt.body, [*context, labelled], due)
         e.line(f"if not {units}:")
         with e.block():
-            self.note_na(stmt.text, context, f"no {stmt.unit} to check")
+            self.note_na(stmt, context, "no units to check", stmt.unit)
 
 
 def _static(node: ir.Node, var: str) -> bool:
@@ -349,8 +352,8 @@ def _context(labels: list[str]) -> str:
 
 _RESULTS: dict[str, Any] = {
     "_PASS": PASS, "_FAIL": FAIL, "_PENDING": PENDING, "_NA": NA, "_finish": _finish, "_Check": Check,
-    "_checked": _checked, "_evidence_of": _evidence_of, "_labelled": labelled, "_show": show,
-    "_partial": functools.partial, "_shown": shown,
+    "_checked": _checked, "_evidence_of": _evidence_of, "_labelled": labelled, "_Advice": Advice,
+    "_Compared": Compared, "_Pass": Pass,
 }  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from protrules.checking import ir
 from protrules.compiling.codegen_expr import Written
 from protrules.compiling.codegen_select import constant_selection
 from protrules.evaluation import indexes, threevalued
+from protrules.evaluation.findings import NotApplicable
 from protrules.evaluation.verdicts import Requirement
 
 __all__ = ["write"]
@@ -242,7 +243,9 @@ class _Exact:
                 self.line("if full:")
                 with self.block():
                     text = self.const(stmt.text)
-                    self.line(f"_advise(ctx, CK, {text}, {labels}, lambda: {self.expr(stmt.condition)})")
+                    condition = self.const(stmt.condition)
+                    test = self.expr(stmt.condition)
+                    self.line(f"_advise(ctx, CK, {text}, {condition}, {labels}, lambda: {test})")
                 self.line("else:")
                 with self.block():
                     self.line("CK.append(_ADVICE)")
@@ -263,12 +266,13 @@ class _Exact:
         self.line(f"{value} = {self.expr(stmt.condition)}")
         self.line(f"if {value}.__class__ is _Unknown:")
         with self.block():
-            self.line(f"CK.append(_Check({text}, {labels}, _UNKNOWN, {value}.reason))")
+            self.line(f"CK.append(_Check({text}, {labels}, _UNKNOWN, _Missing({value}.reason)))")
             self._leave_pass(mark)
         self.line(f"if {value} is False:")
         with self.block():
             self.line(f"del CK[{mark or 0}:]")
-            self.line(f"CK.append(_Check({text}, {labels}, _NA, {self.const('does not apply')}))")
+            na = self.const(NotApplicable("does not apply", stmt))
+            self.line(f"CK.append(_Check({text}, {labels}, _NA, {na}))")
             self._leave_pass(mark)
 
     def _pass(self, body: tuple[ir.Stmt, ...], context: list[str], due: str) -> None:
@@ -283,7 +287,7 @@ class _Exact:
         self.line(f"{items} = _loop_facts(ctx, CK, {text}, {labels}, {self.expr(stmt.source)})")
         self.line(f"{matched} = 0")
         var = self.names[stmt.var] = self.fresh("f")
-        prefix = self.const(f"{stmt.name} = ")
+        name = self.const(stmt.name)
         self.line(f"for {var} in {items} or ():")
         with self.block():
             label = self.fresh("lb")
@@ -292,19 +296,21 @@ class _Exact:
                 self.line(f"{keep} = {self.expr(stmt.condition)}")
                 self.line(f"if {keep}.__class__ is _Unknown:")
                 with self.block():
-                    here = labels[:-1] + f"{prefix} + {var}.id, )"
+                    here = labels[:-1] + f"_Pass({name}, {var}), )"
                     found = f"({var}.type + ':' + {var}.id, )"
-                    self.line(f"CK.append(_Check({text}, {here}, _UNKNOWN, {keep}.reason, None, {found}))")
+                    missing = f"_Missing({keep}.reason)"
+                    self.line(f"CK.append(_Check({text}, {here}, _UNKNOWN, {missing}, None, {found}))")
                     self.line("continue")
                 self.line(f"if not {keep}:")
                 with self.block():
                     self.line("continue")
             self.line(f"{matched} += 1")
-            self.line(f"{label} = {prefix} + {var}.id")
+            self.line(f"{label} = _Pass({name}, {var})")
             self._pass(stmt.body, [*context, label], due)
         self.line(f"if {items} is not None and not {matched}:")
         with self.block():
-            self.line(f"CK.append(_Check({text}, {labels}, _NA, {self.const('no facts to check')}))")
+            na = self.const(NotApplicable("no facts to check", stmt))
+            self.line(f"CK.append(_Check({text}, {labels}, _NA, {na}))")
 
     def for_periods(self, stmt: ir.ForPeriodsS, context: list[str], labels: str) -> None:
         text, units, matched = self.const(stmt.text), self.fresh("u"), self.fresh("m")
@@ -321,12 +327,13 @@ class _Exact:
                     self.line("continue")
             self.line(f"{matched} += 1")
             label, due = self.fresh("lb"), self.fresh("d")
-            self.line(f"{label} = {self.const(f'{stmt.name} = ')} + {name}")
+            self.line(f"{label} = _Pass({self.const(stmt.name)}, {name})")
             self.line(f"{due} = {var}.end")
             self._pass(stmt.body, [*context, label], due)
         self.line(f"if {units} is not None and not {matched}:")
         with self.block():
-            self.line(f"CK.append(_Check({text}, {labels}, _NA, {self.const(f'no {stmt.unit} to check')}))")
+            na = self.const(NotApplicable("no units to check", stmt, stmt.unit))
+            self.line(f"CK.append(_Check({text}, {labels}, _NA, {na}))")
 
 
 def namespace(rule: ir.RuleDef, trace: bool = False) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from protrules.compiling import codegen, exact
 from protrules.compiling.codegen_expr import Written
 from protrules.errors import CalendarError, ProtrulesError
 from protrules.evaluation.definite import FALLBACK
+from protrules.evaluation.findings import Missing
 from protrules.evaluation.results import UNKNOWN, Check, RuleResult
 from protrules.evaluation.runtime import Ctx
 from protrules.evaluation.verdicts import checked_result
@@ -217,5 +218,5 @@ def _exact(compiled: CompiledRule, kind: str, ctx: Ctx, full: bool) -> RuleResul
     try:
         return function(ctx, full, checks, lets)
     except CalendarError as error:
-        checks[:] = [Check(compiled.rule.id, (), UNKNOWN, str(error))]
+        checks[:] = [Check(compiled.rule.id, (), UNKNOWN, Missing(error.msg))]
         return checked_result(compiled.rule, ctx, checks, lets, keep=full)

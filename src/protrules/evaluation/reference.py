@@ -27,15 +27,19 @@ from protrules.evaluation.runtime import (
     date_part,
     deadline,
     fact_field,
+    inverted,
     lookup,
     member,
+    no_data,
     period_part,
     scale,
     shift,
+    undecided,
     units,
 )
 from protrules.facts.known import as_known_on
 from protrules.facts.model import Fact, Kind, Ledger
+from protrules.i18n import Text, msg
 
 __all__ = ["evaluate_reference"]
 
@@ -51,7 +55,9 @@ class _Interpreter:
     # -- expressions: value(node, env) with env a plain dict of bindings
     def param(self, key: str, when: dt.date) -> Any:
         in_force = [v for since, v, _ in self.program.params[key].values if since is None or since <= when]
-        return in_force[-1] if in_force else Unknown(f"parameter {key} has no value in force on {when}")
+        if in_force:
+            return in_force[-1]
+        return Unknown(msg("parameter {name} has no value in force on {day}", name=key, day=when))
 
     def facts(self, node: ir.Node, env: dict[str, Any]) -> tuple[list[Fact], list[Fact], str] | Unknown:
         """A selection as (decided facts, undecided facts, why undecided)."""
@@ -69,7 +75,7 @@ class _Interpreter:
                 return env[node.key]
             if node.scope == "facts":
                 if node.key not in self.ledger.facts:
-                    return Unknown(f"no data on {node.key}")
+                    return Unknown(no_data(node.key))
                 return (list(self.ledger.facts[node.key]), [], "")
             if node.scope == "param":
                 return self.param(node.key, self.as_of)
@@ -88,7 +94,8 @@ class _Interpreter:
             source = self.facts(node.source, env)
             if isinstance(source, Unknown):
                 return source
-            kept, maybe, reason = [], list(source[1]), source[2]
+            kept, maybe = [], list(source[1])
+            reason: Text = source[2]
             for fact in source[0]:
                 verdict = self.value(node.condition, {**env, node.var: fact})
                 if verdict is True:
@@ -152,7 +159,7 @@ class _Interpreter:
             if isinstance(node, ir.In):
                 return member(node.mode, left, right) != node.negated
             if right < left:
-                return Unknown(f"the period {left} .. {right} ends before it starts")
+                return Unknown(inverted(left, right))
             return Period(left, right)
         if isinstance(node, ir.Within):
             subject = self.value(node.subject, env)
@@ -194,7 +201,7 @@ class _Interpreter:
         if func in ("count", "exists", "none"):
             if func == "count":
                 self.note(items)
-                return Unknown(f"{len(maybe)} fact(s) undecided: {reason}") if maybe else len(items)
+                return Unknown(undecided(len(maybe), reason)) if maybe else len(items)
             if items:
                 self.note(items)
                 return func == "exists"
@@ -203,7 +210,7 @@ class _Interpreter:
             return func == "none"
         assert node.arg is not None
         if maybe and func != "every":
-            return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
+            return Unknown(undecided(len(maybe), reason))
         results = [self.value(node.arg, {**env, node.var: fact}) for fact in items]
         if func == "every" and any(result is False for result in results):
             self.note([fact for fact, result in zip(items, results, strict=True) if result is False])
@@ -221,7 +228,9 @@ class _Interpreter:
         self.note(items)
         if func == "share":
             return (
-                Decimal(results.count(True)) / Decimal(len(items)) if items else Unknown("share of no facts")
+                Decimal(results.count(True)) / Decimal(len(items))
+                if items
+                else Unknown(msg("share of no facts"))
             )
         if func == "distinct":
             return len(set(results))
@@ -230,7 +239,7 @@ class _Interpreter:
                 return sum((Decimal(r) for r in results), Decimal(0))
             return sum(results)
         if not results:
-            return Unknown(f"{func} of no facts")
+            return Unknown(msg("{func} of no facts", func=func))
         return min(results) if func == "min" else max(results)
 
     def note(self, facts: list[Fact]) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from protrules.evaluation.findings import Finding, Reason, Text, finding_of
+
 __all__ = [
     "FAIL",
     "NA",
@@ -59,23 +61,34 @@ class TraceStep:
     value: Any
 
 
-def _text(detail: str | Callable[[], str]) -> str:
-    return detail if isinstance(detail, str) else detail()
+Detail = str | Finding | Callable[[], str]
+
+
+def _text(detail: Detail | Reason | Callable[[], Reason | str]) -> str:
+    """What equality sees of a detail or a reason: the author's form."""
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, Finding | Reason):
+        return detail.source()
+    made = detail()
+    return made if isinstance(made, str) else made.source()
 
 
 @attrs.frozen
 class Check:
     """One requirement, evaluated once (per fact or period when inside `for each`).
 
-    ``detail`` may be given as a function that writes it: the evaluator does so, because most
-    checks of a large ledger are never read, and the text is then written on first reading.
-    Equality, hashing, ``repr`` and pickling all see the text.
+    ``detail`` is what the check found: a :class:`~protrules.evaluation.findings.Finding` (the
+    evaluator's: data, worded when read — ``finding``), or text. ``detail`` reads as the
+    author's form (``count(…) = 1, required >= 2``); a report words ``finding`` in a language
+    (:mod:`protrules.report.reasons`). Equality, hashing and ``repr`` see the author's form;
+    pickling keeps the finding.
     """
 
     text: str
     context: tuple[str, ...]
     verdict: str
-    _detail: str | Callable[[], str] = attrs.field(alias="detail", eq=_text)
+    _detail: Detail = attrs.field(alias="detail", eq=_text)
     due: dt.date | None = None
     evidence: tuple[str, ...] = ()
     advisory: bool = False
@@ -83,9 +96,18 @@ class Check:
 
     @property
     def detail(self) -> str:
+        """What the check found, in the author's form."""
         detail = self._detail
-        if not isinstance(detail, str):
-            detail = detail()
+        if isinstance(detail, str):
+            return detail
+        return self.finding.source()
+
+    @property
+    def finding(self) -> Finding:
+        """What the check found, as data (text given by hand is :class:`Text`)."""
+        detail = self._detail
+        if not isinstance(detail, Finding):
+            detail = finding_of(detail)
             object.__setattr__(self, "_detail", detail)
         return detail
 
@@ -97,7 +119,7 @@ class Check:
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Check, (self.text, self.context, self.verdict, self.detail, self.due, self.evidence,
+        return (Check, (self.text, self.context, self.verdict, self.finding, self.due, self.evidence,
                         self.advisory, self.trace))  # fmt: skip
 
 
@@ -112,11 +134,14 @@ def _ids(evidence: Evidence) -> tuple[str, ...]:
 class RuleResult:
     """A rule's verdict for one entity, with the checks that decided it.
 
-    ``reason`` and ``evidence`` may be given as functions that write them: an evaluation
-    without checks does so, because the evidence of a rule over a year of ledgers is hundreds
-    of sorted ``type:id`` strings, and its reason a formatted sentence, that a batch run
-    ranking streets never reads; they are then written on first reading. Equality, hashing,
-    ``repr`` and pickling all see the text.
+    ``reason`` is the first check that gave the verdict (:class:`~protrules.evaluation.findings.
+    Reason`: its loop passes and finding; ``why``), or text. ``reason`` reads as the author's form
+    (``年 = 2023: count(…) = 1, required >= 2; was due 2023-12-31``); a report words ``why`` in a
+    language (:func:`protrules.report.reasons.reason_words`). ``evidence`` may be given as a
+    function that lists it: an evaluation without checks does so, because the evidence of a
+    rule over a year of ledgers is hundreds of sorted ``type:id`` strings that a batch run
+    ranking streets never reads; it is then listed on first reading. Equality, hashing and
+    ``repr`` see the text; pickling keeps the reason's data.
     """
 
     rule: str
@@ -124,7 +149,7 @@ class RuleResult:
     kind: str
     weight: Any
     verdict: str
-    _reason: str | Callable[[], str] = attrs.field(alias="reason", eq=_text)
+    _reason: str | Reason | Callable[[], Reason | str] = attrs.field(alias="reason", eq=_text)
     due: dt.date | None
     _evidence: Evidence = attrs.field(alias="evidence", eq=_ids)
     checks: tuple[Check, ...]
@@ -132,10 +157,18 @@ class RuleResult:
 
     @property
     def reason(self) -> str:
-        """Why the verdict: the first check that gave it, with its loop context."""
+        """Why the verdict, in the author's form: the first check that gave it, with its loop
+        context."""
         reason = self._reason
-        if not isinstance(reason, str):
-            reason = reason()
+        return reason if isinstance(reason, str) else self.why.source()
+
+    @property
+    def why(self) -> Reason:
+        """Why the verdict, as data: the first check that gave it (its loop passes and finding)."""
+        reason = self._reason
+        if not isinstance(reason, Reason):
+            made = reason if isinstance(reason, str) else reason()
+            reason = made if isinstance(made, Reason) else Reason((), Text(made))
             object.__setattr__(self, "_reason", reason)
         return reason
 
@@ -160,7 +193,7 @@ class RuleResult:
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (RuleResult, (self.rule, self.title, self.kind, self.weight, self.verdict, self.reason,
+        return (RuleResult, (self.rule, self.title, self.kind, self.weight, self.verdict, self.why,
                              self.due, self.evidence, self.checks, self.lets))  # fmt: skip
 
 
@@ -189,7 +222,8 @@ class EntityResult:
         that the result no longer holds the facts they are made from; returns the result. A
         caller keeping many results without reading them all settles each as it arrives."""
         for result in self.results:
-            result.reason, result.evidence  # noqa: B018 - reading writes them
+            result.why.settle()
+            result.evidence  # noqa: B018 - reading writes it
         return self
 
     def result(self, rule_id: str) -> RuleResult | None:

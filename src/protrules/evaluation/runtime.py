@@ -2,7 +2,9 @@
 interpreter so that both give the same answers by construction.
 
 ``Unknown`` is a value, not an exception: it flows through operators (three-valued logic,
-as in SQL and Kleene) and carries the reason a person needs ("no data on meeting").
+as in SQL and Kleene) and carries the reason a person needs ("no data on meeting"), as a
+message a reader sees in Chinese or English (a fact type's or field's name in it is a
+:class:`Declared`, which a reason shows by its title: 台账中没有场所开放记录).
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ from dateutil.relativedelta import relativedelta
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.errors import ProtrulesError
 from protrules.facts.model import Duration, Fact, Ledger, LookupTable, field_attribute
-from protrules.i18n import Text, msg
+from protrules.i18n import Message, Text, msg
 
-__all__ = ["Ctx", "EvaluationLimitError", "Partial", "Unknown", "apply", "lookup"]
+__all__ = ["Ctx", "Declared", "EvaluationLimitError", "Partial", "Unit", "Unknown", "apply", "lookup"]
 
 
 @attrs.frozen
 class Unknown:
     """A value that cannot be known from the facts at hand, and why."""
 
-    reason: str
+    reason: Text
 
     def __str__(self) -> str:
         return f"unknown ({self.reason})"
@@ -40,7 +42,43 @@ class Partial:
 
     items: tuple[Fact, ...]
     maybe: tuple[Fact, ...]
-    reason: str
+    reason: Text
+
+
+@attrs.frozen
+class Declared:
+    """A name the rule file declares, inside a message: a fact type, or (``field``) one of its
+    fields. It reads as the name (``no data on meeting``); a reason in words shows the title
+    the file gives it (台账中没有未成年人保护工作会议). See :mod:`protrules.report.reasons`."""
+
+    type: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.field if self.field is not None else self.type
+
+    def __message__(self) -> Message:
+        return Message(str(self).replace("{", "{{").replace("}", "}}"))
+
+
+class Unit(str):
+    """A calendar unit a `for each` visits, labelled as the author reads it (``2023-Q2``,
+    ``2023-W14 (04-03..04-09)``, ``2023年暑假 2023-07-01..2023-08-31``), knowing what it is:
+    its kind (year, quarter, week, vacation, holiday …), its period and a vacation's name."""
+
+    unit: str
+    period: Period | None
+    name: str | None
+
+    def __new__(
+        cls, label: str, unit: str = "", period: Period | None = None, name: str | None = None
+    ) -> Unit:
+        made = super().__new__(cls, label)
+        made.unit, made.period, made.name = unit, period, name
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Unit, (str(self), self.unit, self.period, self.name))
 
 
 @attrs.define(slots=True)
@@ -120,7 +158,7 @@ def _limit_error(message: Text, entity: str | None, rule: str | None, steps: int
 def facts_of(ctx: Ctx, name: str) -> tuple[Fact, ...] | Unknown:
     facts = ctx.ledger.facts.get(name)
     if facts is None:
-        return Unknown(f"no data on {name}")
+        return Unknown(no_data(name))
     return facts
 
 
@@ -132,7 +170,7 @@ def param_value(ctx: Ctx, name: str, when: dt.date) -> Any:
         if since is None or since <= when:
             chosen, found = value, True
     if not found:
-        return Unknown(f"parameter {name} has no value in force on {when}")
+        return Unknown(msg("parameter {name} has no value in force on {day}", name=name, day=when))
     return chosen
 
 
@@ -141,11 +179,33 @@ def fact_field(fact: Fact, name: str) -> Any:
         return fact.id
     value = getattr(fact, field_attribute(name), _MISSING)
     if value is _MISSING:
-        return Unknown(f"{fact.type} {fact.id} has no {name}")
+        return Unknown(missing_field(fact, name))
     return value
 
 
 _MISSING: Any = object()
+
+
+def no_data(name: str) -> Message:
+    """``no data on meeting``: the ledger does not cover a fact type."""
+    return msg("no data on {type}", type=Declared(name))
+
+
+def undecided(count: int, reason: Text) -> Message:
+    """``2 fact(s) undecided: …``: a selection some of whose facts could not be decided."""
+    return msg("{n} fact(s) undecided: {reason}", n=count, reason=reason)
+
+
+def inverted(start: Any, end: Any) -> Message:
+    """A period written with its end before its start."""
+    return msg("the period {start} .. {end} ends before it starts", start=start, end=end)
+
+
+def missing_field(fact: Fact, name: str) -> Message:
+    """``meeting M1 has no date``: an optional field not filled in."""
+    return msg(
+        "{type} {id} has no {field}", type=Declared(fact.type), id=fact.id, field=Declared(fact.type, name)
+    )
 
 
 def date_part(d: dt.date, part: str) -> int:
@@ -189,7 +249,9 @@ def deadline(cal: WorkCalendar, d: dt.date, duration: Duration) -> dt.date | Unk
     if found is not None:
         return found
     if duration.unit not in _DEADLINE_KW:
-        return Unknown(f"a deadline counts days, weeks, months or years, not {duration}")
+        return Unknown(
+            msg("a deadline counts days, weeks, months or years, not {duration}", duration=str(duration))
+        )
     result: dt.date = cal.deadline(d, **{_DEADLINE_KW[duration.unit]: duration.amount})
     if len(_DEADLINES) > 200_000:
         _DEADLINES.clear()
@@ -219,9 +281,14 @@ def shift(cal: WorkCalendar, d: dt.date, duration: Duration, sign: int) -> dt.da
         elif unit in ("months", "quarters", "years"):
             found = d + relativedelta(months=duration.base * sign)
         else:
-            return Unknown(f"a date moves by days, weeks, months or years, not {duration}")
+            return Unknown(
+                msg("a date moves by days, weeks, months or years, not {duration}", duration=str(duration))
+            )
     except (OverflowError, ValueError):  # past 9999-12-31 or before 0001-01-01 (dateutil: ValueError)
-        return Unknown(f"{d} {'+' if sign > 0 else '-'} {duration} is outside the calendar")
+        return Unknown(
+            msg("{day} {sign} {duration} is outside the calendar", day=d, sign="+" if sign > 0 else "-",
+                duration=str(duration))
+        )  # fmt: skip
     if len(_SHIFTS) > 200_000:
         _SHIFTS.clear()
     _SHIFTS[key] = found
@@ -232,7 +299,9 @@ def scale(a: Any, b: Any) -> Duration | Unknown:
     """`n * duration` (or `duration * n`): the duration n times over, in its own unit."""
     times, duration = (a, b) if isinstance(b, Duration) else (b, a)
     if times < 0:
-        return Unknown(f"{times} * {duration} is a negative duration")
+        return Unknown(
+            msg("{times} * {duration} is a negative duration", times=times, duration=str(duration))
+        )
     return Duration(times * duration.amount, duration.unit)
 
 
@@ -247,10 +316,10 @@ def arith(op: str, a: Any, b: Any) -> Any:
         if op == "*":
             return a * b
         if b == 0:
-            return Unknown("division by zero")
+            return Unknown(msg("division by zero"))
         return Decimal(a) / Decimal(b)
     except (InvalidOperation, DivisionByZero):
-        return Unknown("arithmetic error")
+        return Unknown(msg("arithmetic error"))
 
 
 # ------------------------------------------------------------------ built-in functions of values
@@ -265,12 +334,12 @@ def rounded(func: str, value: Any, places: int, mode: str) -> Any:
     ``decimal``, or ``percentage``, whose places count in the percentage as written, so
     round(33.333%, 1) is 33.3%."""
     if places < 0 or places > 12:
-        return Unknown(f"{func}() to {places} places: give 0 to 12 places")
+        return Unknown(msg("{func}() to {places} places: give 0 to 12 places", func=func, places=places))
     shift = places + 2 if mode == "percentage" else places
     try:
         result = Decimal(value).quantize(Decimal(1).scaleb(-shift), rounding=_ROUNDINGS[func])
     except InvalidOperation:
-        return Unknown(f"{func}() of {show(value)} is too large")
+        return Unknown(msg("{func}() of {value} is too large", func=func, value=show(value)))
     return int(result) if mode == "integer" else result
 
 
@@ -279,7 +348,7 @@ def _extreme(func: str, values: Sequence[Any]) -> Any:
     if isinstance(values[0], Duration):
         families = {v.family for v in values}
         if len(families) > 1:
-            return Unknown(f"cannot compare {' and '.join(str(v) for v in values)}")
+            return Unknown(msg("cannot compare {values}", values=" and ".join(str(v) for v in values)))
         pick = min if func == "min" else max
         return pick(values, key=lambda v: v.base)
     return min(values) if func == "min" else max(values)
@@ -289,7 +358,7 @@ def _make_date(year: int, month: int, day: int) -> dt.date | Unknown:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        return Unknown(f"there is no date {year}-{month:02d}-{day:02d}")
+        return Unknown(msg("there is no date {day}", day=f"{year}-{month:02d}-{day:02d}"))
 
 
 def months_between(a: dt.date, b: dt.date) -> int:
@@ -305,7 +374,9 @@ def months_between(a: dt.date, b: dt.date) -> int:
 
 def _intersection(p: Period, q: Period) -> Period | Unknown:
     found = p.intersection(q)
-    return found if found is not None else Unknown(f"the periods {p} and {q} share no day")
+    if found is None:
+        return Unknown(msg("the periods {p} and {q} share no day", p=str(p), q=str(q)))
+    return found
 
 
 def apply(cal: WorkCalendar, func: str, args: Sequence[Any]) -> Any:
@@ -344,7 +415,10 @@ def lookup(name: str, table: Any, key: Any) -> Any:
     assert isinstance(table, LookupTable)
     found, value = table.find(key)
     if not found:
-        return Unknown(f"{name} has no row for {show(key)} (its first row is from {show(table.rows[0][0])})")
+        return Unknown(
+            msg("{name} has no row for {key} (its first row is from {first})", name=name, key=show(key),
+                first=show(table.rows[0][0]))
+        )  # fmt: skip
     return value
 
 
@@ -361,7 +435,7 @@ COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
 def compare(op: str, mode: str, a: Any, b: Any) -> bool | Unknown:
     if mode == "duration":
         if a.family != b.family:
-            return Unknown(f"cannot compare {a} with {b}")
+            return Unknown(msg("cannot compare {a} with {b}", a=str(a), b=str(b)))
         a, b = a.base, b.base
     elif mode == "fact":
         return (a is b) if op == "=" else (a is not b)
@@ -390,10 +464,10 @@ def calendar_test(cal: WorkCalendar, test: str, d: dt.date) -> bool:
     return cal.holiday_block(d) is not None  # in holiday
 
 
-_UNITS: dict[tuple[WorkCalendar, str, Period], tuple[tuple[str, Period], ...]] = {}
+_UNITS: dict[tuple[WorkCalendar, str, Period], tuple[tuple[Unit, Period], ...]] = {}
 
 
-def units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Period], ...]:
+def units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[Unit, Period], ...]:
     """The calendar units of a period with the label a person reads (2023-Q2, 2023-W14 …),
     memoised: calendars and periods never change, and every entity asks for the same weeks."""
     key = (cal, unit, period)
@@ -405,11 +479,13 @@ def units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Peri
     return found
 
 
-def _units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Period], ...]:
+def _units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[Unit, Period], ...]:
     if unit == "vacation":
-        return tuple((f"{v.name} {v.period}", v.period) for v in cal.vacations(period))
+        return tuple(
+            (Unit(f"{v.name} {v.period}", unit, v.period, v.name), v.period) for v in cal.vacations(period)
+        )
     if unit == "holiday":
-        return tuple((f"节假日 {p}", p) for p in cal.holiday_blocks(period))
+        return tuple((Unit(f"节假日 {p}", unit, p), p) for p in cal.holiday_blocks(period))
     out = []
     for p in cal.units(period, "half" if unit == "half year" else unit):
         if unit == "year":
@@ -425,7 +501,7 @@ def _units(cal: WorkCalendar, unit: str, period: Period) -> tuple[tuple[str, Per
         else:
             iso = p.start.isocalendar()
             label = f"{iso[0]}-W{iso[1]:02d} ({p.start:%m-%d}..{p.end:%m-%d})"
-        out.append((label, p))
+        out.append((Unit(label, unit, p), p))
     return tuple(out)
 
 
@@ -452,7 +528,7 @@ def summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage:
     """share / distinct / sum / min / max of the argument's values over the facts."""
     if func == "share":
         if not items:
-            return Unknown("share of no facts")
+            return Unknown(msg("share of no facts"))
         return Decimal(sum(1 for v in values if v is True)) / Decimal(len(items))
     if func == "distinct":
         return len(set(values))
@@ -462,7 +538,7 @@ def summarise(func: str, values: list[Any], items: tuple[Fact, ...], percentage:
             total = total + v
         return total
     if not values:
-        return Unknown(f"{func} of no facts")
+        return Unknown(msg("{func} of no facts", func=func))
     return min(values) if func == "min" else max(values)
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from protrules.evaluation.findings import Finding, NoRequirement, Reason, finding_of
 from protrules.evaluation.results import NA, PENDING, Check, combine_verdicts
 from protrules.facts.model import Fact
 
@@ -35,7 +36,7 @@ __all__ = [
     "reason",
 ]
 
-Detail = str | Callable[[], str]
+Detail = str | Finding | Callable[[], str]
 
 
 def in_context(context: Sequence[str], detail: str) -> str:
@@ -139,7 +140,7 @@ class Tally:
         if check.advisory:
             self.count += 1
             return
-        self.note(check.text, check.context, check.verdict, check.detail, check.due, [], ())
+        self.note(check.text, check.context, check.verdict, check.finding, check.due, [], ())
         self.ids.extend(check.evidence)
 
     def advice(self) -> bool:
@@ -166,8 +167,8 @@ class Tally:
     def verdict(self) -> str:
         return combine_verdicts(self.first)
 
-    def reason(self, verdict: str) -> str | Reason:
-        """The rule result's reason for ``verdict``: its first check's detail in its context."""
+    def reason(self, verdict: str) -> Reason:
+        """The rule result's reason for ``verdict``: its first check's finding in its context."""
         return reason(self.first.get(verdict))
 
     def evidence(self) -> tuple[str, ...] | _Evidence:
@@ -175,27 +176,13 @@ class Tally:
         return evidence(self.facts, self.ids)
 
 
-def reason(first: tuple[tuple[str, ...], Detail] | None) -> str | Reason:
-    """A rule's reason from the first check of its verdict (context and detail): written at
-    once when the detail is text already, else when first read."""
+def reason(first: tuple[tuple[str, ...], Detail] | None) -> Reason:
+    """A rule's reason from the first check of its verdict (context and finding); its text is
+    written when first read."""
     if first is None:
-        return "no requirement"
+        return Reason((), NoRequirement())
     context, detail = first
-    if isinstance(detail, str):
-        return in_context(context, detail)
-    return Reason(context, detail)
-
-
-class Reason:
-    """A reason written when first read: the context of a check, then its detail."""
-
-    __slots__ = ("context", "detail")
-
-    def __init__(self, context: tuple[str, ...], detail: Callable[[], str]) -> None:
-        self.context, self.detail = context, detail
-
-    def __call__(self) -> str:
-        return in_context(self.context, self.detail())
+    return Reason(context, detail if isinstance(detail, Finding) else finding_of(detail))
 
 
 def evidence(facts: list[Iterable[Fact]], ids: Iterable[str] = ()) -> tuple[str, ...] | _Evidence:

@@ -25,6 +25,7 @@ from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.checking import ir
 from protrules.errors import CalendarError
 from protrules.evaluation import indexes
+from protrules.evaluation.findings import Advice, Missing, Pass
 from protrules.evaluation.results import FAIL, NA, PASS, UNKNOWN, Check, RuleResult, TraceStep
 from protrules.evaluation.runtime import (
     Ctx,
@@ -37,19 +38,23 @@ from protrules.evaluation.runtime import (
     date_part,
     deadline,
     fact_field,
+    inverted,
     lookup,
     member,
+    no_data,
     param_value,
     period_part,
     scale,
     shift,
     show,
     summarise,
+    undecided,
     units,
 )
 from protrules.evaluation.tally import check_evidence, evidence_ids, labelled
 from protrules.evaluation.verdicts import Requirement, checked_result, detail, verdict
 from protrules.facts.model import Fact
+from protrules.i18n import Text
 
 __all__ = ["HELPERS"]
 
@@ -59,7 +64,7 @@ Test = Callable[[Any], Any]
 
 def facts(ctx: Ctx, name: str) -> Any:
     found = ctx.ledger.facts.get(name)
-    return Unknown(f"no data on {name}") if found is None else found
+    return Unknown(no_data(name)) if found is None else found
 
 
 def field(fact: Any, name: str) -> Any:
@@ -200,7 +205,7 @@ def period(start: Any, end: Any) -> Any:
     if end.__class__ is Unknown:
         return end
     if end < start:
-        return Unknown(f"the period {start} .. {end} ends before it starts")
+        return Unknown(inverted(start, end))
     return Period(start, end)
 
 
@@ -259,7 +264,7 @@ def memo(ctx: Ctx, key: int, thunk: Thunk) -> Any:
     return found
 
 
-def _items(value: Any) -> tuple[tuple[Fact, ...], tuple[Fact, ...], str]:
+def _items(value: Any) -> tuple[tuple[Fact, ...], tuple[Fact, ...], Text]:
     if value.__class__ is Partial:
         return value.items, value.maybe, value.reason
     return value, (), ""
@@ -271,7 +276,7 @@ def count(ctx: Ctx, value: Any) -> Any:
     items, maybe, reason = _items(value)
     ctx.evidence.extend(items)
     if maybe:
-        return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
+        return Unknown(undecided(len(maybe), reason))
     return len(items)
 
 
@@ -301,7 +306,7 @@ def per_item(
     if default is not None and not items and not maybe:
         return default()
     if maybe and func != "every":
-        return Unknown(f"{len(maybe)} fact(s) undecided: {reason}")
+        return Unknown(undecided(len(maybe), reason))
     ctx.spend(len(items))
     values: list[Any] = []
     counterexamples: list[Fact] = []
@@ -434,7 +439,7 @@ def require(
     try:
         by, left, right = thunk()
     except CalendarError as error:
-        checks.append(Check(req.text, context, UNKNOWN, str(error), due))
+        checks.append(Check(req.text, context, UNKNOWN, Missing(error.msg), due))
         return
     if isinstance(by, dt.date):
         due = by
@@ -449,7 +454,7 @@ def require(
         else:
             value = compare(req.parts[0], req.mode, left, right)
     if value.__class__ is Unknown:
-        checks.append(Check(req.text, context, UNKNOWN, value.reason, due, found, trace=trace))
+        checks.append(Check(req.text, context, UNKNOWN, Missing(value.reason), due, found, trace=trace))
         return
     decided = verdict(req.monotonicity, value, due, ctx.as_of)
     checks.append(
@@ -457,17 +462,23 @@ def require(
     )
 
 
-def advise(ctx: Ctx, checks: list[Check], text: str, context: tuple[str, ...], value: Thunk) -> None:
+def advise(
+    ctx: Ctx, checks: list[Check], text: str, condition: ir.Node, context: tuple[str, ...], value: Thunk
+) -> None:
     """Advice: a check that never decides a verdict — not even when it asks the calendar about
     an unpublished year: that makes the advice unknown, as it makes a requirement unknown."""
     ctx.evidence = []
     try:
         found = value()
     except CalendarError as error:
-        checks.append(Check(text, context, UNKNOWN, str(error), None, advisory=True))
+        checks.append(Check(text, context, UNKNOWN, Missing(error.msg), None, advisory=True))
         return
     decided = UNKNOWN if found.__class__ is Unknown else (PASS if found else FAIL)
-    checks.append(Check(text, context, decided, show(found), None, evidence_ids(ctx.evidence), advisory=True))
+    checks.append(
+        Check(
+            text, context, decided, Advice(condition, found), None, evidence_ids(ctx.evidence), advisory=True
+        )
+    )
 
 
 #: Advice noted without being evaluated (a result without checks only counts it).
@@ -477,7 +488,7 @@ ADVICE = Check("advice", (), PASS, "not evaluated", advisory=True)
 def loop_facts(ctx: Ctx, checks: list[Check], text: str, context: tuple[str, ...], found: Any) -> Any:
     """The facts a `for each` visits, or None (and an unknown check) when they are unknown."""
     if found.__class__ is Unknown:
-        checks.append(Check(text, context, UNKNOWN, found.reason))
+        checks.append(Check(text, context, UNKNOWN, Missing(found.reason)))
         return None
     items = found.items + found.maybe if found.__class__ is Partial else found
     ctx.spend(len(items))
@@ -489,7 +500,7 @@ def loop_units(
 ) -> Any:
     """The calendar units a `for each week …` visits, or None (and an unknown check)."""
     if span.__class__ is Unknown:
-        checks.append(Check(text, context, UNKNOWN, span.reason))
+        checks.append(Check(text, context, UNKNOWN, Missing(span.reason)))
         return None
     return units(cal, unit, span)
 
@@ -509,6 +520,8 @@ HELPERS.update(
         "_NA": NA,
         "_ADVICE": ADVICE,
         "_labelled": labelled,
+        "_Missing": Missing,
+        "_Pass": Pass,
         **{
             f"_{fn.__name__}": fn
             for fn in (require, advise, loop_facts, loop_units, done)

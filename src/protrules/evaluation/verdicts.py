@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
-
-import attrs
 
 from protrules.checking import ir
 from protrules.checking.ir import CONST, DEC, INC
+from protrules.evaluation.findings import (
+    Compared,
+    Judged,
+    NoRequirement,
+    NotJudged,
+    Reason,
+    Requirement,
+    shown,
+)
 from protrules.evaluation.results import (
     FAIL,
     FAILS,
@@ -35,9 +41,9 @@ from protrules.evaluation.results import (
     RuleResult,
     combine_verdicts,
 )
-from protrules.evaluation.runtime import Ctx, show
-from protrules.evaluation.tally import Tally, in_context
-from protrules.facts.model import Kind, Ledger
+from protrules.evaluation.runtime import Ctx
+from protrules.evaluation.tally import Tally
+from protrules.facts.model import Ledger
 
 __all__ = [
     "Requirement",
@@ -50,31 +56,6 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class Requirement:
-    """What a requirement's check reports, beside its verdict: its text, and what was compared
-    (a top-level comparison's operator and operands) or the condition's text."""
-
-    text: str
-    condition_text: str
-    parts: tuple[str, ir.Node, ir.Node] | None  # a top-level comparison: op, left, right
-    mode: str  # how a top-level comparison compares (duration, fact, value)
-    monotonicity: str
-
-    @classmethod
-    def of(cls, stmt: ir.RequireS) -> Requirement:
-        cond = stmt.condition
-        if isinstance(cond, ir.Cmp):
-            parts = (cond.op, cond.left, cond.right)
-            return cls(stmt.text, cond.text, parts, _mode(cond.left), stmt.monotonicity)
-        return cls(stmt.text, cond.text, None, "value", stmt.monotonicity)
-
-
-def _mode(left: ir.Node) -> str:
-    kind = left.type.kind
-    return "duration" if kind is Kind.DURATION else ("fact" if kind is Kind.FACT else "value")
-
-
 def verdict(monotonicity: str, value: Any, due: dt.date | None, as_of: dt.date) -> str:
     """Pass or fail, or pending while the due date is after the as-of date — unless the
     requirement can no longer change (met "at least", broken "none": see the module doc)."""
@@ -84,30 +65,10 @@ def verdict(monotonicity: str, value: Any, due: dt.date | None, as_of: dt.date) 
     return PENDING if open_ and monotonicity not in (CONST, DEC) else FAIL
 
 
-def _typed(value: Any, node: ir.Node | None) -> str:
-    if node is not None and node.type.kind is Kind.PERCENTAGE and isinstance(value, Decimal):
-        return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP).normalize():f}%"
-    return show(value)
-
-
-def shown(req: Requirement, left: Any, right: Any, verdict: str, due: dt.date | None) -> str:
-    """A requirement's check's detail: what was compared, what was required, when it was due."""
-    suffix = ""
-    if verdict == PENDING:
-        suffix = f"; due {due}"
-    elif verdict == FAIL and due is not None:
-        suffix = f"; was due {due}"
-    if req.parts is None:  # a condition: "text is value"
-        return f"{req.condition_text} is {show(left)}{suffix}"
-    op, left_node, right_node = req.parts
-    return f"{left_node.text} = {_typed(left, left_node)}, required {op} {_typed(right, right_node)}{suffix}"
-
-
-def detail(req: Requirement, left: Any, right: Any, verdict: str, due: dt.date | None) -> Callable[[], str]:
-    """A check's detail, written only when somebody reads it: most checks of a large ledger
-    never are, and formatting values is a good part of evaluating them. It holds the values
-    themselves (facts and dates are immutable here), never the evaluation context."""
-    return functools.partial(shown, req, left, right, verdict, due)
+def detail(req: Requirement, left: Any, right: Any, verdict: str, due: dt.date | None) -> Compared:
+    """A requirement's check's finding: the values themselves (facts and dates are immutable
+    here), never the evaluation context; worded only when somebody reads it."""
+    return Compared(req, left, right, verdict, due)
 
 
 def checked_result(
@@ -141,17 +102,13 @@ def tallied_result(rule: ir.RuleDef, ctx: Ctx, tally: Tally) -> RuleResult:
 
 
 def judgement(rule_id: str, ledger: Ledger) -> Check:
+    """An assessed rule's judgement: the latest one recorded, or unknown without one."""
     found = [j for j in ledger.judgements if j.rule == rule_id]
     if not found:
-        return Check("assessor's judgement", (), UNKNOWN, "no assessor's judgement recorded")
+        return Check("assessor's judgement", (), UNKNOWN, NotJudged())
     latest = max(enumerate(found), key=lambda pair: (pair[1].date, pair[0]))[1]
-    note = f": {latest.note}" if latest.note else ""
-    return Check(
-        "assessor's judgement",
-        (),
-        latest.verdict,
-        f"judged {latest.verdict} by {latest.by} on {latest.date}{note}",
-    )
+    judged = Judged(latest.verdict, latest.by, latest.date, latest.note)
+    return Check("assessor's judgement", (), latest.verdict, judged)
 
 
 def _union(checks: list[Check]) -> tuple[str, ...]:
@@ -159,11 +116,11 @@ def _union(checks: list[Check]) -> tuple[str, ...]:
     return tuple(sorted({e for c in checks for e in c.evidence}))
 
 
-def _reason(verdict: str, checks: list[Check]) -> str:
+def _reason(verdict: str, checks: list[Check]) -> Reason:
     for check in checks:
         if check.verdict == verdict:
-            return in_context(check.context, check.detail)
-    return "no requirement"
+            return Reason(check.context, check.finding)
+    return Reason((), NoRequirement())
 
 
 def decide_entity(
