@@ -183,7 +183,8 @@ def test_no_value_from_a_ledger_can_become_markup(capsys: pytest.CaptureFixture[
     assert '星星站"><script>alert(1)</script>' in text(one(soup, "section.street header h2"))
     problem = one(soup, "article.problem[id$='-2.2.2']")
     reason = text(one(problem, "dd.reason"))
-    assert "judged fail by <b>评估组</b>" in reason and "<img src=x onerror=alert(2)>&amp;" in reason
+    assert "<b>评估组</b>于2024年3月20日评定为未通过" in reason
+    assert "<img src=x onerror=alert(2)>&amp;" in reason
     assert "<img src=x" in one(problem, "details.trace pre").get_text()
     assert all(b.get_text() != "评估组" for b in soup.select("b"))
     code, markdown = report(capsys, RULES, str(_hostile_ledger(tmp_path)), "-f", "markdown")

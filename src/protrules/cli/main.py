@@ -112,7 +112,7 @@ def _layout(args: argparse.Namespace, program: Program, results: Sequence[Entity
     layout = args.layout
     if layout == "auto":
         if len(results) == 1:
-            return render.summary_text(program, results[0], only=args.only_verdicts)
+            return render.summary_text(program, results[0], only=args.only_verdicts, lang=args.lang)
         table = render.table_text(program, results)
         fits = max(display_width(line) for line in table.splitlines()) <= terminal_width()
         layout = "table" if fits else "summary"
@@ -195,7 +195,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         text = render.explain_json(ruleset.program, known, results, as_of, left_out=left)
     else:
         shown = results if only is None else [r for r in results if r.verdict in only]
-        text = render.explain_text(ruleset.program, known, shown, as_of, checks=only, left_out=left)
+        text = render.explain_text(
+            ruleset.program, known, shown, as_of, checks=only, left_out=left, lang=args.lang
+        )
         if not shown:
             which = f"of {', '.join(wanted)} " if wanted else ""
             text = f"nothing to explain: none {which}is {' or '.join(only or ())}\n"

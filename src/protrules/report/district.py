@@ -30,6 +30,7 @@ from protrules.programme.due import OVERDUE, Obligation
 from protrules.programme.ranking import Ranking
 from protrules.programme.selection import Selection
 from protrules.report.provenance import computed_with, computed_with_line
+from protrules.report.reasons import reason_words
 from protrules.report.render import WORST_FIRST, explain_text, fact_line, lookup
 
 __all__ = [
@@ -58,14 +59,11 @@ _DECIDING = ("required", "assessed", "veto")
 MAX_FACTS = 12
 
 
-def reason_text(result: RuleResult) -> str:
-    """The reason a report gives for a rule's verdict, as its reader sees it.
-
-    Every report takes its reasons from here and nowhere else. Today it is the evaluation's
-    own reason (the deciding check's finding, in the rule's terms); a renderer of reasons in
-    plain words plugs in here and changes every report at once.
-    """
-    return result.reason
+def reason_text(result: RuleResult, program: Program | None = None, lang: str = "zh") -> str:
+    """The reason a report gives for a rule's verdict, as its reader sees it: in plain words
+    (:mod:`protrules.report.reasons`), Chinese unless told otherwise — the 督导报告 is read by
+    the district's officials. Every report takes its reasons from here and nowhere else."""
+    return reason_words(result.why, program, lang)
 
 
 def worst(verdicts: Iterable[str]) -> str:
@@ -280,7 +278,7 @@ def street_page(
     ]
     area_of = {rule.id: rule.area for rule in program.rules}
     rules = tuple(
-        RuleLine(r.rule, r.title, r.kind, r.verdict, reason_text(r), area_of.get(r.rule, ""))
+        RuleLine(r.rule, r.title, r.kind, r.verdict, reason_text(r, program), area_of.get(r.rule, ""))
         for r in result.results
     )
     return StreetPage(
@@ -322,7 +320,7 @@ def _problem(
     trace = ""
     if traced is not None and ledger is not None:
         shown = tuple(v for v in VERDICTS if v != PASS)
-        text = explain_text(program, ledger, [traced], entity.as_of, checks=shown, heading=False)
+        text = explain_text(program, ledger, [traced], entity.as_of, checks=shown, heading=False, lang="zh")
         trace = textwrap.dedent(text).strip("\n")
     return Problem(
         rule=result.rule,
@@ -335,7 +333,7 @@ def _problem(
         item_title=program.items.get(item or "", ""),
         clause=rule.clause if rule else "",
         note=rule.note if rule else None,
-        reason=reason_text(result),
+        reason=reason_text(result, program),
         due=result.due,
         days_left=(result.due - entity.as_of).days if result.due is not None else None,
         facts=tuple(facts),

@@ -34,6 +34,7 @@ from protrules.facts.known import LeftOut
 from protrules.facts.model import Fact, Ledger
 from protrules.output import display_width, dumps, pad
 from protrules.report.provenance import computed_with
+from protrules.report.reasons import finding_words, reason_words
 
 __all__ = [
     "MARKS",
@@ -78,6 +79,7 @@ def _check_json(check: Check, with_trace: bool) -> dict[str, Any]:
         "context": list(check.context),
         "verdict": check.verdict,
         "detail": check.detail,
+        "finding": check.finding.data(),
         "due": _date(check.due),
         "evidence": list(check.evidence),
         "advisory": check.advisory,
@@ -99,6 +101,7 @@ def rule_json(result: RuleResult, *, with_checks: bool = True, with_trace: bool 
         "weight": _number(result.weight),
         "verdict": result.verdict,
         "reason": result.reason,
+        "why": result.why.data(),
         "due": _date(result.due),
         "evidence": list(result.evidence),
     }
@@ -245,8 +248,11 @@ def _score(result: EntityResult) -> str:
     return f"{result.score * 100:.1f}% ({show(Decimal(result.passed))}/{show(Decimal(result.applicable))})"
 
 
-def summary_text(program: Program, result: EntityResult, *, only: Sequence[str] | None = None) -> str:
-    """One entity: its status, score and every rule's verdict with a one-line reason."""
+def summary_text(
+    program: Program, result: EntityResult, *, only: Sequence[str] | None = None, lang: str = "en"
+) -> str:
+    """One entity: its status, score and every rule's verdict with a one-line reason in plain
+    words (:mod:`protrules.report.reasons`) in ``lang``."""
     lines = [
         f"{result.name} ({result.entity}) — {program.title}, as of {result.as_of}",
         *fictional_lines([result]),
@@ -269,7 +275,7 @@ def summary_text(program: Program, result: EntityResult, *, only: Sequence[str] 
             f"  {pad(rule.rule, width)}  {pad(_verdict_label(rule.verdict), 20)}  {rule.title}{kind}"
         )
         if rule.verdict != PASS:
-            lines.append(f"  {pad('', width)}  {pad('', 20)}  ↳ {rule.reason}")
+            lines.append(f"  {pad('', width)}  {pad('', 20)}  ↳ {reason_words(rule.why, program, lang)}")
     return "\n".join(lines) + "\n"
 
 
@@ -402,6 +408,7 @@ def explain_text(
     checks: Sequence[str] | None = None,
     heading: bool = True,
     left_out: LeftOut | None = None,
+    lang: str = "en",
 ) -> str:
     """Why each verdict is what it is: the clause, the checks, the values, the facts.
 
@@ -412,6 +419,8 @@ def explain_text(
     ``heading=False`` leaves out each rule's heading (place, clause, verdict, reason), for a
     report that shows them itself. ``left_out`` (:meth:`RuleSet.as_known_on`) heads the text
     when the as-of date left something out of the ledger: the verdicts are those of the day.
+    Reasons and what each check found read in plain words in ``lang``; the reason's author's
+    form (the rule's own terms and the values compared) follows it on a ``source`` line.
     """
     fictional = f"示例数据 fictional: {ledger.name}" + (f" — {ledger.note}" if ledger.note else "")
     header = [
@@ -422,13 +431,15 @@ def explain_text(
     out: list[str] = [*header, ""] if header and heading else []
     for result in sorted(results, key=lambda r: WORST_FIRST[r.verdict]):
         if heading:
-            out += _explain_heading(program, ledger, result, as_of)
-        out += _explain_checks(ledger, result, max_facts, checks)
+            out += _explain_heading(program, ledger, result, as_of, lang)
+        out += _explain_checks(program, ledger, result, max_facts, checks, lang)
         out.append("")
     return "\n".join(out)
 
 
-def _explain_heading(program: Program, ledger: Ledger, result: RuleResult, as_of: dt.date) -> list[str]:
+def _explain_heading(
+    program: Program, ledger: Ledger, result: RuleResult, as_of: dt.date, lang: str = "en"
+) -> list[str]:
     out = [f"规则 {result.rule} {result.title}  [{result.kind}, weight {show(Decimal(result.weight))}]"]
     rule = program.rule(result.rule)
     if rule is not None:
@@ -442,14 +453,16 @@ def _explain_heading(program: Program, ledger: Ledger, result: RuleResult, as_of
         if rule.note:
             out.append(f"  解释 note: {rule.note}")
     out.append(f"  结论 verdict: {_verdict_label(result.verdict)} — {ledger.name}, as of {as_of}")
-    out.append(f"  理由 reason: {result.reason}")
+    out.append(f"  理由 reason: {reason_words(result.why, program, lang)}")
+    out.append(f"  原式 source: {result.reason}")
     if result.due is not None:
         out.append(f"  到期 due: {result.due}")
     return out
 
 
 def _explain_checks(
-    ledger: Ledger, result: RuleResult, max_facts: int, only: Sequence[str] | None
+    program: Program, ledger: Ledger, result: RuleResult, max_facts: int, only: Sequence[str] | None,
+    lang: str = "en",
 ) -> list[str]:
     out: list[str] = []
     # The checks that decide the verdict first, worst first; advisory ones (优先/鼓励) after them.
@@ -473,7 +486,7 @@ def _explain_checks(
         tag = "advise" if check.advisory else "check"
         out.append(f"  {tag} {number}{context}: {_verdict_label(check.verdict)}")
         out.append(f"    {check.text}")
-        out.append(f"    → {check.detail}")
+        out.append(f"    → {finding_words(check.finding, program, lang)}")
         for step in check.trace:
             if step.value == NEAR_MISS:
                 out.append(f"      {'  ' * step.depth}≈ 近似 near miss: {step.text}")

@@ -21,6 +21,7 @@ it, and the command for a long run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -623,11 +624,29 @@ def check_program(rules: RuleSet, exact: RuleSet, ledger: Ledger, as_of: dt.date
         return f"evaluation refused ({error.code})"
     reference = evaluate_reference(rules.program, ledger, as_of)
     assert decided(full) == reference, (decided(full), reference)
-    assert exact.evaluate(ledger, as_of) == full
+    exactly = exact.evaluate(ledger, as_of)
+    assert exactly == full
     brief = rules.evaluate(ledger, as_of, checks=False)
     assert decided(brief) == reference and brief.status == full.status and brief.score == full.score
     traced = rules.explain(ledger, as_of=as_of)
     assert [(r.rule, r.verdict, r.due, r.evidence) for r in traced] == [
         (r.rule, r.verdict, r.due, r.evidence) for r in full.results
     ]
+    # The same findings, as data, on every backend; and each reads in both languages.
+    findings = [r.why.data() for r in full.results]
+    for other in (exactly.results, brief.results, traced):
+        assert [r.why.data() for r in other] == findings
+    _worded(rules.program, full)
     return "evaluated"
+
+
+def _worded(program: Any, result: Any) -> None:
+    """Every reason and every check's finding reads in Chinese and English, every field filled."""
+    from protrules.report.reasons import finding_words, reason_words
+
+    for rule in result.results:
+        for lang in ("zh", "en"):
+            texts = [reason_words(rule.why, program, lang)]
+            texts += [finding_words(check.finding, program, lang) for check in rule.checks]
+            for text in texts:
+                assert text and not re.search(r"\{[a-z_]+\}", text), (rule.rule, lang, text)
