@@ -114,10 +114,17 @@ def reason_words(
 
 
 def finding_words(
-    finding: Finding, program: ir.Program | None = None, lang: str = "en", calendar: object | None = None
+    finding: Finding,
+    program: ir.Program | None = None,
+    lang: str = "en",
+    calendar: object | None = None,
+    context: Sequence[str] = (),
 ) -> str:
-    """What one check found, in plain words (without its loop passes)."""
-    return _Words(program, lang, calendar).finding(finding)
+    """What one check found, in plain words (without its loop passes; ``context``, the check's
+    passes, names what a loop's variable stands for: 工作人员P02 rather than 人)."""
+    words = _Words(program, lang, calendar)
+    words.passes = {c.name: words.one_pass(c) for c in context if isinstance(c, Pass)}
+    return words.finding(finding)
 
 
 def context_words(

@@ -486,7 +486,7 @@ def _explain_checks(
         tag = "advise" if check.advisory else "check"
         out.append(f"  {tag} {number}{context}: {_verdict_label(check.verdict)}")
         out.append(f"    {check.text}")
-        out.append(f"    → {finding_words(check.finding, program, lang)}")
+        out.append(f"    → {finding_words(check.finding, program, lang, context=check.context)}")
         for step in check.trace:
             if step.value == NEAR_MISS:
                 out.append(f"      {'  ' * step.depth}≈ 近似 near miss: {step.text}")
