@@ -107,6 +107,8 @@ RULE = 'rule 1 "t":\n    clause: "c"\n    require {}\n'
         ("a - (b + c)", "a - (b + c)"),
         ("(a - b) + c", "a - b + c"),
         ("- (-a)", "- -a"),
+        ("not (not a)", "not not a"),
+        ("not not (a < b)", "not not (a < b)"),
         ("(a or b) and c", "(a or b) and c"),
         ("p at (x)", "p at x"),
         ("p at (x.d)", "p at (x.d)"),
@@ -120,6 +122,16 @@ RULE = 'rule 1 "t":\n    clause: "c"\n    require {}\n'
 )
 def test_expression_spelling(written: str, canonical: str) -> None:
     assert format_source(RULE.format(written)) == RULE.format(canonical)
+
+
+@pytest.mark.parametrize("dialect", ["en", "zh"])
+def test_a_long_not_chain_formats_to_a_file_that_reads(dialect: str) -> None:
+    """Regression: `not not … a`, 79 deep, came out as `not (not (…))`, 78 parentheses deep,
+    a file past the nesting limit (PRL107) that neither dialect could read back."""
+    source = RULE.format("not " * 79 + "a")
+    formatted = format_source(source, dialect=dialect)
+    assert parse(formatted) == parse(source)
+    assert "(" not in formatted.splitlines()[-1]
 
 
 def test_quote_escapes() -> None:

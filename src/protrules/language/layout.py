@@ -157,8 +157,10 @@ def _bare(e: n.Expr) -> list[Piece]:
         then = [Break(sp.kw("then")), *expr_pieces(e.then)]
         otherwise = [Break(sp.kw("else")), *expr_pieces(e.otherwise)]
         return [f"{sp.kw('if')} ", *expr_pieces(e.condition), *then, *otherwise]
-    if isinstance(e, n.Not):  # `not (a < b)`, never `not a < b`: it reads as `(not a) < b`
-        return [f"{sp.kw('not')} ", *expr_pieces(e.operand, POSTFIX)]
+    if isinstance(e, n.Not):  # `not (a < b)`, never `not a < b`: it reads as `(not a) < b`;
+        # but `not not a` as written: a parenthesis a `not` would add the file's nesting limit counts
+        need = NOT if isinstance(e.operand, n.Not) else POSTFIX
+        return [f"{sp.kw('not')} ", *expr_pieces(e.operand, need)]
     if isinstance(e, n.Neg):
         return ["- " if isinstance(e.operand, n.Neg) else "-", *expr_pieces(e.operand, UNARY)]
     if isinstance(e, n.BoolOp):
