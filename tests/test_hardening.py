@@ -99,6 +99,17 @@ def test_a_requirement_comparing_an_unknown_value_names_the_facts_it_read() -> N
     assert _everywhere(body, [{"id": "x0", "date": "2023-10-01"}], AS_OF) == ("unknown", None, ("x:x0",))
 
 
+
+def test_a_period_with_an_unknown_start_names_the_facts_its_end_read() -> None:
+    """Both ends of a period are read: the reference interpreter stopped at an unknown start
+    (a date that is no date) and left the facts its end rests on out of the evidence."""
+    body = (
+        "        require overlaps((date(2023, 2, 29) .. default(min(x, x.date), 2023-04-01)), "
+        "(2023-04-02 .. 2023-04-02)) by 2023-04-02\n"
+        "        require 0 < 0 by 2023-04-02\n"
+    )
+    assert _everywhere(body, [{"id": "x0", "date": "2023-10-01"}], AS_OF) == ("fail", None, ("x:x0",))
+
 # ---------------------------------------------------------------- what a result was computed with
 
 NOTICE_2027 = """notice 2027 source "国办发明电〔2026〕X号":

@@ -143,9 +143,13 @@ class _Interpreter:
             return value if isinstance(value, Unknown) else -value
         if isinstance(node, ir.Arith | ir.Cmp | ir.In | ir.MakePeriod):
             left = self.value(node.left if not isinstance(node, ir.MakePeriod) else node.start, env)
+            if isinstance(left, Unknown) and not isinstance(node, ir.MakePeriod):
+                return left
+            # a period's two ends are both read, as the generated code reads them: the facts
+            # its end rests on are evidence even when its start is unknown
+            right = self.value(node.right if not isinstance(node, ir.MakePeriod) else node.end, env)
             if isinstance(left, Unknown):
                 return left
-            right = self.value(node.right if not isinstance(node, ir.MakePeriod) else node.end, env)
             if isinstance(right, Unknown):
                 return right
             if isinstance(node, ir.Arith):
