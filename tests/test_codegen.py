@@ -16,7 +16,7 @@ import protrules
 from protrules.compiling.rules import RuleTooComplexError
 from protrules.evaluation.runtime import EvaluationLimitError
 from protrules.facts.ledgers import ledger_from_mapping, load_ledger
-from protrules.language import builder
+from protrules.language import building
 from protrules.language.diagnostics import RuleFileError
 from tests import goldens
 from tests.test_summary import without_checks
@@ -225,7 +225,7 @@ def test_nesting_python_cannot_compile_is_refused_when_the_rules_are_compiled() 
 def test_nesting_past_the_limit_in_a_program_built_otherwise_is_refused_when_compiled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(builder, "BLOCK_DEPTH", 30)  # a program the parser's bound did not see
+    monkeypatch.setattr(building, "BLOCK_DEPTH", 30)  # a program the parser's bound did not see
     with pytest.raises(RuleTooComplexError, match=r"rule 1.1 \(line 10\) nests 21 `for each`"):
         _compile(_nested(21))
 
