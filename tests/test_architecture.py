@@ -26,6 +26,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
         "protrules.collector",
         "protrules.limits",
         "protrules.arguments",
+        "protrules.pickling",
     ),
     ("protrules.calendar",),
     ("protrules.language",),

@@ -5,17 +5,21 @@ gives the results of a rule set compiled afresh."""
 
 from __future__ import annotations
 
+import copy
 import os
 import pickle
 import warnings
 from pathlib import Path
 
+import attrs
 import pytest
 
 import protrules
 from protrules.checking import ir
 from protrules.compiling import cache
+from protrules.facts import model
 from protrules.facts.ledgers import load_ledger
+from protrules.pickling import pickle_by_fields
 
 RULES = Path(__file__).resolve().parent.parent / "rules" / "example.prl"
 
@@ -215,6 +219,16 @@ def test_the_key_covers_python_and_protrules_itself(monkeypatch: pytest.MonkeyPa
     assert cache.key(data) != before
 
 
+def test_the_key_covers_every_source_file_and_the_grammar() -> None:
+    """The grammar (a .lark file) and the modules the Chinese grammar and names are made from
+    are in the key by size and modification time, as the sources are: an edit, a new entry."""
+    package = Path(cache.__file__).resolve().parent.parent
+    covered = {line.rsplit(" ", 2)[0] for line in cache._sources().decode().splitlines()}
+    for part in ("language/grammar/prl.lark", "language/dialects.py", "compiling/codegen.py"):
+        assert str(package / part) in covered
+    assert not any("__pycache__" in path or path.endswith(".pyc") for path in covered)
+
+
 def _signed(folder: Path, payload: bytes) -> None:
     """Write the example's entry as this user's protrules would sign it, holding ``payload``."""
     name = _entry(folder).name
@@ -264,3 +278,36 @@ def test_a_constant_that_does_not_pickle_keeps_the_program(tmp_path: Path) -> No
     entry = cache.load_cached(RULES.read_bytes(), folder)
     assert entry is not None and entry.program.id == rules.program.id
     assert all(kept == {} for kept in entry.functions)  # the code is written when it first runs
+
+
+def test_program_nodes_pickle_as_one_call_of_their_own_class() -> None:
+    """Every attrs class of the checked program and the fact model pickles by its fields
+    (protrules.pickling): what unpickles is equal, of the same class, its spans and texts (not
+    compared by ==) kept; a subclass not set up is refused, never restored as its parent."""
+    module, source = protrules.parse_file(RULES)
+    program = protrules.check(module, source)
+    again = pickle.loads(pickle.dumps(program, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == program and again is not program
+    seen = 0
+    for before, after in zip(program.rules, again.rules, strict=True):
+        assert (after.span, after.title) == (before.span, before.title)
+        assert [type(s) for s in after.body] == [type(s) for s in before.body]
+        assert [(s.text, s.span) for s in after.body] == [(s.text, s.span) for s in before.body]
+        seen += len(after.body)
+    assert seen > 10
+    assert ir.Ref.__reduce__ is not object.__reduce__ and model.Type.__reduce__ is not object.__reduce__
+    assert ir.TestDef.__reduce__ is object.__reduce__  # a keyword-only field: attrs' pickling
+    assert pickle.loads(pickle.dumps(program.tests)) == program.tests
+    assert copy.deepcopy(program.rules[0]) == program.rules[0]
+
+    @pickle_by_fields
+    @attrs.frozen
+    class Parent:
+        one: int
+
+    @attrs.frozen
+    class Child(Parent):
+        two: int
+
+    with pytest.raises(TypeError, match="not set up"):
+        pickle.dumps(Child(1, 2))

@@ -3,11 +3,11 @@
 An entry holds the checked :class:`~protrules.checking.ir.Program` and, for every rule, the
 generated functions nearly every evaluation runs (:data:`KEPT`) as marshalled code objects with
 the constants they read: a rule set loaded from it installs each function when first needed,
-without writing or compiling code. The key is a hash of the rule file's bytes, the grammar,
-the protrules version, Python's bytecode magic number (marshalled code is read only by the
-Python that wrote it) and the size and modification time of protrules' own source files (so an
-edited protrules, whose generated code or helpers may differ under the same version, never
-reads an entry of the one before). The cache lives in ``$PROTRULES_CACHE`` or
+without writing or compiling code. The key is a hash of the rule file's bytes, the protrules
+version, Python's bytecode magic number (marshalled code is read only by the Python that wrote
+it) and the size and modification time of protrules' own source files and grammar (so an
+edited protrules, whose grammar, generated code or helpers may differ under the same version,
+never reads an entry of the one before). The cache lives in ``$PROTRULES_CACHE`` or
 ``~/.cache/protrules``; a cache that cannot be used is bypassed (it is an optimisation, never a
 source of truth): the file is parsed, checked and compiled as if it were absent.
 
@@ -59,6 +59,7 @@ _MAGIC = b"protrules-program-4\n"  # 3: an HMAC-SHA256 tag follows the magic; 4:
 _TAG = 32
 _KEY = "key"
 _KEY_BYTES = 32
+_SOURCES = (".py", ".lark")  # what protrules is made of, for the key (see _sources)
 
 
 #: The functions an entry keeps of each rule: those for evaluations with and without checks
@@ -90,12 +91,9 @@ def cache_dir() -> Path:
 def key(data: bytes) -> str:
     """The name of a rule file's entry (see the module's docstring for what it covers)."""
     from protrules._version import __version__
-    from protrules.language.dialects import spellings
-    from protrules.language.parser import grammar_text
 
     digest = hashlib.sha256()
-    grammars = (grammar_text() + grammar_text("zh") + spellings()).encode("utf-8")
-    for part in (__version__.encode(), MAGIC_NUMBER, _sources(), grammars, data):
+    for part in (__version__.encode(), MAGIC_NUMBER, _sources(), data):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -103,7 +101,11 @@ def key(data: bytes) -> str:
 
 @functools.cache
 def _sources() -> bytes:
-    """The size and modification time of every source file of protrules, once a process."""
+    """The size and modification time of every source file of protrules and of its grammar,
+    once a process: what a checked program and its code are made by (the Chinese grammar and
+    built-in names are made from these too). Stating them costs a fraction of reading the
+    grammar and translating it to Chinese, which a load from the cache would do for the key
+    alone."""
     found: list[str] = []
     folders = [Path(__file__).resolve().parent.parent]
     while folders:
@@ -111,7 +113,7 @@ def _sources() -> bytes:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
                     folders.append(Path(entry.path))
-                elif entry.name.endswith(".py"):
+                elif entry.name.endswith(_SOURCES):
                     info = entry.stat()
                     found.append(f"{entry.path} {info.st_size} {info.st_mtime_ns}")
     return "\n".join(sorted(found)).encode("utf-8", "surrogateescape")

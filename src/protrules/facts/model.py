@@ -21,6 +21,7 @@ import attrs
 from protrules.calendar.durations import DURATION_UNITS, Duration
 from protrules.i18n import Message, msg
 from protrules.language.diagnostics import Span
+from protrules.pickling import pickle_module_classes
 
 __all__ = [
     "DURATION_UNITS",
@@ -363,3 +364,7 @@ class Ledger:
 
 
 Number = int | Decimal
+
+
+#: Classes pickle as a call with their fields (protrules.pickling): a program loads faster from the cache.
+pickle_module_classes(globals())

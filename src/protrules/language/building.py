@@ -2,9 +2,10 @@
 its node as soon as the parser makes it, and the readers of tokens (numbers, dates, spans).
 
 :class:`TreeReader` holds what every grammar rule's method uses;
-:class:`~protrules.language.builder.Builder` adds one method per grammar rule. Split from :mod:`protrules.language.builder`
-(issue 14, modules under ~600 lines) along that seam: how trees are walked and tokens read,
-and what each rule builds. Imported, with the builder, by :mod:`protrules.language.lalr` only.
+:class:`~protrules.language.builder.Builder` adds one method per grammar rule. Split from
+:mod:`protrules.language.builder` (issue 14, modules under ~600 lines) along that seam: how
+trees are walked and tokens read, and what each rule builds. Imported, with the builder, by
+:mod:`protrules.language.lalr` only, when a file is parsed.
 """
 
 from __future__ import annotations
