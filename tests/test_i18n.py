@@ -152,11 +152,6 @@ NOT_YET = {
     "facts/files.py",  # split from facts/ledgers.py, as it was
     "facts/validation.py",  # split from facts/ledgers.py, as it was
     "facts/schema.py",
-    "language/parser.py",
-    "language/building.py",  # with lalr.py and words.py, parser.py's messages, moved
-    "language/lalr.py",
-    "language/words.py",
-    "language/scan.py",
     "programme/due.py",
     "testing/prltest.py",
     "testing/reports.py",
@@ -226,3 +221,18 @@ def test_the_not_yet_list_names_only_modules_that_still_need_it() -> None:
         name for name in sorted(NOT_YET) if not (SOURCE / name).exists() or not untranslated(SOURCE / name)
     ]
     assert done == [], f"converted: remove from NOT_YET: {done}"
+
+
+def test_the_systems_own_reasons_are_translated(tmp_path: Path) -> None:
+    from protrules.language.diagnostics import RuleFileError
+    from protrules.language.parser import parse_file
+
+    missing = str(tmp_path / "missing.prl")
+    with pytest.raises(RuleFileError) as info:
+        parse_file(missing)
+    english = f"error[PRL001]: cannot read {missing}: no such file or directory"
+    assert info.value.render("en").startswith(english)
+    assert info.value.render("zh").startswith(f"错误[PRL001]: 无法读取 {missing}：文件或目录不存在")
+    with pytest.raises(RuleFileError) as info:
+        parse_file(str(tmp_path))
+    assert "：是目录" in info.value.render("zh")

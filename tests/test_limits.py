@@ -96,7 +96,7 @@ def test_lexical_errors_are_located(line: str, message: str, column: int) -> Non
     with pytest.raises(RuleFileError) as info:
         protrules.parse(text, "lex.prl")
     (diagnostic,) = info.value.diagnostics
-    assert (diagnostic.code, diagnostic.message) == ("PRL101", message)
+    assert (diagnostic.code, diagnostic.text()) == ("PRL101", message)
     assert diagnostic.span is not None and (diagnostic.span.line, diagnostic.span.column) == (last, column)
 
 

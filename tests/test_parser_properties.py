@@ -196,11 +196,11 @@ def test_gbk_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError) as info:
         protrules.parse_file(str(path))
     assert info.value.diagnostics[0].code == "PRL002"
-    assert "GBK" in (info.value.diagnostics[0].hint or "")
+    assert "GBK" in (info.value.diagnostics[0].hint_text() or "")
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError) as info:
         protrules.parse_file(str(tmp_path / "nope.prl"))
     assert info.value.diagnostics[0].code == "PRL001"
-    assert "nope.prl" in info.value.diagnostics[0].message
+    assert "nope.prl" in info.value.diagnostics[0].text()

@@ -69,7 +69,7 @@ def test_an_empty_loop_is_reported_at_its_colon_not_the_next_line() -> None:
     with pytest.raises(RuleFileError) as info:
         protrules.parse("\n".join(lines), "x.prl")
     (only,) = info.value.diagnostics
-    assert (only.code, only.message, only.span.line) == (
+    assert (only.code, only.text(), only.span.line) == (
         "PRL104",
         "nothing is indented under this line",
         number,

@@ -18,7 +18,8 @@ from typing import Any
 
 from lark import Token, Tree
 
-from protrules.i18n import msg
+from protrules.i18n import Message, msg
+from protrules.i18n.system import date_reason
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, Span
 from protrules.language.dialects import Reading
@@ -37,7 +38,9 @@ BUILDER: contextvars.ContextVar[TreeReader] = contextvars.ContextVar("protrules_
 #: What a subtree nested deeper than the limits is built into (its error is already reported).
 _TOO_DEEP: Any = object()
 
-_OUT_OF_RANGE = f"is out of range: a number in a rule file is at most 10^{len(str(MAX_NUMBER)) - 1}"
+_OUT_OF_RANGE = msg(
+    "is out of range: a number in a rule file is at most 10^{power}", power=len(str(MAX_NUMBER)) - 1
+)
 
 #: Grammar rules that are a level of an expression, for :data:`~protrules.limits.EXPRESSION_DEPTH`.
 _LEVELS = frozenset(
@@ -201,12 +204,12 @@ class TreeReader:
         if data in _LEVELS:
             depth += 1
             if depth == EXPRESSION_DEPTH + 1:
-                self._too_deep(tree.meta, "expression", EXPRESSION_DEPTH, "name its parts with `let`")
+                self._too_deep(tree.meta, "expression", EXPRESSION_DEPTH, msg("name its parts with `let`"))
                 return _TOO_DEEP, 0, 0
         elif data in _BLOCKS:
             blocks += 1
             if blocks == BLOCK_DEPTH + 1:
-                self._too_deep(tree.meta, "block", BLOCK_DEPTH, "split the rule into smaller rules")
+                self._too_deep(tree.meta, "block", BLOCK_DEPTH, msg("split the rule into smaller rules"))
                 return _TOO_DEEP, 0, 0
         if tree.poisoned:
             return _TOO_DEEP, 0, 0  # its error is reported: no node is built around it
@@ -221,11 +224,14 @@ class TreeReader:
         """The node of the whole file's tree."""
         return self._finish(tree, "")[0]
 
-    def _too_deep(self, meta: Any, what: str, limit: int, hint: str) -> None:
+    def _too_deep(self, meta: Any, what: str, limit: int, hint: Message) -> None:
         if what == "expression":
-            code, message = "PRL107", f"expression nested more than {limit} levels deep"
+            code, message = "PRL107", msg("expression nested more than {limit} levels deep", limit=limit)
         else:
-            code, message = "PRL109", f"more than {limit} `for each` blocks nested in one another"
+            code, message = (
+                "PRL109",
+                msg("more than {limit} `for each` blocks nested in one another", limit=limit),
+            )
         self.errors.append(Diagnostic(code, message, self._span(meta), hint=hint))
 
     def _number(self, token: Token, kind: str = "integer") -> Any:
@@ -236,7 +242,9 @@ class TreeReader:
         digits = text.rstrip("%")
         whole, _, fraction = digits.partition(".")
         if len(fraction) > FRACTION_DIGITS:
-            return self._number_error(token, f"has more than {FRACTION_DIGITS} digits after the point")
+            return self._number_error(
+                token, msg("has more than {limit} digits after the point", limit=FRACTION_DIGITS)
+            )
         if len(whole.lstrip("0")) > len(str(MAX_NUMBER)):
             return self._number_error(token, _OUT_OF_RANGE)
         value: Any = Decimal(digits) if kind != "integer" else int(digits)
@@ -246,10 +254,11 @@ class TreeReader:
             return self._number_error(token, _OUT_OF_RANGE)
         return value
 
-    def _number_error(self, token: Token, problem: str) -> int:
+    def _number_error(self, token: Token, problem: Message) -> int:
         text = str(token)
         shown = text if len(text) <= 24 else f"{text[:10]}…{text[-6:]}"
-        self.errors.append(Diagnostic("PRL111", f"number `{shown}` {problem}", self._tok_span(token)))
+        wrong = msg("number `{number}` {problem}", number=shown, problem=problem)
+        self.errors.append(Diagnostic("PRL111", wrong, self._tok_span(token)))
         return 0
 
     # -- helpers
@@ -272,7 +281,11 @@ class TreeReader:
             return dt.date.fromisoformat(str(token))
         except ValueError as error:
             self.errors.append(
-                Diagnostic("PRL110", f"invalid date `{token}`: {error}", self._tok_span(token))
+                Diagnostic(
+                    "PRL110",
+                    msg("invalid date `{date}`: {reason}", date=str(token), reason=date_reason(error)),
+                    self._tok_span(token),
+                )
             )
             return dt.date(1970, 1, 1)
 

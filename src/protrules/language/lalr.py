@@ -39,10 +39,10 @@ from lark.grammar import Rule
 from lark.indenter import Indenter
 from lark.lexer import TerminalDef
 
-from protrules.i18n import Message, msg
+from protrules.i18n import Message, Text, joined, msg
 from protrules.language import nodes as n
 from protrules.language.builder import BUILDER, Builder, Building
-from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, suggest
+from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
 from protrules.language.dialects import keyword_hint
 from protrules.language.grammar import grammar_text
 from protrules.language.keywords import DIALECTS, ZH_WITHIN_END
@@ -223,26 +223,27 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 # ------------------------------------------------------------------ syntax errors
 
-_FRIENDLY = {
-    "_NL": "end of line",
-    "_INDENT": "an indented block",
-    "_DEDENT": "end of block",
-    "NAME": "a name",
-    "STRING": 'a quoted "text"',
-    "RULE_ID": "an id such as 2.1.3",
-    "DATE": "a date YYYY-MM-DD",
-    "INT": "a whole number",
-    "DECIMAL": "a decimal number",
-    "PERCENT": "a percentage",
-    "COMPARE": "a comparison",
+_END_OF_LINE = msg("end of line")
+_FRIENDLY: dict[str, Text] = {
+    "_NL": _END_OF_LINE,
+    "_INDENT": msg("an indented block"),
+    "_DEDENT": msg("end of block"),
+    "NAME": msg("a name"),
+    "STRING": msg('a quoted "text"'),
+    "RULE_ID": msg("an id such as 2.1.3"),
+    "DATE": msg("a date YYYY-MM-DD"),
+    "INT": msg("a whole number"),
+    "DECIMAL": msg("a decimal number"),
+    "PERCENT": msg("a percentage"),
+    "COMPARE": msg("a comparison"),
     "ADD_OP": "`+` or `-`",
     "MUL_OP": "`*` or `/`",
     "OPTIONAL": "`?`",
-    "$END": "end of file",
+    "$END": msg("end of file"),
 }
 
 
-def _describe(terminal: str, dialect: str) -> str:
+def _describe(terminal: str, dialect: str) -> Text:
     if terminal in _FRIENDLY:
         return _FRIENDLY[terminal]
     try:
@@ -268,9 +269,9 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source, di
     if isinstance(error, _IndentError):
         return Diagnostic(
             "PRL104",
-            "indentation does not match any outer block",
+            msg("indentation does not match any outer block"),
             Span(error.line, error.column, error.line, error.column + 1, source.name),
-            hint="indent with the same spaces as the block it belongs to",
+            hint=msg("indent with the same spaces as the block it belongs to"),
         )
     line = error.line if isinstance(error.line, int) and error.line > 0 else 1
     column = error.column if isinstance(error.column, int) and error.column > 0 else 1
@@ -278,43 +279,45 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source, di
         ch = source.text.lstrip("\ufeff")[error.pos_in_stream] if error.pos_in_stream is not None else "?"
         return Diagnostic(
             "PRL101",
-            f"unexpected character `{ch}`",
+            msg("unexpected character `{ch}`", ch=ch),
             Span(line, column, line, column + 1, source.name),
             hint=character_hint(ch),
         )
     if isinstance(error, UnexpectedEOF):
-        return Diagnostic("PRL103", "unexpected end of file", Span(line, column, line, column, source.name))
+        return Diagnostic("PRL103", _UNEXPECTED_END, Span(line, column, line, column, source.name))
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    expected = sorted({_describe(t, dialect) for t in error.expected if _shown(t, dialect)})
+    expected = sorted({_describe(t, dialect) for t in error.expected if _shown(t, dialect)}, key=str)
     if token.type == "$END":
         last = max(1, len(source.text.splitlines()))
         return Diagnostic(
             "PRL103",
-            "unexpected end of file",
+            _UNEXPECTED_END,
             Span(last, 1, last, 1, source.name),
             hint=_expected_hint(expected),
         )
     if token.type == "_INDENT":
         return Diagnostic(
             "PRL105",
-            "unexpected indentation",
+            msg("unexpected indentation"),
             Span(line + 1 if token.value and column == 1 else line, 1, line, 1, source.name)
             if False
             else _token_line_span(token, source),
-            hint="a statement continues on the next line only inside parentheses",
+            hint=msg("a statement continues on the next line only inside parentheses"),
         )
     if token.type == "_DEDENT":
         return Diagnostic(
-            "PRL102", "block ends too early", _token_line_span(token, source), hint=_expected_hint(expected)
+            "PRL102",
+            msg("block ends too early"),
+            _token_line_span(token, source),
+            hint=_expected_hint(expected),
         )
-    found = "end of line" if token.type == "_NL" else f"`{token.value}`"
     glued = _after_keyword(token, source, line, column, dialect)
     if glued is not None:
         return glued
     if token.type in ("NAME", "RULE_ID") and str(token.value).isidentifier():
         word = str(token.value)
-        keywords = [e.strip("`") for e in expected if e.startswith("`")]
+        keywords = [e.strip("`") for e in expected if isinstance(e, str) and e.startswith("`")]
         hint = keyword_hint(word, keywords, dialect)
         if hint is not None:
             return Diagnostic(
@@ -325,21 +328,25 @@ def _syntax_diagnostic(error: UnexpectedInput | _IndentError, source: Source, di
             )
         guess = suggest(str(token.value), keywords)
         if guess is not None:
-            expected = [f"`{guess}`"]
             return Diagnostic(
                 "PRL102",
-                f"unexpected `{token.value}`",
+                msg("unexpected `{token}`", token=str(token.value)),
                 Span(line, column, line, column + len(str(token.value)), source.name),
-                hint=f"did you mean `{guess}`?",
+                hint=did_you_mean(guess),
             )
     end_column = column + max(1, len(str(token.value))) if token.type != "_NL" else column + 1
     span = Span(line, column, line, end_column, source.name)
     if token.type == "_NL":
         span = _line_end_span(line, source)
-    joined = _keyword_in_name(token, source, line, column, dialect)
-    if joined is not None:
-        return Diagnostic("PRL102", msg("unexpected `{word}`", word=str(token.value)), span, hint=joined)
-    return Diagnostic("PRL102", f"unexpected {found}", span, hint=_expected_hint(expected))
+    glued_name = _keyword_in_name(token, source, line, column, dialect)
+    if glued_name is not None:
+        return Diagnostic("PRL102", msg("unexpected `{word}`", word=str(token.value)), span, hint=glued_name)
+    unexpected = (
+        msg("unexpected end of line")
+        if token.type == "_NL"
+        else msg("unexpected `{token}`", token=str(token.value))
+    )
+    return Diagnostic("PRL102", unexpected, span, hint=_expected_hint(expected))
 
 
 def _keyword_in_name(token: Token, source: Source, line: int, column: int, dialect: str) -> Message | None:
@@ -474,7 +481,8 @@ def _release(error: BaseException) -> None:
     error.__traceback__ = error.__context__ = error.__cause__ = None
 
 
-_EMPTY_BLOCK = "nothing is indented under this line"
+_EMPTY_BLOCK = msg("nothing is indented under this line")
+_UNEXPECTED_END = msg("unexpected end of file")
 
 
 def _empty_block(header: int, source: Source) -> Diagnostic:
@@ -484,16 +492,18 @@ def _empty_block(header: int, source: Source) -> Diagnostic:
         "PRL104",
         _EMPTY_BLOCK,
         colon,
-        hint="a line ending in `:` opens a block: indent the lines that belong to it",
+        hint=msg("a line ending in `:` opens a block: indent the lines that belong to it"),
     )
 
 
-def _expected_hint(expected: list[str]) -> str | None:
+def _expected_hint(expected: list[Text]) -> Message | None:
     if not expected:
         return None
+    if len(expected) == 1:
+        return msg("expected {what}", what=expected[0])
     if len(expected) > 8:
         expected = [*expected[:8], "…"]
-    return "expected " + (expected[0] if len(expected) == 1 else "one of " + ", ".join(expected))
+    return msg("expected one of {choices}", choices=joined(expected))
 
 
 def _token_line_span(token: Token, source: Source) -> Span:

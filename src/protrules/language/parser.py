@@ -15,6 +15,8 @@ from typing import Any
 
 from protrules.arguments import expect_path, expect_text
 from protrules.collector import paused
+from protrules.i18n import msg
+from protrules.i18n.system import os_reason
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span
 from protrules.language.dialects import check_dialect, detect_dialect
@@ -74,9 +76,13 @@ def parse(text: str, name: str = "<rules>", dialect: str | None = None) -> n.Mod
 def _too_large() -> Diagnostic:
     return Diagnostic(
         "PRL106",
-        f"rule file is larger than {RULE_FILE_BYTES // 2**20} MiB ({RULE_FILE_BYTES} bytes)",
+        msg(
+            "rule file is larger than {mib} MiB ({bytes} bytes)",
+            mib=RULE_FILE_BYTES // 2**20,
+            bytes=RULE_FILE_BYTES,
+        ),
         None,
-        hint="a standard fits in far less: split it, or look for a file written by mistake",
+        hint=msg("a standard fits in far less: split it, or look for a file written by mistake"),
     )
 
 
@@ -94,8 +100,8 @@ def parse_file(path: str | os.PathLike[str]) -> tuple[n.Module, Source]:
         with open(path, "rb") as handle:
             data = handle.read(RULE_FILE_BYTES + 1)
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise RuleFileError([Diagnostic("PRL001", f"cannot read {path}: {reason.lower()}", None)]) from None
+        unreadable = msg("cannot read {path}: {reason}", path=path, reason=os_reason(error))
+        raise RuleFileError([Diagnostic("PRL001", unreadable, None)]) from None
     if len(data) > RULE_FILE_BYTES:  # refused whole: a truncated file would report a wrong error
         raise RuleFileError([_too_large()])
     try:
@@ -106,9 +112,9 @@ def parse_file(path: str | os.PathLike[str]) -> tuple[n.Module, Source]:
             [
                 Diagnostic(
                     "PRL002",
-                    "rule file is not UTF-8",
+                    msg("rule file is not UTF-8"),
                     Span(line, 1, line, 1, path),
-                    hint="save it as UTF-8 (it may be GBK)",
+                    hint=msg("save it as UTF-8 (it may be GBK)"),
                 )
             ],
         ) from None

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from typing import Final
 
+from protrules.i18n import Message, Text, msg
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span
 from protrules.limits import PAREN_DEPTH
 
@@ -56,14 +57,14 @@ _TOKENS: Final = re.compile(rf"(?P<plain>{_PLAIN})|(?P<open>[(\[])|(?P<close>[)\
 _TEXT_BODY: Final = re.compile(r'(?:[^"\\\n]|\\["\\nt])*')
 
 
-def character_hint(ch: str) -> str | None:
+def character_hint(ch: str) -> Message | None:
     """What an unexpected character probably should have been."""
     if ch in FULL_WIDTH_HINTS:
-        return f"full-width `{ch}`: use the ASCII `{FULL_WIDTH_HINTS[ch]}`"
+        return msg("full-width `{ch}`: use the ASCII `{ascii}`", ch=ch, ascii=FULL_WIDTH_HINTS[ch])
     if unicodedata.category(ch) == "Nd":
-        return "write numbers and dates with ASCII digits 0-9"
+        return msg("write numbers and dates with ASCII digits 0-9")
     if ch == "'":
-        return 'text is written in double quotes: "…"'
+        return msg('text is written in double quotes: "…"')
     return None
 
 
@@ -86,11 +87,11 @@ def scan(text: str, source: Source, limit: int) -> list[Diagnostic]:
                     [
                         _located(
                             "PRL107",
-                            f"parentheses nested deeper than {PAREN_DEPTH} levels",
+                            msg("parentheses nested deeper than {limit} levels", limit=PAREN_DEPTH),
                             text,
                             at,
                             source,
-                            "split the expression with `let` names",
+                            msg("split the expression with `let` names"),
                         )
                     ],
                     source,
@@ -109,7 +110,12 @@ def scan(text: str, source: Source, limit: int) -> list[Diagnostic]:
         at, bracket = opened[-1]
         closer = ")" if bracket == "(" else "]"
         diagnostic = _located(
-            "PRL108", f"`{bracket}` is never closed", text, at, source, f"add the matching `{closer}`"
+            "PRL108",
+            msg("`{bracket}` is never closed", bracket=bracket),
+            text,
+            at,
+            source,
+            msg("add the matching `{closer}`", closer=closer),
         )
         raise RuleFileError([*found, diagnostic], source)
     return found
@@ -124,25 +130,31 @@ def _bad(text: str, at: int, source: Source) -> Diagnostic:
             escape = text[end : end + 2]
             return _located(
                 "PRL101",
-                f"unknown escape `{escape}` in text",
+                msg("unknown escape `{escape}` in text", escape=escape),
                 text,
                 end,
                 source,
-                'write `\\"`, `\\\\`, `\\n` or `\\t`',
+                msg('write `\\"`, `\\\\`, `\\n` or `\\t`'),
                 width=len(escape),
             )
         return _located(
-            "PRL101", "text is never closed", text, at, source, 'close it with `"` on the same line'
+            "PRL101",
+            msg("text is never closed"),
+            text,
+            at,
+            source,
+            msg('close it with `"` on the same line'),
         )
     if ch == "\r":
-        hint = "save the file with LF or CRLF line ends"
-        return _located("PRL101", "carriage return without a line feed", text, at, source, hint)
+        hint = msg("save the file with LF or CRLF line ends")
+        return _located("PRL101", msg("carriage return without a line feed"), text, at, source, hint)
     shown = ch if ch.isprintable() else repr(ch)[1:-1]
-    return _located("PRL101", f"unexpected character `{shown}`", text, at, source, character_hint(ch))
+    unexpected = msg("unexpected character `{ch}`", ch=shown)
+    return _located("PRL101", unexpected, text, at, source, character_hint(ch))
 
 
 def _located(
-    code: str, message: str, text: str, at: int, source: Source, hint: str | None, width: int = 1
+    code: str, message: Text, text: str, at: int, source: Source, hint: Text | None, width: int = 1
 ) -> Diagnostic:
     line = text.count("\n", 0, at) + 1
     column = at - text.rfind("\n", 0, at)

@@ -11,6 +11,7 @@ import re
 
 from protrules.calendar.durations import Duration
 from protrules.errors import ProtrulesError
+from protrules.i18n import msg
 from protrules.language.keywords import UNITS as UNIT_SPELLINGS
 
 __all__ = ["COMPARE_OPS", "UNITS", "parse_duration"]
@@ -33,11 +34,14 @@ def parse_duration(text: str) -> Duration:
         spelled = " ".join(match.group(2).split())
         unit = UNITS.get(spelled) or UNITS.get(spelled.lower())
     if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
-        raise ProtrulesError(f"invalid duration `{text}`: use ASCII digits 0-9", code="PRL801")
+        raise ProtrulesError(msg("invalid duration `{text}`: use ASCII digits 0-9", text=text), code="PRL801")
     if match is None or unit is None:
         raise ProtrulesError(
-            f"invalid duration `{text}`: expected an amount and a unit,"
-            " e.g. 30 days, 2 weeks, 3 months, 30 working days, 30个工作日",
+            msg(
+                "invalid duration `{text}`: expected an amount and a unit,"
+                " e.g. 30 days, 2 weeks, 3 months, 30 working days, 30个工作日",
+                text=text,
+            ),
             code="PRL801",
         )
     return Duration(int(match.group(1)), unit)
