@@ -23,7 +23,17 @@ from contextvars import ContextVar
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from protrules.errors import ProtrulesError
-from protrules.i18n import LANGS, Text, check_language, env_language, gettext_for, msg, render
+from protrules.i18n import (
+    LANGS,
+    Message,
+    Text,
+    check_language,
+    env_language,
+    gettext_for,
+    joined,
+    msg,
+    render,
+)
 from protrules.language.diagnostics import RuleFileError
 from protrules.limits import WORK_PER_ENTITY
 
@@ -170,20 +180,20 @@ def require_file(path: str, *, folder_ok: bool = False) -> None:
         raise CliError(msg("{path} is a folder, not a file", path=path))
 
 
-def date_arg(text: str, what: str = "date") -> dt.date:
+def date_arg(text: str, what: Text | None = None) -> dt.date:
     """A strict YYYY-MM-DD date from the command line; the error names the text and the option."""
     from protrules.calendar.workdays import parse_date
 
     try:
         return parse_date(text)
     except ProtrulesError as error:
-        raise CliError(f"{what}: {error.message}") from None
+        raise CliError(msg("{what}: {message}", what=what or msg("date"), message=error.msg)) from None
 
 
 def int_arg(text: str, what: str) -> int:
     """A whole number from the command line (ASCII digits, optional sign)."""
     if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
-        raise CliError(f"{what}: expected a whole number, not `{text}`")
+        raise CliError(msg("{what}: expected a whole number, not `{text}`", what=what, text=text))
     return int(text)
 
 
@@ -200,13 +210,19 @@ def forget_stdin() -> None:
 def read_stdin(what: str) -> str:
     """Standard input as UTF-8 text, for the argument ``what`` names; it can be read once."""
     if _stdin_read_for:
-        raise CliError(f"{what}: standard input is already read for {_stdin_read_for[0]}; name a file")
+        raise CliError(
+            msg(
+                "{what}: standard input is already read for {other}; name a file",
+                what=what,
+                other=_stdin_read_for[0],
+            )
+        )
     _stdin_read_for.append(what)
     data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise CliError(f"{what}: standard input is not UTF-8 text (it may be GBK)") from None
+        raise CliError(msg("{what}: standard input is not UTF-8 text (it may be GBK)", what=what)) from None
 
 
 def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
@@ -239,12 +255,12 @@ def load_rules(path: str, parameters: Sequence[str] | None = None) -> RuleSet:
     for given in parameters or ():
         name, equals, value = given.partition("=")
         if not equals or not name.strip():
-            raise CliError(f"--set: expected NAME=VALUE, e.g. 会议次数=3, not `{given}`")
+            raise CliError(msg("--set: expected NAME=VALUE, e.g. 会议次数=3, not `{given}`", given=given))
         values[name.strip()] = value.strip()
     try:
         return ruleset.with_parameters(values)
     except ProtrulesError as error:
-        raise CliError(f"--set: {error.message}") from None
+        raise CliError(msg("--set: {message}", message=error.msg)) from None
 
 
 def rules_and_district(args: argparse.Namespace) -> RuleSet:
@@ -267,7 +283,7 @@ def with_district_of(ruleset: RuleSet, facts: list[str], given: str | None) -> R
         try:
             given = district_beside(facts)
         except DistrictError as error:
-            raise CliError(error.message) from None
+            raise CliError(error.msg) from None
     if given is None:
         return ruleset
     require_file(given, folder_ok=True)
@@ -292,7 +308,7 @@ def _items(paths: Sequence[str], ruleset: RuleSet) -> list[str | Ledger]:
         require_file(path, folder_ok=True)
         items.extend(ledger_paths([path]))
     if not items:
-        raise CliError(f"no ledgers found in {', '.join(paths)}")
+        raise CliError(msg("no ledgers found in {paths}", paths=joined(paths)))
     return items
 
 
@@ -465,43 +481,60 @@ def as_of_arg(args: argparse.Namespace, ruleset: RuleSet) -> dt.date:
 
 def add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -> None:
     """RULES, FACTS (one, or several with ``--jobs``) and ``--as-of``."""
-    parser.add_argument("rules", metavar="RULES", help="the standard, a .prl file (-: standard input)")
+    parser.add_argument(
+        "rules", metavar="RULES", help=say(msg("the standard, a .prl file (-: standard input)"))
+    )
     if many:
         parser.add_argument(
             "facts",
             metavar="FACTS",
             nargs="+",
-            help="ledgers: .json files, CSV folders, or folders holding them (-: one JSON ledger from"
-            " standard input)",
+            help=say(
+                msg(
+                    "ledgers: .json files, CSV folders, or folders holding them (-: one JSON ledger from"
+                    " standard input)"
+                )
+            ),
         )
         parser.add_argument(
             "--jobs",
             metavar="N",
             type=jobs_arg,
             default=1,
-            help="read and evaluate the ledgers in N worker processes (0: one per core; default 1)",
+            help=say(msg("read and evaluate the ledgers in N worker processes (0: one per core; default 1)")),
         )
     else:
         parser.add_argument(
-            "facts", metavar="FACTS", help="one ledger: a .json file or a CSV folder (-: standard input)"
+            "facts",
+            metavar="FACTS",
+            help=say(msg("one ledger: a .json file or a CSV folder (-: standard input)")),
         )
     parser.add_argument(
         "--as-of",
         metavar="DATE",
-        help="the assessment date, YYYY-MM-DD (default: end of the assessment period)",
+        help=say(msg("the assessment date, YYYY-MM-DD (default: end of the assessment period)")),
     )
     parser.add_argument(
         "--max-work",
         metavar="STEPS",
         type=_positive,
-        help=f"stop an entity's evaluation after STEPS steps of work (facts visited); the entity is"
-        f" reported, the others go on (default {WORK_PER_ENTITY:,}; docs/limits.md)",
+        help=say(
+            msg(
+                "stop an entity's evaluation after STEPS steps of work (facts visited); the entity is"
+                " reported, the others go on (default {steps}; docs/limits.md)",
+                steps=f"{WORK_PER_ENTITY:,}",
+            )
+        ),
     )
     parser.add_argument(
         "--district",
         metavar="PATH",
-        help="the district ledger: facts that hold for every street, read with each ledger"
-        " (default: the _district.json or _district/ beside the FACTS ledgers, if any)",
+        help=say(
+            msg(
+                "the district ledger: facts that hold for every street, read with each ledger"
+                " (default: the _district.json or _district/ beside the FACTS ledgers, if any)"
+            )
+        ),
     )
     parser.add_argument(
         "--set",
@@ -509,9 +542,13 @@ def add_rules_and_facts(parser: argparse.ArgumentParser, *, many: bool = True) -
         dest="parameter",
         metavar="NAME=VALUE",
         action="append",
-        help="what-if: give a parameter of the rule file another value for this run, written as in"
-        " the file: another threshold (--set 会议次数=3, --set 复查间隔=\"6 months\") or another"
-        " reading of a clause (--set 节假日开放读法=每个节假日); repeatable; the report says so",
+        help=say(
+            msg(
+                "what-if: give a parameter of the rule file another value for this run, written as in"
+                ' the file: another threshold (--set 会议次数=3, --set 复查间隔="6 months") or another'
+                " reading of a clause (--set 节假日开放读法=每个节假日); repeatable; the report says so"
+            )
+        ),
     )
 
 
@@ -519,26 +556,32 @@ def _positive(text: str) -> int:
     """An argparse type: a whole number above zero."""
     value = _non_negative()(text)
     if value == 0:
-        raise argparse.ArgumentTypeError("must be 1 or more, not 0")
+        raise argparse.ArgumentTypeError(say(msg("must be 1 or more, not 0")))
     return value
 
 
-def _non_negative(what: str = "a whole number", zero: str = "0") -> Callable[[str], int]:
+def _non_negative(what: Message | None = None, zero: Message | None = None) -> Callable[[str], int]:
     """An argparse type: a whole number, 0 or more (`zero` says what 0 means)."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, not `{text}`") from None
+            wanted = what or msg("a whole number")
+            raise argparse.ArgumentTypeError(
+                say(msg("expected {what}, not `{text}`", what=wanted, text=text))
+            ) from None
         if value < 0:
-            raise argparse.ArgumentTypeError(f"must be {zero} or more, not {value}")
+            least = zero or "0"
+            raise argparse.ArgumentTypeError(
+                say(msg("must be {zero} or more, not {value}", zero=least, value=value))
+            )
         return value
 
     return parse
 
 
-jobs_arg = _non_negative("a whole number of processes", "0 (one per core)")
+jobs_arg = _non_negative(msg("a whole number of processes"), msg("0 (one per core)"))
 top_arg = _non_negative()
 
 
@@ -608,7 +651,7 @@ def write_atomic(path: str, text: str) -> None:
     """
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
-        raise CliError(f"no such folder: {os.path.dirname(path) or directory}")
+        raise CliError(msg("no such folder: {path}", path=os.path.dirname(path) or directory))
     mode = None
     with contextlib.suppress(OSError):
         mode = os.stat(path).st_mode & 0o7777

@@ -43,7 +43,8 @@ from protrules.cli.common import (
     top_arg,
 )
 from protrules.errors import ProtrulesError
-from protrules.i18n import env_language, msg
+from protrules.i18n import env_language, joined, msg
+from protrules.i18n.system import os_reason
 from protrules.output import display_width
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
-DESCRIPTION = """\
+DESCRIPTION = msg("""\
 Evaluate compliance standards written in .prl against entities' ledgers.
 
 examples:
@@ -71,7 +72,7 @@ examples:
 exit codes: 0 ok (check: every entity meets the standard), 1 findings (an entity that
 does not meet it, a failing test, a lint finding, a file fmt --check would change),
 2 bad input or usage.
-"""
+""")
 
 
 # ------------------------------------------------------------------ check
@@ -87,10 +88,23 @@ def _only(text: str | None) -> list[str] | None:
     for verdict in wanted:
         if verdict not in VERDICTS:
             guess = suggest(verdict, VERDICTS)
-            hint = f"; did you mean {guess}?" if guess else f" (verdicts: {', '.join(VERDICTS)})"
-            raise CliError(f"--only: unknown verdict `{verdict}`{hint}")
+            if guess:
+                raise CliError(
+                    msg(
+                        "--only: unknown verdict `{verdict}`; did you mean {guess}?",
+                        verdict=verdict,
+                        guess=guess,
+                    )
+                )
+            raise CliError(
+                msg(
+                    "--only: unknown verdict `{verdict}` (verdicts: {verdicts})",
+                    verdict=verdict,
+                    verdicts=joined(VERDICTS),
+                )
+            )
     if not wanted:
-        raise CliError(f"--only: name at least one verdict ({', '.join(VERDICTS)})")
+        raise CliError(msg("--only: name at least one verdict ({verdicts})", verdicts=joined(VERDICTS)))
     return wanted
 
 
@@ -133,11 +147,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     args.only_verdicts = _only(args.only)
     if args.only_verdicts is not None and args.format != "text":
-        raise CliError("--only works with --format text (JSON and Markdown always hold every rule)")
+        raise CliError(msg("--only works with --format text (JSON and Markdown always hold every rule)"))
     if args.no_checks and args.format != "json":
-        raise CliError("--no-checks works with --format json (text and Markdown never list checks)")
+        raise CliError(msg("--no-checks works with --format json (text and Markdown never list checks)"))
     if args.layout != "auto" and args.format != "text":
-        raise CliError("--layout works with --format text")
+        raise CliError(msg("--layout works with --format text"))
     ruleset = rules_and_district(args)
     as_of = as_of_arg(args, ruleset)
     if args.format == "markdown":  # the 督导报告, as `protrules report --format markdown` writes it
@@ -176,17 +190,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     only = _only(args.only)
     if only is not None and args.format != "text":
-        raise CliError("--only works with --format text (JSON always holds every check)")
+        raise CliError(msg("--only works with --format text (JSON always holds every check)"))
     ruleset = rules_and_district(args)
     try:
         wanted = [ruleset.rule(rule_id).id for rule_id in args.rule_ids]
     except ProtrulesError as error:
-        raise CliError(error.message) from None
+        raise CliError(error.msg) from None
     as_of = as_of_arg(args, ruleset)
     ledgers = load_facts([args.facts], ruleset)
     if len(ledgers) != 1:
-        names = ", ".join(ledger.id for ledger in ledgers[:5]) + (", …" if len(ledgers) > 5 else "")
-        raise CliError(f"explain takes one ledger, but {args.facts} holds {len(ledgers)} ({names}); name one")
+        names = joined([ledger.id for ledger in ledgers[:5]] + (["…"] if len(ledgers) > 5 else []))
+        raise CliError(
+            msg(
+                "explain takes one ledger, but {path} holds {count} ({names}); name one",
+                path=args.facts,
+                count=len(ledgers),
+                names=names,
+            )
+        )
     ledger = ledgers[0]
     results = ruleset.explain(ledger, wanted or None, as_of)
     # The facts as the evaluation saw them, and what the as-of date left out.
@@ -247,7 +268,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         try:
             until = horizon(ruleset.calendar, as_of, parse_duration(args.within))
         except ProtrulesError as error:
-            raise CliError(f"--within: {error.message}") from None
+            raise CliError(msg("--within: {message}", message=error.msg)) from None
         within_days = (until - as_of).days
     results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
     items = obligations(ruleset, results, within_days)
@@ -298,8 +319,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
         name = args.fact_type
         if name not in fact_types:
             guess = suggest(name, fact_types)
-            hint = f"; did you mean {guess}?" if guess else f" (fact types: {', '.join(fact_types)})"
-            raise CliError(f"unknown fact type {name}{hint}")
+            if guess:
+                raise CliError(msg("unknown fact type {name}; did you mean {guess}?", name=name, guess=guess))
+            raise CliError(
+                msg("unknown fact type {name} (fact types: {names})", name=name, names=joined(fact_types))
+            )
         # One record of that type, self-contained (references are ids, so nothing else is needed).
         schema = {"$schema": schema["$schema"], "title": f"{ruleset.title} — {name}", **schema["$defs"][name]}
     emit(dumps(schema), args.output, colour=False)
@@ -311,7 +335,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _add_format_and_output(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
     parser.add_argument("-f", "--format", choices=formats, default=formats[0])
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("-o", "--output", metavar="FILE", help=say(msg("write to FILE instead of stdout")))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -321,16 +345,17 @@ def build_parser() -> argparse.ArgumentParser:
     from protrules.cli import report as cli_report
     from protrules.cli import tools as cli_tools
 
-    parser = Parser(prog="protrules", description=DESCRIPTION)
+    parser = Parser(prog="protrules", description=say(DESCRIPTION))
     parser.add_argument("--version", action="version", version=f"protrules {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
 
     check = commands.add_parser(
         "check",
-        help="assess entities against a standard",
-        description="Assess every entity's ledger against the standard: verdicts, status, score.",
-        epilog="""\
+        help=say(msg("assess entities against a standard")),
+        description=say(msg("Assess every entity's ledger against the standard: verdicts, status, score.")),
+        epilog=say(
+            msg("""\
 examples:
   protrules check rules/example.prl examples/demo/yangguang.json
   protrules check rules/example.prl examples/demo/ --only fail,unknown
@@ -342,7 +367,8 @@ examples:
 One entity prints its summary; several print a table (one column per entity) and a status
 line each, or, when that table is wider than the terminal (80 columns when not a terminal),
 one line per entity with a mark per area. Exit code 0 when every entity meets the standard
-(达标), 1 otherwise, 2 for bad input.""",
+(达标), 1 otherwise, 2 for bad input.""")
+        ),
     )
     add_rules_and_facts(check)
     _add_format_and_output(check, ("text", "json", "markdown"))
@@ -350,27 +376,38 @@ one line per entity with a mark per area. Exit code 0 when every entity meets th
         "--layout",
         choices=("auto", "table", "summary"),
         default="auto",
-        help="text output for several entities: the rules × entities table, one line per entity, or"
-        " (auto, the default) the table when it fits the terminal",
+        help=say(
+            msg(
+                "text output for several entities: the rules × entities table, one line per entity, or"
+                " (auto, the default) the table when it fits the terminal"
+            )
+        ),
     )
     check.add_argument(
         "--only",
         metavar="VERDICTS",
-        help="text output: show only rules with these verdicts, e.g. fail,unknown",
+        help=say(msg("text output: show only rules with these verdicts, e.g. fail,unknown")),
     )
     check.add_argument(
         "--no-checks",
         action="store_true",
-        help="JSON output: leave out each rule's checks (verdicts, reasons, due dates and evidence"
-        " stay); much smaller and faster for many ledgers",
+        help=say(
+            msg(
+                "JSON output: leave out each rule's checks (verdicts, reasons, due dates and evidence"
+                " stay); much smaller and faster for many ledgers"
+            )
+        ),
     )
     check.set_defaults(func=cmd_check)
 
     explain = commands.add_parser(
         "explain",
-        help="why a rule has its verdict",
-        description="Explain rules' verdicts for one entity: the clause, every check, the values, the facts.",
-        epilog="""\
+        help=say(msg("why a rule has its verdict")),
+        description=say(
+            msg("Explain rules' verdicts for one entity: the clause, every check, the values, the facts.")
+        ),
+        epilog=say(
+            msg("""\
 examples:
   protrules explain rules/example.prl examples/demo/xingxing.json 1.1.1
   protrules explain rules/changning_2023.prl examples/changning/hongqiao.json --only fail
@@ -378,48 +415,65 @@ examples:
 
 With no RULE_ID every rule is explained. Failure first: rules and their checks are shown
 fail, unknown, pending, then pass. Exit code 1 when a rule explained fails, lacks data or is
-pending (what check counts against the entity), 0 otherwise, 2 for bad input.""",
+pending (what check counts against the entity), 0 otherwise, 2 for bad input.""")
+        ),
     )
     add_rules_and_facts(explain, many=False)
-    explain.add_argument("rule_ids", metavar="RULE_ID", nargs="*", help="rule ids, e.g. 2.1.3 (default: all)")
+    explain.add_argument(
+        "rule_ids", metavar="RULE_ID", nargs="*", help=say(msg("rule ids, e.g. 2.1.3 (default: all)"))
+    )
     _add_format_and_output(explain, ("text", "json"))
     explain.add_argument(
         "--only",
         metavar="VERDICTS",
-        help="text output: only rules and checks with these verdicts, e.g. fail or fail,unknown,pending",
+        help=say(
+            msg("text output: only rules and checks with these verdicts, e.g. fail or fail,unknown,pending")
+        ),
     )
     explain.set_defaults(func=cmd_explain)
 
     rank_ = commands.add_parser(
         "rank",
-        help="rank entities and name at most the cap",
+        help=say(msg("rank entities and name at most the cap")),
         description=(
-            "Rank entities by score (ties: fewer failed clauses, then id), exclude vetoed ones, and\n"
-            "name the first N that meet the standard (N = the standard's cap, or --top)."
+            say(
+                msg(
+                    "Rank entities by score (ties: fewer failed clauses, then id), exclude vetoed ones, and\n"
+                    "name the first N that meet the standard (N = the standard's cap, or --top)."
+                )
+            )
         ),
-        epilog="""\
+        epilog=say(
+            msg("""\
 examples:
   protrules rank rules/example.prl examples/demo/
   protrules rank rules/changning_2023.prl examples/changning/ --top 3 -f json
 
 Exit code 0 when every entity meets the standard (达标), 1 otherwise (as check), 2 for bad
-input.""",
+input.""")
+        ),
     )
     add_rules_and_facts(rank_)
     rank_.add_argument(
-        "--top", metavar="N", type=top_arg, help="name at most N (default: the standard's cap)"
+        "--top", metavar="N", type=top_arg, help=say(msg("name at most N (default: the standard's cap)"))
     )
     _add_format_and_output(rank_, ("text", "json"))
     rank_.set_defaults(func=cmd_rank)
 
     due = commands.add_parser(
         "due",
-        help="obligations falling due or overdue",
+        help=say(msg("obligations falling due or overdue")),
         description=(
-            "List what falls due (pending checks with a deadline) and what is overdue (failed checks\n"
-            "whose deadline has passed), soonest first."
+            say(
+                msg(
+                    "List what falls due (pending checks with a deadline) and what is overdue (failed"
+                    " checks\n"
+                    "whose deadline has passed), soonest first."
+                )
+            )
         ),
-        epilog="""\
+        epilog=say(
+            msg("""\
 examples:
   protrules due rules/example.prl examples/demo/ --as-of 2023-09-30
   protrules due rules/example.prl examples/demo/ --as-of 2023-09-30 --within "30 days"
@@ -428,10 +482,13 @@ examples:
 DURATION is an amount and a unit: days, weeks, working days, months, quarters, years
 (or 天, 周, 个工作日, 个月, 个季度, 年). --within keeps what falls due on or before
 as-of + DURATION, and every overdue obligation. Exit code 1 when an obligation is overdue,
-0 otherwise, 2 for bad input.""",
+0 otherwise, 2 for bad input.""")
+        ),
     )
     add_rules_and_facts(due)
-    due.add_argument("--within", metavar="DURATION", help='e.g. "30 days", "2 weeks", "30 working days"')
+    due.add_argument(
+        "--within", metavar="DURATION", help=say(msg('e.g. "30 days", "2 weeks", "30 working days"'))
+    )
     _add_format_and_output(due, ("text", "json"))
     due.set_defaults(func=cmd_due)
 
@@ -442,16 +499,20 @@ as-of + DURATION, and every overdue obligation. Exit code 1 when an obligation i
 
     schema = commands.add_parser(
         "schema",
-        help="JSON Schema of the ledgers a standard reads",
-        description="Print the JSON Schema of the ledger format the standard's fact declarations define.",
-        epilog="""\
+        help=say(msg("JSON Schema of the ledgers a standard reads")),
+        description=say(
+            msg("Print the JSON Schema of the ledger format the standard's fact declarations define.")
+        ),
+        epilog=say(
+            msg("""\
 examples:
   protrules schema rules/example.prl > ledger.schema.json
-  protrules schema rules/example.prl --fact-type meeting""",
+  protrules schema rules/example.prl --fact-type meeting""")
+        ),
     )
-    schema.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
-    schema.add_argument("--fact-type", metavar="NAME", help="only this fact type")
-    schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    schema.add_argument("rules", metavar="RULES", help=say(msg("the standard, a .prl file")))
+    schema.add_argument("--fact-type", metavar="NAME", help=say(msg("only this fact type")))
+    schema.add_argument("-o", "--output", metavar="FILE", help=say(msg("write to FILE instead of stdout")))
     schema.set_defaults(func=cmd_schema)
     for name, sub in commands.choices.items():
         if name != "calendar":  # its questions name themselves (cli_calendar)
@@ -518,7 +579,7 @@ def _run(argv: Sequence[str], lang: str) -> int:
         if isinstance(error, BrokenPipeError):
             _quiet_stdout()
             return FINDINGS
-        reason = (error.strerror or str(error)).lower()  # the system's words
+        reason = os_reason(error)  # the system's words
         _report(
             CliError(
                 msg("{reason}: {path}", reason=reason, path=error.filename) if error.filename else reason
