@@ -31,6 +31,7 @@ from protrules.checking import ir
 from protrules.checking.checker import check
 from protrules.errors import ProtrulesError
 from protrules.facts.model import Kind, LookupTable, Type
+from protrules.i18n import Message, Text, joined, msg
 from protrules.language.diagnostics import RuleFileError, Source, suggest
 from protrules.language.formatter import quote
 from protrules.language.parser import parse, parse_duration
@@ -57,13 +58,21 @@ class ParameterError(ProtrulesError):
     code = "PRL803"
 
 
-def _number(text: str, what: str) -> Decimal:
+class _Invalid(ValueError):
+    """Why a value does not fit its parameter: a message, shown after the parameter's name."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        self.msg = message
+
+
+def _number(text: str, what: Message) -> Decimal:
     if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", text.strip()):
-        raise ValueError(f"expected {what}")
+        raise _Invalid(msg("expected {what}", what=what))
     try:
         return Decimal(text.strip())
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValueError(f"expected {what}") from None
+        raise _Invalid(msg("expected {what}", what=what)) from None
 
 
 def _from_text(param: ir.ParamDef, text: str) -> Any:
@@ -72,33 +81,35 @@ def _from_text(param: ir.ParamDef, text: str) -> Any:
     if kind in (Kind.TEXT, Kind.ENUM):
         return text
     if kind is Kind.INTEGER:
-        value = _number(text, "a whole number")
+        whole = msg("a whole number")
+        value = _number(text, whole)
         if value != value.to_integral_value():
-            raise ValueError("expected a whole number")
+            raise _Invalid(msg("expected {what}", what=whole))
         return int(value)
     if kind is Kind.DECIMAL:
-        return _number(text, "a number")
+        return _number(text, msg("a number"))
     if kind is Kind.PERCENTAGE:
+        percentage = msg("a percentage, e.g. 60%")
         if not text.strip().endswith("%"):
-            raise ValueError("expected a percentage, e.g. 60%")
-        return _number(text.strip()[:-1], "a percentage, e.g. 60%") / 100
+            raise _Invalid(msg("expected {what}", what=percentage))
+        return _number(text.strip()[:-1], percentage) / 100
     if kind is Kind.BOOLEAN:
         if text.strip() in ("true", "false"):
             return text.strip() == "true"
-        raise ValueError("expected true or false")
+        raise _Invalid(msg("expected true or false"))
     if kind is Kind.DATE:
         return parse_date(text.strip())
     if kind is Kind.DURATION:
         return parse_duration(text)
     if kind is Kind.LOOKUP:
         return _rows(param, text)
-    raise ValueError(f"a {param.type} parameter cannot be set from the command line or a test")
+    raise _Invalid(
+        msg("a parameter of type {type} cannot be set from the command line or a test", type=param.type)
+    )
 
 
 #: Between two rows of a lookup: a comma before the next row's key (a value may hold commas).
 _ROW_BREAK = re.compile(r",\s*(?=(?:from\s+)?-?[0-9][0-9.]*%?\s*:)")
-#: The type a checker's message says it found ("… but this is integer").
-_FOUND = re.compile(r"but this (?:value )?is (.+)$")
 
 
 def _rows(param: ir.ParamDef, text: str) -> LookupTable:
@@ -107,10 +118,12 @@ def _rows(param: ir.ParamDef, text: str) -> LookupTable:
     checks of each key and value, the same order of keys."""
     assert param.type.key is not None and param.type.element is not None
     if not text.strip() or "\n" in text or "\r" in text:
-        raise ValueError("expected its rows on one line, e.g. from 1: 5, from 10: 10")
+        raise _Invalid(msg("expected its rows on one line, e.g. from 1: 5, from 10: 10"))
     element = param.type.element
-    value_type = element.kind.value if element.kind is not Kind.ENUM else (
-        f"enum({', '.join(map(quote, element.members))})"
+    value_type = (
+        element.kind.value
+        if element.kind is not Kind.ENUM
+        else (f"enum({', '.join(map(quote, element.members))})")
     )
     rows = "".join(
         f"    {row if row.startswith('from ') else 'from ' + row}\n"
@@ -123,11 +136,12 @@ def _rows(param: ir.ParamDef, text: str) -> LookupTable:
     except RuleFileError as error:
         first = next(d for d in error.diagnostics if d.severity == "error")
         if first.code.startswith("PRL1"):
-            raise ValueError("expected rows, e.g. from 1: 5, from 10: 10") from None
-        found = _FOUND.search(str(first.message))
+            raise _Invalid(msg("expected rows, e.g. from 1: 5, from 10: 10")) from None
+        said = dict(first.message.args) if isinstance(first.message, Message) else {}
+        found = said.get("found", said.get("vtype"))  # "… but this (value) is integer"
         if found is not None:
-            raise ValueError(f"a row holds {found.group(1)}, not {element}") from None
-        raise ValueError(str(first.message).replace("lookup `P`: ", "")) from None
+            raise _Invalid(msg("a row holds {found}, not {element}", found=found, element=element)) from None
+        raise _Invalid(_without_name(first.message)) from None
     table: LookupTable = checked.params["P"].values[0][1]
     return table
 
@@ -148,14 +162,17 @@ def _fits(param: ir.ParamDef, value: Any) -> Any:
                     for k, v in value.items()
                 ),
             )
-        raise ValueError(f"expected {param.type}: rows, e.g. from 1: 5, from 10: 10")
+        raise _Invalid(msg("expected {type}: rows, e.g. from 1: 5, from 10: 10", type=param.type))
     if kind is Kind.ENUM:
         if value in param.type.members:
             return value
-        members = ", ".join(f'"{m}"' for m in param.type.members)
+        members = joined(f'"{m}"' for m in param.type.members)
         guess = suggest(str(value), list(param.type.members))
-        hint = f"; did you mean \"{guess}\"?" if guess else ""
-        raise ValueError(f"expected one of {members}{hint}")
+        if guess:
+            raise _Invalid(
+                msg('expected one of {members}; did you mean "{guess}"?', members=members, guess=guess)
+            )
+        raise _Invalid(msg("expected one of {choices}", choices=members))
     expected: dict[Kind, tuple[type, ...]] = {
         Kind.TEXT: (str,),
         Kind.INTEGER: (int,),
@@ -167,7 +184,7 @@ def _fits(param: ir.ParamDef, value: Any) -> Any:
     }
     wanted = expected.get(kind, ())
     if (isinstance(value, bool) and kind is not Kind.BOOLEAN) or not isinstance(value, wanted):
-        raise ValueError(f"expected {param.type}")
+        raise _Invalid(msg("expected {what}", what=param.type))
     if kind in (Kind.DECIMAL, Kind.PERCENTAGE) and isinstance(value, int):
         return Decimal(value)
     return value
@@ -185,8 +202,11 @@ def coerce(program: ir.Program, name: str, value: Any) -> Any:
     param = program.params.get(name)
     if param is None:
         guess = suggest(name, list(program.params))
-        hint = f"; did you mean {guess}?" if guess else ""
-        raise ParameterError(f"unknown parameter {name}{hint}")
+        if guess:
+            raise ParameterError(
+                msg("unknown parameter {name}; did you mean {guess}?", name=name, guess=guess)
+            )
+        raise ParameterError(msg("unknown parameter {name}", name=name))
     try:
         if isinstance(value, str) and param.type.kind in (Kind.TEXT, Kind.ENUM):
             if len(value) > 1 and value[0] == value[-1] == '"':  # as the file and reports write it
@@ -194,9 +214,16 @@ def coerce(program: ir.Program, name: str, value: Any) -> Any:
         elif isinstance(value, str):
             value = _from_text(param, value)
         return _fits(param, value)
-    except (ValueError, ProtrulesError) as error:
-        reason = error.message if isinstance(error, ProtrulesError) else str(error)
-        raise ParameterError(f"parameter {name} ({param.type}): `{value}`: {reason}") from None
+    except (_Invalid, ProtrulesError) as error:
+        raise ParameterError(
+            msg(
+                "parameter {name} ({type}): `{value}`: {reason}",
+                name=name,
+                type=param.type,
+                value=value,
+                reason=error.msg,
+            )
+        ) from None
 
 
 def override(program: ir.Program, values: Mapping[str, Any]) -> ir.Program:
@@ -244,6 +271,19 @@ def value_text(t: Type, value: Any) -> str:
     return f"{value}"
 
 
+#: The checker's messages about the lookup `P` of the one-parameter file, without its name.
+_WITHOUT_NAME = {
+    "lookup `{name}`: rows must be listed by increasing key": msg("rows must be listed by increasing key"),
+}
+
+
+def _without_name(message: Text) -> Text:
+    """A checker's message about the one-parameter file's lookup `P`, without naming it."""
+    if isinstance(message, Message):
+        return _WITHOUT_NAME.get(message.id, message)
+    return message.replace("lookup `P`: ", "")
+
+
 def published_text(param: ir.ParamDef) -> str:
     """A parameter's values as its rule file gives them: its one value, or each with its date."""
     if len(param.values) == 1 and param.values[0][0] is None:
@@ -259,19 +299,22 @@ def overridden(program: ir.Program) -> list[str]:
     return [f"{name} = {value_text(program.params[name].type, value)}" for name, value in program.overrides]
 
 
-def parameters_line(program: ir.Program) -> list[str]:
+def parameters_line(program: ir.Program, lang: str = "en") -> list[str]:
     """The header line of a report made with parameters set for the evaluation (a what-if),
     each with the published value, so that no result is taken for the published standard's;
     none when no parameter is set."""
     if not program.overrides:
         return []
-    return ["参数 parameters set for this evaluation: " + "; ".join(beside_published(program))]
+    each = msg("; ").render(lang).join(beside_published(program, lang))
+    return [msg("参数 parameters set for this evaluation: {parameters}", parameters=each).render(lang)]
 
 
-def beside_published(program: ir.Program) -> list[str]:
+def beside_published(program: ir.Program, lang: str = "en") -> list[str]:
     """``名称 = 值 (published: 值)`` for each parameter set for this evaluation."""
     return [
-        f"{line} (published: {program.published.get(name, '?')})"
+        msg(
+            "{parameter} (published: {value})", parameter=line, value=program.published.get(name, "?")
+        ).render(lang)
         for line, (name, _value) in zip(overridden(program), program.overrides, strict=True)
     ]
 

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from protrules.checking.ir import Program
     from protrules.compiling.ruleset import RuleSet
     from protrules.evaluation.results import EntityResult, RuleResult
+    from protrules.i18n import Message
     from protrules.programme.due import Obligation
     from protrules.report.district import StreetPage
 
@@ -127,11 +128,11 @@ def _layout(args: argparse.Namespace, program: Program, results: Sequence[Entity
     if layout == "auto":
         if len(results) == 1:
             return render.summary_text(program, results[0], only=args.only_verdicts, lang=args.lang)
-        table = render.table_text(program, results)
+        table = render.table_text(program, results, lang=args.lang)
         fits = max(display_width(line) for line in table.splitlines()) <= terminal_width()
         layout = "table" if fits else "summary"
     if layout == "summary":
-        return render.summary_table(program, results)
+        return render.summary_table(program, results, lang=args.lang)
     if args.only_verdicts is not None:
         shown = tuple(
             rule
@@ -139,7 +140,11 @@ def _layout(args: argparse.Namespace, program: Program, results: Sequence[Entity
             if any(r.verdicts.get(rule.id) in args.only_verdicts for r in results)
         )
         program = attrs.evolve(program, rules=shown)
-    return render.table_text(program, results) + "\n" + render.status_lines(results)
+    return (
+        render.table_text(program, results, lang=args.lang)
+        + "\n"
+        + render.status_lines(results, lang=args.lang)
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -220,10 +225,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
             ruleset.program, known, shown, as_of, checks=only, left_out=left, lang=args.lang
         )
         if not shown:
-            which = f"of {', '.join(wanted)} " if wanted else ""
-            text = f"nothing to explain: none {which}is {' or '.join(only or ())}\n"
+            text = say(_nothing_to_explain(wanted, only or [])) + "\n"
     emit(text, args.output, colour=args.format == "text")
     return _blocking(results)
+
+
+def _nothing_to_explain(wanted: Sequence[str], only: Sequence[str]) -> Message:
+    from protrules.evaluation.labels import VERDICT_WORD
+
+    verdicts = say(msg(" or ")).join(say(VERDICT_WORD[v]) for v in only)
+    if wanted:
+        return msg(
+            "nothing to explain: none of {rules} is {verdicts}", rules=joined(wanted), verdicts=verdicts
+        )
+    return msg("nothing to explain: none is {verdicts}", verdicts=verdicts)
 
 
 # ------------------------------------------------------------------ rank

@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from protrules.facts.model import Fact, FactType, Kind, Ledger, field_attribute
+from protrules.i18n import Message, joined, msg, msgn
 
 __all__ = ["LeftOut", "as_known_on"]
 
@@ -49,24 +50,42 @@ class LeftOut:
     def __bool__(self) -> bool:
         return bool(self.records or self.entries or self.judgements)
 
-    def text(self) -> str:
+    def text(self, lang: str = "en") -> str:
         """One line for a report: ``known on 2023-11-01: left out 57 records dated after it …``."""
         if not self:
-            return f"截至 known on {self.as_of}: every record is dated on or before it"
-        parts = []
+            return msg(
+                "截至 known on {as_of}: every record is dated on or before it", as_of=self.as_of
+            ).render(lang)
+        parts: list[Message] = []
         if self.records:
             total = sum(n for _, n in self.records)
-            each = ", ".join(f"{name} {n}" for name, n in self.records)
-            examples = f"; e.g. {', '.join(self.examples)}" if self.examples else ""
-            plural = "s" if total != 1 else ""
-            parts.append(f"left out {total} record{plural} dated after it ({each}{examples})")
+            counts = joined(f"{name} {n}" for name, n in self.records)
+            each: Message | tuple[str, ...] = counts
+            if self.examples:
+                each = msg("{counts}; e.g. {examples}", counts=counts, examples=joined(self.examples))
+            parts.append(
+                msgn(
+                    "left out {n} record dated after it ({each})",
+                    "left out {n} records dated after it ({each})",
+                    total,
+                    each=each,
+                )
+            )
         if self.entries:
             total = sum(n for _, _, n in self.entries)
-            each = ", ".join(f"{name}.{field} {n}" for name, field, n in self.entries)
-            parts.append(f"{total} later entr{'ies' if total != 1 else 'y'} not yet made ({each})")
+            fields = joined(f"{name}.{field} {n}" for name, field, n in self.entries)
+            parts.append(
+                msgn(
+                    "{n} later entry not yet made ({each})",
+                    "{n} later entries not yet made ({each})",
+                    total,
+                    each=fields,
+                )
+            )
         if self.judgements:
-            parts.append(f"{self.judgements} judgement{'s' if self.judgements != 1 else ''} made after it")
-        return f"截至 known on {self.as_of}: " + "; ".join(parts)
+            parts.append(msgn("{n} judgement made after it", "{n} judgements made after it", self.judgements))
+        said = msg("; ").render(lang).join(part.render(lang) for part in parts)
+        return msg("截至 known on {as_of}: {left_out}", as_of=self.as_of, left_out=said).render(lang)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -14,6 +14,7 @@ from typing import Any
 
 from protrules.checking.ir import Program
 from protrules.checking.parameters import parameters_json, parameters_line
+from protrules.evaluation.labels import KIND_WORD, STATUS_LABEL, VERDICT_LABEL, VERDICT_WORD
 from protrules.evaluation.results import (
     FAIL,
     NA,
@@ -21,7 +22,6 @@ from protrules.evaluation.results import (
     PENDING,
     STATUS_ZH,
     UNKNOWN,
-    VERDICT_ZH,
     VERDICTS,
     Check,
     EntityResult,
@@ -32,6 +32,7 @@ from protrules.evaluation.results import (
 from protrules.evaluation.runtime import show
 from protrules.facts.known import LeftOut
 from protrules.facts.model import Fact, Ledger
+from protrules.i18n import Message, joined, msg, msgn
 from protrules.output import display_width, dumps, pad
 from protrules.report.provenance import computed_with
 from protrules.report.reasons import finding_words, reason_words
@@ -56,8 +57,6 @@ __all__ = [
 RESULT_FORMAT = "protrules-result/1"
 NEAR_MISS = "near miss"
 EXPLAIN_FORMAT = "protrules-explain/1"
-
-
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -143,8 +142,6 @@ def _standard_json(program: Program) -> dict[str, Any]:
     # Only with parameters set, so that documents of the file as written do not change.
     standard.update(parameters_json(program))
     return standard
-
-
 
 
 def report_json(program: Program, results: Sequence[EntityResult], as_of: dt.date) -> str:
@@ -238,8 +235,19 @@ MARKS = {PASS: "✓", FAIL: "✗", PENDING: "…", UNKNOWN: "?", NA: "-"}
 WORST_FIRST = {FAIL: 0, UNKNOWN: 1, PENDING: 2, PASS: 3, NA: 4}
 
 
-def _verdict_label(verdict: str) -> str:
-    return f"{MARKS[verdict]} {verdict} {VERDICT_ZH[verdict]}"
+def verdict_label(verdict: str, lang: str = "en") -> str:
+    """A verdict with its mark: ``✗ fail 未通过`` in English, ``✗ 未通过`` in Chinese."""
+    return f"{MARKS[verdict]} {VERDICT_LABEL[verdict].render(lang)}"
+
+
+def verdict_cell(verdict: str, lang: str = "en") -> str:
+    """A verdict in a table cell: ``✗ fail`` / ``✗ 未通过``."""
+    return f"{MARKS[verdict]} {VERDICT_WORD[verdict].render(lang)}"
+
+
+def entity_label(name: str, entity: str, lang: str = "en") -> str:
+    """An entity by name and id: ``阳光站 (yangguang)`` / ``阳光站（yangguang）``."""
+    return msg("{name} ({id})", name=name, id=entity).render(lang)
 
 
 def _score(result: EntityResult) -> str:
@@ -248,59 +256,76 @@ def _score(result: EntityResult) -> str:
     return f"{result.score * 100:.1f}% ({show(Decimal(result.passed))}/{show(Decimal(result.applicable))})"
 
 
+def _kind(kind: str, lang: str) -> str:
+    return "" if kind == "required" else f" [{KIND_WORD[kind].render(lang)}]"
+
+
 def summary_text(
     program: Program, result: EntityResult, *, only: Sequence[str] | None = None, lang: str = "en"
 ) -> str:
     """One entity: its status, score and every rule's verdict with a one-line reason in plain
     words (:mod:`protrules.report.reasons`) in ``lang``."""
+    status = STATUS_LABEL[result.status]
     lines = [
-        f"{result.name} ({result.entity}) — {program.title}, as of {result.as_of}",
+        msg(
+            "{entity} — {title}, as of {as_of}",
+            entity=entity_label(result.name, result.entity, lang),
+            title=program.title,
+            as_of=result.as_of,
+        ).render(lang),
         *fictional_lines([result]),
-        *parameters_line(program),
-        f"结果 result: {STATUS_ZH[result.status]} {result.status}    得分 score: {_score(result)}",
+        *parameters_line(program, lang),
+        msg("结果 result: {status}    得分 score: {score}", status=status, score=_score(result)).render(lang),
     ]
     if result.vetoed_by:
-        lines.append("一票否决 vetoed by: " + ", ".join(result.vetoed_by))
+        lines.append(msg("一票否决 vetoed by: {rules}", rules=joined(result.vetoed_by)).render(lang))
     counts = "  ".join(
-        f"{v} {result.count(v, ('required', 'assessed', 'veto', 'advisory'))}" for v in VERDICTS
+        f"{VERDICT_WORD[v].render(lang)} {result.count(v, ('required', 'assessed', 'veto', 'advisory'))}"
+        for v in VERDICTS
     )
-    lines.append(f"规则 rules: {counts}")
+    lines.append(msg("规则 rules: {counts}", counts=counts).render(lang))
     lines.append("")
     width = max((display_width(r.rule) for r in result.results), default=4)
     for rule in result.results:
         if only is not None and rule.verdict not in only:
             continue
-        kind = "" if rule.kind == "required" else f" [{rule.kind}]"
         lines.append(
-            f"  {pad(rule.rule, width)}  {pad(_verdict_label(rule.verdict), 20)}  {rule.title}{kind}"
+            f"  {pad(rule.rule, width)}  {pad(verdict_label(rule.verdict, lang), 20)}"
+            f"  {rule.title}{_kind(rule.kind, lang)}"
         )
         if rule.verdict != PASS:
             lines.append(f"  {pad('', width)}  {pad('', 20)}  ↳ {reason_words(rule.why, program, lang)}")
     return "\n".join(lines) + "\n"
 
 
-def table_text(program: Program, results: Sequence[EntityResult]) -> str:
+def table_text(program: Program, results: Sequence[EntityResult], *, lang: str = "en") -> str:
     """Several entities side by side: one row per rule, one column per entity."""
     rule_ids = [r.id for r in program.rules]
     names = [r.name for r in results]
-    first = max([display_width(x) for x in ("规则 rule", "得分 score", "结果 result", *rule_ids)])
-    widths = [max(display_width(n), 9) for n in names]  # "? unknown" is 9 columns
-    header = pad("规则 rule", first) + "  " + "  ".join(pad(n, w) for n, w in zip(names, widths, strict=True))
+    rule_head, score_head, result_head = (
+        head.render(lang) for head in (msg("规则 rule"), msg("得分 score"), msg("结果 result"))
+    )
+    first = max([display_width(x) for x in (rule_head, score_head, result_head, *rule_ids)])
+    cell = max(display_width(verdict_cell(v, lang)) for v in VERDICTS)  # "? unknown" is 9 columns
+    widths = [max(display_width(n), cell) for n in names]
+    header = pad(rule_head, first) + "  " + "  ".join(pad(n, w) for n, w in zip(names, widths, strict=True))
     lines = [
-        f"{program.title} — as of {results[0].as_of if results else ''}",
+        msg("{title} — as of {as_of}", title=program.title, as_of=results[0].as_of if results else "").render(
+            lang
+        ),
         *fictional_lines(results),
-        *parameters_line(program),
+        *parameters_line(program, lang),
         "",
         header,
         "-" * display_width(header),
     ]
     by_entity = [{r.rule: r.verdict for r in res.results} for res in results]
     for rule_id in rule_ids:
-        cells = [pad(f"{MARKS[v[rule_id]]} {v[rule_id]}", w) for v, w in zip(by_entity, widths, strict=True)]
+        cells = [pad(verdict_cell(v[rule_id], lang), w) for v, w in zip(by_entity, widths, strict=True)]
         lines.append(pad(rule_id, first) + "  " + "  ".join(cells))
     lines.append("-" * display_width(header))
     lines.append(
-        pad("得分 score", first)
+        pad(score_head, first)
         + "  "
         + "  ".join(
             pad(f"{r.score * 100:.1f}%" if r.score is not None else "-", w)
@@ -308,37 +333,39 @@ def table_text(program: Program, results: Sequence[EntityResult]) -> str:
         )
     )
     lines.append(
-        pad("结果 result", first)
+        pad(result_head, first)
         + "  "
         + "  ".join(pad(STATUS_ZH[r.status], w) for r, w in zip(results, widths, strict=True))
     )
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def status_lines(results: Sequence[EntityResult]) -> str:
+def status_lines(results: Sequence[EntityResult], *, lang: str = "en") -> str:
     """One aligned line per entity: status, score, vetoes and the rules that fail or are open."""
-    labels = [f"{r.name} ({r.entity})" for r in results]
-    statuses = [f"{STATUS_ZH[r.status]} {r.status}" for r in results]
+    labels = [entity_label(r.name, r.entity, lang) for r in results]
+    statuses = [STATUS_LABEL[r.status].render(lang) for r in results]
     label_width = max(display_width(x) for x in labels)
     status_width = max(display_width(x) for x in statuses)
     lines = []
     for result, label, status in zip(results, labels, statuses, strict=True):
         score = "-" if result.score is None else f"{result.score * 100:.1f}%"
-        line = f"{pad(label, label_width)}  {pad(status, status_width)}  {score:>6}  {_open_rules(result)}"
+        line = (
+            f"{pad(label, label_width)}  {pad(status, status_width)}  {score:>6}  {_open_rules(result, lang)}"
+        )
         lines.append(line.rstrip() + "\n")
     return "".join(lines)
 
 
-def _open_rules(result: EntityResult) -> str:
-    """"vetoed by N.1; fail 6.1.1, N.1; unknown 8.2.1": what keeps an entity from meeting the standard."""
-    parts = []
+def _open_rules(result: EntityResult, lang: str) -> str:
+    """ "vetoed by N.1; fail 6.1.1, N.1; unknown 8.2.1": what keeps an entity from meeting the standard."""
+    parts: list[Message] = []
     if result.vetoed_by:
-        parts.append("vetoed by " + ", ".join(result.vetoed_by))
+        parts.append(msg("vetoed by {rules}", rules=joined(result.vetoed_by)))
     for verdict in (FAIL, UNKNOWN, PENDING):
         ids = [r.rule for r in result.results if r.verdict == verdict and r.kind != "advisory"]
         if ids:
-            parts.append(f"{verdict} {', '.join(ids)}")
-    return "; ".join(parts)
+            parts.append(msg("{verdict} {rules}", verdict=VERDICT_WORD[verdict], rules=joined(ids)))
+    return msg("; ").render(lang).join(part.render(lang) for part in parts)
 
 
 def _area_marks(program: Program, result: EntityResult, widths: Sequence[int]) -> str:
@@ -355,7 +382,7 @@ def _area_marks(program: Program, result: EntityResult, widths: Sequence[int]) -
     return " ".join(" " * (w - 1) + m for m, w in zip(marks, widths, strict=True))
 
 
-def summary_table(program: Program, results: Sequence[EntityResult]) -> str:
+def summary_table(program: Program, results: Sequence[EntityResult], *, lang: str = "en") -> str:
     """Many entities, one line each: status, score, a mark per area, and what is open.
 
     The layout for more entities than a table of rules × entities fits across a terminal:
@@ -363,32 +390,40 @@ def summary_table(program: Program, results: Sequence[EntityResult]) -> str:
     """
     areas = list(program.areas)
     widths = [display_width(a) for a in areas]
-    labels = [f"{r.name} ({r.entity})" for r in results]
-    statuses = [f"{STATUS_ZH[r.status]} {r.status}" for r in results]
-    label_width = max(display_width(x) for x in [*labels, "名称 entity"])
-    status_width = max(display_width(x) for x in [*statuses, "结果 status"])
+    labels = [entity_label(r.name, r.entity, lang) for r in results]
+    statuses = [STATUS_LABEL[r.status].render(lang) for r in results]
+    entity_head, status_head, score_head, open_head = (
+        head.render(lang)
+        for head in (msg("名称 entity"), msg("结果 status"), msg("得分 score"), msg("问题 open"))
+    )
+    label_width = max(display_width(x) for x in [*labels, entity_head])
+    status_width = max(display_width(x) for x in [*statuses, status_head])
     area_header = " ".join(areas)
     header = (
-        f"{pad('名称 entity', label_width)}  {pad('结果 status', status_width)}  得分 score  {area_header}"
-        "  问题 open"
+        f"{pad(entity_head, label_width)}  {pad(status_head, status_width)}  {pad(score_head, 9)}"
+        f"  {area_header}  {open_head}"
     )
-    lines = [
-        f"{program.title} — as of {results[0].as_of if results else ''}, {len(results)} entities",
-        *fictional_lines(results),
-        *parameters_line(program),
-        "",
-    ]
+    title = msg(
+        "{title} — as of {as_of}, {n} entities",
+        title=program.title,
+        as_of=results[0].as_of if results else "",
+        n=len(results),
+    )
+    lines = [title.render(lang), *fictional_lines(results), *parameters_line(program, lang), ""]
     lines += [header, "-" * display_width(header)]
     for result, label, status in zip(results, labels, statuses, strict=True):
         score = "-" if result.score is None else f"{result.score * 100:.1f}%"
         marks = _area_marks(program, result, widths)
         cells = f"{pad(label, label_width)}  {pad(status, status_width)}  {score:>9}  {marks}"
-        lines.append(f"{cells}  {_open_rules(result)}")
+        lines.append(f"{cells}  {_open_rules(result, lang)}")
     lines.append("-" * display_width(header))
     counts = {s: sum(1 for r in results if r.status == s) for s in STATUS_ZH}
-    lines.append("  ".join(f"{STATUS_ZH[s]} {s} {n}" for s, n in counts.items()))
+    lines.append("  ".join(f"{STATUS_LABEL[s].render(lang)} {n}" for s, n in counts.items()))
     legend = "  ".join(f"{a} {t}" for a, t in program.areas.items())
-    lines.append(f"领域 areas (worst verdict: ✗ fail ? unknown … pending ✓ pass): {legend}")
+    marks = " ".join(f"{MARKS[v]} {VERDICT_WORD[v].render(lang)}" for v in (FAIL, UNKNOWN, PENDING, PASS))
+    lines.append(
+        msg("领域 areas (worst verdict: {marks}): {legend}", marks=marks, legend=legend).render(lang)
+    )
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -421,12 +456,13 @@ def explain_text(
     when the as-of date left something out of the ledger: the verdicts are those of the day.
     Reasons and what each check found read in plain words in ``lang``; the reason's author's
     form (the rule's own terms and the values compared) follows it on a ``source`` line.
+    ``lang`` is also the language of the frame (headings, labels, counts).
     """
     fictional = f"示例数据 fictional: {ledger.name}" + (f" — {ledger.note}" if ledger.note else "")
     header = [
         *([fictional] if ledger.fictional else []),
-        *parameters_line(program),
-        *([left_out.text()] if left_out else []),
+        *parameters_line(program, lang),
+        *([left_out.text(lang)] if left_out else []),
     ]
     out: list[str] = [*header, ""] if header and heading else []
     for result in sorted(results, key=lambda r: WORST_FIRST[r.verdict]):
@@ -440,7 +476,17 @@ def explain_text(
 def _explain_heading(
     program: Program, ledger: Ledger, result: RuleResult, as_of: dt.date, lang: str = "en"
 ) -> list[str]:
-    out = [f"规则 {result.rule} {result.title}  [{result.kind}, weight {show(Decimal(result.weight))}]"]
+    weight = show(Decimal(result.weight))
+    kind = KIND_WORD[result.kind]
+    out: list[Message] = [
+        msg(
+            "规则 {rule} {title}  [{kind}, weight {weight}]",
+            rule=result.rule,
+            title=result.title,
+            kind=kind,
+            weight=weight,
+        )
+    ]
     rule = program.rule(result.rule)
     if rule is not None:
         area = program.areas.get(rule.area, "")
@@ -448,16 +494,24 @@ def _explain_heading(
         places = (f"{rule.area} {area}".strip(), f"{rule.item or ''} {item}".strip())
         where = " → ".join(x for x in places if x)
         if where:
-            out.append(f"  位置 area/item: {where}")
-        out.append(f"  条款 clause: {rule.clause}")
+            out.append(msg("  位置 area/item: {where}", where=where))
+        out.append(msg("  条款 clause: {clause}", clause=rule.clause))
         if rule.note:
-            out.append(f"  解释 note: {rule.note}")
-    out.append(f"  结论 verdict: {_verdict_label(result.verdict)} — {ledger.name}, as of {as_of}")
-    out.append(f"  理由 reason: {reason_words(result.why, program, lang)}")
-    out.append(f"  原式 source: {result.reason}")
+            out.append(msg("  解释 note: {note}", note=rule.note))
+    verdict = verdict_label(result.verdict, lang)
+    out.append(
+        msg(
+            "  结论 verdict: {verdict} — {entity}, as of {as_of}",
+            verdict=verdict,
+            entity=ledger.name,
+            as_of=as_of,
+        )
+    )
+    out.append(msg("  理由 reason: {reason}", reason=reason_words(result.why, program, lang)))
+    out.append(msg("  原式 source: {source}", source=result.reason))
     if result.due is not None:
-        out.append(f"  到期 due: {result.due}")
-    return out
+        out.append(msg("  到期 due: {due}", due=result.due))
+    return [line.render(lang) for line in out]
 
 
 def _explain_checks(
@@ -470,6 +524,7 @@ def _explain_checks(
         enumerate(result.checks, 1), key=lambda pair: (pair[1].advisory, WORST_FIRST[pair[1].verdict])
     )
     shown = [(n, c) for n, c in numbered if only is None or c.verdict in only]
+    let_word = msg("设 let").render(lang)
     # Each `let` is shown just before the first check it stands behind (same loop pass),
     # so a rule that loops over 100 facts reads as 100 small stories, not a wall of lets.
     pending = [(_let_context(label), label, value) for label, value in result.lets]
@@ -478,33 +533,52 @@ def _explain_checks(
         keep = []
         for let in pending:
             if not let[0] or let[0] == where or where.startswith(let[0] + "; "):
-                out.append(f"  设 let {let[1]} = {show(let[2])}")
+                out.append(f"  {let_word} {let[1]} = {show(let[2])}")
             else:
                 keep.append(let)
         pending = keep
         context = f" ({where})" if check.context else ""
-        tag = "advise" if check.advisory else "check"
-        out.append(f"  {tag} {number}{context}: {_verdict_label(check.verdict)}")
+        tag = msg("advise") if check.advisory else msg("check")
+        verdict = verdict_label(check.verdict, lang)
+        out.append(
+            msg(
+                "  {tag} {number}{context}: {verdict}",
+                tag=tag,
+                number=number,
+                context=context,
+                verdict=verdict,
+            ).render(lang)
+        )
         out.append(f"    {check.text}")
         out.append(f"    → {finding_words(check.finding, program, lang, context=check.context)}")
         for step in check.trace:
             if step.value == NEAR_MISS:
-                out.append(f"      {'  ' * step.depth}≈ 近似 near miss: {step.text}")
+                near = msg("≈ 近似 near miss: {text}", text=step.text).render(lang)
+                out.append(f"      {'  ' * step.depth}{near}")
             else:
                 out.append(f"      {'  ' * step.depth}{step.text} = {show(step.value)}")
         for ref in check.evidence[:max_facts]:
             fact = lookup(ledger, ref)
             if fact is not None:
-                out.append(f"      依据 fact: {fact_line(fact)}")
+                out.append("      " + msg("依据 fact: {fact}", fact=fact_line(fact)).render(lang))
         if len(check.evidence) > max_facts:
-            out.append(f"      … and {len(check.evidence) - max_facts} more facts")
+            more = len(check.evidence) - max_facts
+            out.append("      " + msg("… and {n} more facts", n=more).render(lang))
     if only is None:
         for _, label, value in pending:  # loop passes that ended without a check
-            out.append(f"  设 let {label} = {show(value)}")
+            out.append(f"  {let_word} {label} = {show(value)}")
     hidden = [c.verdict for _, c in numbered if only is not None and c.verdict not in only]
     if hidden:
-        counts = ", ".join(f"{v} {hidden.count(v)}" for v in VERDICTS if v in hidden)
-        out.append(f"  未列出 not shown: {len(hidden)} check{'s' if len(hidden) != 1 else ''} ({counts})")
+        counts = joined(
+            msg("{verdict} {n}", verdict=VERDICT_WORD[v], n=hidden.count(v)) for v in VERDICTS if v in hidden
+        )
+        shown_not = msgn(
+            "  未列出 not shown: {n} check ({counts})",
+            "  未列出 not shown: {n} checks ({counts})",
+            len(hidden),
+            counts=counts,
+        )
+        out.append(shown_not.render(lang))
     return out
 
 
