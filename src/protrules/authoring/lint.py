@@ -34,11 +34,36 @@ from protrules.evaluation.runtime import (
     units,
 )
 from protrules.facts.model import Kind
+from protrules.i18n import Message, Text, joined, msg
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Span
 from protrules.language.parser import parse
 
 __all__ = ["CODES", "expressions", "lint", "module_rules"]
+
+#: The calendar units a `for each` loop walks, in words: "it has no quarter" / "它没有季度".
+_UNIT_WORDS = {
+    "year": msg("year"),
+    "half": msg("half"),
+    "quarter": msg("quarter"),
+    "month": msg("month"),
+    "week": msg("week"),
+    "day": msg("day"),
+    "vacation": msg("vacation"),
+}
+
+
+def _unused_period(name: str) -> Message:
+    return msg("period `{name}` is not used", name=name)
+
+
+def _unused_date(name: str) -> Message:
+    return msg("date `{name}` is not used", name=name)
+
+
+def _unused_dates(name: str) -> Message:
+    return msg("date set `{name}` is not used", name=name)
+
 
 #: Every lint code and what it finds.
 CODES: Mapping[str, str] = {
@@ -133,7 +158,7 @@ class _Linter:
             elif key is not None and isinstance(expr, n.Literal) and expr.kind == "date":
                 self.literal_dates.add(key)
 
-    def warn(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+    def warn(self, code: str, message: Text, span: Span | None, hint: Text | None = None) -> None:
         self.found.append(Diagnostic(code, message, span, hint, severity="warning"))
 
     def run(self) -> list[Diagnostic]:
@@ -205,37 +230,45 @@ class _Linter:
             if name not in facts:
                 self.warn(
                     "PRL701",
-                    f"fact type `{name}` is not used by any rule",
+                    msg("fact type `{name}` is not used by any rule", name=name),
                     self.at(fact_type.span, name, 4),
-                    hint="remove it, or write the rule that needs it",
+                    hint=msg("remove it, or write the rule that needs it"),
                 )
                 continue
             for field in fact_type.fields:
                 if (name, field.name) not in fields:
                     self.warn(
                         "PRL702",
-                        f"field `{field.name}` of `{name}` is not read by any rule",
+                        msg(
+                            "field `{field}` of `{name}` is not read by any rule", field=field.name, name=name
+                        ),
                         self.at(field.span, field.name),
-                        hint="remove it if the standard does not need it",
+                        hint=msg("remove it if the standard does not need it"),
                     )
         for name in program.params:
             if name not in params:
-                self.warn("PRL703", f"parameter `{name}` is not used", self.decl_span(n.Parameter, name))
+                self.warn(
+                    "PRL703",
+                    msg("parameter `{name}` is not used", name=name),
+                    self.decl_span(n.Parameter, name),
+                )
         know_names = bool(self.module is not None or program.source_text)
         vacations = {d.name for d in self.decls if isinstance(d, n.VacationDecl)}
         declared = (
-            ("PRL704", "period", n.PeriodDecl, [p for p in program.periods if p not in vacations]),
-            ("PRL705", "date", n.DateDecl, list(program.dates)),
-            ("PRL706", "date set", n.DatesDecl, list(program.date_sets)),
+            ("PRL704", _unused_period, n.PeriodDecl, [p for p in program.periods if p not in vacations]),
+            ("PRL705", _unused_date, n.DateDecl, list(program.dates)),
+            ("PRL706", _unused_dates, n.DatesDecl, list(program.date_sets)),
         )
-        for code, what, kind, declared_names in declared:
+        for code, unused, kind, declared_names in declared:
             for name in declared_names:
                 if know_names and name not in names:
-                    self.warn(code, f"{what} `{name}` is not used", self.decl_span(kind, name))
+                    self.warn(code, unused(name), self.decl_span(kind, name))
         enums = {t.enum_name for t in self.declared_types()}
         for name in program.enums:
             if name not in enums:
-                self.warn("PRL707", f"enum `{name}` is not used", self.decl_span(n.EnumDecl, name))
+                self.warn(
+                    "PRL707", msg("enum `{name}` is not used", name=name), self.decl_span(n.EnumDecl, name)
+                )
 
     def declared_types(self) -> Iterator[Any]:
         for fact_type in self.program.fact_types.values():
@@ -259,20 +292,28 @@ class _Linter:
                 if isinstance(stmt, ir.AppliesS):
                     self.warn(
                         "PRL714",
-                        f"`{stmt.text}` is always {'true' if always else 'false'}",
+                        msg("`{text}` is always true", text=stmt.text)
+                        if always
+                        else msg("`{text}` is always false", text=stmt.text),
                         span,
-                        hint=None if always else "the rule is always n/a",
+                        hint=None if always else msg("the rule is always n/a"),
                     )
                     continue
-                where = " for every unit of the loop" if in_units else ""
-                self.warn(
-                    "PRL711" if always else "PRL712",
-                    f"`{stmt.text}` {'always holds' if always else 'can never hold'}{where}",
-                    span,
-                    hint="whatever the facts, it cannot fail: check the bound, or remove it"
-                    if always
-                    else "whatever the facts, the rule cannot pass",
-                )
+                if always:
+                    decided = (
+                        msg("`{text}` always holds for every unit of the loop", text=stmt.text)
+                        if in_units
+                        else msg("`{text}` always holds", text=stmt.text)
+                    )
+                    hint = msg("whatever the facts, it cannot fail: check the bound, or remove it")
+                else:
+                    decided = (
+                        msg("`{text}` can never hold for every unit of the loop", text=stmt.text)
+                        if in_units
+                        else msg("`{text}` can never hold", text=stmt.text)
+                    )
+                    hint = msg("whatever the facts, the rule cannot pass")
+                self.warn("PRL711" if always else "PRL712", decided, span, hint=hint)
             elif isinstance(stmt, ir.ForPeriodsS):
                 self.constants(stmt.body, self.units(stmt, envs), in_units=True)
             elif isinstance(stmt, ir.ForFactsS):
@@ -294,14 +335,16 @@ class _Linter:
                 if loop.condition is None or _truth(self.fold(loop.condition, inner)) is not False:
                     out.append(inner)
         if not out:
-            why = f"it has no {loop.unit}"
+            word = _UNIT_WORDS.get(loop.unit, loop.unit)
+            why = msg("it has no {unit}", unit=word)
             if loop.condition is not None:
-                why = f"no {loop.unit} of it satisfies the `where`"
-            hint = "check the `where`"
+                why = msg("no {unit} of it satisfies the `where`", unit=word)
+            hint = msg("check the `where`")
             if loop.unit == "vacation":
-                hint = "declare the school vacations it covers"
+                hint = msg("declare the school vacations it covers")
             span = loop.condition.span if loop.condition is not None else loop.period.span
-            self.warn("PRL713", f"`{loop.text}` never checks anything: {why}", span or loop.span, hint=hint)
+            never = msg("`{text}` never checks anything: {why}", text=loop.text, why=why)
+            self.warn("PRL713", never, span or loop.span, hint=hint)
         return out
 
     def fold(self, node: ir.Node, env: Mapping[str, Any]) -> Any:
@@ -405,60 +448,99 @@ class _Linter:
             clause = "".join(rule.clause.split())  # spacing is not part of a clause
             first = clauses.setdefault(clause, rule) if clause else rule
             if first is not rule:
-                where = f" (line {first.span.line})" if first.span is not None else ""
+                same = msg(
+                    "rule `{rule}` quotes the same clause as rule `{first}`", rule=rule.id, first=first.id
+                )
+                if first.span is not None:
+                    same = msg(
+                        "rule `{rule}` quotes the same clause as rule `{first}` (line {line})",
+                        rule=rule.id,
+                        first=first.id,
+                        line=first.span.line,
+                    )
                 span = settings["clause"].span if "clause" in settings else rule.span
                 self.warn(
                     "PRL721",
-                    f"rule `{rule.id}` quotes the same clause as rule `{first.id}`{where}",
+                    same,
                     span,
-                    hint="each rule quotes its own clause; merge the rules or quote the right text",
+                    hint=msg("each rule quotes its own clause; merge the rules or quote the right text"),
                 )
             given = "weight" in settings if node is not None else rule.weight != 1
             if given and rule.kind in ("veto", "advisory"):
                 span = settings["weight"].span if "weight" in settings else rule.span
                 code, why = (
-                    ("PRL722", "a veto rule vetoes the entity; its weight is never counted")
+                    ("PRL722", msg("a veto rule vetoes the entity; its weight is never counted"))
                     if rule.kind == "veto"
-                    else ("PRL723", "an advisory rule is reported, never counted; its weight is never used")
+                    else (
+                        "PRL723",
+                        msg("an advisory rule is reported, never counted; its weight is never used"),
+                    )
                 )
-                self.warn(code, f"rule `{rule.id}` has a weight, but {why}", span, hint="remove `weight:`")
+                weighted = msg("rule `{rule}` has a weight, but {why}", rule=rule.id, why=why)
+                self.warn(code, weighted, span, hint=msg("remove `weight:`"))
 
     # -- calendar years
     def calendar_years(self) -> None:
         published = self.calendar.published_years
         known = _describe_years(published)
 
-        def check(what: str, start: dt.date, end: dt.date | None, span: Span | None, label: str = "") -> None:
+        def check(
+            what: Message, start: dt.date, end: dt.date | None, span: Span | None, label: str = ""
+        ) -> None:
             last = end or start
             missing = frozenset(range(start.year, last.year + 1)) - published
             if not missing:
                 return
             shown = start.isoformat() if start.year in missing else last.isoformat()
-            self.warn(
-                "PRL731",
-                f"{what}: {label}{start}{f' .. {end} reaches' if end else ' is in'} "
-                f"{_describe_years(missing)}, outside the years the working-day calendar has data for "
-                f"({known})",
-                self.at(span, shown),
-                hint=f'declare `notice {min(missing)} source "…"` with that year\'s holiday notice, '
-                "or correct the date",
+            years = _describe_years(missing)
+            if end is not None:
+                outside = msg(
+                    "{what}: {start} .. {end} reaches {years}, outside the years the working-day calendar"
+                    " has data for ({known})",
+                    what=what, start=start, end=end, years=years, known=known,
+                )  # fmt: skip
+            elif label == "since":
+                outside = msg(
+                    "{what}: the value from {start} is in {years}, outside the years the working-day"
+                    " calendar has data for ({known})",
+                    what=what, start=start, years=years, known=known,
+                )  # fmt: skip
+            elif label == "as_of":
+                outside = msg(
+                    "{what}: as_of {start} is in {years}, outside the years the working-day calendar has"
+                    " data for ({known})",
+                    what=what, start=start, years=years, known=known,
+                )  # fmt: skip
+            else:
+                outside = msg(
+                    "{what}: {start} is in {years}, outside the years the working-day calendar has data for"
+                    " ({known})",
+                    what=what, start=start, years=years, known=known,
+                )  # fmt: skip
+            hint = msg(
+                'declare `notice {year} source "…"` with that year\'s holiday notice, or correct the date',
+                year=min(missing),
             )
+            self.warn("PRL731", outside, self.at(span, shown), hint=hint)
 
         for decl in self.decls:
-            if isinstance(decl, n.PeriodDecl | n.VacationDecl):
-                kind = "period" if isinstance(decl, n.PeriodDecl) else "vacation"
-                check(f"{kind} `{decl.name}`", decl.start, decl.end, decl.span)
+            if isinstance(decl, n.PeriodDecl):
+                check(msg("period `{name}`", name=decl.name), decl.start, decl.end, decl.span)
+            elif isinstance(decl, n.VacationDecl):
+                check(msg("vacation `{name}`", name=decl.name), decl.start, decl.end, decl.span)
             elif isinstance(decl, n.DateDecl):
-                check(f"date `{decl.name}`", decl.value, None, decl.span)
+                check(msg("date `{name}`", name=decl.name), decl.value, None, decl.span)
             elif isinstance(decl, n.DatesDecl):
                 for start, end in decl.items:
-                    check(f"date set `{decl.name}`", start, end, decl.span)
+                    check(msg("date set `{name}`", name=decl.name), start, end, decl.span)
             elif isinstance(decl, n.Parameter):
                 for value in decl.values:
                     if value.since is not None:
-                        check(f"parameter `{decl.name}`", value.since, None, value.span, "the value from ")
+                        check(
+                            msg("parameter `{name}`", name=decl.name), value.since, None, value.span, "since"
+                        )
                     if isinstance(value.value.value, dt.date):
-                        check(f"parameter `{decl.name}`", value.value.value, None, value.span)
+                        check(msg("parameter `{name}`", name=decl.name), value.value.value, None, value.span)
         for rule in self.program.rules:
             for stmt in _statements(rule.body):
                 for expr in _expressions(stmt):
@@ -468,10 +550,10 @@ class _Linter:
                             and isinstance(node.value, dt.date)
                             and (_key(node.span) in self.literal_dates or not self.decls)
                         ):
-                            check(f"rule `{rule.id}`", node.value, None, node.span)
+                            check(msg("rule `{id}`", id=rule.id), node.value, None, node.span)
         for test in self.program.tests:
             if test.as_of is not None:
-                check(f"test `{test.name}`", test.as_of, None, test.span, "as_of ")
+                check(msg("test `{name}`", name=test.name), test.as_of, None, test.span, "as_of")
 
 
 def _truth(value: Any) -> bool | None:
@@ -498,14 +580,14 @@ _ALWAYS = {(">=", True, False), (">=", True, True), (">", True, True), ("!=", Tr
 _NEVER = {("<", True, False), ("<", True, True), ("<=", True, True), ("=", True, True)}
 
 
-def _describe_years(years: frozenset[int]) -> str:
+def _describe_years(years: frozenset[int]) -> Message | tuple[str, ...]:
     runs: list[str] = []
     for year in sorted(years):
         if runs and runs[-1].split("–")[-1] == str(year - 1):
             runs[-1] = runs[-1].split("–")[0] + f"–{year}"
         else:
             runs.append(str(year))
-    return ", ".join(runs) or "none"
+    return joined(runs) if runs else msg("none")
 
 
 def module_rules(decls: Iterable[n.Decl]) -> Iterator[n.Rule]:

@@ -37,6 +37,8 @@ import attrs
 
 from protrules.authoring.lint import CODES
 from protrules.errors import ProtrulesError
+from protrules.i18n import joined, msg
+from protrules.i18n.system import os_reason
 from protrules.language.diagnostics import Diagnostic, Span
 from protrules.language.recovery import comment_start
 
@@ -147,9 +149,9 @@ def suppressions(text: str, name: str = "") -> tuple[list[Suppression], list[Dia
             problems.append(
                 Diagnostic(
                     "PRL791",
-                    "the suppression names no lint code",
+                    msg("the suppression names no lint code"),
                     span,
-                    "write `# protrules: allow PRL702 — why`",
+                    msg("write `# protrules: allow PRL702 — why`"),
                     severity="warning",
                 )
             )
@@ -159,9 +161,9 @@ def suppressions(text: str, name: str = "") -> tuple[list[Suppression], list[Dia
             problems.append(
                 Diagnostic(
                     "PRL791",
-                    f"`{code}` is not a lint code that can be allowed",
+                    msg("`{code}` is not a lint code that can be allowed", code=code),
                     span,
-                    "lint codes are PRL701–PRL731 (docs/formatting.md)",
+                    msg("lint codes are PRL701–PRL731 (docs/formatting.md)"),
                     severity="warning",
                 )
             )
@@ -169,9 +171,9 @@ def suppressions(text: str, name: str = "") -> tuple[list[Suppression], list[Dia
             problems.append(
                 Diagnostic(
                     "PRL790",
-                    "the suppression gives no reason",
+                    msg("the suppression gives no reason"),
                     span,
-                    "say why after a dash: `# protrules: allow PRL702 — kept for the assessors`",
+                    msg("say why after a dash: `# protrules: allow PRL702 — kept for the assessors`"),
                     severity="warning",
                 )
             )
@@ -230,13 +232,12 @@ def apply(
             kept.append(_with_severity(finding, config))
     for index, comment in enumerate(comments):
         if index not in used:
-            codes = ", ".join(comment.codes)
             problems.append(
                 Diagnostic(
                     "PRL792",
-                    f"the suppression of {codes} matches no finding",
+                    msg("the suppression of {codes} matches no finding", codes=joined(comment.codes)),
                     comment.span,
-                    "remove it: what it allowed is gone",
+                    msg("remove it: what it allowed is gone"),
                     severity="warning",
                 )
             )
@@ -300,23 +301,36 @@ def load_config(pyproject: str | None) -> LintConfig:
         with open(pyproject, "rb") as handle:
             data = tomllib.load(handle)
     except OSError as error:
-        raise LintConfigError(f"cannot read {pyproject}: {(error.strerror or str(error)).lower()}") from None
+        raise LintConfigError(
+            msg("cannot read {path}: {reason}", path=pyproject, reason=os_reason(error))
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise LintConfigError(f"{pyproject}: not valid TOML: {error}") from None
+        raise LintConfigError(
+            msg("{path}: not valid TOML: {error}", path=pyproject, error=str(error))
+        ) from None
     table = data.get("tool", {}).get("protrules", {}).get("lint", {})
     where = f"{pyproject}: [tool.protrules.lint]"
     if not isinstance(table, dict):
-        raise LintConfigError(f"{where} must be a table")
+        raise LintConfigError(msg("{where} must be a table", where=where))
     keys = {"severity", "allow", "per-file-allow"}
     for key in table:
         if key not in keys:
-            raise LintConfigError(f"{where}: unknown key `{key}` (known: {', '.join(sorted(keys))})")
+            raise LintConfigError(
+                msg(
+                    "{where}: unknown key `{key}` (known: {keys})",
+                    where=where,
+                    key=key,
+                    keys=joined(sorted(keys)),
+                )
+            )
     severity = _code_table(table.get("severity", {}), f"{where} severity", values=SEVERITIES)
     allow = _code_table(table.get("allow", {}), f"{where} allow")
     per_file: dict[str, Mapping[str, str]] = {}
     raw = table.get("per-file-allow", {})
     if not isinstance(raw, dict):
-        raise LintConfigError(f"{where} per-file-allow must map file paths to {{code = reason}} tables")
+        raise LintConfigError(
+            msg("{where} per-file-allow must map file paths to {{code = reason}} tables", where=where)
+        )
     for file, codes in raw.items():
         per_file[str(file)] = _code_table(codes, f"{where} per-file-allow {file!r}")
     return LintConfig(severity, allow, per_file, os.path.dirname(os.path.abspath(pyproject)), pyproject)
@@ -324,17 +338,24 @@ def load_config(pyproject: str | None) -> LintConfig:
 
 def _code_table(raw: Any, where: str, values: Sequence[str] | None = None) -> dict[str, str]:
     if not isinstance(raw, dict):
-        raise LintConfigError(f"{where} must be a table of lint codes")
+        raise LintConfigError(msg("{where} must be a table of lint codes", where=where))
     out: dict[str, str] = {}
     for key, value in raw.items():
         code = _code_of(str(key))
         if code not in CODES and code not in CHECKER_WARNINGS and code not in SUPPRESSION_CODES:
-            raise LintConfigError(f"{where}: `{key}` is not a lint code")
+            raise LintConfigError(msg("{where}: `{key}` is not a lint code", where=where, key=key))
         if values is not None:
             if value not in values:
-                allowed = ", ".join(values)
-                raise LintConfigError(f"{where}: {code} = {value!r}; a severity is one of {allowed}")
+                raise LintConfigError(
+                    msg(
+                        "{where}: {code} = {value}; a severity is one of {allowed}",
+                        where=where,
+                        code=code,
+                        value=repr(value),
+                        allowed=joined(values),
+                    )
+                )
         elif not isinstance(value, str) or not value.strip():
-            raise LintConfigError(f"{where}: {code} needs a reason (text)")
+            raise LintConfigError(msg("{where}: {code} needs a reason (text)", where=where, code=code))
         out[code] = str(value).strip()
     return out

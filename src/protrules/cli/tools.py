@@ -15,6 +15,7 @@ from typing import Any
 from protrules.cli.common import (
     BAD_INPUT,
     FINDINGS,
+    LANGUAGE,
     OK,
     STDIN,
     CliError,
@@ -24,9 +25,11 @@ from protrules.cli.common import (
     load_rules,
     read_stdin,
     require_file,
+    say,
     write_atomic,
 )
 from protrules.errors import ProtrulesError
+from protrules.i18n import msg, msgn
 from protrules.language.diagnostics import RuleFileError
 from protrules.language.keywords import DIALECTS
 
@@ -48,20 +51,39 @@ def cmd_test(args: argparse.Namespace) -> int:
     try:
         pattern = re.compile(args.run) if args.run is not None else None
     except re.error as error:
-        raise CliError(f"--run {args.run!r} is not a regular expression: {error}") from None
+        raise CliError(
+            msg(
+                "--run {pattern} is not a regular expression: {error}",
+                pattern=repr(args.run),
+                error=str(error),
+            )
+        ) from None
     if args.threshold is not None and not 0 <= args.threshold <= 100:
-        raise CliError(f"--threshold is a percentage from 0 to 100, not {args.threshold:g}")
+        raise CliError(
+            msg("--threshold is a percentage from 0 to 100, not {value}", value=f"{args.threshold:g}")
+        )
     ruleset = load_rules(args.rules)
     cases = prltest.tests_from_program(ruleset.program, args.rules)
     for path in args.tests:
         require_file(path)
         if path.endswith(".prl"):
-            raise CliError(f"{path}: extra tests are JSON files (a .prl file of tests alone does not parse)")
+            raise CliError(
+                msg(
+                    "{path}: extra tests are JSON files (a .prl file of tests alone does not parse)",
+                    path=path,
+                )
+            )
         cases.extend(prltest.load_test_file(path, ruleset))
     if pattern is not None:
         selected = [c for c in cases if pattern.search(c.name)]
         if not selected and cases:
-            raise CliError(f"no test name matches --run {args.run!r} (of {len(cases)} tests)")
+            raise CliError(
+                msg(
+                    "no test name matches --run {pattern} (of {n} tests)",
+                    pattern=repr(args.run),
+                    n=len(cases),
+                )
+            )
         cases = selected
     run = prltest.run_tests(ruleset, cases)
     wants_coverage = args.coverage or args.coverage_json is not None or args.threshold is not None
@@ -74,14 +96,31 @@ def cmd_test(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(reports.run_json(run, cov), colour=False)
     else:
-        text = prltest.run_text(run, verbose=args.verbose)
+        lang = LANGUAGE.get()
+        text = prltest.run_text(run, verbose=args.verbose, lang=lang)
         if not cases:
-            text = f"no tests: {args.rules} has no `test` blocks and no test files were given\n" + text
+            none = msg(
+                "no tests: {rules} has no `test` blocks and no test files were given", rules=args.rules
+            )
+            text = say(none) + "\n" + text
         if args.coverage and cov is not None:
-            text += "\n" + prltest.coverage_text(ruleset, cov)
+            text += "\n" + prltest.coverage_text(ruleset, cov, lang=lang)
         if cov is not None and args.threshold is not None:
-            verdict = "below" if below else "meets"
-            text += f"coverage {cov.percent}% {verdict} the threshold {args.threshold:g}%\n"
+            threshold = f"{args.threshold:g}"
+            measured = (
+                msg(
+                    "coverage {percent}% below the threshold {threshold}%",
+                    percent=cov.percent,
+                    threshold=threshold,
+                )
+                if below
+                else msg(
+                    "coverage {percent}% meets the threshold {threshold}%",
+                    percent=cov.percent,
+                    threshold=threshold,
+                )
+            )
+            text += say(measured) + "\n"
         emit(text)
     return FINDINGS if run.failed or below else OK
 
@@ -98,7 +137,7 @@ def _read_text(path: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise CliError(f"{path}: not UTF-8 text (save it as UTF-8; it may be GBK)") from None
+        raise CliError(msg("{path}: not UTF-8 text (save it as UTF-8; it may be GBK)", path=path)) from None
 
 
 def _name(path: str) -> str:
@@ -118,9 +157,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     from protrules.language.formatter import format_source
 
     if STDIN in args.files and len(args.files) > 1:
-        raise CliError("fmt: `-` (standard input) is formatted alone; name the files in another run")
+        raise CliError(msg("fmt: `-` (standard input) is formatted alone; name the files in another run"))
     # With --diff the diffs are the output (stdout); what would change is said on stderr.
-    say = sys.stderr if args.diff else sys.stdout
+    stream = sys.stderr if args.diff else sys.stdout
     dry = args.check or args.diff
     changed: list[str] = []
     unchanged = 0
@@ -130,15 +169,16 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             text = _read_text(path)
             formatted = format_source(text, _name(path), args.dialect)
         except RuleFileError as error:
-            _stderr(error.render().rstrip("\n") + "\n")
+            _stderr(error.render(LANGUAGE.get()).rstrip("\n") + "\n")
             broken += 1
             continue
         except CliError as error:
-            sys.stderr.write(f"protrules: error: {error.message}\n")
+            sys.stderr.write(say(msg("protrules: error: {message}", message=error.msg)) + "\n")
             broken += 1
             continue
         except ProtrulesError as error:  # a file that cannot be written in the other dialect
-            sys.stderr.write(f"protrules: error: {_name(path)}: {error.message_in(args.lang)}\n")
+            message = msg("{path}: {message}", path=_name(path), message=error.msg)
+            sys.stderr.write(say(msg("protrules: error: {message}", message=message)) + "\n")
             broken += 1
             continue
         if path == STDIN and not dry:  # a filter: the formatted text, and nothing else, on stdout
@@ -151,15 +191,27 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         if args.diff:
             sys.stdout.write(_diff(path, text, formatted))
         if dry:
-            print(f"would reformat {_name(path)}", file=say)
+            print(say(msg("would reformat {path}", path=_name(path))), file=stream)
         else:
             write_atomic(path, formatted)
-            print(f"reformatted {path}")
-    verb = "would be reformatted" if dry else "reformatted"
-    summary = f"{len(changed)} file{'s' if len(changed) != 1 else ''} {verb}, {unchanged} unchanged"
+            print(say(msg("reformatted {path}", path=path)))
+    if dry:
+        summary = msgn(
+            "{n} file would be reformatted, {unchanged} unchanged",
+            "{n} files would be reformatted, {unchanged} unchanged",
+            len(changed),
+            unchanged=unchanged,
+        )
+    else:
+        summary = msgn(
+            "{n} file reformatted, {unchanged} unchanged",
+            "{n} files reformatted, {unchanged} unchanged",
+            len(changed),
+            unchanged=unchanged,
+        )
     if broken:
-        summary += f", {broken} with errors"
-    print(summary, file=say)
+        summary = msg("{summary}, {n} with errors", summary=summary, n=broken)
+    print(say(summary), file=stream)
     if broken:
         return BAD_INPUT
     return FINDINGS if dry and changed else OK
@@ -173,8 +225,8 @@ def _finding_json(diagnostic: Any) -> dict[str, Any]:
     return {
         "code": diagnostic.code,
         "severity": diagnostic.severity,
-        "message": diagnostic.message,
-        "hint": diagnostic.hint,
+        "message": diagnostic.text("en"),  # JSON values are the same in every language
+        "hint": diagnostic.hint_text("en"),
         "line": span.line if span else None,
         "column": span.column if span else None,
         "end_line": span.end_line if span else None,
@@ -207,13 +259,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
         except RuleFileError as error:
             entry.update(status="errors", findings=[_finding_json(d) for d in error.diagnostics])
             if args.format == "text":
-                _stderr(error.render().rstrip("\n") + "\n")
+                _stderr(error.render(LANGUAGE.get()).rstrip("\n") + "\n")
             broken += 1
             continue
         except (CliError, LintConfigError) as error:
-            entry.update(status="errors", findings=[], message=error.message)
+            entry.update(status="errors", findings=[], message=str(error.msg))
             if args.format == "text":
-                sys.stderr.write(f"protrules: error: {error.message}\n")
+                sys.stderr.write(say(msg("protrules: error: {message}", message=error.msg)) + "\n")
             broken += 1
             continue
         findings += len(diagnostics)
@@ -224,19 +276,20 @@ def cmd_lint(args: argparse.Namespace) -> int:
             suppressed=suppressed,
         )
         source = Source(path, text)
-        out.extend(render(d, source) + "\n\n" for d in diagnostics)
+        out.extend(render(d, source, LANGUAGE.get()) + "\n\n" for d in diagnostics)
     checked = len(args.files) - broken
     if args.format == "json":
         summary = {"files": checked, "with_errors": broken, "findings": findings, "failing": failing}
         emit(dumps({"format": "protrules-lint/1", "files": files, "summary": summary}), colour=False)
     else:
         allowed = sum(f.get("suppressed", 0) for f in files)
-        out.append(
-            f"{findings} finding{'s' if findings != 1 else ''} in {checked} file{'s' if checked != 1 else ''}"
-            + (f", {allowed} allowed" if allowed else "")
-            + (f", {broken} with errors" if broken else "")
-            + "\n"
-        )
+        counted = msgn("{n} finding in {files}", "{n} findings in {files}", findings,
+                       files=msgn("{n} file", "{n} files", checked))  # fmt: skip
+        if allowed:
+            counted = msg("{summary}, {n} allowed", summary=counted, n=allowed)
+        if broken:
+            counted = msg("{summary}, {n} with errors", summary=counted, n=broken)
+        out.append(say(counted) + "\n")
         emit("".join(out))
     if broken:
         return BAD_INPUT
@@ -252,7 +305,10 @@ def cmd_lsp(args: argparse.Namespace) -> int:
         from protrules.authoring.lsp.server import main as serve
     except ImportError as error:
         raise CliError(
-            f"the language server needs the lsp extra: pip install 'protrules[lsp]' ({error})"
+            msg(
+                "the language server needs the lsp extra: pip install 'protrules[lsp]' ({error})",
+                error=str(error),
+            )
         ) from None
     serve()
     return OK
@@ -265,12 +321,17 @@ def add_parsers(commands: Any) -> None:
     """Register test, fmt and lint on the ``protrules`` subcommand parser."""
     test = commands.add_parser(
         "test",
-        help="run the tests kept beside the rules",
+        help=say(msg("run the tests kept beside the rules")),
         description=(
-            "Run the `test` blocks of a rule file, and JSON test files, and compare verdicts.\n"
-            "Each failing expectation is printed; the last line is `N passed, M failed` (tests)."
+            say(
+                msg(
+                    "Run the `test` blocks of a rule file, and JSON test files, and compare verdicts.\n"
+                    "Each failing expectation is printed; the last line is `N passed, M failed` (tests)."
+                )
+            )
         ),
-        epilog="""\
+        epilog=say(
+            msg("""\
 examples:
   protrules test rules/example.prl
   protrules test rules/example.prl tests/more.json --coverage
@@ -281,66 +342,84 @@ A JSON test file holds one test, a list of them, or {"tests": [...]}:
   {"name": "星星站未达标", "facts": "../examples/demo/xingxing.json",
    "as_of": "2024-03-31", "expect": {"1.1.1": "fail"}, "status": "vetoed"}
 "facts" is a path relative to the test file or an inline ledger object.
-Exit code 1 when a test fails or coverage is below --threshold.""",
+Exit code 1 when a test fails or coverage is below --threshold.""")
+        ),
     )
-    test.add_argument("rules", metavar="RULES", help="the standard, a .prl file")
-    test.add_argument("tests", metavar="TESTS", nargs="*", help="extra JSON test files")
+    test.add_argument("rules", metavar="RULES", help=say(msg("the standard, a .prl file")))
+    test.add_argument("tests", metavar="TESTS", nargs="*", help=say(msg("extra JSON test files")))
     test.add_argument(
         "--coverage",
         action="store_true",
-        help="name untested rules, verdicts a rule never took and requirement outcomes never seen",
+        help=say(msg("name untested rules, verdicts a rule never took and requirement outcomes never seen")),
     )
     test.add_argument(
-        "-v", "--verbose", action="store_true", help="list every expectation, not only failures"
+        "-v", "--verbose", action="store_true", help=say(msg("list every expectation, not only failures"))
     )
-    test.add_argument("--run", metavar="PATTERN", help="run only the tests whose name matches this regex")
-    test.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format")
-    test.add_argument("--junit", metavar="FILE", help="also write the run as JUnit XML to FILE")
-    test.add_argument("--coverage-json", metavar="FILE", help="write coverage as JSON to FILE")
+    test.add_argument(
+        "--run", metavar="PATTERN", help=say(msg("run only the tests whose name matches this regex"))
+    )
+    test.add_argument(
+        "-f", "--format", choices=("text", "json"), default="text", help=say(msg("output format"))
+    )
+    test.add_argument("--junit", metavar="FILE", help=say(msg("also write the run as JUnit XML to FILE")))
+    test.add_argument("--coverage-json", metavar="FILE", help=say(msg("write coverage as JSON to FILE")))
     test.add_argument(
         "--threshold",
         metavar="PCT",
         type=float,
-        help="exit 1 when fewer than PCT%% of the outcomes (rule verdicts pass/fail, requirement "
-        "outcomes) are seen",
+        help=say(
+            msg(
+                "exit 1 when fewer than PCT%% of the outcomes (rule verdicts pass/fail, requirement "
+                "outcomes) are seen"
+            )
+        ),
     )
     test.set_defaults(func=cmd_test)
 
     fmt = commands.add_parser(
         "fmt",
-        help="rewrite rule files in the canonical layout",
-        description="Format .prl files in place (only files that change are rewritten).",
-        epilog="""\
+        help=say(msg("rewrite rule files in the canonical layout")),
+        description=say(msg("Format .prl files in place (only files that change are rewritten).")),
+        epilog=say(
+            msg("""\
 examples:
   protrules fmt rules/example.prl
   protrules fmt --check rules/*.prl      # exit code 1 if a file would change
   protrules fmt --diff rules/*.prl       # the changes as a unified diff, nothing written
   protrules fmt - < draft.prl > tidy.prl # standard input to standard output
   protrules fmt --dialect zh - < rules/changning_2023.prl > rules/changning_2023.zh.prl
-                                         # the same rules in the Chinese dialect""",
+                                         # the same rules in the Chinese dialect""")
+        ),
     )
-    fmt.add_argument("files", metavar="FILES", nargs="+", help=".prl files (- : standard input)")
+    fmt.add_argument("files", metavar="FILES", nargs="+", help=say(msg(".prl files (- : standard input)")))
     fmt.add_argument(
-        "--check", action="store_true", help="change nothing; exit 1 listing files that would change"
+        "--check",
+        action="store_true",
+        help=say(msg("change nothing; exit 1 listing files that would change")),
     )
     fmt.add_argument(
         "--diff",
         action="store_true",
-        help="change nothing; print what would change as a unified diff (exit 1 if anything would)",
+        help=say(msg("change nothing; print what would change as a unified diff (exit 1 if anything would)")),
     )
     fmt.add_argument(
         "--dialect",
         choices=DIALECTS,
-        help="write the files in this dialect of the language: en (English keywords) or zh "
-        "(Chinese keywords); by default each file stays in its own",
+        help=say(
+            msg(
+                "write the files in this dialect of the language: en (English keywords) or zh "
+                "(Chinese keywords); by default each file stays in its own"
+            )
+        ),
     )
     fmt.set_defaults(func=cmd_fmt)
 
     lint = commands.add_parser(
         "lint",
-        help="report suspicious rules",
-        description="Check rule files and report what is valid but probably wrong.",
-        epilog="""\
+        help=say(msg("report suspicious rules")),
+        description=say(msg("Check rule files and report what is valid but probably wrong.")),
+        epilog=say(
+            msg("""\
 examples:
   protrules lint rules/example.prl rules/changning_2023.prl
   protrules lint --format json rules/*.prl
@@ -351,30 +430,41 @@ on its own line (covers the declaration below and its block), after code (covers
 line), or `# protrules: allow-file …` (the file). The nearest pyproject.toml may set
 [tool.protrules.lint] severity, allow and per-file-allow.
 
-Exit code 1 when a finding is at least as severe as --fail-on, 2 when a file has errors.""",
+Exit code 1 when a finding is at least as severe as --fail-on, 2 when a file has errors.""")
+        ),
     )
-    lint.add_argument("files", metavar="FILES", nargs="+", help=".prl files (- : standard input)")
-    lint.add_argument("-f", "--format", choices=("text", "json"), default="text", help="output format")
+    lint.add_argument("files", metavar="FILES", nargs="+", help=say(msg(".prl files (- : standard input)")))
+    lint.add_argument(
+        "-f", "--format", choices=("text", "json"), default="text", help=say(msg("output format"))
+    )
     lint.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
         default="warning",
-        help="the least severe finding that makes the exit code 1 (default: warning)",
+        help=say(msg("the least severe finding that makes the exit code 1 (default: warning)")),
     )
     lint.add_argument(
-        "--config", metavar="PYPROJECT", help="read [tool.protrules.lint] from this file, not the nearest one"
+        "--config",
+        metavar="PYPROJECT",
+        help=say(msg("read [tool.protrules.lint] from this file, not the nearest one")),
     )
     lint.set_defaults(func=cmd_lint)
 
     lsp = commands.add_parser(
         "lsp",
-        help="the language server for editors (stdio)",
+        help=say(msg("the language server for editors (stdio)")),
         description=(
-            "Serve the Language Server Protocol over stdin/stdout for an editor: diagnostics as you\n"
-            "type, hover, go to definition, find references, completion, formatting, rename."
+            say(
+                msg(
+                    "Serve the Language Server Protocol over stdin/stdout for an editor: diagnostics as you\n"
+                    "type, hover, go to definition, find references, completion, formatting, rename."
+                )
+            )
         ),
-        epilog="""\
+        epilog=say(
+            msg("""\
 An editor starts it; it is not run by hand (docs/editors.md). It needs the lsp extra:
-  pip install 'protrules[lsp]'""",
+  pip install 'protrules[lsp]'""")
+        ),
     )
     lsp.set_defaults(func=cmd_lsp)

@@ -37,6 +37,7 @@ from protrules.checking.ir import (
 )
 from protrules.compiling.ruleset import RuleSet
 from protrules.errors import ProtrulesError
+from protrules.evaluation.labels import VERDICT_WORD
 from protrules.evaluation.results import (
     FAIL,
     FAILS,
@@ -50,6 +51,8 @@ from protrules.evaluation.results import (
     VETOED,
     EntityResult,
 )
+from protrules.i18n import Message, Text, joined, msg, msgn, render
+from protrules.i18n.system import os_reason
 from protrules.language.diagnostics import suggest
 
 __all__ = [
@@ -100,6 +103,7 @@ class TestCase:
     def where(self, key: str) -> str:
         """Where the expectation of ``key`` (a rule id or ``status``) is written."""
         return next((at for k, at in self.locations if k == key), self.origin)
+
     #: Parameters the test sets, (name, value): the rule set is evaluated with these values.
     params: tuple[tuple[str, Any], ...] = ()
 
@@ -112,7 +116,7 @@ class Mismatch:
     rule: str
     expected: str
     actual: str
-    reason: str
+    reason: Text
     where: str = attrs.field(default="", eq=False)  # the `expect` line: "rules/example.prl:183"
 
     def __str__(self) -> str:
@@ -128,7 +132,7 @@ class TestOutcome:
     case: TestCase
     result: EntityResult | None
     mismatches: tuple[Mismatch, ...]
-    error: str | None = None
+    error: Text | None = None
 
     @property
     def passed(self) -> bool:
@@ -234,9 +238,17 @@ def load_test_file(path: str | os.PathLike[str], ruleset: RuleSet) -> list[TestC
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        raise TestError(f"{name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise TestError(
+            msg(
+                "{path}: not UTF-8 text ({reason} at byte {byte})",
+                path=name,
+                reason=error.reason,
+                byte=error.start,
+            )
+        ) from None
     except json.JSONDecodeError as error:
-        raise TestError(f"{name}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+        where = f"{name}:{error.lineno}:{error.colno}"
+        raise TestError(msg("{where}: invalid JSON: {error}", where=where, error=error.msg)) from None
     if isinstance(data, Mapping) and "tests" in data and set(data) == {"tests"}:
         data = data["tests"]
     items = data if isinstance(data, list) else [data]
@@ -246,15 +258,27 @@ def load_test_file(path: str | os.PathLike[str], ruleset: RuleSet) -> list[TestC
 
 def _json_case(item: Any, where: str, base: str, ruleset: RuleSet) -> TestCase:
     if not isinstance(item, Mapping):
-        raise TestError(f"{where}: a test is an object with name, facts, as_of, expect, status")
+        raise TestError(
+            msg("{where}: a test is an object with name, facts, as_of, expect, status", where=where)
+        )
     for key in item:
         if key not in _KEYS:
             guess = suggest(str(key), _KEYS)
-            hint = f"; did you mean `{guess}`?" if guess else f" (known: {', '.join(_KEYS)})"
-            raise TestError(f"{where}: unknown key `{key}`{hint}")
+            if guess:
+                raise TestError(
+                    msg(
+                        "{where}: unknown key `{key}`; did you mean `{guess}`?",
+                        where=where,
+                        key=key,
+                        guess=guess,
+                    )
+                )
+            raise TestError(
+                msg("{where}: unknown key `{key}` (known: {keys})", where=where, key=key, keys=joined(_KEYS))
+            )
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise TestError(f"{where}: a test needs a `name` (text)")
+        raise TestError(msg("{where}: a test needs a `name` (text)", where=where))
     origin = where
     where = f"{where} ({name})"
     facts: str | Mapping[str, Any] | None
@@ -264,35 +288,57 @@ def _json_case(item: Any, where: str, base: str, ruleset: RuleSet) -> TestCase:
     elif isinstance(raw_facts, Mapping):
         facts = raw_facts
     else:
-        raise TestError(f"{where}: `facts` must be a path or a ledger object")
+        raise TestError(msg("{where}: `facts` must be a path or a ledger object", where=where))
     as_of = None
     if item.get("as_of") is not None:
         if not isinstance(item["as_of"], str):
-            raise TestError(f"{where}: `as_of` must be a date like 2024-03-31")
+            raise TestError(msg("{where}: `as_of` must be a date like 2024-03-31", where=where))
         try:
             as_of = parse_date(item["as_of"])
         except ProtrulesError as error:
-            raise TestError(f"{where}: as_of: {error}") from None
+            raise TestError(msg("{where}: as_of: {error}", where=where, error=error.msg)) from None
     expect = item.get("expect", {})
     if not isinstance(expect, Mapping):
-        raise TestError(f'{where}: `expect` must map rule ids to verdicts, e.g. {{"2.1.3": "pass"}}')
+        raise TestError(
+            msg('{where}: `expect` must map rule ids to verdicts, e.g. {{"2.1.3": "pass"}}', where=where)
+        )
     known = [r.id for r in ruleset.rules]
     expects = []
     for rule_id, verdict in expect.items():
         if rule_id not in known:
             guess = suggest(rule_id, known)
-            raise TestError(
-                f"{where}: unknown rule id {rule_id}" + (f"; did you mean {guess}?" if guess else "")
-            )
+            unknown = msg("{where}: unknown rule id {rule}", where=where, rule=rule_id)
+            if guess:
+                unknown = msg(
+                    "{where}: unknown rule id {rule}; did you mean {guess}?",
+                    where=where,
+                    rule=rule_id,
+                    guess=guess,
+                )
+            raise TestError(unknown)
         if verdict not in VERDICTS:
-            allowed = ", ".join(VERDICTS)
-            raise TestError(f"{where}: rule {rule_id}: verdict must be one of {allowed}, not {verdict!r}")
+            raise TestError(
+                msg(
+                    "{where}: rule {rule}: verdict must be one of {allowed}, not {verdict}",
+                    where=where,
+                    rule=rule_id,
+                    allowed=joined(VERDICTS),
+                    verdict=repr(verdict),
+                )
+            )
         expects.append((rule_id, verdict))
     status = item.get("status")
     if status is not None and status not in STATUSES:
-        raise TestError(f"{where}: status must be one of {', '.join(STATUSES)}, not {status!r}")
+        raise TestError(
+            msg(
+                "{where}: status must be one of {allowed}, not {status}",
+                where=where,
+                allowed=joined(STATUSES),
+                status=repr(status),
+            )
+        )
     if not expects and status is None:
-        raise TestError(f"{where}: the test expects nothing (add `expect` or `status`)")
+        raise TestError(msg("{where}: the test expects nothing (add `expect` or `status`)", where=where))
     params = _json_params(item, where, ruleset)
     return TestCase(name, facts, as_of, tuple(expects), status, origin, params=params)
 
@@ -304,7 +350,12 @@ def _json_params(item: Mapping[str, Any], where: str, ruleset: RuleSet) -> tuple
 
     given = item.get("parameters", {})
     if not isinstance(given, Mapping):
-        raise TestError(f'{where}: `parameters` must map parameter names to values, e.g. {{"会议次数": 3}}')
+        raise TestError(
+            msg(
+                '{where}: `parameters` must map parameter names to values, e.g. {{"会议次数": 3}}',
+                where=where,
+            )
+        )
     out = []
     for name, raw in given.items():
         value = str(raw).lower() if isinstance(raw, bool) else raw
@@ -312,33 +363,33 @@ def _json_params(item: Mapping[str, Any], where: str, ruleset: RuleSet) -> tuple
         try:
             out.append((name, coerce(ruleset.program, name, value)))
         except ProtrulesError as error:
-            raise TestError(f"{where}: {error.message}") from None
+            raise TestError(msg("{where}: {message}", where=where, message=error.msg)) from None
     return tuple(out)
 
 
 # ------------------------------------------------------------------ running
 
 
-def _status_reason(result: EntityResult) -> str:
+def _status_reason(result: EntityResult) -> Message:
     if result.status == VETOED:
-        return "vetoed by " + ", ".join(result.vetoed_by)
+        return msg("vetoed by {rules}", rules=joined(result.vetoed_by))
     if result.status == FAILS:
         failed = [r.rule for r in result.results if r.verdict == FAIL and r.kind in ("required", "assessed")]
-        return "failed: " + ", ".join(failed)
+        return msg("failed: {rules}", rules=joined(failed))
     if result.status == INCOMPLETE:
         open_ = [r.rule for r in result.results if r.verdict in (UNKNOWN, PENDING) and r.kind != "advisory"]
-        return "unknown or pending: " + ", ".join(open_)
-    return "every required clause passes and no veto is hit"
+        return msg("unknown or pending: {rules}", rules=joined(open_))
+    return msg("every required clause passes and no veto is hit")
 
 
 def _load(case: TestCase, ruleset: RuleSet) -> Any:
     from protrules.facts.ledgers import ledger_from_mapping, load_ledger
 
     if case.facts is None:
-        raise TestError("the test names no facts")
+        raise TestError(msg("the test names no facts"))
     if isinstance(case.facts, str):
         if not os.path.exists(case.facts):
-            raise TestError(f"no such file: {case.facts}")
+            raise TestError(msg("no such file: {path}", path=case.facts))
         return load_ledger(case.facts, ruleset.fact_types)
     return ledger_from_mapping(case.facts, ruleset.fact_types, origin=case.origin)
 
@@ -364,8 +415,8 @@ def _with_district(case: TestCase, ruleset: RuleSet) -> RuleSet:
     return ruleset.with_district(_DISTRICTS[key])
 
 
-def _os_message(error: OSError) -> str:
-    return f"{(error.strerror or str(error)).lower()}: {error.filename}"
+def _os_message(error: OSError) -> Message:
+    return msg("{reason}: {path}", reason=os_reason(error), path=error.filename)
 
 
 def run_test(ruleset: RuleSet, case: TestCase) -> TestOutcome:
@@ -377,18 +428,18 @@ def run_test(ruleset: RuleSet, case: TestCase) -> TestOutcome:
         ledger = _load(case, ruleset)
         ruleset = _with_district(case, ruleset)
     except (ProtrulesError, OSError) as error:
-        message = error.message if isinstance(error, ProtrulesError) else _os_message(error)
-        return TestOutcome(case, None, (), f"cannot load facts: {message}")
+        message = error.msg if isinstance(error, ProtrulesError) else _os_message(error)
+        return TestOutcome(case, None, (), msg("cannot load facts: {message}", message=message))
     try:
         result = ruleset.evaluate(ledger, case.as_of)
     except ProtrulesError as error:
-        return TestOutcome(case, None, (), f"cannot evaluate: {error.message}")
+        return TestOutcome(case, None, (), msg("cannot evaluate: {message}", message=error.msg))
     mismatches = []
     for rule_id, expected in case.expects:
         rule_result = result.result(rule_id)
         where = case.where(rule_id)
         if rule_result is None:
-            mismatches.append(Mismatch(case.name, rule_id, expected, "missing", "no such rule", where))
+            mismatches.append(Mismatch(case.name, rule_id, expected, "missing", msg("no such rule"), where))
         elif rule_result.verdict != expected:
             mismatches.append(
                 Mismatch(case.name, rule_id, expected, rule_result.verdict, rule_result.reason, where)
@@ -458,20 +509,26 @@ def _statements(body: Sequence[Stmt]) -> Iterator[Stmt]:
 # ------------------------------------------------------------------ rendering
 
 
-def run_text(run: TestRun, *, verbose: bool = False) -> str:
+def run_text(run: TestRun, *, verbose: bool = False, lang: str = "en") -> str:
     """One line per test, each failing expectation at its `expect` line with expected and
     actual side by side, and ``N passed, M failed`` last; ``verbose`` lists every expectation."""
     lines = []
     for outcome in run.outcomes:
         case = outcome.case
         if outcome.error is not None:
-            lines.append(f"ERROR {case.name} ({case.origin}): {outcome.error}")
+            error = msg(
+                "ERROR {name} ({origin}): {error}", name=case.name, origin=case.origin, error=outcome.error
+            )
+            lines.append(error.render(lang))
             continue
         count = len(case.expects) + (case.status is not None)
         if outcome.mismatches:
-            lines.append(f"FAIL  {case.name} ({case.origin})")
+            lines.append(msg("FAIL  {name} ({origin})", name=case.name, origin=case.origin).render(lang))
         else:
-            lines.append(f"ok    {case.name} ({count} expectation{'s' if count != 1 else ''})")
+            ok = msgn(
+                "ok    {name} ({n} expectation)", "ok    {name} ({n} expectations)", count, name=case.name
+            )
+            lines.append(ok.render(lang))
         failed = {m.rule: m for m in outcome.mismatches}
         keys = [rule_id for rule_id, _ in case.expects] + (["status"] if case.status is not None else [])
         expects = dict(case.expects)
@@ -481,27 +538,64 @@ def run_text(run: TestRun, *, verbose: bool = False) -> str:
             mismatch = failed.get(key)
             if mismatch is not None:
                 lines.append(f"      {mismatch.where or case.origin}: expect {key} {mismatch.expected}")
-                lines.append(f"          expected {mismatch.expected:<10} actual {mismatch.actual}")
-                lines.append(f"          {mismatch.reason}")
+                sides = msg(
+                    "expected {expected} actual {actual}",
+                    expected=f"{mismatch.expected:<10}",
+                    actual=mismatch.actual,
+                )
+                lines.append(f"          {sides.render(lang)}")
+                lines.append(f"          {render(mismatch.reason, lang)}")
             elif verbose:
                 lines.append(f"      {case.where(key)}: expect {key} {expects[key]}  ok")
     lines.append("")
-    lines.append(f"{run.passed} passed, {run.failed} failed")
+    lines.append(msg("{passed} passed, {failed} failed", passed=run.passed, failed=run.failed).render(lang))
     return "\n".join(lines) + "\n"
 
 
-def coverage_text(ruleset: RuleSet, cov: Coverage) -> str:
+#: What a requirement or an ``applies when`` can do, in words.
+_OUTCOME_WORDS = {**VERDICT_WORD, "applies": msg("applies")}
+
+
+def coverage_text(ruleset: RuleSet, cov: Coverage, *, lang: str = "en") -> str:
     """What the tests leave untested, one finding a line, and the share of outcomes seen."""
     total = len(ruleset.rules)
     covered = total - len(cov.untested)
-    lines = [f"coverage: {covered} of {total} rules have an expectation in {cov.tests} tests"]
+    lines = [
+        msg(
+            "coverage: {covered} of {total} rules have an expectation in {tests} tests",
+            covered=covered,
+            total=total,
+            tests=cov.tests,
+        )
+    ]
     if cov.untested:
-        lines.append(f"no expectation ({len(cov.untested)}): {', '.join(cov.untested)}")
-    lines.extend(f"{rule_id}: never {verdict}" for rule_id, verdict in cov.never)
+        lines.append(msg("no expectation ({n}): {rules}", n=len(cov.untested), rules=joined(cov.untested)))
+    lines.extend(
+        msg("{rule}: never {verdict}", rule=rule_id, verdict=_OUTCOME_WORDS[v]) for rule_id, v in cov.never
+    )
     for branch in cov.branches:
         if branch.never:
-            where = f"line {branch.line}: " if branch.line is not None else ""
-            never = " or ".join(branch.never)
-            lines.append(f"{branch.rule}: {where}`{branch.text}` never {never}")
-    lines.append(f"outcomes seen: {cov.seen} of {cov.outcomes} ({cov.percent}%)")
-    return "\n".join(lines) + "\n"
+            never = msg(" or ").render(lang).join(_OUTCOME_WORDS[o].render(lang) for o in branch.never)
+            if branch.line is not None:
+                lines.append(
+                    msg("{rule}: line {line}: `{text}` never {outcomes}", rule=branch.rule, line=branch.line,
+                        text=branch.text, outcomes=never)
+                )  # fmt: skip
+            else:
+                lines.append(
+                    msg(
+                        "{rule}: `{text}` never {outcomes}",
+                        rule=branch.rule,
+                        text=branch.text,
+                        outcomes=never,
+                    )
+                )
+    lines.append(
+        msg(
+            "outcomes seen: {seen} of {total} ({percent}%)",
+            seen=cov.seen,
+            total=cov.outcomes,
+            percent=cov.percent,
+        )
+    )
+    return "\n".join(line.render(lang) for line in lines) + "\n"

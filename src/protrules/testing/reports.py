@@ -15,6 +15,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from protrules.compiling.ruleset import RuleSet
+from protrules.i18n import msg, render
 from protrules.output import dumps
 from protrules.testing.prltest import Coverage, TestOutcome, TestRun
 
@@ -45,7 +46,7 @@ def _expectations(outcome: TestOutcome) -> list[dict[str, Any]]:
                 "actual": actual,
                 "ok": outcome.error is None and mismatch is None,
                 "where": case.where(key),
-                "reason": mismatch.reason if mismatch is not None else None,
+                "reason": render(mismatch.reason) if mismatch is not None else None,
             }
         )
     return out
@@ -62,7 +63,7 @@ def run_json(run: TestRun, coverage: Coverage | None = None) -> str:
             "name": o.case.name,
             "where": o.case.origin,
             "outcome": _outcome(o),
-            "error": o.error,
+            "error": render(o.error) if o.error is not None else None,
             "expectations": _expectations(o),
         }
         for o in run.outcomes
@@ -107,16 +108,19 @@ def junit_xml(run: TestRun, suite: str) -> str:
             attributes["file"] = case.origin.split("#")[0]
         testcase = ET.SubElement(element, "testcase", attributes)
         if outcome.error is not None:
-            error = ET.SubElement(testcase, "error", message=outcome.error, type="TestError")
-            error.text = f"{case.origin}: {outcome.error}"
+            said = render(outcome.error)  # JUnit XML, like JSON, is the same in every language
+            error = ET.SubElement(testcase, "error", message=said, type="TestError")
+            error.text = f"{case.origin}: {said}"
         elif outcome.mismatches:
             first = outcome.mismatches[0]
-            message = f"{first.rule} expected {first.expected}, actual {first.actual}"
+            summary = msg("{rule} expected {expected}, actual {actual}", rule=first.rule,
+                          expected=first.expected, actual=first.actual)  # fmt: skip
             if len(outcome.mismatches) > 1:
-                message += f" (and {len(outcome.mismatches) - 1} more)"
-            failure = ET.SubElement(testcase, "failure", message=message, type="ExpectationFailed")
+                summary = msg("{summary} (and {n} more)", summary=summary, n=len(outcome.mismatches) - 1)
+            failure = ET.SubElement(testcase, "failure", message=render(summary), type="ExpectationFailed")
             failure.text = "\n".join(
-                f"{m.where or case.origin}: expect {m.rule} {m.expected}: actual {m.actual} — {m.reason}"
+                f"{m.where or case.origin}: expect {m.rule} {m.expected}: actual {m.actual}"
+                f" — {render(m.reason)}"
                 for m in outcome.mismatches
             )
     ET.indent(root)
