@@ -228,3 +228,21 @@ def test_the_systems_own_reasons_are_translated(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError) as info:
         parse_file(str(tmp_path))
     assert "：是目录" in info.value.render("zh")
+
+
+def test_chinese_help_is_wrapped_to_the_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from protrules.output import display_width, wrap
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in ("check", "explain", "rank", "due", "test", "fmt", "lint"):
+        assert main([command, "--help", "--lang", "zh"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert max(display_width(line) for line in lines if "protrules " not in line) <= 80, command
+    # Chinese breaks between characters, never before closing punctuation.
+    text = "台账：.json 文件、CSV 文件夹（-：标准输入）。"
+    lines = wrap(text, 12)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "") and len(lines) == 4
+    assert all(display_width(line) <= 12 for line in lines[:-1])
+    assert lines[-1].endswith("）。")  # punctuation stays with the line before it

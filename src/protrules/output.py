@@ -8,10 +8,11 @@ lines up in a terminal.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
 
-__all__ = ["display_width", "dumps", "pad"]
+__all__ = ["display_width", "dumps", "pad", "wrap"]
 
 
 def dumps(data: Any) -> str:
@@ -27,3 +28,32 @@ def display_width(text: str) -> int:
 def pad(text: str, width: int) -> str:
     """Left-justify to ``width`` terminal columns, counting CJK characters as two."""
     return text + " " * max(0, width - display_width(text))
+
+
+#: A piece of text a line may break after: a run of blanks, one wide (CJK) character, or a
+#: run of other characters (a word, a number, an option).
+_PIECES = re.compile(
+    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
+)
+#: Punctuation that never starts a line (it stays with what is before it).
+_NO_BREAK_BEFORE = frozenset("，。、；：？！）】》」』”’,.;:?!)]")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns: lines break at blanks and
+    between CJK characters (Chinese has no spaces between words), never before closing
+    punctuation; a word longer than the width keeps a line of its own."""
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(" ".join(text.split())):
+        if piece.isspace():
+            if line:
+                line += " "
+            continue
+        if line and display_width(line.rstrip() + piece) > width and piece not in _NO_BREAK_BEFORE:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines

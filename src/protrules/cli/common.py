@@ -36,6 +36,7 @@ from protrules.i18n import (
 )
 from protrules.language.diagnostics import RuleFileError
 from protrules.limits import WORK_PER_ENTITY
+from protrules.output import wrap
 
 if TYPE_CHECKING:
     from protrules.compiling.ruleset import RuleSet
@@ -147,12 +148,22 @@ def speaking(lang: str) -> Iterator[None]:
         LANGUAGE.reset(token)
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples kept verbatim; help wrapped by terminal columns, between
+    Chinese characters too (argparse breaks lines only at spaces, and Chinese has none)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if text.isascii():
+            return super()._split_lines(text, width)
+        return wrap(text, width)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with examples kept verbatim, usage errors as one ``protrules: error:`` line, and
     ``--lang zh|en`` on every command (read before parsing, by :func:`command_language`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         if not self.add_help:  # a parent of other parsers: they have their own --lang
             return
