@@ -307,7 +307,7 @@ def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "理由 reason: 2023: 协调会议: 1 time, required at least 2 times (by 2023-12-31)\n" in out
     assert "原式 source: 年 = 2023: count(协调会议) = 1, required >= 2; was due 2023-12-31\n" in out
     code, out, _ = run(capsys, "explain", RULES, XING, "1.1.1", "--lang", "zh")
-    assert "理由 reason: 2023年：协调会议1次，要求至少2次（截至2023年12月31日）\n" in out
+    assert "理由：2023年：协调会议1次，要求至少2次（截至2023年12月31日）\n" in out  # the Chinese frame
     code, out, _ = run(capsys, "explain", RULES, XING, "2.1.1", "N.1", "--format", "json")
     assert code == 1
     data = json.loads(out)
