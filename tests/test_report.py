@@ -152,7 +152,7 @@ def test_each_street_page_leads_with_its_problems(changning: BeautifulSoup) -> N
     assert text(one(first, "dd.reason"))  # the reason
     trace = one(first, "details.trace")
     assert "open" not in trace.attrs  # folded
-    assert "check" in one(trace, "pre").get_text()
+    assert "检查 1" in one(trace, "pre").get_text()  # the 督导报告 explains in Chinese
     tally = one(page, "table.tally")
     assert text(tally.select("tfoot td")[0]) == "80"
 

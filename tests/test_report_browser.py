@@ -75,7 +75,7 @@ def test_the_overview_and_the_street_pages_are_shown(page: Page) -> None:
     trace = "document.querySelector('#street-hongqiao details.trace"
     assert page.evaluate(f"{trace} pre').checkVisibility()") is False
     assert page.evaluate(f"({trace}').open = true, {trace} pre').checkVisibility())") is True
-    assert "check 1" in page.evaluate(f"{trace} pre').innerText")
+    assert "检查 1" in page.evaluate(f"{trace} pre').innerText")
     # the heat map's cells link to the street pages
     assert page.evaluate("document.querySelector('#heat-map a').getAttribute('href')") == "#street-beixinjing"
 
