@@ -1,6 +1,6 @@
 """protrules benchmarks: six rules against hand-written Python and peer engines; whole standards.
 
-    cd /work/main && PYTHONPATH=src python benchmarks/run.py            # the full run (~15 min)
+    PYTHONPATH=src python benchmarks/run.py                            # the full run (~15 min)
     PYTHONPATH=src python benchmarks/run.py --quick                    # a smoke run (~1 min)
     PYTHONPATH=src python benchmarks/run.py --engines protrules,handwritten,cel-rust --skip-standards
 
