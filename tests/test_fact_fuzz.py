@@ -142,7 +142,8 @@ def _snapshot(ledger: Any) -> Any:
     return ledger.id, ledger.name, ledger.origin, facts, ledger.judgements
 
 
-KEYS = [b'"id": "M001", ', b'"date": "2023-05-10", ', b'"topic": null, ', b'"topic": "x", ', b'"a\\":": 1, ']
+KEYS = [b'"id": "M001", ', b'"date": "2023-05-10", ', b'"topic": null, ', b'"topic": "x", ', b'"a\\":": 1, ',
+        b'"note": "a: b", ', b'"note": "\\u003a", ']
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))

@@ -368,6 +368,54 @@ def test_json_oddities_are_errors(text: str, message: str, tmp_path: Path) -> No
         load_ledger(path, SCHEMA)
 
 
+@pytest.mark.parametrize(
+    ("note", "topic"),
+    [
+        ("Fictional data: made up", "a: b"),  # colons in text, written as colons
+        ("\\u003a", "\\u003a"),  # colons written as escapes, which no byte count sees
+        ("x\\\":", "y"),  # a quote and a colon inside the text
+    ],
+)
+def test_a_duplicate_key_is_found_whatever_colons_the_text_holds(
+    note: str, topic: str, tmp_path: Path
+) -> None:
+    """The fast path proves a ledger has no duplicate key by counting colons against keys and
+    the colons of its decoded text; neither text with colons nor escaped colons may hide one."""
+    record = f'{{"id": "M1", "date": "2023-05-10", "kind": "协调会议", "minutes": true, "note": "{topic}"'
+    head = f'{{"entity": {{"id": "x", "name": "x", "note": "{note}"}}, "facts": {{"meeting": ['
+    good = tmp_path / "good.json"
+    good.write_text(head + record + "}]}}", encoding="utf-8")
+    ledger = load_ledger(good, SCHEMA)
+    assert ledger.facts["meeting"][0].get("note") == json.loads(f'"{topic}"')
+    bad = tmp_path / "bad.json"
+    bad.write_text(head + record + f', "note": "{topic}"}}]}}}}', encoding="utf-8")
+    with pytest.raises(FactErrors, match='duplicate key "note"'):
+        load_ledger(bad, SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("written", "loaded"), [("12.5", Decimal("12.5")), ("2.50", Decimal("2.50")), ("1E1", Decimal("1E+1"))]
+)
+def test_json_decimals_are_exact_and_out_of_range_ones_are_located(
+    written: str, loaded: Decimal, tmp_path: Path
+) -> None:
+    def ledger(hours: str) -> Path:
+        path = tmp_path / "t.json"
+        path.write_text(
+            '{"entity": {"id": "x", "name": "x"}, "facts": {"staff": [{"id": "S1", "name": "n", '
+            '"appointed": "2023-01-02", "weekly_hours": 40}], "training": [{"id": "T1", "person": "S1", '
+            f'"date": "2023-02-01", "specialist_share": "50%", "hours": {hours}}}]}}}}',
+            encoding="utf-8",
+        )
+        return path
+
+    for _ in range(2):  # the second time from what the first remembered
+        hours = load_ledger(ledger(written), SCHEMA).facts["training"][0].get("hours")
+        assert hours == loaded and str(hours) == str(loaded) and type(hours) is Decimal
+    with pytest.raises(FactErrors, match=r"t.json:/facts/training/0/hours"):
+        load_ledger(ledger("1e19"), SCHEMA)
+
+
 def test_paths_that_are_not_ledgers(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("{}", encoding="utf-8")
     cases = {

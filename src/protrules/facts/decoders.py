@@ -42,7 +42,7 @@ def fast_record(ft: FactType) -> FastRecord:
     def decode(obj: Mapping[str, object]) -> tuple[str, dict[str, Any]] | None:
         try:
             fact = msgspec.convert(obj, cls, dec_hook=dec_hook)
-            finish([fact], _AnyTable())  # type: ignore[arg-type]
+            finish([fact], _AnyTable(), "")  # type: ignore[arg-type]
         except (msgspec.ValidationError, ValueError, ArithmeticError, UnicodeError):
             return None
         return fact.id, fact.values

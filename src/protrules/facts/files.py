@@ -36,8 +36,10 @@ def read_bytes(path: str, errs: Errors) -> bytes | None:
         if info.st_size > MAX_BYTES:
             errs.add(path, too_big, READ)
             return None
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        with open(path, "rb") as handle:  # the size it has, not MAX_BYTES: a buffer that large costs
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew while read
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except FileNotFoundError:
         errs.add(path, "no such file or folder", READ)
         return None

@@ -35,7 +35,7 @@ from protrules.facts.model import Fact, FactType, Kind, Type, TypedFact, field_a
 from protrules.facts.schema import BadValue, decode_value
 from protrules.limits import MAX_NUMBER
 
-__all__ = ["UNSET", "dec_hook", "fact_class", "finisher", "make_fact", "row_class", "texts"]
+__all__ = ["UNSET", "dec_hook", "fact_class", "finisher", "json_decimal", "make_fact", "row_class", "texts"]
 
 UNSET: Final = msgspec.UNSET
 _ID = Annotated[str, msgspec.Meta(min_length=1)]
@@ -172,14 +172,15 @@ def make_fact(ft: FactType, ident: str, values: Mapping[str, Any], origin: str) 
     return fact
 
 
-Finish = Callable[[list[TypedFact], Mapping[str, Mapping[str, TypedFact]]], int]
+Finish = Callable[[list[TypedFact], Mapping[str, Mapping[str, TypedFact]], str], int]
 
 
-def finisher(ft: FactType) -> Finish:
+def finisher(ft: FactType, *, decoded: bool = False) -> Finish:
     """What loading must still do to ``ft``'s decoded facts, in Python, as one function of
-    straight-line code (a loop over the facts, a block per field that needs it):
-    ``finish(facts, tables)``, where ``tables`` maps each covered fact type that references
-    point at to its facts by id. It returns how many optional fields were absent (not even
+    straight-line code (one loop over the facts, a block per field that needs it):
+    ``finish(facts, tables, where)``, where ``tables`` maps each covered fact type that
+    references point at to its facts by id, and ``where`` is the table's origin, which each fact
+    notes with its position. It returns how many optional fields were absent (not even
     ``null``), for the duplicate-key count.
 
     Absent and ``null`` optional fields become unset attributes (as missing as a missing key);
@@ -189,21 +190,25 @@ def finisher(ft: FactType) -> Finish:
     then runs the full check, which says where and why. Rule files are data: a field reaches
     the code only as its :func:`field_attribute` name, a Python identifier, and every other
     value as a name bound to the object.
+
+    ``decoded``: the facts come from JSON decoded with :func:`json_decimal` as the float hook,
+    so a ``Decimal`` is already one within range (a caller's own ``Decimal`` is checked).
     """
     odd = [f for f in ft.fields if f.type.kind in (Kind.PERIOD, Kind.DATES, Kind.SET, Kind.LIST)]
     if odd:
 
-        def refuse(facts: list[TypedFact], tables: object) -> int:
+        def refuse(facts: list[TypedFact], tables: object, where: str) -> int:
             if facts:
                 raise ValueError(f"{ft.name}.{odd[0].name} cannot be written in a ledger")
             return 0
 
         return refuse
-    head = ["def finish(facts, tables):", "    absent = 0"]
-    lines = ["    for f in facts:"]
+    head = ["def finish(facts, tables, where):", "    absent = 0"]
+    lines = ["    for i, f in enumerate(facts):", "        f._o = where", "        f._i = i"]
     namespace: dict[str, Any] = {
         "__builtins__": {}, "UNSET": UNSET, "Decimal": Decimal, "LO": _LO, "HI": _HI, "_decimal": _decimal,
-        "EMPTY": {}, "INTS": _INTS, "FLOATS": _FLOATS, "int": int, "float": float,
+        "EMPTY": {}, "INTS": _INTS, "FLOATS": _FLOATS, "int": int, "float": float, "len": len,
+        "enumerate": enumerate,
     }  # fmt: skip
     for i, f in enumerate(ft.fields):
         kind = f.type.kind
@@ -222,7 +227,14 @@ def finisher(ft: FactType) -> Finish:
                 continue
             lines.append("        else:")
             indent = "            "
-        if kind is Kind.DECIMAL:  # no call for a Decimal within range or a number seen before
+        if kind is Kind.DECIMAL and decoded:  # JSON's decimals came in range from the float hook
+            lines += [
+                indent + "c = v.__class__",
+                indent + "if c is not Decimal:",
+                indent + "    d = INTS.get(v) if c is int else None",
+                indent + f"    f.{attr} = d if d is not None else _decimal(v)",
+            ]
+        elif kind is Kind.DECIMAL:  # no call for a Decimal within range or a number seen before
             lines += [
                 indent + "c = v.__class__",
                 indent + "if c is Decimal:",
@@ -236,11 +248,17 @@ def finisher(ft: FactType) -> Finish:
             namespace[f"N{i}"] = str(f.type.fact)
             head.append(f"    t{i} = tables.get(N{i}, EMPTY)")
             lines.append(indent + f"f.{attr} = t{i}[v]")
-        else:
+        else:  # a percentage or a duration, read once per text seen (a ledger's repeat)
             namespace[f"read{i}"] = functools.partial(_text, f.type)
-            lines.append(indent + f"f.{attr} = read{i}(v)")
-    if len(lines) == 1:
-        return _nothing
+            namespace[f"seen{i}"] = _SEEN.setdefault(f.type.kind, {})
+            lines += [
+                indent + f"r = seen{i}.get(v)",
+                indent + "if r is None:",
+                indent + f"    r = read{i}(v)",
+                indent + f"    if len(seen{i}) < 4096:",
+                indent + f"        seen{i}[v] = r",
+                indent + f"f.{attr} = r",
+            ]
     lines.append("    return absent")
     source = "\n".join(head + lines) + "\n"
     exec(compile(source, f"<protrules finish {ft.name}>", "exec"), namespace)
@@ -248,9 +266,24 @@ def finisher(ft: FactType) -> Finish:
     return finish
 
 
-def _nothing(facts: list[TypedFact], tables: object) -> int:
-    return 0
+def json_decimal(text: str) -> Decimal:
+    """The JSON decoder's float hook: a number with a fraction or an exponent as an exact
+    ``Decimal`` within range (``ValueError`` otherwise, which hands the ledger to the full
+    check); each text is read once (a ledger's amounts and hours repeat)."""
+    found = _JSON_DECIMALS.get(text)
+    if found is None:
+        found = Decimal(text)
+        if not (_LO <= found <= _HI):
+            raise ValueError("not a number within range")
+        if len(_JSON_DECIMALS) < 4096:
+            _JSON_DECIMALS[text] = found
+    return found
 
+
+_JSON_DECIMALS: dict[str, Decimal] = {}
+
+#: Percentages and durations read, by kind and text: their values are immutable and repeat.
+_SEEN: dict[Kind, dict[str, Any]] = {}
 
 _LO: Final = Decimal(-MAX_NUMBER)
 _HI: Final = Decimal(MAX_NUMBER)
