@@ -30,7 +30,7 @@ from protrules.limits import (
     MAX_NUMBER,
 )
 
-__all__ = ["BUILDER", "Building", "TreeReader"]
+__all__ = ["BUILDER", "Building", "Made", "TreeReader"]
 
 
 #: The builder of the file being parsed, for the trees Lark makes (:class:`Building`).
@@ -184,7 +184,7 @@ class TreeReader:
         depth = blocks = 0
         poisoned = False
         for child in children:
-            if not isinstance(child, Building):
+            if not isinstance(child, _UNBUILT):
                 values.append(child)
                 continue
             value, below, nested = self._finish(child, data)
@@ -197,7 +197,7 @@ class TreeReader:
                 blocks = nested
         return values, depth, blocks, poisoned
 
-    def _finish(self, tree: Building, parent: str) -> tuple[Any, int, int]:
+    def _finish(self, tree: Building | Made, parent: str) -> tuple[Any, int, int]:
         """A tree's node, and the expression level and block nesting it reaches."""
         data, depth, blocks = tree.data, tree.depth, tree.blocks
         chained = data in _CHAINS and data == parent
@@ -220,7 +220,7 @@ class TreeReader:
             method = self._methods[data] = getattr(self, data)
         return method(tree.meta, tree.children), depth, blocks
 
-    def root(self, tree: Building) -> Any:
+    def root(self, tree: Building | Made) -> Any:
         """The node of the whole file's tree."""
         return self._finish(tree, "")[0]
 
@@ -321,3 +321,40 @@ class Building(Tree[Token]):
             return
         values, self.depth, self.blocks, self.poisoned = builder.take(data, children)
         super().__init__(data, values, meta)
+
+
+class Made:
+    """A grammar rule's tree as :mod:`protrules.language.driver` makes it when it reduces the
+    rule (what Lark's tree class is given): its name, its children's values and its position;
+    like :class:`Building`, it becomes a node when its parent is made."""
+
+    __slots__ = (
+        "blocks", "children", "column", "data", "depth", "empty",
+        "end_column", "end_line", "line", "poisoned",
+    )  # fmt: skip
+
+    depth: int
+    blocks: int
+    poisoned: bool
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __init__(self, data: str, children: list[Any], position: tuple[int, int, int, int] | None) -> None:
+        self.data = data
+        self.children = children
+        if position is None:
+            self.empty = True
+        else:
+            self.empty = False
+            self.line, self.column, self.end_line, self.end_column = position
+
+    @property
+    def meta(self) -> Made:
+        """The position, where the builder looks for it (Lark's ``tree.meta``)."""
+        return self
+
+
+#: What :meth:`TreeReader.take` builds into nodes: trees made by Lark or by the driver.
+_UNBUILT = (Building, Made)

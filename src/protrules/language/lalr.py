@@ -1,7 +1,8 @@
 """Lark's LALR parsers of the grammar's two dialects, and their syntax errors as diagnostics.
 
-In: a rule file's text. Out: its :class:`~protrules.language.nodes.Module` (built while Lark
-parses, :mod:`protrules.language.builder`), or every syntax error as a
+In: a rule file's text. Out: its :class:`~protrules.language.nodes.Module` (built while it is
+parsed, :mod:`protrules.language.builder`: by :mod:`protrules.language.driver` with these
+parsers' tables, or, for a text with a syntax error, by Lark), or every syntax error as a
 :class:`~protrules.language.diagnostics.Diagnostic` with a stable code, a line and column and a
 hint (full-width punctuation, a statement that continues outside parentheses, a misspelt
 keyword …); Lark's exceptions never escape.
@@ -44,6 +45,7 @@ from protrules.language import nodes as n
 from protrules.language.builder import BUILDER, Builder, Building
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
 from protrules.language.dialects import keyword_hint
+from protrules.language.driver import Refused, Tables, drive
 from protrules.language.grammar import grammar_text
 from protrules.language.keywords import DIALECTS, ZH_WITHIN_END
 from protrules.language.recovery import MAX_SYNTAX_ERRORS, Blanker
@@ -76,14 +78,18 @@ class _Indent(Indenter):
         as one name elsewhere, so a keyword is a word of its own everywhere."""
         before: Token | None = None
         for token in stream:
-            if before is not None and before.end_pos == token.start_pos:
-                joined = token.type in self.keywords or before.type in self.keywords
-                if joined and _words(before) and _words(token) and not self._allowed(before, token):
-                    builder = BUILDER.get(None)
-                    if builder is not None:
-                        builder.joined(before, token)
+            if before is not None and before.end_pos == token.start_pos and self.joined(before, token):
+                builder = BUILDER.get(None)
+                if builder is not None:
+                    builder.joined(before, token)
             before = token
             yield token
+
+    def joined(self, before: Token, token: Token) -> bool:
+        """Whether a keyword is written against the word right before or after it (PRL112),
+        ``token`` starting where ``before`` ends."""
+        keyword = token.type in self.keywords or before.type in self.keywords
+        return keyword and _words(before) and _words(token) and not self._allowed(before, token)
 
     def _allowed(self, before: Token, token: Token) -> bool:
         """A duration's unit right after its number (``30个工作日``), and 以内 right after it."""
@@ -172,6 +178,12 @@ def lark_parser(dialect: str = "en") -> Lark:
     return lark
 
 
+@functools.cache
+def _tables(dialect: str) -> Tables:
+    """The driver's tables of a dialect (:mod:`protrules.language.driver`), from its Lark parser."""
+    return Tables(lark_parser(dialect))
+
+
 def write_tables(path: Path) -> None:
     """Build every dialect's parse tables from its grammar and write them as a Python module."""
     found: dict[str, dict[str, Any]] = {}
@@ -191,6 +203,18 @@ def write_tables(path: Path) -> None:
 def parse_body(body: str, name: str, source: Source, lexical: list[Diagnostic], dialect: str) -> n.Module:
     """The module of ``body``; with lexical errors found before, the statements they are in are
     blanked and the rest parsed once more for the grammar's errors, and all are reported."""
+    if not lexical:
+        builder = Builder(name, dialect)
+        try:
+            made = drive(_tables(dialect), body, builder)
+        except Refused:  # a syntax error: Lark parses the text again to say where and why
+            pass
+        else:
+            module = builder.root(made)
+            if builder.errors:
+                raise RuleFileError(builder.errors, source)
+            assert isinstance(module, n.Module)
+            return module
     blanker = Blanker(body)
     for diagnostic in lexical:
         assert diagnostic.span is not None
