@@ -19,6 +19,8 @@ GOLDEN = Path(__file__).parent / "golden" / "zh"
 EXAMPLE = "rules/example.prl"
 DEMO = "examples/demo/"
 XING = "examples/demo/xingxing.json"
+CHANGNING = "rules/changning_2023.prl"
+STREETS = "examples/changning/"
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +46,17 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
         ("check-only.txt", ("check", EXAMPLE, XING, "--only", "fail,unknown"), 1),
         ("explain-xingxing.txt", ("explain", EXAMPLE, XING), 1),
         ("explain-only.txt", ("explain", EXAMPLE, XING, "1.1.1", "2.1.3", "--only", "fail"), 1),
+        ("rank-demo.txt", ("rank", EXAMPLE, DEMO), 1),
+        ("rank-changning.txt", ("rank", CHANGNING, STREETS), 1),
+        ("rank-changning-named.txt", ("rank", CHANGNING, STREETS, "--as-of", "2024-05-31"), 1),
+        (
+            "due-changning.txt",
+            ("due", CHANGNING, STREETS, "--as-of", "2024-04-20", "--within", "20个工作日"),
+            1,
+        ),
+        ("due-demo.txt", ("due", EXAMPLE, DEMO, "--as-of", "2023-09-30"), 1),
+        ("due-within.txt", ("due", EXAMPLE, DEMO, "--as-of", "2023-09-30", "--within", "3个月"), 1),
+        ("due-nothing.txt", ("due", EXAMPLE, "examples/demo/yangguang.json", "--as-of", "2024-03-31"), 0),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )

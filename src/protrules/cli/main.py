@@ -257,14 +257,18 @@ def cmd_rank(args: argparse.Namespace) -> int:
         from protrules.programme.selection_report import selection_json, selection_text
 
         selection = select(ruleset.program, results, ruleset.district, as_of, cap)
-        show = selection_json if args.format == "json" else selection_text
-        emit(show(ruleset.program, selection), args.output, colour=args.format == "text")
+        if args.format == "json":
+            text = selection_json(ruleset.program, selection)
+        else:
+            text = selection_text(ruleset.program, selection, lang=args.lang)
+        emit(text, args.output, colour=args.format == "text")
         return _findings(results)
     ranking = rank(results, cap)
     if args.format == "json":
         text = ranking_json(ruleset.program, ranking, as_of)
     else:
-        text = ranking_text(ruleset.program, ranking, as_of, fictional_lines(results))
+        notes = fictional_lines(results, args.lang)
+        text = ranking_text(ruleset.program, ranking, as_of, notes, lang=args.lang)
     emit(text, args.output, colour=args.format == "text")
     return _findings(results)
 
@@ -294,7 +298,8 @@ def cmd_due(args: argparse.Namespace) -> int:
     else:
         from protrules.evaluation.results import fictional_lines
 
-        text = due_text(ruleset.program, items, as_of, until, fictional_lines(results))
+        notes = fictional_lines(results, args.lang)
+        text = due_text(ruleset.program, items, as_of, until, notes, lang=args.lang)
     emit(text, args.output, colour=args.format == "text")
     # A finding is an obligation past its deadline; what merely falls due is not one yet.
     return FINDINGS if any(o.state == OVERDUE for o in items) else OK
@@ -313,7 +318,7 @@ def _with_programme(
     from protrules.programme.selection import select
 
     district = ruleset.district
-    who = (district.id, district.name) if district is not None else ("district", "区 district")
+    who = (district.id, district.name) if district is not None else ("district", say(msg("区 district")))
     selection = select(ruleset.program, [for_ranking(r) for r in results], district, as_of)
     steps = programme_obligations(selection, who, within_days)
     return sorted([*steps, *items], key=lambda o: o.deadline)  # stable: the district's first on a day

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from protrules.evaluation.findings import Finding, Reason, Text, finding_of
+from protrules.i18n import Message, joined, msg
 
 __all__ = [
     "FAIL",
@@ -28,6 +29,7 @@ __all__ = [
     "TraceStep",
     "combine_verdicts",
     "fictional_lines",
+    "fictional_message",
 ]
 
 PASS, FAIL, PENDING, UNKNOWN, NA = "pass", "fail", "pending", "unknown", "n/a"
@@ -240,13 +242,22 @@ class EntityResult:
         return {r.rule: r.verdict for r in self.results}
 
 
-def fictional_lines(results: Sequence[EntityResult]) -> list[str]:
-    """A report's line saying which entities are fictional examples, with their notes (none
-    when none is): an invented 重大案件 must not read as news about a real street."""
+def fictional_message(results: Sequence[EntityResult]) -> Message | None:
+    """The line saying which entities are fictional examples, with their notes (None when none
+    is): an invented 重大案件 must not read as news about a real street."""
     marked = [r for r in results if r.fictional]
     if not marked:
-        return []
-    who = "every entity" if len(marked) == len(results) else ", ".join(r.name for r in marked)
+        return None
+    who = msg("every entity") if len(marked) == len(results) else joined(r.name for r in marked)
     notes = sorted({r.note for r in marked if r.note})
-    return [f"示例数据 fictional: {who}" + (f" — {' / '.join(notes)}" if notes else "")]
+    if notes:
+        return msg("示例数据 fictional: {who} — {notes}", who=who, notes=" / ".join(notes))
+    return msg("示例数据 fictional: {who}", who=who)
+
+
+def fictional_lines(results: Sequence[EntityResult], lang: str = "en") -> list[str]:
+    """A report's line saying which entities are fictional examples, in ``lang`` (none when
+    none is): :func:`fictional_message`."""
+    message = fictional_message(results)
+    return [message.render(lang)] if message is not None else []
 

@@ -28,6 +28,7 @@ from protrules.compiling.ruleset import RuleSet
 from protrules.errors import ProtrulesError
 from protrules.evaluation.results import FAIL, PENDING, EntityResult
 from protrules.facts.model import Duration
+from protrules.i18n import Message, Text, msg, msgn, render
 from protrules.language.parser import parse_duration
 from protrules.output import dumps
 from protrules.programme.selection import Selection
@@ -47,7 +48,8 @@ __all__ = [
 
 DUE, OVERDUE = "due", "overdue"
 DUE_FORMAT = "protrules-due/1"
-_STATE_ZH = {DUE: "待办", OVERDUE: "逾期"}
+#: An obligation's state, the Chinese word first in English: "逾期 overdue" / "逾期".
+_STATE_LABEL = {DUE: msg("待办 due"), OVERDUE: msg("逾期 overdue")}
 
 
 @attrs.frozen
@@ -60,8 +62,8 @@ class Obligation:
     entity: str
     entity_name: str
     context: tuple[str, ...]  # e.g. ("季度 = 2023-Q3",), ("hit = BC-07",)
-    requirement: str  # the requirement's text in the rule file
-    detail: str  # what the check found
+    requirement: Text  # the requirement's text in the rule file (a programme step's: a message)
+    detail: Text  # what the check found (what the district has done on a programme step)
     deadline: dt.date
     as_of: dt.date
     days_left: int  # calendar days from as_of to deadline; negative = overdue
@@ -134,7 +136,11 @@ def horizon(calendar: WorkCalendar, as_of: dt.date, duration: Duration) -> dt.da
     """
     if duration.unit not in _WINDOW_UNITS:
         raise ProtrulesError(
-            f"a window counts days, weeks, working days, months or years, not {duration}", code="PRL801"
+            msg(
+                "a window counts days, weeks, working days, months or years, not {duration}",
+                duration=str(duration),
+            ),
+            code="PRL801",
         )
     if duration.unit == "working_days":
         return calendar.add_working_days(as_of, duration.amount)
@@ -147,12 +153,12 @@ def horizon(calendar: WorkCalendar, as_of: dt.date, duration: Duration) -> dt.da
 # ------------------------------------------------------------------ rendering
 
 
-def _days(days: int) -> str:
+def _days(days: int) -> Message:
     if days == 0:
-        return "due today"
+        return msg("due today")
     if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} left"
-    return f"{-days} day{'s' if days != -1 else ''} overdue"
+        return msgn("{n} day left", "{n} days left", days)
+    return msgn("{n} day overdue", "{n} days overdue", -days)
 
 
 def due_text(
@@ -161,27 +167,30 @@ def due_text(
     as_of: dt.date,
     until: dt.date | None = None,
     notes: Sequence[str] = (),
+    lang: str = "en",
 ) -> str:
-    """Obligations for a person: one block each, soonest first; ``notes`` are header lines
-    (which entities are fictional examples)."""
-    window = f", due by {until}" if until is not None else ""
+    """Obligations for a person, in ``lang``: one block each, soonest first; ``notes`` are
+    header lines (which entities are fictional examples)."""
+    if until is not None:
+        heading = msg(
+            "{title} — obligations as of {date}, due by {until}", title=program.title, date=as_of, until=until
+        )
+    else:
+        heading = msg("{title} — obligations as of {date}", title=program.title, date=as_of)
     overdue = sum(1 for o in items if o.state == OVERDUE)
-    lines = [
-        f"{program.title} — obligations as of {as_of}{window}",
-        *notes,
-        *parameters_line(program),
-        f"待办 due: {len(items) - overdue}    逾期 overdue: {overdue}",
-    ]
+    counts = msg("待办 due: {due}    逾期 overdue: {overdue}", due=len(items) - overdue, overdue=overdue)
+    lines = [heading.render(lang), *notes, *parameters_line(program, lang), counts.render(lang)]
     if not items:
-        lines += ["", "nothing falls due"]
+        lines += ["", msg("nothing falls due").render(lang)]
     for o in items:
         context = f" [{'; '.join(o.context)}]" if o.context else ""
+        state = msg("{state}, {days}", state=_STATE_LABEL[o.state], days=_days(o.days_left))
         lines += [
             "",
-            f"{o.deadline}  {_STATE_ZH[o.state]} {o.state}, {_days(o.days_left)}",
+            f"{o.deadline}  {state.render(lang)}",
             f"  {o.entity_name} ({o.entity})  {o.rule} {o.title}{context}",
-            f"  {o.requirement}",
-            f"  → {o.detail}",
+            f"  {render(o.requirement, lang)}",
+            f"  → {render(o.detail, lang)}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -204,8 +213,8 @@ def due_json(
                     "entity": {"id": o.entity, "name": o.entity_name},
                     "rule": {"id": o.rule, "title": o.title, "kind": o.kind},
                     "context": list(o.context),
-                    "requirement": o.requirement,
-                    "detail": o.detail,
+                    "requirement": str(o.requirement),
+                    "detail": str(o.detail),
                     "evidence": list(o.evidence),
                 }
                 for o in items
@@ -236,8 +245,8 @@ def programme_obligations(
                 entity=district[0],
                 entity_name=district[1],
                 context=(),
-                requirement=f"{step.title} by {step.due}",
-                detail=step.detail,
+                requirement=msg("{step} by {date}", step=step.title, date=step.due),
+                detail=step.said,
                 deadline=step.due,
                 as_of=selection.as_of,
                 days_left=days_left,

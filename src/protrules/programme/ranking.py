@@ -11,7 +11,9 @@ and ``decisions`` — the panel's recorded choice, entity id → chosen or not �
 
 Without a programme the chosen entities are reported as named; a standard's programme
 (:mod:`protrules.programme.selection`) takes them as its candidates instead. Every place
-carries an ``explanation``; ``ranking_text`` and ``ranking_json`` render a :class:`Ranking`.
+carries its ``reasons``, messages that read in English or Chinese (``explanation_in(lang)``;
+``explanation`` is the English, which JSON keeps); ``ranking_text`` and ``ranking_json`` render
+a :class:`Ranking`.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ import attrs
 
 from protrules.checking.ir import Program
 from protrules.checking.parameters import parameters_json, parameters_line
+from protrules.evaluation.labels import STATUS_LABEL
 from protrules.evaluation.results import FAIL, MEETS, STATUS_ZH, VETOED, EntityResult
 from protrules.evaluation.runtime import show
+from protrules.i18n import Message, joined, msg, msgn
 from protrules.output import display_width, dumps, pad
 
 __all__ = [
@@ -59,9 +63,18 @@ class Place:
     named: bool
     excluded: bool
     vetoed_by: tuple[str, ...]
-    explanation: str
+    reasons: tuple[Message, ...]
     #: Tied at the cap with others for the places left, and not settled by a panel decision.
     tied: bool = False
+
+    @property
+    def explanation(self) -> str:
+        """Why the entity is at this place and why it is or is not chosen, in English."""
+        return self.explanation_in("en")
+
+    def explanation_in(self, lang: str) -> str:
+        """The explanation in ``lang``: its reasons, one after the other."""
+        return msg("; ").render(lang).join(reason.render(lang) for reason in self.reasons)
 
 
 @attrs.frozen
@@ -125,23 +138,57 @@ def _key(result: EntityResult) -> tuple[Decimal, int]:
     return (-_score_key(result), _failed(result))
 
 
-def _score_text(result: EntityResult) -> str:
+def _score_text(result: EntityResult) -> Message:
     if result.score is None:
-        return "no applicable clause (no score)"
+        return msg("no applicable clause (no score)")
     passed, applicable = show(Decimal(result.passed)), show(Decimal(result.applicable))
-    return f"score {result.score * 100:.1f}% ({passed}/{applicable})"
+    return msg(
+        "score {percent}% ({passed}/{applicable})",
+        percent=f"{result.score * 100:.1f}",
+        passed=passed,
+        applicable=applicable,
+    )
 
 
 def _label(result: EntityResult) -> str:
     return f"{result.name} ({result.entity})"
 
 
-def _against(result: EntityResult, other: EntityResult, before: bool) -> str:
+def _against(result: EntityResult, other: EntityResult, before: bool) -> Message:
     """Why ``result`` is placed before (or after) ``other``, which has the same score."""
-    side = "ahead of" if before else "behind"
     mine, theirs = _failed(result), _failed(other)
-    fewer = "fewer" if mine < theirs else "more"
-    return f"tied on score with {_label(other)}, {side} it on {fewer} failed clauses ({mine} vs {theirs})"
+    if before:
+        return msg(
+            "tied on score with {other}, ahead of it on fewer failed clauses ({mine} vs {theirs})",
+            other=_label(other),
+            mine=mine,
+            theirs=theirs,
+        )
+    return msg(
+        "tied on score with {other}, behind it on more failed clauses ({mine} vs {theirs})",
+        other=_label(other),
+        mine=mine,
+        theirs=theirs,
+    )
+
+
+#: What being chosen is called: named without a programme, proposed (for the candidate list,
+#: 候选名单) with one.
+_CHOSEN = {"named": msg("named"), "proposed": msg("proposed")}
+
+
+def _chosen(word: Message, count: int, cap: int | None, by_panel: bool) -> Message:
+    """Why a place is chosen: its count among the chosen, of the cap, and whether by the panel."""
+    if cap is None:
+        return msg("{chosen} ({count})", chosen=word, count=count)
+    if by_panel:
+        return msg(
+            "{chosen} ({count} of at most {cap}, by the review panel (评审) among those tied at the cap)",
+            chosen=word,
+            count=count,
+            cap=cap,
+        )
+    return msg("{chosen} ({count} of at most {cap})", chosen=word, count=count, cap=cap)
 
 
 def _groups(ranked: list[EntityResult]) -> list[list[EntityResult]]:
@@ -155,7 +202,7 @@ def _groups(ranked: list[EntityResult]) -> list[list[EntityResult]]:
     return groups
 
 
-def _neighbours(ranked: list[EntityResult], index: int) -> list[str]:
+def _neighbours(ranked: list[EntityResult], index: int) -> list[Message]:
     """How the entity at ``index`` stands against those just above and below it with the same score."""
     result = ranked[index]
     out = []
@@ -183,6 +230,7 @@ def rank(
     id, which decides nothing. ``chosen_as`` is what the explanations call being chosen:
     ``named`` without a programme, ``proposed`` (for the candidate list) with one.
     """
+    chosen_word = _CHOSEN[chosen_as]
     if cap is not None and cap < 0:
         raise ValueError(f"cap must be 0 or more, not {cap}")
     decisions = decisions or {}
@@ -206,30 +254,58 @@ def rank(
             winners = picked if by_panel else set()
             tie = not by_panel
         for result in group:
-            parts = [f"#{position}: {_score_text(result)}", *_neighbours(ranked, index)]
+            parts = [
+                msg("#{position}: {score}", position=position, score=_score_text(result)),
+                *_neighbours(ranked, index),
+            ]
             index += 1
             if len(group) > 1:
-                others = ", ".join(_label(r) for r in group if r is not result)
-                parts.append(f"shares #{position} with {others} (same score and failed clauses)")
+                others = joined(_label(r) for r in group if r is not result)
+                parts.append(
+                    msg(
+                        "shares #{position} with {others} (same score and failed clauses)",
+                        position=position,
+                        others=others,
+                    )
+                )
             if result.status != MEETS:
-                status = f"{STATUS_ZH[result.status]} {result.status}"
-                parts.append(f"not {chosen_as}: does not meet the standard ({status})")
+                parts.append(
+                    msg(
+                        "not {chosen}: does not meet the standard ({status})",
+                        chosen=chosen_word,
+                        status=STATUS_LABEL[result.status],
+                    )
+                )
             elif result.entity in winners:
                 chosen += 1
-                limit = f" of at most {cap}" if cap is not None else ""
-                panel = ", by the review panel (评审) among those tied at the cap" if by_panel else ""
-                parts.append(f"{chosen_as} ({chosen}{limit}{panel})")
+                parts.append(_chosen(chosen_word, chosen, cap, by_panel))
             elif tie:
                 parts.append(
-                    f"tied at the cap: {len(meeting)} meet the standard for {left} place"
-                    f"{'s' if left != 1 else ''} — for the review panel (评审) to settle, never by id"
+                    msgn(
+                        "tied at the cap: {meeting} meet the standard for {n} place — for the review"
+                        " panel (评审) to settle, never by id",
+                        "tied at the cap: {meeting} meet the standard for {n} places — for the review"
+                        " panel (评审) to settle, never by id",
+                        left or 0,
+                        meeting=len(meeting),
+                    )
                 )
             elif by_panel:
-                parts.append(f"not {chosen_as}: the review panel (评审) chose others among those tied")
+                parts.append(
+                    msg(
+                        "not {chosen}: the review panel (评审) chose others among those tied",
+                        chosen=chosen_word,
+                    )
+                )
             elif not settled:
-                parts.append(f"not {chosen_as}: the places above it wait for the review panel (评审)")
+                parts.append(
+                    msg(
+                        "not {chosen}: the places above it wait for the review panel (评审)",
+                        chosen=chosen_word,
+                    )
+                )
             else:
-                parts.append(f"not {chosen_as}: the cap of {cap} is reached")
+                parts.append(msg("not {chosen}: the cap of {cap} is reached", chosen=chosen_word, cap=cap))
             places.append(
                 Place(
                     position,
@@ -241,15 +317,19 @@ def rank(
                     result.entity in winners,
                     False,
                     result.vetoed_by,
-                    "; ".join(parts),
+                    tuple(parts),
                     tie and result.entity in meeting,
                 )
             )
         settled = settled and not tie
         position += len(group)
     for result in excluded:
-        hits = ", ".join(result.vetoed_by) or "a negative-list item"
-        explanation = f"excluded: vetoed by {hits} (负面清单 一票否决), whatever its {_score_text(result)}"
+        hits = joined(result.vetoed_by) if result.vetoed_by else msg("a negative-list item")
+        explanation = msg(
+            "excluded: vetoed by {hits} (负面清单 一票否决), whatever its {score}",
+            hits=hits,
+            score=_score_text(result),
+        )
         places.append(
             Place(
                 None,
@@ -261,7 +341,7 @@ def rank(
                 False,
                 True,
                 result.vetoed_by,
-                explanation,
+                (explanation,),
             )
         )
     return Ranking(tuple(places), cap)
@@ -270,29 +350,51 @@ def rank(
 # ------------------------------------------------------------------ rendering
 
 
-def _named_cell(place: Place) -> str:
-    return "★ named" if place.named else "excluded" if place.excluded else "tied" if place.tied else ""
+def _named_cell(place: Place) -> Message | None:
+    if place.named:
+        return msg("★ named")
+    return msg("excluded") if place.excluded else msg("tied") if place.tied else None
 
 
 def _score_cell(place: Place) -> str:
     return f"{place.score * 100:.1f}%" if place.score is not None else "-"
 
 
-def ranking_text(program: Program, ranking: Ranking, as_of: dt.date, notes: Sequence[str] = ()) -> str:
-    """The ranking as a table, then each place's explanation; ``notes`` are header lines (which
-    entities are fictional examples: :func:`~protrules.evaluation.results.fictional_lines`)."""
-    cap = f"at most {ranking.cap} named" if ranking.cap is not None else "no cap"
-    header = ["#", "名称 entity", "得分 score", "未通过 failed", "结果 status", "命名 named"]
+#: How ties are settled, in one line of a ranking's header.
+TIES = msg(
+    "ties: equal on score and failed clauses share a position; a tie at the cap is left to a review"
+    " panel (评审), never settled by id"
+)
+
+
+def ranking_text(
+    program: Program, ranking: Ranking, as_of: dt.date, notes: Sequence[str] = (), lang: str = "en"
+) -> str:
+    """The ranking as a table, then each place's explanation, in ``lang``; ``notes`` are header
+    lines (which entities are fictional examples:
+    :func:`~protrules.evaluation.results.fictional_lines`)."""
+    if ranking.cap is not None:
+        heading = msg(
+            "{title} — ranking as of {date} (at most {cap} named)",
+            title=program.title,
+            date=as_of,
+            cap=ranking.cap,
+        )
+    else:
+        heading = msg("{title} — ranking as of {date} (no cap)", title=program.title, date=as_of)
+    header = ["#", *(m.render(lang) for m in (msg("名称 entity"), msg("得分 score"), msg("未通过 failed"),
+                                            msg("结果 status"), msg("命名 named")))]  # fmt: skip
     rows: list[list[str]] = []
     for place in ranking.places:
+        mark = _named_cell(place)
         rows.append(
             [
                 str(place.position) if place.position is not None else "-",
                 f"{place.name} ({place.entity})",
                 _score_cell(place),
                 str(place.failed),
-                f"{STATUS_ZH[place.status]} {place.status}",
-                _named_cell(place),
+                STATUS_LABEL[place.status].render(lang),
+                mark.render(lang) if mark is not None else "",
             ]
         )
     widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -301,12 +403,11 @@ def ranking_text(program: Program, ranking: Ranking, as_of: dt.date, notes: Sequ
         return "  ".join(pad(cell, width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
     out = [
-        f"{program.title} — ranking as of {as_of} ({cap})",
+        heading.render(lang),
         *notes,
-        *parameters_line(program),
-        scoring_text(program),
-        "ties: equal on score and failed clauses share a position; a tie at the cap is left to a review"
-        " panel (评审), never settled by id",
+        *parameters_line(program, lang),
+        scoring_text(program, lang),
+        TIES.render(lang),
         "",
         line(header),
     ]
@@ -314,12 +415,20 @@ def ranking_text(program: Program, ranking: Ranking, as_of: dt.date, notes: Sequ
     out.extend(line(row) for row in rows)
     out.append("")
     for place in ranking.places:
-        out.append(f"{place.name} ({place.entity}): {place.explanation}")
-    named = ", ".join(p.name for p in ranking.named) or "none"
-    out += ["", f"命名 named: {named}"]
+        entity = f"{place.name} ({place.entity})"
+        explanation = msg("{entity}: {explanation}", entity=entity, explanation=place.explanation_in(lang))
+        out.append(explanation.render(lang))
+    names = [p.name for p in ranking.named]
+    named = msg("命名 named: {names}", names=joined(names)) if names else msg("命名 named: none")
+    out += ["", named.render(lang)]
     if ranking.tied:
-        tied = ", ".join(p.name for p in ranking.tied)
-        out.append(f"待评审 tied at the cap, for the review panel: {tied} ({ranking.open_places} places)")
+        tied = msgn(
+            "待评审 tied at the cap, for the review panel: {names} ({n} place)",
+            "待评审 tied at the cap, for the review panel: {names} ({n} places)",
+            ranking.open_places,
+            names=joined(p.name for p in ranking.tied),
+        )
+        out.append(tied.render(lang))
     return "\n".join(out) + "\n"
 
 
@@ -355,23 +464,34 @@ def ranking_json(program: Program, ranking: Ranking, as_of: dt.date) -> str:
     )
 
 
-def scoring_text(program: Program) -> str:
-    """How a score is computed, in one line: the weights (and the parameters holding them) and
-    what unknown counts as (docs/domain.md, “Verdicts, status and score”)."""
+def scoring_text(program: Program, lang: str = "en") -> str:
+    """How a score is computed, in one line, in ``lang``: the weights (and the parameters holding
+    them) and what unknown counts as (docs/domain.md, “Verdicts, status and score”)."""
     counted = [r for r in program.rules if r.kind in ("required", "assessed")]
     groups: dict[tuple[str, str | None], list[str]] = {}
     for rule in counted:
         groups.setdefault((show(Decimal(rule.weight)), rule.weight_param), []).append(rule.id)
+    weights: Message
     if len(groups) == 1:
         (weight, param), _ = next(iter(groups.items()))
-        weights = f"every clause weighs {weight}" + (f" (parameter {param})" if param else "")
+        if param:
+            weights = msg("every clause weighs {weight} (parameter {param})", weight=weight, param=param)
+        else:
+            weights = msg("every clause weighs {weight}", weight=weight)
     else:
-        weights = "weights: " + "; ".join(
-            f"{weight}{f' ({param})' if param else ''} for {len(ids)} clause{'s' if len(ids) != 1 else ''}"
-            for (weight, param), ids in sorted(groups.items(), key=lambda g: -len(g[1]))
-        )
-    return (
-        f"得分 score = weight of the clauses passed ÷ weight of the clauses that apply; {weights};"
+        each = []
+        for (weight, param), ids in sorted(groups.items(), key=lambda g: -len(g[1])):
+            if param:
+                each.append(msgn("{weight} ({param}) for {n} clause", "{weight} ({param}) for {n} clauses",
+                                 len(ids), weight=weight, param=param))  # fmt: skip
+            else:
+                each.append(
+                    msgn("{weight} for {n} clause", "{weight} for {n} clauses", len(ids), weight=weight)
+                )
+        weights = msg("weights: {weights}", weights=msg("; ").render(lang).join(m.render(lang) for m in each))
+    return msg(
+        "得分 score = weight of the clauses passed ÷ weight of the clauses that apply; {weights};"
         " unknown and pending count as applying and not passed; n/a, advisory and negative-list"
-        " rules are left out; a negative-list hit (一票否决) excludes the entity whatever its score"
-    )
+        " rules are left out; a negative-list hit (一票否决) excludes the entity whatever its score",
+        weights=weights,
+    ).render(lang)

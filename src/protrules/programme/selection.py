@@ -33,9 +33,10 @@ import attrs
 
 from protrules.checking.ir import Program, ProgrammeDef
 from protrules.checking.programme import STEPS
-from protrules.evaluation.results import MEETS, UNKNOWN, EntityResult, fictional_lines
+from protrules.evaluation.results import MEETS, UNKNOWN, EntityResult, fictional_message
 from protrules.facts.known import as_known_on
 from protrules.facts.model import Fact, Ledger
+from protrules.i18n import Message, joined, msg, msgn
 from protrules.programme.ranking import Place, Ranking, rank
 
 __all__ = ["Entry", "Selection", "StepState", "programme_ranking", "select"]
@@ -54,11 +55,17 @@ class Entry:
     self_assessment: str | None
     place: Place | None  # its place among the applicants (None: it did not apply)
     stage: str  # not applied | excluded | ranked | proposed | tied | published | named | …
-    notes: tuple[str, ...]  # what happened to it in the programme, in order
+    notes: tuple[Message, ...]  # what happened to it in the programme, in order
 
     @property
     def explanation(self) -> str:
-        return "; ".join(([self.place.explanation] if self.place is not None else []) + list(self.notes))
+        """Its place's explanation and what happened to it in the programme, in English."""
+        return self.explanation_in("en")
+
+    def explanation_in(self, lang: str) -> str:
+        """The explanation in ``lang``."""
+        parts = [self.place.explanation_in(lang)] if self.place is not None else []
+        return msg("; ").render(lang).join([*parts, *(note.render(lang) for note in self.notes)])
 
 
 @attrs.frozen
@@ -69,7 +76,12 @@ class StepState:
     title: str  # 自愿申报 …
     due: dt.date
     state: str  # done | due | overdue
-    detail: str
+    said: Message  # what the district has done on it, in either language
+
+    @property
+    def detail(self) -> str:
+        """What the district has done on it, in English."""
+        return str(self.said)
 
 
 @attrs.frozen
@@ -83,7 +95,7 @@ class Selection:
     steps: tuple[StepState, ...]
     tied: tuple[str, ...]  # streets tied at the cap, for the review panel
     open_places: int
-    notes: tuple[str, ...] = ()  # for a report's header: which entities are fictional examples
+    notes: tuple[Message, ...] = ()  # for a report's header: which entities are fictional examples
 
     @property
     def proposed(self) -> tuple[str, ...]:
@@ -150,11 +162,15 @@ def select(
         application = applications.get(result.entity)
         if application is None:
             entries.append(Entry(result.entity, result.name, None, False, None, None, "not applied",
-                                 ("未申报 did not apply: not assessed",)))  # fmt: skip
+                                 (msg("未申报 did not apply: not assessed"),)))  # fmt: skip
             continue
         day = application.get("date")
         late = apply_by is not None and day > apply_by
-        notes = [f"申报 applied {day}" + (f" — late: after {apply_by}" if late else "")]
+        notes = [
+            msg("申报 applied {day} — late: after {by}", day=day, by=apply_by)
+            if late
+            else msg("申报 applied {day}", day=day)
+        ]
         place = ranking.place(result.entity)
         assert place is not None
         stage = (
@@ -197,7 +213,8 @@ def select(
         ranking.open_places,
     )
     steps = _steps(selection, applicants, strays)
-    return attrs.evolve(selection, steps=steps, notes=tuple(fictional_lines(results)))
+    fictional = fictional_message(results)
+    return attrs.evolve(selection, steps=steps, notes=(fictional,) if fictional is not None else ())
 
 
 def _after_proposal(
@@ -206,38 +223,54 @@ def _after_proposal(
     namings: list[Fact],
     programme: ProgrammeDef,
     as_of: dt.date,
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[Message]]:
     """A proposed street's stage after the candidate list: published, objected to, named."""
     if not publicity:
-        return "proposed", ["on the candidate list; not yet published (公示)"]
+        return "proposed", [msg("on the candidate list; not yet published (公示)")]
     window = max(publicity, key=lambda r: (r.get("end"), r.id))
     start, end = window.get("start"), window.get("end")
-    notes = [f"公示 published {start} .. {end}" + (" (in progress)" if as_of <= end else "")]
+    notes = [
+        msg("公示 published {start} .. {end} (in progress)", start=start, end=end)
+        if as_of <= end
+        else msg("公示 published {start} .. {end}", start=start, end=end)
+    ]
     standing = [o for o in objections if _stands(o, as_of)]
     for objection in objections:
-        resolved = objection.get("resolved")
+        resolved, received = objection.get("resolved"), objection.get("received")
         if resolved is not None and resolved <= as_of:
-            verdict = "upheld: it stands" if objection.get("upheld") else "not upheld"
-            received = objection.get("received")
-            notes.append(f"异议 objection {objection.id} of {received}, resolved {resolved}: {verdict}")
+            verdict = msg("upheld: it stands") if objection.get("upheld") else msg("not upheld")
+            notes.append(
+                msg(
+                    "异议 objection {id} of {received}, resolved {resolved}: {verdict}",
+                    id=objection.id,
+                    received=received,
+                    resolved=resolved,
+                    verdict=verdict,
+                )
+            )
         else:
             notes.append(
-                f"异议 objection {objection.id} of {objection.get('received')} stands: not resolved yet"
+                msg(
+                    "异议 objection {id} of {received} stands: not resolved yet",
+                    id=objection.id,
+                    received=received,
+                )
             )
     named = min(namings, key=lambda r: (r.get("date"), r.id)) if namings else None
     if named is not None:
         day = named.get("date")
         wrong = _naming_fault(day, end, objections)
         if wrong:
-            notes.append(f"命名 named {day}, but {wrong}: it does not count")
+            notes.append(msg("命名 named {day}, but {fault}: it does not count", day=day, fault=wrong))
         else:
-            return "named", [*notes, f"★ 命名 named {day}"]
+            return "named", [*notes, msg("★ 命名 named {day}", day=day)]
     if as_of <= end:
         return "published", notes
     if standing:
         return "objection", notes
     naming_by = programme.due("naming")
-    return "to be named", [*notes, f"公示期满、无异议 ready to be named (公布命名 by {naming_by})"]
+    ready = msg("公示期满、无异议 ready to be named (公布命名 by {date})", date=naming_by)
+    return "to be named", [*notes, ready]
 
 
 def _stands(objection: Fact, day: dt.date) -> bool:
@@ -248,26 +281,26 @@ def _stands(objection: Fact, day: dt.date) -> bool:
     )
 
 
-def _naming_fault(day: dt.date, end: dt.date, objections: list[Fact]) -> str | None:
+def _naming_fault(day: dt.date, end: dt.date, objections: list[Fact]) -> Message | None:
     """Why a naming on ``day`` does not follow the programme (None when it does)."""
     if day <= end:
-        return f"its publicity ran until {end}"
+        return msg("its publicity ran until {end}", end=end)
     standing = [o.id for o in objections if _stands(o, day)]
     if standing:
-        return f"objection {', '.join(standing)} stood on that day"
+        return msg("objection {ids} stood on that day", ids=joined(standing))
     return None
 
 
 def _irregular(
     entity: str, publicity: Mapping[str, list[Fact]], namings: Mapping[str, list[Fact]]
-) -> list[str]:
+) -> list[Message]:
     """Records the programme's steps do not explain: a street published or named that is not
     proposed."""
     out = []
     if publicity.get(entity):
-        out.append("published on the candidate list although not proposed by this assessment")
+        out.append(msg("published on the candidate list although not proposed by this assessment"))
     if namings.get(entity):
-        out.append("a naming is recorded although it is not proposed: it does not count")
+        out.append(msg("a naming is recorded although it is not proposed: it does not count"))
     return out
 
 
@@ -281,23 +314,31 @@ def _steps(
     for entry in selection.entries:
         by_stage.setdefault(entry.stage, []).append(entry.entity)
 
-    def listed(stage: str) -> str:
-        return ", ".join(by_stage.get(stage, []))
+    def listed(stage: str) -> tuple[str, ...]:
+        return joined(by_stage.get(stage, []))
 
     out = []
     for step, due in selection.programme.steps:
+        detail: Message
         if step == "application":
             applied = [e for e in selection.entries if e.applied is not None]
             late = [e.entity for e in applied if e.late]
-            detail = f"{len(applied)} applied" + (f" ({len(late)} late: {', '.join(late)})" if late else "")
-            detail += f"; applications naming no street given: {', '.join(strays)}" if strays else ""
+            parts = [msg("{count} applied", count=len(applied))]
+            if late:
+                parts = [msg("{count} applied ({late} late: {ids})", count=len(applied), late=len(late),
+                             ids=joined(late))]  # fmt: skip
+            if strays:
+                parts.append(msg("applications naming no street given: {ids}", ids=joined(strays)))
             done = as_of > due  # applications close on their date
-            detail = detail if done else f"open until {due}; {detail}"
+            if not done:
+                parts.insert(0, msg("open until {date}", date=due))
+            detail = _parts(parts)
         elif step == "assessment":
             short = [r.entity for r in applicants if _not_fully_assessed(r)]
             done = bool(applicants) and not short
-            detail = f"{len(applicants)} applicants assessed"
-            detail = f"not fully assessed (a rule unknown): {', '.join(short)}" if short else detail
+            detail = msg("{count} applicants assessed", count=len(applicants))
+            if short:
+                detail = msg("not fully assessed (a rule unknown): {ids}", ids=joined(short))
         elif step == "publicity":
             done, detail = _publicity_state(selection, by_stage)
         else:
@@ -306,13 +347,23 @@ def _steps(
                 e.stage == "named" for e in selection.entries if e.entity in selection.proposed
             )
             done = done and not selection.tied
-            parts = [f"named: {', '.join(named)}" if named else "none named yet"]
-            parts += [f"ready to be named: {listed('to be named')}"] if by_stage.get("to be named") else []
-            parts += [f"objection standing: {listed('objection')}"] if by_stage.get("objection") else []
-            detail = "; ".join(parts)
+            parts = [msg("named: {ids}", ids=joined(named)) if named else msg("none named yet")]
+            if by_stage.get("to be named"):
+                parts.append(msg("ready to be named: {ids}", ids=listed("to be named")))
+            if by_stage.get("objection"):
+                parts.append(msg("objection standing: {ids}", ids=listed("objection")))
+            detail = _parts(parts)
         state = DONE if done else DUE if as_of <= due else OVERDUE
         out.append(StepState(step, STEPS[step], due, state, detail))
     return tuple(out)
+
+
+def _parts(parts: Sequence[Message]) -> Message:
+    """Messages one after the other, separated by "; "."""
+    message = parts[0]
+    for part in parts[1:]:
+        message = msg("{first}; {then}", first=message, then=part)
+    return message
 
 
 def _not_fully_assessed(result: EntityResult) -> bool:
@@ -320,22 +371,24 @@ def _not_fully_assessed(result: EntityResult) -> bool:
     return any(r.verdict == UNKNOWN and r.kind in ("required", "assessed", "veto") for r in result.results)
 
 
-def _publicity_state(selection: Selection, by_stage: Mapping[str, list[str]]) -> tuple[bool, str]:
+def _publicity_state(selection: Selection, by_stage: Mapping[str, list[str]]) -> tuple[bool, Message]:
     """Whether the candidate list has been published and its publicity has ended."""
     if selection.tied:
-        places = selection.open_places
-        tie = ", ".join(selection.tied)
-        return False, (
-            f"the candidate list is not settled: {tie} tie for {places} place{'s' if places != 1 else ''}"
-            " — for the review panel (评审) to decide"
+        return False, msgn(
+            "the candidate list is not settled: {ids} tie for {n} place — for the review panel (评审)"
+            " to decide",
+            "the candidate list is not settled: {ids} tie for {n} places — for the review panel (评审)"
+            " to decide",
+            selection.open_places,
+            ids=joined(selection.tied),
         )
     if not selection.proposed:
-        return False, "no candidate to publish"
+        return False, msg("no candidate to publish")
     if by_stage.get("proposed"):
-        return False, f"not yet published: {', '.join(by_stage['proposed'])}"
+        return False, msg("not yet published: {ids}", ids=joined(by_stage["proposed"]))
     if by_stage.get("published"):
-        return False, f"in publicity: {', '.join(by_stage['published'])}"
-    return True, f"published, publicity ended: {', '.join(selection.proposed)}"
+        return False, msg("in publicity: {ids}", ids=joined(by_stage["published"]))
+    return True, msg("published, publicity ended: {ids}", ids=joined(selection.proposed))
 
 
 def entry_json(entry: Entry) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from protrules.checking.ir import Program
 from protrules.checking.parameters import parameters_json, parameters_line
-from protrules.evaluation.results import STATUS_ZH
+from protrules.evaluation.labels import STATUS_LABEL
+from protrules.i18n import Message, joined, msg, msgn
 from protrules.output import display_width, dumps, pad
 from protrules.programme.ranking import scoring_text
 from protrules.programme.selection import DONE, OVERDUE, Entry, Selection, entry_json
@@ -20,18 +21,26 @@ __all__ = ["SELECTION_FORMAT", "selection_json", "selection_text"]
 SELECTION_FORMAT = "protrules-programme/1"
 
 #: What each stage is called in a report.
-STAGE_TEXT = {
-    "not applied": "未申报 not applied",
-    "excluded": "一票否决 excluded",
-    "ranked": "",
-    "tied": "待评审 tied",
-    "proposed": "候选 proposed",
-    "published": "公示中 in publicity",
-    "objection": "异议 objection",
-    "to be named": "待命名 to be named",
-    "named": "★ 命名 named",
+STAGE_TEXT: dict[str, Message | None] = {
+    "not applied": msg("未申报 not applied"),
+    "excluded": msg("一票否决 excluded"),
+    "ranked": None,
+    "tied": msg("待评审 tied"),
+    "proposed": msg("候选 proposed"),
+    "published": msg("公示中 in publicity"),
+    "objection": msg("异议 objection"),
+    "to be named": msg("待命名 to be named"),
+    "named": msg("★ 命名 named"),
 }
 _MARK = {DONE: "✓", OVERDUE: "✗"}
+#: A step's state: done, due, overdue.
+STATE_WORD = {DONE: msg("done"), "due": msg("due"), OVERDUE: msg("overdue")}
+#: How ties, applications, publicity and naming decide, in one line of the header.
+RULES_LINE = msg(
+    "ties: equal on score and failed clauses share a position; a tie at the cap is for the review"
+    " panel (评审) to settle, recorded as a review, never by id; only streets that applied are"
+    " assessed; a street is named only after its publicity, with no objection standing"
+)
 
 
 def _order(entry: Entry) -> tuple[int, int, str]:
@@ -42,28 +51,47 @@ def _order(entry: Entry) -> tuple[int, int, str]:
     return (1 if place.excluded else 0, place.position or 0, entry.entity)
 
 
-def _steps_line(selection: Selection) -> str:
-    return " · ".join(f"{s.title} by {s.due} {_MARK.get(s.state, '…')} {s.state}" for s in selection.steps)
+def _steps_line(selection: Selection, lang: str) -> str:
+    return " · ".join(
+        msg(
+            "{step} by {date} {mark} {state}",
+            step=s.title,
+            date=s.due,
+            mark=_MARK.get(s.state, "…"),
+            state=STATE_WORD[s.state],
+        ).render(lang)
+        for s in selection.steps
+    )
 
 
-def selection_text(program: Program, selection: Selection) -> str:
-    """The programme as a table, each street's story, the steps and the outcome."""
+def _say(message: Message | None, lang: str) -> str:
+    return message.render(lang) if message is not None else ""
+
+
+def selection_text(program: Program, selection: Selection, lang: str = "en") -> str:
+    """The programme as a table, each street's story, the steps and the outcome, in ``lang``."""
     programme = selection.programme
-    source = f" ({programme.source})" if programme.source else ""
-    cap = f"at most {selection.cap} named" if selection.cap is not None else "no cap"
-    header = ["#", "名称 entity", "申报 applied", "得分 score", "未通过 failed", "结果 status", "进程 stage"]
+    source = msg(" ({source})", source=programme.source) if programme.source else ""
+    cap = msg("at most {cap} named", cap=selection.cap) if selection.cap is not None else msg("no cap")
+    columns = (msg("名称 entity"), msg("申报 applied"), msg("得分 score"), msg("未通过 failed"),
+               msg("结果 status"), msg("进程 stage"))  # fmt: skip
+    header = ["#", *(m.render(lang) for m in columns)]
     rows = []
     for entry in selection.entries:
         place = entry.place
+        applied = "-"
+        if entry.applied:
+            late = msg("{date} late", date=entry.applied)
+            applied = late.render(lang) if entry.late else str(entry.applied)
         rows.append(
             [
                 str(place.position) if place is not None and place.position is not None else "-",
                 f"{entry.name} ({entry.entity})",
-                (f"{entry.applied}{' late' if entry.late else ''}" if entry.applied else "-"),
+                applied,
                 f"{place.score * 100:.1f}%" if place is not None and place.score is not None else "-",
                 str(place.failed) if place is not None else "-",
-                f"{STATUS_ZH[place.status]} {place.status}" if place is not None else "-",
-                STAGE_TEXT[entry.stage],
+                STATUS_LABEL[place.status].render(lang) if place is not None else "-",
+                _say(STAGE_TEXT[entry.stage], lang),
             ]
         )
     ordered = sorted(zip(selection.entries, rows, strict=True), key=lambda pair: _order(pair[0]))
@@ -72,34 +100,58 @@ def selection_text(program: Program, selection: Selection) -> str:
     def line(cells: list[str]) -> str:
         return "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
+    heading = msg("{title} — {programme}, as of {date}", title=program.title, programme=programme.title,
+                  date=selection.as_of)  # fmt: skip
+    steps = msg(
+        "创建程序 programme{source}: {steps}; {cap} (优中选优)",
+        source=source,
+        steps=_steps_line(selection, lang),
+        cap=cap,
+    )
     out = [
-        f"{program.title} — {programme.title}, as of {selection.as_of}",
-        *selection.notes,
-        *parameters_line(program),
-        f"创建程序 programme{source}: {_steps_line(selection)}; {cap} (优中选优)",
-        scoring_text(program),
-        "ties: equal on score and failed clauses share a position; a tie at the cap is for the review"
-        " panel (评审) to settle, recorded as a review, never by id; only streets that applied are"
-        " assessed; a street is named only after its publicity, with no objection standing",
+        heading.render(lang),
+        *(note.render(lang) for note in selection.notes),
+        *parameters_line(program, lang),
+        steps.render(lang),
+        scoring_text(program, lang),
+        RULES_LINE.render(lang),
         "",
         line(header),
         "-" * display_width(line(header)),
         *(line(row) for _, row in ordered),
         "",
     ]
-    out += [f"{entry.name} ({entry.entity}): {entry.explanation}" for entry, _ in ordered]
-    out += ["", "步骤 steps (the district's):"]
-    out += [f"  {s.title} by {s.due}: {s.state} — {s.detail}" for s in selection.steps]
+    for entry, _ in ordered:
+        story = msg("{entity}: {explanation}", entity=f"{entry.name} ({entry.entity})",
+                    explanation=entry.explanation_in(lang))  # fmt: skip
+        out.append(story.render(lang))
+    out += ["", msg("步骤 steps (the district's):").render(lang)]
+    for s in selection.steps:
+        step = msg("{step} by {date}: {state} — {detail}", step=s.title, date=s.due,
+                   state=STATE_WORD[s.state], detail=s.said)  # fmt: skip
+        out.append("  " + step.render(lang))
     names = {e.entity: e.name for e in selection.entries}
 
-    def listed(ids: tuple[str, ...]) -> str:
-        return ", ".join(names.get(i, i) for i in ids) or "none"
+    def listed(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return joined(names.get(i, i) for i in ids)
 
-    out += ["", f"候选 proposed: {listed(selection.proposed)}"]
+    proposed = selection.proposed
+    if proposed:
+        out += ["", msg("候选 proposed: {names}", names=listed(proposed)).render(lang)]
+    else:
+        out += ["", msg("候选 proposed: none").render(lang)]
     if selection.tied:
-        places = selection.open_places
-        out.append(f"待评审 tied for {places} place{'s' if places != 1 else ''}: {listed(selection.tied)}")
-    out.append(f"命名 named: {listed(selection.named)}")
+        tied = msgn(
+            "待评审 tied for {n} place: {names}",
+            "待评审 tied for {n} places: {names}",
+            selection.open_places,
+            names=listed(selection.tied),
+        )
+        out.append(tied.render(lang))
+    if selection.named:
+        out.append(msg("命名 named: {names}", names=listed(selection.named)).render(lang))
+    else:
+        out.append(msg("命名 named: none").render(lang))
     return "\n".join(out) + "\n"
 
 

@@ -144,7 +144,8 @@ def _ranking(district: District) -> list[str]:
         applied = ""
         entry = selection.entry(place.entity) if selection is not None else None
         if entry is not None:
-            named = STAGE_TEXT[entry.stage]
+            stage = STAGE_TEXT[entry.stage]
+            named = str(stage) if stage is not None else ""
             applied = f" {entry.applied}{'（逾期 late）' if entry.late else ''} |"
         lines.append(
             f"| {position} | {md(place.name)} |{applied} {score} | {place.failed} | {STATUS_ZH[place.status]}"

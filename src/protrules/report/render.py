@@ -273,7 +273,7 @@ def summary_text(
             title=program.title,
             as_of=result.as_of,
         ).render(lang),
-        *fictional_lines([result]),
+        *fictional_lines([result], lang),
         *parameters_line(program, lang),
         msg("结果 result: {status}    得分 score: {score}", status=status, score=_score(result)).render(lang),
     ]
@@ -313,7 +313,7 @@ def table_text(program: Program, results: Sequence[EntityResult], *, lang: str =
         msg("{title} — as of {as_of}", title=program.title, as_of=results[0].as_of if results else "").render(
             lang
         ),
-        *fictional_lines(results),
+        *fictional_lines(results, lang),
         *parameters_line(program, lang),
         "",
         header,
@@ -409,7 +409,7 @@ def summary_table(program: Program, results: Sequence[EntityResult], *, lang: st
         as_of=results[0].as_of if results else "",
         n=len(results),
     )
-    lines = [title.render(lang), *fictional_lines(results), *parameters_line(program, lang), ""]
+    lines = [title.render(lang), *fictional_lines(results, lang), *parameters_line(program, lang), ""]
     lines += [header, "-" * display_width(header)]
     for result, label, status in zip(results, labels, statuses, strict=True):
         score = "-" if result.score is None else f"{result.score * 100:.1f}%"
@@ -458,9 +458,12 @@ def explain_text(
     form (the rule's own terms and the values compared) follows it on a ``source`` line.
     ``lang`` is also the language of the frame (headings, labels, counts).
     """
-    fictional = f"示例数据 fictional: {ledger.name}" + (f" — {ledger.note}" if ledger.note else "")
+    if ledger.note:
+        fictional = msg("示例数据 fictional: {who} — {notes}", who=ledger.name, notes=ledger.note)
+    else:
+        fictional = msg("示例数据 fictional: {who}", who=ledger.name)
     header = [
-        *([fictional] if ledger.fictional else []),
+        *([fictional.render(lang)] if ledger.fictional else []),
         *parameters_line(program, lang),
         *([left_out.text(lang)] if left_out else []),
     ]
