@@ -132,6 +132,53 @@ def test_a_missing_optional_column_is_absent_and_facts_pickle_as_their_type(
     assert again.origin == meeting.origin == f"{bad}[{first.id}]:/facts/meeting/0"
 
 
+def test_a_date_no_python_date_can_hold_is_a_located_error(folder: Path, tmp_path: Path) -> None:
+    """Arrow's dates reach far past the year 9999; such a day is reported, not a traceback."""
+    bad = _copy(folder, tmp_path / "far")
+
+    def far(table: pa.Table) -> pa.Table:
+        days = table.column("date").cast(pa.int32()).to_pylist()
+        days[0] = 3_000_000  # about the year 10183
+        column = pa.array(days, pa.int32()).cast(pa.date32())
+        return table.set_column(table.schema.get_field_index("date"), "date", column)
+
+    entity = _rewrite(bad, "meeting", far)
+    with pytest.raises(FactErrors) as info:
+        list(read_parquet(bad, TYPES))
+    error = info.value.errors[0]
+    assert error.location == f"{bad}[{entity}]:/facts/meeting/0/date" and "expected a date" in error.message
+
+
+def test_text_that_is_not_utf8_is_a_located_error(folder: Path, tmp_path: Path) -> None:
+    bad = _copy(folder, tmp_path / "bytes")
+
+    def mojibake(table: pa.Table) -> pa.Table:
+        titles = [t.encode() for t in table.column("topic").cast(pa.string()).fill_null("").to_pylist()]
+        titles[0] = "会议".encode("gbk")
+        column = pa.array(titles, pa.binary()).cast(pa.string(), safe=False)
+        return table.set_column(table.schema.get_field_index("topic"), "topic", column)
+
+    _rewrite(bad, "meeting", mojibake)
+    with pytest.raises(FactErrors) as info:
+        list(read_parquet(bad, TYPES))
+    error = info.value.errors[0]
+    assert error.location.startswith(f"{bad / 'meeting.parquet'}:rows 1–") and "not UTF-8" in error.message
+
+
+def test_repeated_values_are_made_once_and_nulls_stay_absent(
+    examples: list[protrules.Ledger], folder: Path
+) -> None:
+    """Dates, enumerations and repeated text are one object per distinct value (memory and time
+    for a district); an optional field's null is still an absent value."""
+    ledgers = list(read_parquet(folder, TYPES))
+    assert [_plain(x) for x in ledgers] == [_plain(x) for x in examples]
+    meetings = [m for ledger in ledgers for m in ledger.facts["meeting"]]
+    days = {m.get("date") for m in meetings}
+    assert len({id(m.get("date")) for m in meetings}) == len(days)
+    kinds = {m.get("kind") for m in meetings}
+    assert len({id(m.get("kind")) for m in meetings}) == len(kinds)
+
+
 def test_rows_out_of_entity_order_are_an_error(folder: Path, tmp_path: Path) -> None:
     bad = _copy(folder, tmp_path / "unsorted")
     table = pq.read_table(bad / "meeting.parquet")

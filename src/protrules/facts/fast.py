@@ -198,20 +198,23 @@ def from_records(data: Mapping[str, Any], schema: Mapping[str, FactType], origin
             document = msgspec.convert(dicts, plan.document, dec_hook=dec_hook)
         except (msgspec.ValidationError, RecursionError, UnicodeError):
             return None
-    built = _assemble(plan, document, origin, python_text=True)
+    built = _assemble(plan, document, origin, source="python")
     return None if built is None or _surrogates(plan, built[0]) else built[0]
 
 
 def from_rows(data: Mapping[str, Any], schema: Mapping[str, FactType], origin: str) -> Ledger | None:
     """The ledger in a JSON-shaped mapping whose records are rows, or None: each record a
     sequence of its values in the order of its row class's ``__struct_fields__`` (see
-    :func:`~protrules.facts.typed.row_class`), as columnar readers make them."""
+    :func:`~protrules.facts.typed.row_class`), as columnar readers make them from Arrow's
+    columns. Arrow's text is UTF-8, which cannot hold an unpaired surrogate (Arrow's strict
+    decoding refuses the bytes of one), so the text is not searched for them again."""
+    plan = _plan(schema)
     try:
-        document = msgspec.convert(data, _plan(schema).rows, dec_hook=dec_hook)
+        document = msgspec.convert(data, plan.rows, dec_hook=dec_hook)
     except (msgspec.ValidationError, RecursionError, UnicodeError):
         return None
-    built = _assemble(_plan(schema), document, origin, python_text=True)
-    return None if built is None or _surrogates(_plan(schema), built[0]) else built[0]
+    built = _assemble(plan, document, origin, source="arrow")
+    return None if built is None else built[0]
 
 
 def as_dicts(records: Any) -> Any:
@@ -242,17 +245,21 @@ _FIELDS: dict[type, tuple[str, ...]] = {dict: ()}
 
 
 def _assemble(
-    plan: _Plan, document: Any, origin: str, *, python_text: bool = False
+    plan: _Plan, document: Any, origin: str, *, source: Literal["json", "python", "arrow"] = "json"
 ) -> tuple[Ledger, int] | None:
     """The ledger from a decoded document and the number of keys it had, or None.
 
-    ``python_text``: the text came from Python, not from JSON, and may hold unpaired surrogates.
+    ``source``: where the values came from. JSON's decimals were checked by the decoder's float
+    hook; Python's and Arrow's are checked here. Python's text may hold unpaired surrogates
+    (JSON's decoder and Arrow's UTF-8 refuse them), so its ids are searched for them here and
+    its other text by :func:`_surrogates`.
     """
+    python_text = source == "python"
     keys = 2 + 2 + sum(
         getattr(document, name) is not UNSET for name in ("judgements", "format", "schema")
     )  # top level: entity and facts; the entity's id and name
     decoded = document.facts
-    present = [(name, records, from_python if python_text else from_json)
+    present = [(name, records, from_json if source == "json" else from_python)
                for name, attr, from_json, from_python in plan.tables
                if (records := getattr(decoded, attr)) is not UNSET]  # fmt: skip
     tables: dict[str, dict[str, TypedFact]] = {}
