@@ -27,6 +27,7 @@ from protrules.facts.ledgers import (
     MAX_ERRORS,
     FactError,
     FactErrors,
+    ledger_from_json,
     ledger_from_mapping,
     ledger_to_mapping,
     load_ledger,
@@ -201,6 +202,27 @@ def test_mapping_equals_file(in_data: None) -> None:
     ledger = ledger_from_mapping(data, SCHEMA, origin="my-system")
     assert snapshot(ledger) == snapshot(load_ledger("good.json", SCHEMA))
     assert ledger.origin == "my-system" and ledger.facts["staff"][0].origin == "my-system:/facts/staff/0"
+
+
+def test_json_text_equals_file_and_bad_text_is_located(in_data: None) -> None:
+    """``ledger_from_json`` (standard input) takes the fast path as a file does, and its
+    failures the full check, with the same located errors."""
+    text = (DATA / "good.json").read_text("utf-8")
+    ledger = ledger_from_json(text, SCHEMA, origin="<stdin>")
+    assert snapshot(ledger) == snapshot(load_ledger("good.json", SCHEMA))
+    assert ledger.facts["staff"][0].origin == "<stdin>:/facts/staff/0"
+    bad = (DATA / "bad" / "duplicate_keys.json").read_text("utf-8")
+    with pytest.raises(FactErrors) as info:
+        ledger_from_json(bad, SCHEMA, origin="<stdin>")
+    with pytest.raises(FactErrors) as from_file:
+        load_ledger("bad/duplicate_keys.json", SCHEMA)
+    assert [e.location for e in info.value.errors] == [
+        e.location.replace("bad/duplicate_keys.json", "<stdin>") for e in from_file.value.errors
+    ]
+    for surrogate in ("\\ud800", "\ud800"):  # written as JSON's escape, or held by the string
+        with pytest.raises(FactErrors, match="unpaired surrogate") as info:
+            ledger_from_json(text.replace("华阳路街道", surrogate), SCHEMA)
+        assert info.value.errors[0].location == "<data>:/entity/name"
 
 
 def test_ledger_to_mapping_is_json_ready_and_deterministic(in_data: None) -> None:

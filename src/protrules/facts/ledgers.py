@@ -82,6 +82,13 @@ def ledger_from_json(text: str, schema: Mapping[str, FactType], *, origin: str =
     expect_text(text, "ledger_from_json", "text")
     _expect_schema(schema, "ledger_from_json")
     expect_text(origin, "ledger_from_json", "origin")
+    # An unpaired surrogate (a Python string may hold one) becomes its JSON escape, which both
+    # paths refuse and the full check reports where it is.
+    data = text.encode("utf-8", "backslashreplace")
+    fast_ledger = fast.from_json(data, schema, origin)  # the fast path, as for a file
+    if fast_ledger is not None:
+        return _counted(fast_ledger)
+    text = data.decode("utf-8")
 
     def build(errs: Errors) -> Ledger | None:
         tree, scan = parse_json(text, origin, errs)
