@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import protrules
-from protrules.authoring.lint import _expressions, _statements, _walk
+from protrules.authoring.walking import statements as _statements
+from protrules.authoring.walking import stmt_expressions as _expressions
+from protrules.authoring.walking import walk as _walk
 from protrules.checking import ir
 from protrules.checking.programme import RECORDS
 from protrules.facts.model import Kind

@@ -10,12 +10,19 @@ what the IR does not keep (which settings a rule wrote, where a name was written
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
+from protrules.authoring.walking import (
+    expressions,
+    module_expressions,
+    module_rules,
+    span_key,
+    statements,
+    stmt_expressions,
+    walk,
+)
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.checking import ir
 from protrules.checking.programme import RECORDS
@@ -105,39 +112,6 @@ def lint(program: ir.Program, module: n.Module | None = None) -> list[Diagnostic
     return sorted(found, key=Diagnostic.sort_key)
 
 
-def _children(node: ir.Node) -> Iterator[ir.Node]:
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        if isinstance(value, ir.Node):
-            yield value
-        elif isinstance(value, tuple):
-            yield from (v for v in value if isinstance(v, ir.Node))
-
-
-def _walk(node: ir.Node) -> Iterator[ir.Node]:
-    yield node
-    for child in _children(node):
-        yield from _walk(child)
-
-
-def _statements(body: Iterable[ir.Stmt]) -> Iterator[ir.Stmt]:
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, ir.ForFactsS | ir.ForPeriodsS):
-            yield from _statements(stmt.body)
-
-
-def _expressions(stmt: ir.Stmt) -> Iterator[ir.Node]:
-    for field in attrs.fields(type(stmt)):
-        value = getattr(stmt, field.name)
-        if isinstance(value, ir.Node):
-            yield value
-
-
-def _key(span: Span | None) -> tuple[int, int, int, int] | None:
-    return (span.line, span.column, span.end_line, span.end_column) if span is not None else None
-
-
 class _Linter:
     def __init__(self, program: ir.Program, module: n.Module | None) -> None:
         self.program = program
@@ -151,8 +125,8 @@ class _Linter:
             self.calendar = WorkCalendar.china(notices=program.notices)
         self.names: dict[tuple[int, int, int, int], str] = {}  # where a name was written -> the name
         self.literal_dates: set[tuple[int, int, int, int]] = set()
-        for expr in _module_exprs(self.decls):
-            key = _key(expr.span)
+        for expr in module_expressions(self.decls):
+            key = span_key(expr.span)
             if key is not None and isinstance(expr, n.Name):
                 self.names[key] = expr.name
             elif key is not None and isinstance(expr, n.Literal) and expr.kind == "date":
@@ -195,9 +169,9 @@ class _Linter:
         params: set[str] = set()
         names: set[str] = {str(program.assessment)} if program.assessment else set()
         for rule in program.rules:
-            for stmt in _statements(rule.body):
-                for expr in _expressions(stmt):
-                    for node in _walk(expr):
+            for stmt in statements(rule.body):
+                for expr in stmt_expressions(stmt):
+                    for node in walk(expr):
                         if node.type.kind in (Kind.FACT, Kind.SET) and node.type.fact:
                             facts.add(node.type.fact)
                         if isinstance(node, ir.GetAttr) and node.on == "fact" and node.target.type.fact:
@@ -207,7 +181,7 @@ class _Linter:
                         ):
                             params.add(node.key)
                         elif isinstance(node, ir.Const):
-                            names.add(self.names.get(_key(node.span) or (0, 0, 0, 0), node.text))
+                            names.add(self.names.get(span_key(node.span) or (0, 0, 0, 0), node.text))
         if program.programme is not None:  # the programme reads its records and names its dates
             for name, needed in RECORDS.items():
                 facts.add(name)
@@ -542,13 +516,13 @@ class _Linter:
                     if isinstance(value.value.value, dt.date):
                         check(msg("parameter `{name}`", name=decl.name), value.value.value, None, value.span)
         for rule in self.program.rules:
-            for stmt in _statements(rule.body):
-                for expr in _expressions(stmt):
-                    for node in _walk(expr):
+            for stmt in statements(rule.body):
+                for expr in stmt_expressions(stmt):
+                    for node in walk(expr):
                         if (
                             isinstance(node, ir.Const)
                             and isinstance(node.value, dt.date)
-                            and (_key(node.span) in self.literal_dates or not self.decls)
+                            and (span_key(node.span) in self.literal_dates or not self.decls)
                         ):
                             check(msg("rule `{id}`", id=rule.id), node.value, None, node.span)
         for test in self.program.tests:
@@ -588,30 +562,3 @@ def _describe_years(years: frozenset[int]) -> Message | tuple[str, ...]:
         else:
             runs.append(str(year))
     return joined(runs) if runs else msg("none")
-
-
-def module_rules(decls: Iterable[n.Decl]) -> Iterator[n.Rule]:
-    """Every rule of a syntax tree's declarations, inside areas and items too."""
-    for decl in decls:
-        if isinstance(decl, n.Rule):
-            yield decl
-        elif isinstance(decl, n.Area | n.Item):
-            yield from module_rules(decl.children if isinstance(decl, n.Area) else decl.rules)
-
-
-def expressions(node: object) -> Iterator[n.Expr]:
-    """Every expression node in a syntax-tree statement or expression, itself included."""
-    if isinstance(node, n.Expr):
-        yield node
-    if isinstance(node, n.Expr | n.Stmt):
-        for field in attrs.fields(type(node)):
-            value = getattr(node, field.name)
-            for item in value if isinstance(value, tuple) else (value,):
-                yield from expressions(item)
-
-
-def _module_exprs(decls: Iterable[n.Decl]) -> Iterator[n.Expr]:
-    """Every expression node written in the rules of a syntax tree."""
-    for rule in module_rules(decls):
-        for stmt in rule.body:
-            yield from expressions(stmt)
