@@ -49,7 +49,7 @@ def _parse(text: str, driven: bool) -> tuple[str, Any]:
     """("tree", the dump) or ("errors", the diagnostics), parsed with or without the driver;
     with it, whether the driver built the tree is checked against what Lark says."""
     used: list[bool] = []
-    real = lalr.drive
+    real = driver.drive
 
     def spy(*args: Any) -> Any:
         try:
@@ -63,7 +63,7 @@ def _parse(text: str, driven: bool) -> tuple[str, Any]:
     def refuse(*args: Any) -> Any:
         raise driver.Refused("switched off")
 
-    with mock.patch.object(lalr, "drive", spy if driven else refuse):
+    with mock.patch.object(driver, "drive", spy if driven else refuse):
         try:
             found: tuple[str, Any] = ("tree", _dump(protrules.parse(text, "t.prl")))
         except RuleFileError as error:
@@ -102,11 +102,21 @@ def test_rule_files_in_chinese(path: Path) -> None:
     _same(chinese)
 
 
+def test_the_driver_s_layout_is_the_indenter_s() -> None:
+    """The driver does the indenter's work inline: the same tokens open and close brackets."""
+    assert set(lalr._Indent.OPEN_PAREN_types) == driver._OPENING
+    assert {*lalr._Indent.CLOSE_PAREN_types, *driver._OPENING, lalr._Indent.NL_type} == driver._LAYOUT
+    assert (lalr._Indent.INDENT_type, lalr._Indent.DEDENT_type) == ("_INDENT", "_DEDENT")
+
+
 def test_the_driver_builds_the_changning_standard() -> None:
     text = (ROOT / "rules" / "changning_2023.prl").read_text(encoding="utf-8")
-    with mock.patch.object(lalr, "drive", wraps=lalr.drive) as spy:
+    with (
+        mock.patch.object(driver, "drive", wraps=driver.drive) as spy,
+        mock.patch.object(lalr, "parse_body") as lark,
+    ):
         protrules.parse(text, "changning_2023.prl")
-    assert spy.call_count == 1  # built by the driver, not left to Lark
+    assert spy.call_count == 1 and not lark.called  # built by the driver, not left to Lark
 
 
 @pytest.mark.parametrize(

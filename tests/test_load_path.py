@@ -18,9 +18,9 @@ from lark import Tree
 
 import protrules.facts
 from protrules.facts import ledgers
-from protrules.language import lalr
+from protrules.language import driver, lalr
 from protrules.language.dialects import detect_dialect
-from protrules.language.grammar import tables
+from protrules.language.grammar import driver_tables, tables
 from protrules.language.keywords import DIALECTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,16 @@ def test_the_shipped_tables_are_of_this_grammar() -> None:
         assert lalr._signature(dialect) == tables.TABLES[dialect]["signature"], (
             "the grammar (or Lark) changed: write the tables again with `python -m protrules.language.lalr`"
         )
+
+
+def test_the_driver_s_tables_are_of_this_grammar() -> None:
+    """The driver's tables (grammar/driver_tables.py) are written with Lark's from the same
+    parsers; a grammar changed since makes the driver leave every text to Lark."""
+    for dialect in DIALECTS:
+        assert driver.signature(dialect) == driver_tables.TABLES[dialect]["signature"], (
+            "the grammar changed: write the tables again with `python -m protrules.language.lalr`"
+        )
+        assert driver._tables(dialect) is not None
 
 
 def _plain(tree: object) -> object:
@@ -131,9 +141,10 @@ def _imported(stage: str, cache: Path) -> dict[str, list[str]]:
 
 
 def test_what_loading_imports(tmp_path: Path) -> None:
-    """``import protrules`` imports none of them; parsing and checking a file imports Lark
-    only; a rule set read from the program cache imports none."""
+    """``import protrules`` imports none of them, nor does parsing and checking a file without
+    errors (the driver reads it: Lark is imported to report a syntax error), nor a rule set
+    read from the program cache."""
     cache = tmp_path / "cache"
-    assert _imported("check", cache) == {"import": [], "check": ["lark"]}
+    assert _imported("check", cache) == {"import": [], "check": []}
     _imported("load", cache)  # fills the cache
     assert _imported("load", cache) == {"import": [], "load": []}

@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lark import Token
-
 from protrules.calendar.durations import Duration
 from protrules.language import nodes as n
 from protrules.language.building import (
     BUILDER,
-    Building,
     TreeReader,
     _By,
     _chain,
@@ -30,7 +27,7 @@ from protrules.language.building import (
 )
 from protrules.language.words import COMPARE_OPS, UNITS
 
-__all__ = ["BUILDER", "Builder", "Building"]
+__all__ = ["BUILDER", "Builder"]
 
 
 class Builder(TreeReader):
@@ -166,7 +163,7 @@ class Builder(TreeReader):
         )
 
     def period_decl(self, meta: Any, children: list[Any]) -> n.PeriodDecl:
-        dates = [c for c in children if isinstance(c, Token) and c.type == "DATE"]
+        dates = [c for c in children if getattr(c, "type", None) == "DATE"]
         return n.PeriodDecl(
             str(children[0]),
             self._title(children),
@@ -176,7 +173,7 @@ class Builder(TreeReader):
         )
 
     def vacation_decl(self, meta: Any, children: list[Any]) -> n.VacationDecl:
-        dates = [c for c in children if isinstance(c, Token) and c.type == "DATE"]
+        dates = [c for c in children if getattr(c, "type", None) == "DATE"]
         return n.VacationDecl(
             str(children[0]),
             self._title(children),
@@ -186,7 +183,7 @@ class Builder(TreeReader):
         )
 
     def date_decl(self, meta: Any, children: list[Any]) -> n.DateDecl:
-        dates = [c for c in children if isinstance(c, Token) and c.type == "DATE"]
+        dates = [c for c in children if getattr(c, "type", None) == "DATE"]
         return n.DateDecl(
             str(children[0]), self._title(children), self._date(dates[0]), span=self._span(meta)
         )

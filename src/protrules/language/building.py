@@ -16,8 +16,6 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from lark import Token, Tree
-
 from protrules.i18n import Message, msg
 from protrules.i18n.system import date_reason
 from protrules.language import nodes as n
@@ -30,10 +28,15 @@ from protrules.limits import (
     MAX_NUMBER,
 )
 
-__all__ = ["BUILDER", "Building", "Made", "TreeReader"]
+__all__ = ["BUILDER", "Made", "Token", "TreeReader", "Unbuilt"]
 
 
-#: The builder of the file being parsed, for the trees Lark makes (:class:`Building`).
+#: A token, Lark's or the driver's (:class:`protrules.language.driver.Token`): a ``str`` with
+#: its terminal's name (``type``) and its position (``line``, ``column``, ``end_line`` …).
+Token = Any
+
+#: The builder of the file being parsed, for the trees Lark makes
+#: (:class:`protrules.language.lalr.Building`).
 BUILDER: contextvars.ContextVar[TreeReader] = contextvars.ContextVar("protrules_builder")
 #: What a subtree nested deeper than the limits is built into (its error is already reported).
 _TOO_DEEP: Any = object()
@@ -184,7 +187,7 @@ class TreeReader:
         depth = blocks = 0
         poisoned = False
         for child in children:
-            if not isinstance(child, _UNBUILT):
+            if not isinstance(child, Unbuilt):
                 values.append(child)
                 continue
             value, below, nested = self._finish(child, data)
@@ -197,7 +200,7 @@ class TreeReader:
                 blocks = nested
         return values, depth, blocks, poisoned
 
-    def _finish(self, tree: Building | Made, parent: str) -> tuple[Any, int, int]:
+    def _finish(self, tree: Unbuilt, parent: str) -> tuple[Any, int, int]:
         """A tree's node, and the expression level and block nesting it reaches."""
         data, depth, blocks = tree.data, tree.depth, tree.blocks
         chained = data in _CHAINS and data == parent
@@ -220,7 +223,7 @@ class TreeReader:
             method = self._methods[data] = getattr(self, data)
         return method(tree.meta, tree.children), depth, blocks
 
-    def root(self, tree: Building | Made) -> Any:
+    def root(self, tree: Unbuilt) -> Any:
         """The node of the whole file's tree."""
         return self._finish(tree, "")[0]
 
@@ -301,32 +304,24 @@ class TreeReader:
         return [c for c in children if isinstance(c, kind)]
 
 
-class Building(Tree[Token]):
-    """A grammar rule's tree as the parser makes it, whose child trees become nodes at once.
+class Unbuilt:
+    """A grammar rule's tree whose node is built when its parent is made: Lark's
+    (:class:`protrules.language.lalr.Building`) or the driver's (:class:`Made`)."""
 
-    Lark makes a rule's tree when it has read the rule, children first, and sets its position
-    just after; so when a tree is made, its children's positions are known and the builder
-    turns them into nodes there and then. A file's syntax tree is never held whole: the
-    nodes cost about a quarter of Lark's trees and tokens, and a chain too deep to build is
-    dropped as soon as it is found. A helper rule that Lark inlines into its parent (a name
-    starting with ``_``) keeps its children as they are for the parent to build.
-    """
+    __slots__ = ()
 
-    def __init__(self, data: str, children: list[Any], meta: Any = None) -> None:
-        builder = BUILDER.get(None)
-        if builder is None or data.startswith("_"):  # outside parse(), a plain Lark tree
-            super().__init__(data, children, meta)
-            self.depth = self.blocks = 0
-            self.poisoned = False
-            return
-        values, self.depth, self.blocks, self.poisoned = builder.take(data, children)
-        super().__init__(data, values, meta)
+    data: str
+    children: list[Any]
+    depth: int
+    blocks: int
+    poisoned: bool
+    meta: Any
 
 
-class Made:
+class Made(Unbuilt):
     """A grammar rule's tree as :mod:`protrules.language.driver` makes it when it reduces the
     rule (what Lark's tree class is given): its name, its children's values and its position;
-    like :class:`Building`, it becomes a node when its parent is made."""
+    like Lark's, it becomes a node when its parent is made."""
 
     __slots__ = (
         "blocks", "children", "column", "data", "depth", "empty",
@@ -354,7 +349,3 @@ class Made:
     def meta(self) -> Made:
         """The position, where the builder looks for it (Lark's ``tree.meta``)."""
         return self
-
-
-#: What :meth:`TreeReader.take` builds into nodes: trees made by Lark or by the driver.
-_UNBUILT = (Building, Made)

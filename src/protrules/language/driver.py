@@ -1,37 +1,126 @@
-"""The LALR loop that parses a rule file with Lark's tables and lexer, building our nodes as it
-reduces: what Lark's parser and its tree builder do, without their wrappers.
+"""The parser's own LALR loop: a rule file's text → its syntax tree, with the tables Lark
+builds from the grammar, built into nodes as it reduces; Lark itself is imported only for a
+text with a syntax error.
 
-In: a Lark parser (:func:`protrules.language.lalr.lark_parser`) and a text. Out: the text's
-:class:`~protrules.language.nodes.Module`, or :class:`Refused` at the first token the tables
-do not accept (the caller then parses with Lark itself, whose errors become diagnostics).
+In: a text and its dialect. Out: its :class:`~protrules.language.nodes.Module` (or the value
+errors the builder found: a bad date, a number out of range, nesting past the limits), or
+None at the first token the tables do not accept, when
+:func:`protrules.language.lalr.parse_body` parses the text with Lark to report each syntax
+error as before.
 
 Why: Lark's LALR parser with ``propagate_positions`` wraps each of a file's ~20 000
 reductions in three callables (positions, child filter, single-child expansion) and makes a
 ``Tree`` with a ``Meta`` for each rule, which the builder then reads, and hands each token
-through four generators (lexer, contextual lexer, keyword check, indenter); that was about
-half the parse of the Changning standard. This loop reads the same tables (Lark's analysis
-of the grammar) with the same regular expressions (those of Lark's contextual lexer, each
-state's compiled on first use) in one function: it lexes a token, finds what the indenter
-makes of it (line ends, blocks opened and closed) and what a keyword written against a word
-is (:meth:`protrules.language.lalr._Indent.joined`: refused, for Lark to report), and does
-what Lark's wrappers do with what they do decided once per rule: which children are kept,
-which helper rules (``_name``, Lark's ``__anon``) are spliced into their parent, which
-``?rule`` passes its single child through, and where each node starts and ends (a node spans
-its first to its last child, a child that passed through a ``?rule`` counting with the text
-that rule read around it, such as the parentheses of ``(a or b)``). The trees it makes are
-Lark's, field for field: ``tests/test_driver.py`` holds both to the same nodes, spans
-included, over every rule file of the repository, mutations of them and generated programs.
+through four generators (lexer, contextual lexer, keyword check, indenter); with importing
+Lark and loading its tables that was about two thirds of the parse of the Changning standard.
+This loop reads the same tables (Lark's analysis of the grammar, written beside it by
+``python -m protrules.language.lalr`` to ``grammar/driver_tables.py``: each state's actions,
+each rule's shape and each state's terminals as the regular expressions of Lark's contextual
+lexer, compiled on first use) in one function: it lexes a token, finds what the indenter
+makes of it (line ends, blocks opened and closed) and whether it is a keyword written against
+a word (:func:`joined`: refused, for Lark to report), and does what Lark's wrappers do with
+what they do decided once per rule: which children are kept, which helper rules (``_name``,
+Lark's ``__anon``) are spliced into their parent, which ``?rule`` passes its single child
+through, and where each node starts and ends (a node spans its first to its last child, a
+child that passed through a ``?rule`` counting with the text that rule read around it, such
+as the parentheses of ``(a or b)``). The trees it makes are Lark's, field for field:
+``tests/test_driver.py`` holds both to the same nodes, spans included, over every rule file
+of the repository, mutations of them and generated programs.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import re
 from typing import Any
 
-from lark import Token
-
+from protrules.language import nodes as n
+from protrules.language.builder import Builder
 from protrules.language.building import Made, TreeReader
+from protrules.language.diagnostics import RuleFileError, Source
+from protrules.language.grammar import grammar_text
+from protrules.language.keywords import ZH_WITHIN_END
 
-__all__ = ["Refused", "Tables", "drive"]
+__all__ = ["Refused", "Tables", "Token", "drive", "joined", "parse_fast"]
+
+
+class Token(str):
+    """A token as the loop reads it, with what the builder reads of Lark's tokens: its
+    terminal's name and where it starts and ends."""
+
+    __slots__ = ("column", "end_column", "end_line", "end_pos", "line", "start_pos", "type", "value")
+
+    type: str
+    value: str
+    start_pos: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    end_pos: int
+
+
+def _borrow(kind: str, value: str, token: Token) -> Token:
+    """A layout token (a block opened or closed) at the position of the line end it follows."""
+    made = Token(value)
+    made.type, made.value, made.start_pos, made.end_pos = kind, value, token.start_pos, token.end_pos
+    made.line, made.column = token.line, token.column
+    made.end_line, made.end_column = token.end_line, token.end_column
+    return made
+
+
+def joined(before: Any, token: Any, keywords: frozenset[str], units: frozenset[str]) -> bool:
+    """Whether a keyword is written against the word right before or after it (PRL112),
+    ``token`` starting where ``before`` ends: the lexer would read ``要求会议次数`` as the
+    keyword and a name where only a keyword can stand, but as one name elsewhere, so a
+    keyword is a word of its own everywhere. A duration's unit right after its number
+    (``30个工作日``), and 以内 right after the unit, are not."""
+    if not (token.type in keywords or before.type in keywords) or not (_words(before) and _words(token)):
+        return False
+    if token.type in units:
+        return bool(before.type != "INT")
+    return not (before.type in units and str(token) == ZH_WITHIN_END)
+
+
+def _words(token: Any) -> bool:
+    """Whether a token is (or ends and starts with) a word: a name, number, date or keyword."""
+    text = str(token)
+    return bool(text) and (text[0].isalnum() or text[0] == "_" or text[-1].isalnum())
+
+
+def parse_fast(body: str, name: str, source: Source, dialect: str) -> n.Module | None:
+    """The module of ``body`` if the loop reads it; None if it has a syntax error (or the
+    shipped tables are not of this grammar), for Lark to parse."""
+    tables = _tables(dialect)
+    if tables is None:
+        return None
+    builder = Builder(name, dialect)
+    try:
+        made = drive(tables, body, builder)
+    except Refused:
+        return None
+    module = builder.root(made)
+    if builder.errors:
+        raise RuleFileError(builder.errors, source)
+    assert isinstance(module, n.Module)
+    return module
+
+
+@functools.cache
+def _tables(dialect: str) -> Tables | None:
+    """The loop's tables of a dialect, if those shipped were built from its grammar."""
+    from protrules.language.grammar import driver_tables
+
+    shipped = driver_tables.TABLES.get(dialect)
+    if shipped is None or shipped["signature"] != signature(dialect):
+        return None
+    return Tables(shipped)
+
+
+def signature(dialect: str) -> str:
+    """What a dialect's tables are built from: its grammar."""
+    return hashlib.sha256(grammar_text(dialect).encode("utf-8")).hexdigest()
 
 
 class Refused(Exception):
@@ -53,65 +142,43 @@ _Reduction = tuple[int, str, "str | None", bool, "tuple[tuple[int, bool], ...] |
 
 
 class Tables:
-    """Lark's parse table and rules of one dialect, in the shape the loop reads."""
+    """A dialect's tables in the shape the loop reads (``grammar/driver_tables.py``, written by
+    :func:`protrules.language.lalr.driver_tables`)."""
 
-    def __init__(self, lark: Any) -> None:
-        from lark.parsers.lalr_analysis import Shift
+    def __init__(self, data: dict[str, Any]) -> None:
+        #: Each state's actions: a terminal or rule name → the state shifted to, or ``~i`` to
+        #: reduce by :attr:`reductions` ``[i]``.
+        self.actions: dict[int, dict[str, int]] = data["actions"]
+        self.reductions: list[_Reduction] = data["reductions"]
+        self.start: int = data["start"]
+        self.end: int = data["end"]
+        #: Each state's scanner: an index into ``_patterns``, a scanner shared by the states
+        #: that accept the same terminals.
+        self._accepts: dict[int, int] = data["accepts"]
+        self._patterns: list[tuple[list[str], dict[str, dict[str, str]]]] = data["scanners"]
+        self._compiled: dict[int, tuple[list[re.Pattern[str]], dict[str, dict[str, str]]]] = {}
+        #: Each state's scanner, compiled on first use: the regular expressions of the
+        #: terminals it accepts, in Lark's order, and for a terminal that may spell a keyword
+        #: (a name), the keywords it may spell.
+        self.scanners: dict[int, tuple[list[re.Pattern[str]], dict[str, dict[str, str]]]] = {}
+        self.ignore = frozenset(data["ignore"])
+        self.keywords = frozenset(data["keywords"])
+        self.units = frozenset(data["units"])
+        self.tab: int = data["tab"]
 
-        frontend = lark.parser
-        table = frontend.parser.parser.parse_table
-        rules: dict[Any, int] = {}
-        self.reductions: list[_Reduction] = []
-        self.actions: dict[int, dict[str, int]] = {}
-        for state, actions in table.states.items():
-            row: dict[str, int] = {}
-            for symbol, (action, arg) in actions.items():
-                if action is Shift:
-                    row[symbol] = arg
-                else:
-                    index = rules.get(arg)
-                    if index is None:
-                        index = rules[arg] = len(self.reductions)
-                        self.reductions.append(_reduction(arg))
-                    row[symbol] = ~index
-            self.actions[state] = row
-        self.start = table.start_states["start"]
-        self.end = table.end_states["start"]
-        contextual = frontend.lexer.lexer
-        self._lexers = contextual.lexers
-        #: Each state's scanner, made on first use: the regular expressions of the terminals
-        #: it accepts, in Lark's order, and the callbacks that make a name a keyword.
-        self.scanners: dict[int, tuple[list[Any], dict[str, Any]]] = {}
-        self.ignore = frozenset(contextual.root_lexer.ignore_types)
-        indenter = lark.options.postlex  # protrules.language.lalr._Indent
-        self.joined = indenter.joined
-        self.tab = indenter.tab_len
-        assert (indenter.NL_type, indenter.INDENT_type, indenter.DEDENT_type) == ("_NL", "_INDENT", "_DEDENT")
-        assert set(indenter.OPEN_PAREN_types) == _OPENING
-        assert set(indenter.CLOSE_PAREN_types) | _OPENING | {"_NL"} == _LAYOUT
-
-    def scanner(self, state: int) -> tuple[list[Any], dict[str, Any]]:
-        """The scanner of a state (Lark's, compiled on first use and shared by the states that
-        accept the same terminals)."""
-        lexer = self._lexers[state]
-        found = self.scanners[state] = (lexer.scanner._mres, lexer.callback)
+    def scanner(self, state: int) -> tuple[list[re.Pattern[str]], dict[str, dict[str, str]]]:
+        """The scanner of a state, compiled on first use."""
+        index = self._accepts[state]
+        found = self._compiled.get(index)
+        if found is None:
+            patterns, words = self._patterns[index]
+            found = self._compiled[index] = ([re.compile(p) for p in patterns], words)
+        self.scanners[state] = found
         return found
 
-
-def _reduction(rule: Any) -> _Reduction:
-    """What reducing ``rule`` does (Lark's ``ParseTreeBuilder``, decided once)."""
-    name = rule.alias or rule.options.template_source or rule.origin.name
-    keep = rule.options.keep_all_tokens
-    kept: list[tuple[int, bool]] = []
-    for index, symbol in enumerate(rule.expansion):
-        if keep or not (symbol.is_term and symbol.filter_out):
-            kept.append((index, not symbol.is_term and symbol.name.startswith("_")))
-    whole = len(kept) == len(rule.expansion) and not any(spliced for _, spliced in kept)
-    single = bool(rule.options.expand1) and not rule.alias
-    tree = None if name.startswith("_") else name
-    if single and whole and len(rule.expansion) == 1:
-        return -1, rule.origin.name, tree, single, None  # passes its child through unchanged
-    return len(rule.expansion), rule.origin.name, tree, single, None if whole else tuple(kept)
+    def joined(self, before: Any, token: Any) -> bool:
+        """Whether a keyword is written against a word (:func:`joined`), in this dialect."""
+        return joined(before, token, self.keywords, self.units)
 
 
 def drive(tables: Tables, text: str, builder: TreeReader) -> Any:
@@ -141,7 +208,7 @@ def drive(tables: Tables, text: str, builder: TreeReader) -> Any:
             else:
                 raise Refused("character")
             value = match.group()
-            kind = match.lastgroup
+            kind: str = match.lastgroup  # type: ignore[assignment]  # every alternative is named
             if kind in ignore:  # spaces between tokens: never a line's end (that is _NL)
                 if "\n" in value:
                     raise Refused("ignored")
@@ -160,10 +227,9 @@ def drive(tables: Tables, text: str, builder: TreeReader) -> Any:
             token.end_line = line
             token.end_column = pos - start + 1
             token.end_pos = pos
-            callback = found[1].get(kind)
-            if callback is not None:
-                token = callback(token)
-                kind = token.type
+            words = found[1].get(kind)
+            if words is not None:  # a name that spells a keyword the state accepts is the keyword
+                kind = token.type = words.get(value, kind)
             if before is not None and before.end_pos == token.start_pos and joined(before, token):
                 raise Refused("joined")
             before = token
@@ -185,7 +251,7 @@ def drive(tables: Tables, text: str, builder: TreeReader) -> Any:
         elif len(indents) > 1:
             if before is None:
                 raise Refused("$END")
-            pending = [Token.new_borrow_pos("_DEDENT", "", before) for _ in indents[1:]]
+            pending = [_borrow("_DEDENT", "", before) for _ in indents[1:]]
             del indents[1:]
         else:
             break
@@ -228,11 +294,11 @@ def _layout(token: Any, indents: list[int], tab: int) -> list[Any]:
     indent = shift.count(" ") + shift.count("\t") * tab
     if indent > indents[-1]:
         indents.append(indent)
-        found.append(Token.new_borrow_pos("_INDENT", shift, token))
+        found.append(_borrow("_INDENT", shift, token))
     else:
         while indent < indents[-1]:
             indents.pop()
-            found.append(Token.new_borrow_pos("_DEDENT", shift, token))
+            found.append(_borrow("_DEDENT", shift, token))
         if indent != indents[-1]:
             raise Refused("indentation")
     return found

@@ -1,17 +1,20 @@
 """Lark's LALR parsers of the grammar's two dialects, and their syntax errors as diagnostics.
 
-In: a rule file's text. Out: its :class:`~protrules.language.nodes.Module` (built while it is
-parsed, :mod:`protrules.language.builder`: by :mod:`protrules.language.driver` with these
-parsers' tables, or, for a text with a syntax error, by Lark), or every syntax error as a
-:class:`~protrules.language.diagnostics.Diagnostic` with a stable code, a line and column and a
-hint (full-width punctuation, a statement that continues outside parentheses, a misspelt
-keyword …); Lark's exceptions never escape.
+In: a rule file's text that :mod:`protrules.language.driver` refused (it has a syntax error).
+Out: every syntax error as a :class:`~protrules.language.diagnostics.Diagnostic` with a stable
+code, a line and column and a hint (full-width punctuation, a statement that continues outside
+parentheses, a misspelt keyword …), or, should Lark read the text after all, its
+:class:`~protrules.language.nodes.Module` (built while Lark parses,
+:mod:`protrules.language.builder`); Lark's exceptions never escape.
 
-Only :func:`protrules.language.parser.parse` imports this module, when a file is parsed: a rule
-set read from the program cache never imports Lark. The parse tables are not built at run
-time: ``python -m protrules.language.lalr`` builds them from the grammars and writes them, as
-Python literals, to ``grammar/tables.py``, which loads in a few milliseconds from its bytecode
-(building them takes ~150 ms a dialect); a test holds them to the grammars. Lark's own cache
+Only :func:`protrules.language.parser.parse` imports this module, when a file has a syntax
+error: ``import protrules``, parsing a file without one and a rule set read from the program
+cache never import Lark. The parse tables are not built at run time: ``python -m
+protrules.language.lalr`` builds them from the grammars and writes them, as Python literals,
+to ``grammar/tables.py`` (Lark's, which load in a few milliseconds from their bytecode) and
+``grammar/driver_tables.py`` (the driver's, :func:`driver_tables`), from the same parsers;
+building them takes ~150 ms a dialect, and Lark numbers the states differently each time, so
+both files change whenever they are written. Tests hold both to the grammars. Lark's own cache
 (``cache=True``) is not used: it is a pickle in the shared temporary folder under a name
 anyone can work out, so another local user could plant one that runs code as whoever parses
 next.
@@ -38,21 +41,25 @@ from lark.exceptions import (
 )
 from lark.grammar import Rule
 from lark.indenter import Indenter
-from lark.lexer import TerminalDef
+from lark.lexer import TerminalDef, UnlessCallback
+from lark.parsers.lalr_analysis import Shift
+from lark.tree import Tree
 
 from protrules.i18n import Message, Text, joined, msg
 from protrules.language import nodes as n
-from protrules.language.builder import BUILDER, Builder, Building
+from protrules.language.builder import BUILDER, Builder
+from protrules.language.building import Unbuilt
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
 from protrules.language.dialects import keyword_hint
-from protrules.language.driver import Refused, Tables, drive
+from protrules.language.driver import joined as keyword_joined
+from protrules.language.driver import signature
 from protrules.language.grammar import grammar_text
-from protrules.language.keywords import DIALECTS, ZH_WITHIN_END
+from protrules.language.keywords import DIALECTS
 from protrules.language.recovery import MAX_SYNTAX_ERRORS, Blanker
 from protrules.language.scan import character_hint
 from protrules.language.words import UNITS
 
-__all__ = ["lark_parser", "parse_body", "write_tables"]
+__all__ = ["Building", "driver_tables", "lark_parser", "parse_body", "write_tables"]
 
 
 class _Indent(Indenter):
@@ -87,15 +94,8 @@ class _Indent(Indenter):
 
     def joined(self, before: Token, token: Token) -> bool:
         """Whether a keyword is written against the word right before or after it (PRL112),
-        ``token`` starting where ``before`` ends."""
-        keyword = token.type in self.keywords or before.type in self.keywords
-        return keyword and _words(before) and _words(token) and not self._allowed(before, token)
-
-    def _allowed(self, before: Token, token: Token) -> bool:
-        """A duration's unit right after its number (``30个工作日``), and 以内 right after it."""
-        if token.type in self.units:
-            return before.type == "INT"
-        return before.type in self.units and str(token) == ZH_WITHIN_END
+        :func:`protrules.language.driver.joined`."""
+        return keyword_joined(before, token, self.keywords, self.units)
 
     def handle_NL(self, token: Token) -> Iterator[Token]:
         if self.paren_level > 0:
@@ -115,12 +115,6 @@ class _Indent(Indenter):
                 raise _IndentError(line, indent + 1)
 
 
-def _words(token: Token) -> bool:
-    """Whether a token is (or ends and starts with) a word: a name, number, date or keyword."""
-    text = str(token)
-    return bool(text) and (text[0].isalnum() or text[0] == "_" or text[-1].isalnum())
-
-
 class _IndentError(LarkError):
     def __init__(self, line: int, column: int) -> None:
         super().__init__("inconsistent indentation")
@@ -130,6 +124,28 @@ class _IndentError(LarkError):
 
 def _is_word(text: str) -> bool:
     return any(ch.isalnum() or ch == "_" for ch in text)
+
+
+class Building(Tree[Token], Unbuilt):
+    """A grammar rule's tree as the parser makes it, whose child trees become nodes at once.
+
+    Lark makes a rule's tree when it has read the rule, children first, and sets its position
+    just after; so when a tree is made, its children's positions are known and the builder
+    turns them into nodes there and then. A file's syntax tree is never held whole: the
+    nodes cost about a quarter of Lark's trees and tokens, and a chain too deep to build is
+    dropped as soon as it is found. A helper rule that Lark inlines into its parent (a name
+    starting with ``_``) keeps its children as they are for the parent to build.
+    """
+
+    def __init__(self, data: str, children: list[Any], meta: Any = None) -> None:
+        builder = BUILDER.get(None)
+        if builder is None or data.startswith("_"):  # outside parse(), a plain Lark tree
+            super().__init__(data, children, meta)
+            self.depth = self.blocks = 0
+            self.poisoned = False
+            return
+        values, self.depth, self.blocks, self.poisoned = builder.take(data, children)
+        super().__init__(data, values, meta)
 
 
 #: Lark's options; those a parser loaded from tables is given again are :data:`_LOADED`.
@@ -171,50 +187,121 @@ def lark_parser(dialect: str = "en") -> Lark:
     """The parser of a dialect, once per process."""
     indent = _Indent()
     lark = _load(dialect, indent)
+    _words_of(lark, indent)
+    return lark
+
+
+def _words_of(lark: Lark, indent: _Indent) -> None:
+    """Tell the indenter which terminals are keywords, and which a duration's unit."""
     words = {t.name: str(t.pattern.value) for t in lark.terminals if t.pattern.type == "str"}
     indent.keywords = frozenset(name for name, text in words.items() if _is_word(text))
     first = {spelling.split()[0] for spelling in UNITS}
     indent.units = frozenset(name for name, text in words.items() if text in first)
-    return lark
-
-
-@functools.cache
-def _tables(dialect: str) -> Tables:
-    """The driver's tables of a dialect (:mod:`protrules.language.driver`), from its Lark parser."""
-    return Tables(lark_parser(dialect))
 
 
 def write_tables(path: Path) -> None:
-    """Build every dialect's parse tables from its grammar and write them as a Python module."""
+    """Build every dialect's parse tables from its grammar and write them as Python modules
+    beside ``path``: Lark's (``tables.py``) and, from the same parsers, the driver's
+    (``driver_tables.py``)."""
     found: dict[str, dict[str, Any]] = {}
+    driving: dict[str, dict[str, Any]] = {}
     for dialect in DIALECTS:
-        data, memo = _build(dialect, _Indent()).memo_serialize([TerminalDef, Rule])
+        indent = _Indent()
+        built = _build(dialect, indent)
+        _words_of(built, indent)
+        driving[dialect] = driver_tables(built, dialect)
+        data, memo = built.memo_serialize([TerminalDef, Rule])
         data["options"] = {name: value for name, value in data["options"].items() if name not in _LOADED}
         found[dialect] = {"signature": _signature(dialect), "data": data, "memo": memo}
-    path.write_text(
-        '"""The LALR tables of each dialect\'s grammar, written by ``python -m protrules.language.lalr``:\n'
-        'do not edit (see :mod:`protrules.language.lalr`)."""\n\n'
-        "from typing import Any\n\n"
-        f"TABLES: dict[str, dict[str, Any]] = {found!r}\n",
-        encoding="utf-8",
-    )
+    for name, tables, what in (
+        ("tables.py", found, "The LALR tables of each dialect's grammar"),
+        ("driver_tables.py", driving, "The tables of each dialect's grammar for protrules.language.driver"),
+    ):
+        (path.parent / name).write_text(
+            f'"""{what}, written by ``python -m protrules.language.lalr``:\n'
+            'do not edit (see :mod:`protrules.language.lalr`)."""\n\n'
+            "from typing import Any\n\n"
+            f"TABLES: dict[str, dict[str, Any]] = {tables!r}\n",
+            encoding="utf-8",
+        )
+
+
+def driver_tables(lark: Lark, dialect: str) -> dict[str, Any]:
+    """What :class:`protrules.language.driver.Tables` reads of a dialect's Lark parser: its
+    parse table, what each reduction does, each state's scanner (the regular expressions of
+    Lark's contextual lexer and the keywords a name may spell) and the indenter's words."""
+    frontend = lark.parser
+    table = frontend.parser.parser.parse_table
+    rules: dict[Any, int] = {}
+    reductions: list[tuple[Any, ...]] = []
+    actions: dict[int, dict[str, int]] = {}
+    for state, row in table.states.items():
+        actions[state] = {}
+        for symbol, (action, arg) in row.items():
+            if action is Shift:
+                actions[state][symbol] = arg
+                continue
+            index = rules.get(arg)
+            if index is None:
+                index = rules[arg] = len(reductions)
+                reductions.append(_reduction(arg))
+            actions[state][symbol] = ~index
+    contextual = frontend.lexer.lexer
+    scanners: list[tuple[list[str], dict[str, dict[str, str]]]] = []
+    shared: dict[int, int] = {}
+    accepts: dict[int, int] = {}
+    for state, lexer in contextual.lexers.items():
+        index = shared.get(id(lexer))
+        if index is None:
+            assert not lexer.g_regex_flags
+            patterns = [mre.pattern for mre in lexer.scanner._mres]
+            words: dict[str, dict[str, str]] = {}
+            for kind, callback in lexer.callback.items():
+                assert isinstance(callback, UnlessCallback)
+                spelt: dict[str, str] = {}
+                for terminal in reversed(callback.scanner.terminals):  # the first in Lark's order wins
+                    assert terminal.pattern.type == "str" and not terminal.pattern.flags
+                    spelt[terminal.pattern.value] = terminal.name
+                words[kind] = spelt
+            index = shared[id(lexer)] = len(scanners)
+            scanners.append((patterns, words))
+        accepts[state] = index
+    indent = lark.options.postlex
+    assert isinstance(indent, _Indent)
+    return {
+        "signature": signature(dialect),
+        "start": table.start_states["start"],
+        "end": table.end_states["start"],
+        "actions": actions,
+        "reductions": reductions,
+        "accepts": accepts,
+        "scanners": scanners,
+        "ignore": sorted(contextual.root_lexer.ignore_types),
+        "keywords": sorted(indent.keywords),
+        "units": sorted(indent.units),
+        "tab": indent.tab_len,
+    }
+
+
+def _reduction(rule: Any) -> tuple[Any, ...]:
+    """What reducing ``rule`` does (Lark's ``ParseTreeBuilder``, decided once)."""
+    name = str(rule.alias or rule.options.template_source or rule.origin.name)
+    keep = rule.options.keep_all_tokens
+    kept: list[tuple[int, bool]] = []
+    for index, symbol in enumerate(rule.expansion):
+        if keep or not (symbol.is_term and symbol.filter_out):
+            kept.append((index, not symbol.is_term and symbol.name.startswith("_")))
+    whole = len(kept) == len(rule.expansion) and not any(spliced for _, spliced in kept)
+    single = bool(rule.options.expand1) and not rule.alias
+    tree = None if name.startswith("_") else name
+    if single and whole and len(rule.expansion) == 1:
+        return -1, str(rule.origin.name), tree, single, None  # passes its child through unchanged
+    return len(rule.expansion), str(rule.origin.name), tree, single, None if whole else tuple(kept)
 
 
 def parse_body(body: str, name: str, source: Source, lexical: list[Diagnostic], dialect: str) -> n.Module:
     """The module of ``body``; with lexical errors found before, the statements they are in are
     blanked and the rest parsed once more for the grammar's errors, and all are reported."""
-    if not lexical:
-        builder = Builder(name, dialect)
-        try:
-            made = drive(_tables(dialect), body, builder)
-        except Refused:  # a syntax error: Lark parses the text again to say where and why
-            pass
-        else:
-            module = builder.root(made)
-            if builder.errors:
-                raise RuleFileError(builder.errors, source)
-            assert isinstance(module, n.Module)
-            return module
     blanker = Blanker(body)
     for diagnostic in lexical:
         assert diagnostic.span is not None

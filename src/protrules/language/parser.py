@@ -1,9 +1,11 @@
 """Text → syntax tree (:mod:`protrules.language.nodes`), with syntax errors a policy author can act on.
 
-The grammar is package data (``grammar/prl.lark``); Lark's LALR parsers of its two dialects,
-and what turns Lark's errors into diagnostics, are in :mod:`protrules.language.lalr`, imported
-the first time a file is parsed (``import protrules`` and a rule set read from the program
-cache never import Lark). Every syntax error becomes a
+The grammar is package data (``grammar/prl.lark``). A text is read by the parser's own LALR
+loop over the tables Lark builds from it (:mod:`protrules.language.driver`); Lark's parsers of
+the two dialects, and what turns Lark's errors into diagnostics, are in
+:mod:`protrules.language.lalr`, imported only for a text with a syntax error (``import
+protrules``, parsing a file without errors and a rule set read from the program cache never
+import Lark). Every syntax error becomes a
 :class:`~protrules.language.diagnostics.Diagnostic` with a stable code, a line and column, and
 a hint.
 """
@@ -87,6 +89,14 @@ def _too_large() -> Diagnostic:
 
 
 def _parse(body: str, name: str, source: Source, lexical: list[Diagnostic], dialect: str) -> n.Module:
+    """The parser's own loop reads a text without errors (:mod:`protrules.language.driver`);
+    Lark reads one with errors, to report each (:mod:`protrules.language.lalr`)."""
+    if not lexical:
+        from protrules.language.driver import parse_fast
+
+        module = parse_fast(body, name, source, dialect)
+        if module is not None:
+            return module
     from protrules.language.lalr import parse_body
 
     return parse_body(body, name, source, lexical, dialect)
