@@ -1,9 +1,10 @@
-"""Lark's trees → syntax tree (:mod:`protrules.language.nodes`), built while Lark parses.
+"""The parser's trees → syntax tree (:mod:`protrules.language.nodes`), built while it parses.
 
-In: the trees Lark makes, one grammar rule at a time (:class:`Building`). Out: the file's
+In: the trees the parser makes, one grammar rule at a time (the driver's or Lark's,
+:mod:`protrules.language.building`). Out: the file's
 :class:`~protrules.language.nodes.Module`, with a located diagnostic for every value the
 grammar accepts but the language does not (a bad date, a number out of range, nesting past
-the limits). Imported by :mod:`protrules.language.lalr` only, when a file is parsed.
+the limits). Imported when a file is parsed.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""Lark's trees as they are made → values: the walk that builds each grammar rule's tree into
-its node as soon as the parser makes it, and the readers of tokens (numbers, dates, spans).
+"""The parser's trees as they are made → values: the walk that builds each grammar rule's tree
+into its node as soon as the parser makes it, and the readers of tokens (numbers, dates, spans).
 
 :class:`TreeReader` holds what every grammar rule's method uses;
 :class:`~protrules.language.builder.Builder` adds one method per grammar rule. Split from
 :mod:`protrules.language.builder` (issue 14, modules under ~600 lines) along that seam: how
-trees are walked and tokens read, and what each rule builds. Imported, with the builder, by
-:mod:`protrules.language.lalr` only, when a file is parsed.
+trees are walked and tokens read, and what each rule builds. The trees and tokens are the
+driver's (:class:`Made`, :mod:`protrules.language.driver`) or, for a text with a syntax error,
+Lark's (:class:`protrules.language.lalr.Building`); imported when a file is parsed.
 """
 
 from __future__ import annotations
