@@ -169,3 +169,21 @@ def test_mutated_real_files(data: st.DataObject) -> None:
 def test_generated_programs(program: Any) -> None:
     """Programs drawn by protrules.testing.programs, past the nesting limits too."""
     _same(program.text)
+
+
+def test_tables_of_another_grammar_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables written for another grammar (prl.lark edited, the tables not written again) are
+    left alone: Lark reads every text, the same trees as the driver would."""
+    from protrules.language.grammar import driver_tables
+
+    text = TEXTS["rules/example.prl"]
+    expected = _parse(text, True)
+    stale = {dialect: {**found, "signature": "0" * 64} for dialect, found in driver_tables.TABLES.items()}
+    monkeypatch.setattr(driver_tables, "TABLES", stale)
+    driver._tables.cache_clear()
+    try:
+        with mock.patch.object(driver, "drive") as drive:
+            assert _parse(text, True) == expected
+        assert not drive.called
+    finally:
+        driver._tables.cache_clear()
