@@ -133,10 +133,8 @@ _TEXT_NAMES = {"hint", "message"}
 NOT_YET = {
     "calendar/_notice_sentences.py",
     "calendar/notice_text.py",
-    "cli/report.py",
     "calendar/notices.py",
     "calendar/periods.py",
-    "cli/diff.py",
     "facts/columnar.py",
     "compiling/rules.py",
     "calendar/workdays.py",
@@ -235,7 +233,7 @@ def test_chinese_help_is_wrapped_to_the_terminal(
     from protrules.output import display_width, wrap
 
     monkeypatch.setenv("COLUMNS", "80")
-    for command in ("check", "explain", "rank", "due", "test", "fmt", "lint"):
+    for command in ("check", "explain", "rank", "due", "test", "fmt", "lint", "diff", "report"):
         assert main([command, "--help", "--lang", "zh"]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert max(display_width(line) for line in lines if "protrules " not in line) <= 80, command

@@ -25,9 +25,11 @@ from protrules.cli.common import (
     load_rules,
     map_ledgers,
     rules_and_district,
+    say,
     top_arg,
     with_district_of,
 )
+from protrules.i18n import msg
 
 if TYPE_CHECKING:
     from protrules.compiling.ruleset import RuleSet
@@ -87,7 +89,7 @@ def build_report(
     try:
         until = horizon(ruleset.calendar, as_of, parse_duration(within))
     except ProtrulesError as error:
-        raise CliError(f"--within: {error.message}") from None
+        raise CliError(msg("--within: {message}", message=error.msg)) from None
     work = functools.partial(street, as_of=as_of, until=until, traces=traces)
     streets = map_ledgers(facts, ruleset, work, jobs)
     cap = top if top is not None else ruleset.program.cap
@@ -124,7 +126,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             report = attrs.evolve(report, revision=compare(older, ruleset, args.facts, as_of=as_of))
         except ProtrulesError as error:
-            raise CliError(error.message) from None
+            raise CliError(error.msg) from None
     if args.format == "html":
         from protrules.report.html import html_report
 
@@ -141,14 +143,17 @@ def add_parser(commands: Any) -> None:
     """Register ``report`` on the ``protrules`` subcommand parser."""
     report = commands.add_parser(
         "report",
-        help="the 督导报告: an HTML or Markdown report of every entity",
-        description=(
-            "Write the supervision report (督导报告): an overview of every entity (streets × areas,\n"
-            "ranking, vetoes, the programme's steps, what falls due), then a page per entity with\n"
-            "its 问题清单 first — what fails, lacks data or falls due, with clause, reason, facts\n"
-            "and, in HTML, the explanation folded beneath."
+        help=say(msg("the 督导报告: an HTML or Markdown report of every entity")),
+        description=say(
+            msg(
+                "Write the supervision report (督导报告): an overview of every entity (streets × areas,\n"
+                "ranking, vetoes, the programme's steps, what falls due), then a page per entity with\n"
+                "its 问题清单 first — what fails, lacks data or falls due, with clause, reason, facts\n"
+                "and, in HTML, the explanation folded beneath."
+            )
         ),
-        epilog="""\
+        epilog=say(
+            msg("""\
 examples:
   protrules report rules/changning_2023.prl examples/changning/ -o 督导报告.html
   protrules report rules/example.prl examples/demo/ -f markdown -o 督导报告.md
@@ -156,24 +161,34 @@ examples:
 
 HTML is one self-contained file (inline CSS and SVG, no script, no network) that prints
 as an A4 report. Exit code 0 when every entity meets the standard (达标), 1 otherwise,
-2 for bad input.""",
+2 for bad input.""")
+        ),
     )
     add_rules_and_facts(report)
     report.add_argument("-f", "--format", choices=("html", "markdown"), default="html")
-    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    report.add_argument("-o", "--output", metavar="FILE", help=say(msg("write to FILE instead of stdout")))
     report.add_argument(
         "--within",
         metavar="DURATION",
         default=DEFAULT_WITHIN,
-        help=f'list what falls due within DURATION of the as-of date (default "{DEFAULT_WITHIN}")',
+        help=say(
+            msg(
+                'list what falls due within DURATION of the as-of date (default "{within}")',
+                within=DEFAULT_WITHIN,
+            )
+        ),
     )
     report.add_argument(
-        "--top", metavar="N", type=top_arg, help="name at most N (default: the standard's cap)"
+        "--top", metavar="N", type=top_arg, help=say(msg("name at most N (default: the standard's cap)"))
     )
     report.add_argument(
         "--compare",
         metavar="OLD",
-        help="add a section comparing RULES with an earlier version OLD (a .prl file): the clauses"
-        " and parameters changed, and what the change does to every entity (see protrules diff)",
+        help=say(
+            msg(
+                "add a section comparing RULES with an earlier version OLD (a .prl file): the clauses"
+                " and parameters changed, and what the change does to every entity (see protrules diff)"
+            )
+        ),
     )
     report.set_defaults(func=cmd_report)
