@@ -57,6 +57,11 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
         ("due-demo.txt", ("due", EXAMPLE, DEMO, "--as-of", "2023-09-30"), 1),
         ("due-within.txt", ("due", EXAMPLE, DEMO, "--as-of", "2023-09-30", "--within", "3个月"), 1),
         ("due-nothing.txt", ("due", EXAMPLE, "examples/demo/yangguang.json", "--as-of", "2024-03-31"), 0),
+        ("calendar-days.txt", ("calendar", "is-working-day", "2023-10-07", "2023-10-02", "2023-10-14"), 0),
+        ("calendar-add.txt", ("calendar", "add", "2023-09-28", "3"), 0),
+        ("calendar-deadline.txt", ("calendar", "deadline", "2023-01-31", "3个月"), 0),
+        ("calendar-between.txt", ("calendar", "between", "2023-09-28", "2023-10-09"), 0),
+        ("calendar-blocks.txt", ("calendar", "blocks", "2023"), 0),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )

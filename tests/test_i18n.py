@@ -138,7 +138,6 @@ NOT_YET = {
     "facts/columnar.py",
     "compiling/rules.py",
     "calendar/workdays.py",
-    "cli/calendar.py",
     "compiling/ruleset.py",
     "facts/ledgers.py",
     "facts/files.py",  # split from facts/ledgers.py, as it was
@@ -233,7 +232,7 @@ def test_chinese_help_is_wrapped_to_the_terminal(
     from protrules.output import display_width, wrap
 
     monkeypatch.setenv("COLUMNS", "80")
-    for command in ("check", "explain", "rank", "due", "test", "fmt", "lint", "diff", "report"):
+    for command in ("check", "explain", "rank", "due", "test", "fmt", "lint", "diff", "report", "calendar"):
         assert main([command, "--help", "--lang", "zh"]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert max(display_width(line) for line in lines if "protrules " not in line) <= 80, command

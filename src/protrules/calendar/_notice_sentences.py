@@ -26,6 +26,7 @@ from typing import NamedTuple
 import attrs
 
 from protrules.errors import CalendarError
+from protrules.i18n import Text, msg, render
 from protrules.output import display_width
 
 __all__ = ["FESTIVALS", "FOLD", "Located", "NoticeTextError", "Statement", "numeral_value", "read_sentence"]
@@ -64,10 +65,12 @@ class NoticeTextError(CalendarError):
     code = "PRL502"
 
     def __init__(
-        self, message: str, name: str, at: Located, text: str, *,
-        code: str = "PRL502", hint: str | None = None,
+        self, message: Text, name: str, at: Located, text: str, *,
+        code: str = "PRL502", hint: Text | None = None,
     ) -> None:  # fmt: skip
-        super().__init__(f"{name}:{at.line}:{at.column}: {message}", code=code)
+        super().__init__(
+            msg("{where}: {message}", where=f"{name}:{at.line}:{at.column}", message=message), code=code
+        )
         self.detail = message
         self.name = name
         self.at = at
@@ -75,9 +78,10 @@ class NoticeTextError(CalendarError):
         self.hint = hint
 
     def render(self, lang: str = "en") -> str:
-        """The error as a person reads it: message, place, the line and a caret (in English
-        for now: ``lang`` is taken as every error's ``render`` takes it)."""
-        lines = [f"error[{self.code}]: {self.detail}", f"  --> {self.name}:{self.at.line}:{self.at.column}"]
+        """The error as a person reads it, in ``lang``: message, place, the line and a caret."""
+        error = msg("error").render(lang)
+        detail = render(self.detail, lang)
+        lines = [f"{error}[{self.code}]: {detail}", f"  --> {self.name}:{self.at.line}:{self.at.column}"]
         if self.text.strip():
             number = str(self.at.line)
             pad = " " * len(number)
@@ -86,9 +90,9 @@ class NoticeTextError(CalendarError):
             caret = " " * display_width(prefix) + "^" * max(1, display_width(culprit))
             lines += [f"{pad} |", f"{number} | {self.text.rstrip()}", f"{pad} | {caret}"]
             if self.hint:
-                lines[-1] += f" {self.hint}"
+                lines[-1] += f" {render(self.hint, lang)}"
         elif self.hint:
-            lines.append(f"  = hint: {self.hint}")
+            lines.append(msg("  = hint: {hint}", hint=self.hint).render(lang))
         return "\n".join(lines)
 
 

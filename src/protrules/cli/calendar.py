@@ -15,9 +15,22 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from protrules.calendar.wording import duration_words
 from protrules.calendar.workdays import Notice, Period, WorkCalendar
-from protrules.cli.common import FINDINGS, OK, CliError, date_arg, emit, int_arg, load_rules, require_file
+from protrules.cli.common import (
+    FINDINGS,
+    LANGUAGE,
+    OK,
+    CliError,
+    date_arg,
+    emit,
+    int_arg,
+    load_rules,
+    require_file,
+    say,
+)
 from protrules.errors import ProtrulesError
+from protrules.i18n import Message, joined, msg, msgn
 
 if TYPE_CHECKING:
     from protrules.calendar.notice_text import NoticeText
@@ -47,7 +60,7 @@ def load_notices(paths: list[str]) -> list[Notice]:
         try:
             notices += check_notices(*parse_file(path))
         except RuleFileError as error:
-            raise CliError(error.message, rendered=error.render()) from None
+            raise CliError(error.message, rendered=error.render(LANGUAGE.get())) from None
     return notices
 
 
@@ -55,21 +68,21 @@ def _day(d: dt.date) -> str:
     return f"{d} {WEEKDAYS_ZH[d.weekday()]}"
 
 
-def _kind(calendar: WorkCalendar, d: dt.date) -> tuple[str, list[str]]:
+def _kind(calendar: WorkCalendar, d: dt.date) -> tuple[Message, list[Message | str]]:
     """ "working day" or "rest day", and the reasons a person would want to know."""
-    reasons = []
+    reasons: list[Message | str] = []
     if calendar.is_working_day(d):
-        kind = "working day"
+        kind = msg("working day")
         if d.weekday() >= 5:
-            reasons.append("调休上班 make-up working day")
+            reasons.append(msg("调休上班 make-up working day"))
     else:
-        kind = "rest day"
+        kind = msg("rest day")
         if calendar.is_statutory_holiday(d):
-            reasons.append("法定节假日 statutory holiday")
+            reasons.append(msg("法定节假日 statutory holiday"))
         elif d.weekday() < 5:
-            reasons.append("放假 day off")
+            reasons.append(msg("放假 day off"))
         else:
-            reasons.append("weekend")
+            reasons.append(msg("weekend"))
         block = calendar.holiday_block(d)
         if block is not None:
             reasons.append(f"节假日 {block}")
@@ -79,10 +92,13 @@ def _kind(calendar: WorkCalendar, d: dt.date) -> tuple[str, list[str]]:
     return kind, reasons
 
 
-def describe_day(calendar: WorkCalendar, d: dt.date) -> str:
-    """``2023-10-07 星期六 working day (调休上班 make-up working day)`` and the like."""
+def describe_day(calendar: WorkCalendar, d: dt.date, lang: str = "en") -> str:
+    """``2023-10-07 星期六 working day (调休上班 make-up working day)`` and the like, in ``lang``
+    (``2023-10-07 星期六 工作日（调休上班）``)."""
     kind, reasons = _kind(calendar, d)
-    return f"{_day(d)} {kind}" + (f" ({', '.join(reasons)})" if reasons else "")
+    if not reasons:
+        return msg("{day} {kind}", day=_day(d), kind=kind).render(lang)
+    return msg("{day} {kind} ({reasons})", day=_day(d), kind=kind, reasons=joined(reasons)).render(lang)
 
 
 def _ranges(days: list[dt.date]) -> str:
@@ -105,7 +121,7 @@ def _ranges(days: list[dt.date]) -> str:
 def cmd_is_working_day(args: argparse.Namespace) -> int:
     calendar = _calendar(args)
     days = [date_arg(text) for text in args.dates]
-    emit("".join(describe_day(calendar, d) + "\n" for d in days))
+    emit("".join(describe_day(calendar, d, LANGUAGE.get()) + "\n" for d in days))
     return OK
 
 
@@ -115,17 +131,29 @@ def cmd_add(args: argparse.Namespace) -> int:
     n = int_arg(args.n, "N")
     result = calendar.add_working_days(start, n)
     sign = "+" if n >= 0 else "-"
-    unit = "working day" if abs(n) == 1 else "working days"
-    note = (
-        f"the {_ordinal(abs(n))} working day {'after' if n >= 0 else 'before'} {start}, which is not counted"
+    amount = msgn("{n} working day", "{n} working days", abs(n))
+    line = msg(
+        "{start} {sign} {amount} = {result}", start=start, sign=sign, amount=amount, result=_day(result)
     )
-    emit(f"{start} {sign} {abs(n)} {unit} = {_day(result)}\n  ({note})\n")
+    if n >= 0:
+        note = msg(
+            "the {ordinal} working day after {start}, which is not counted", ordinal=_ordinal(n), start=start
+        )
+    else:
+        note = msg(
+            "the {ordinal} working day before {start}, which is not counted",
+            ordinal=_ordinal(-n),
+            start=start,
+        )
+    emit(say(line) + "\n  " + say(msg("({note})", note=note)) + "\n")
     return OK
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def _ordinal(n: int) -> Message:
+    """3rd, 11th / 3, 11 (Chinese writes 第 3 个 around it)."""
+    if 10 <= n % 100 <= 20:
+        return msg("{n}th", n=n)
+    return {1: msg("{n}st", n=n), 2: msg("{n}nd", n=n), 3: msg("{n}rd", n=n)}.get(n % 10, msg("{n}th", n=n))
 
 
 def cmd_deadline(args: argparse.Namespace) -> int:
@@ -138,31 +166,59 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     try:
         duration = parse_duration(args.duration)
     except ProtrulesError as error:
-        raise CliError(error.message) from None
+        raise CliError(error.msg) from None
     keyword = {"days": "days", "weeks": "weeks", "working_days": "working_days", "months": "months",
                "quarters": "quarters", "years": "years"}.get(duration.unit)  # fmt: skip
     if keyword is None:
-        raise CliError(f"a deadline counts days, weeks, working days, months or years, not {duration}")
+        raise CliError(
+            msg(
+                "a deadline counts days, weeks, working days, months or years, not {duration}",
+                duration=str(duration),
+            )
+        )
     result = calendar.deadline(start, **{keyword: duration.amount})
-    lines = [f"{start} + {duration} → {_day(result)}", f"  {start} is not counted (民法典 {ARTICLES[201]})"]
+    words = duration_words(duration, LANGUAGE.get())
+    lines = [
+        msg("{start} + {duration} → {result}", start=start, duration=words, result=_day(result)),
+        msg("  {start} is not counted (民法典 {article})", start=start, article=ARTICLES[201]),
+    ]
     if duration.unit == "working_days":
-        lines.append(f"  the {_ordinal(duration.amount)} working day after {start} is {result}")
+        lines.append(
+            msg(
+                "  the {ordinal} working day after {start} is {result}",
+                ordinal=_ordinal(duration.amount),
+                start=start,
+                result=result,
+            )
+        )
     else:
         if duration.family == "months":
             end: dt.date = start + relativedelta(months=duration.base)
             lines.append(
-                f"  + {duration} = {end} ({ARTICLES[202]}: the corresponding day, or the month's last day)"
+                msg(
+                    "  + {duration} = {end} ({article}: the corresponding day, or the month's last day)",
+                    duration=words,
+                    end=end,
+                    article=ARTICLES[202],
+                )
             )
         else:
             end = start + dt.timedelta(days=duration.base)
-            lines.append(f"  + {duration} = {end}")
+            lines.append(msg("  + {duration} = {end}", duration=words, end=end))
         if end != result:
             kind, reasons = _kind(calendar, end)
             lines.append(
-                f"  {_day(end)} is a {kind} ({', '.join(reasons)}): the period ends on the next"
-                f" working day, {result} ({ARTICLES[203]})"
+                msg(
+                    "  {day} is a {kind} ({reasons}): the period ends on the next working day, {result}"
+                    " ({article})",
+                    day=_day(end),
+                    kind=kind,
+                    reasons=joined(reasons),
+                    result=result,
+                    article=ARTICLES[203],
+                )
             )
-    emit("\n".join(lines) + "\n")
+    emit("".join(say(line) + "\n" for line in lines))
     return OK
 
 
@@ -170,26 +226,38 @@ def cmd_blocks(args: argparse.Namespace) -> int:
     calendar = _calendar(args)
     year = int_arg(args.year, "YEAR")
     if not 1 <= year <= 9999:
-        raise CliError(f"YEAR: there is no year {year}")
+        raise CliError(msg("YEAR: there is no year {year}", year=year))
     notice = calendar.notice(year)
     blocks = calendar.holiday_blocks(Period(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     statutory_total = len(notice.statutory)
     lines = [
-        f"{year}: {len(blocks)} 节假日 blocks, {statutory_total} 法定节假日 statutory days",
-        f"source: {notice.source}",
+        say(
+            msg(
+                "{year}: {blocks} 节假日 blocks, {statutory} 法定节假日 statutory days",
+                year=year,
+                blocks=len(blocks),
+                statutory=statutory_total,
+            )
+        ),
+        say(msg("source: {source}", source=notice.source)),
         "",
     ]
     for block in blocks:
         days = [block.start + dt.timedelta(days=i) for i in range(block.days)]
         statutory = [d for d in days if calendar.is_statutory_holiday(d)]
         span = _day(block.start) if block.days == 1 else f"{_day(block.start)} .. {_day(block.end)}"
-        length = f"{block.days} day{'s' if block.days != 1 else ''}"
-        lines.append(f"{span}  {length}  statutory: {_ranges(statutory)}")
+        length = msgn("{n} day", "{n} days", block.days)
+        lines.append(
+            say(msg("{span}  {length}  statutory: {days}", span=span, length=length, days=_ranges(statutory)))
+        )
     lines.append("")
     weekends = (dt.date(year, 1, 1) + dt.timedelta(days=i) for i in range(366))
     worked = [d for d in weekends if d.year == year and d.weekday() >= 5 and calendar.is_working_day(d)]
-    make_up = ", ".join(_day(d) for d in worked) or "none"
-    lines.append(f"调休上班 make-up working days: {make_up}")
+    if worked:
+        make_up = msg("调休上班 make-up working days: {days}", days=joined(_day(d) for d in worked))
+    else:
+        make_up = msg("调休上班 make-up working days: none")
+    lines.append(say(make_up))
     emit("\n".join(lines) + "\n")
     return OK
 
@@ -200,10 +268,14 @@ def cmd_between(args: argparse.Namespace) -> int:
     count = calendar.working_days_between(a, b)
     low, high = (a, b) if a <= b else (b, a)
     days = (high - low).days
-    emit(
-        f"{count} working day{'s' if abs(count) != 1 else ''} in ({a}, {b}]"
-        f"  ({days} calendar day{'s' if days != 1 else ''}; {a} is not counted)\n"
+    line = msg(
+        "{count} in ({a}, {b}]  ({days}; {a} is not counted)",
+        count=msgn("{n} working day", "{n} working days", abs(count), n=count),
+        a=a,
+        b=b,
+        days=msgn("{n} calendar day", "{n} calendar days", days),
     )
+    emit(say(line) + "\n")
     return OK
 
 
@@ -225,8 +297,8 @@ def _read_notice(path: str) -> tuple[str, str]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise NoticeTextError(
-            "the notice is not UTF-8 text", name, Located(line, 1), "",
-            hint="save it as UTF-8 (it may be GBK)",
+            msg("the notice is not UTF-8 text"), name, Located(line, 1), "",
+            hint=msg("save it as UTF-8 (it may be GBK)"),
         ) from None  # fmt: skip
 
 
@@ -312,9 +384,13 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
 
     if args.output is not None and args.file != "-" and os.path.exists(args.output):
         if os.path.exists(args.file) and os.path.samefile(args.output, args.file):
-            raise CliError(f"-o {args.output} is the notice being read: it is never written over")
+            raise CliError(
+                msg("-o {path} is the notice being read: it is never written over", path=args.output)
+            )
         if not args.force:
-            raise CliError(f"{args.output} exists: choose another name, or add --force to replace it")
+            raise CliError(
+                msg("{path} exists: choose another name, or add --force to replace it", path=args.output)
+            )
     text, name = _read_notice(args.file)
     found = parse_notice_text(text, name)
     summary = notice_summary(found, _calendar(args))
@@ -327,7 +403,10 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
     if not args.yes:
         if args.file == "-" or not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise CliError(
-                f"nothing written: add --yes to write {args.output} without a terminal to confirm on"
+                msg(
+                    "nothing written: add --yes to write {path} without a terminal to confirm on",
+                    path=args.output,
+                )
             )
         answer = input(f"Write the notice block for {found.year} to {args.output}? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
@@ -347,27 +426,33 @@ def add_parser(commands: Any) -> None:
 
     common = Parser(add_help=False)
     common.add_argument(
-        "--rules", metavar="RULES", help="also use this rule file's holiday notices and school vacations"
+        "--rules",
+        metavar="RULES",
+        help=say(msg("also use this rule file's holiday notices and school vacations")),
     )
     common.add_argument(
         "--notice", metavar="FILE", action="append", dest="notices", default=[],
-        help="also use the notice blocks of FILE (as import-notice writes them); may be repeated",
+        help=say(msg("also use the notice blocks of FILE (as import-notice writes them); may be repeated")),
     )  # fmt: skip
     calendar = commands.add_parser(
         "calendar",
-        help="working days, holiday blocks and deadlines",
-        description=(
-            "Ask the PRC working-day calendar: make-up working days, statutory holidays,\n"
-            "节假日 blocks and the Civil Code's deadlines."
+        help=say(msg("working days, holiday blocks and deadlines")),
+        description=say(
+            msg(
+                "Ask the PRC working-day calendar: make-up working days, statutory holidays,\n"
+                "节假日 blocks and the Civil Code's deadlines."
+            )
         ),
-        epilog="""\
+        epilog=say(
+            msg("""\
 examples:
   protrules calendar is-working-day 2023-10-07 2023-10-02
   protrules calendar add 2023-09-28 3
   protrules calendar deadline 2023-01-31 "3 months"
   protrules calendar blocks 2023
   protrules calendar between 2023-09-28 2023-10-09
-  protrules calendar import-notice notice-2027.txt -o notice-2027.prl""",
+  protrules calendar import-notice notice-2027.txt -o notice-2027.prl""")
+        ),
     )
     questions = calendar.add_subparsers(dest="question", metavar="QUESTION", parser_class=Parser)
     questions.required = True
@@ -375,80 +460,103 @@ examples:
     day = questions.add_parser(
         "is-working-day",
         parents=[common],
-        help="working day or rest day, and why",
-        description="Say whether each date is a working day (工作日) or a rest day (休息日), and why.",
-        epilog="example:\n  protrules calendar is-working-day 2023-10-07 2023-10-02 2023-10-14",
+        help=say(msg("working day or rest day, and why")),
+        description=say(
+            msg("Say whether each date is a working day (工作日) or a rest day (休息日), and why.")
+        ),
+        epilog=say(msg("example:\n  protrules calendar is-working-day 2023-10-07 2023-10-02 2023-10-14")),
     )
-    day.add_argument("dates", metavar="DATE", nargs="+", help="YYYY-MM-DD")
+    day.add_argument("dates", metavar="DATE", nargs="+", help=say(msg("YYYY-MM-DD")))
     day.set_defaults(func=cmd_is_working_day, parser=day)
 
     add = questions.add_parser(
         "add",
         parents=[common],
-        help="the N-th working day after a date",
-        description="The N-th working day after DATE (DATE not counted); a negative N counts back.",
-        epilog="example:\n  protrules calendar add 2023-09-28 3    # 2023-10-09 (10-07, 10-08: make-up days)",
+        help=say(msg("the N-th working day after a date")),
+        description=say(msg("The N-th working day after DATE (DATE not counted); a negative N counts back.")),
+        epilog=say(
+            msg(
+                "example:\n  protrules calendar add 2023-09-28 3    # 2023-10-09 (10-07, 10-08: make-up days)"
+            )
+        ),
     )
-    add.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
-    add.add_argument("n", metavar="N", help="working days, e.g. 30 or -5")
+    add.add_argument("date", metavar="DATE", help=say(msg("YYYY-MM-DD")))
+    add.add_argument("n", metavar="N", help=say(msg("working days, e.g. 30 or -5")))
     add.set_defaults(func=cmd_add, parser=add)
 
     deadline = questions.add_parser(
         "deadline",
         parents=[common],
-        help="the last day of a period (民法典 Arts. 201–203)",
-        description="The last day of a period of DURATION starting on DATE, counted as the Civil Code says.",
-        epilog="""\
+        help=say(msg("the last day of a period (民法典 Arts. 201–203)")),
+        description=say(
+            msg("The last day of a period of DURATION starting on DATE, counted as the Civil Code says.")
+        ),
+        epilog=say(
+            msg("""\
 examples:
   protrules calendar deadline 2023-01-31 "3 months"
   protrules calendar deadline 2023-09-28 "30 working days"
-  protrules calendar deadline 2024-09-01 1个月""",
+  protrules calendar deadline 2024-09-01 1个月""")
+        ),
     )
-    deadline.add_argument("date", metavar="DATE", help="YYYY-MM-DD (not counted)")
-    deadline.add_argument("duration", metavar="DURATION", help='e.g. "3 months", "30 working days", 10天')
+    deadline.add_argument("date", metavar="DATE", help=say(msg("YYYY-MM-DD (not counted)")))
+    deadline.add_argument(
+        "duration", metavar="DURATION", help=say(msg('e.g. "3 months", "30 working days", 10天'))
+    )
     deadline.set_defaults(func=cmd_deadline, parser=deadline)
 
     blocks = questions.add_parser(
         "blocks",
         parents=[common],
-        help="a year's 节假日 blocks and statutory days",
-        description="The 节假日 blocks of a year (maximal runs of rest days with a statutory holiday).",
-        epilog="example:\n  protrules calendar blocks 2023",
+        help=say(msg("a year's 节假日 blocks and statutory days")),
+        description=say(
+            msg("The 节假日 blocks of a year (maximal runs of rest days with a statutory holiday).")
+        ),
+        epilog=say(msg("example:\n  protrules calendar blocks 2023")),
     )
-    blocks.add_argument("year", metavar="YEAR", help="e.g. 2023")
+    blocks.add_argument("year", metavar="YEAR", help=say(msg("e.g. 2023")))
     blocks.set_defaults(func=cmd_blocks, parser=blocks)
 
     between = questions.add_parser(
         "between",
         parents=[common],
-        help="working days in (A, B]",
-        description="The number of working days after A up to and including B.",
-        epilog="example:\n  protrules calendar between 2023-09-28 2023-10-09",
+        help=say(msg("working days in (A, B]")),
+        description=say(msg("The number of working days after A up to and including B.")),
+        epilog=say(msg("example:\n  protrules calendar between 2023-09-28 2023-10-09")),
     )
-    between.add_argument("a", metavar="A", help="YYYY-MM-DD (not counted)")
-    between.add_argument("b", metavar="B", help="YYYY-MM-DD")
+    between.add_argument("a", metavar="A", help=say(msg("YYYY-MM-DD (not counted)")))
+    between.add_argument("b", metavar="B", help=say(msg("YYYY-MM-DD")))
     between.set_defaults(func=cmd_between, parser=between)
 
     importer = questions.add_parser(
         "import-notice",
         parents=[common],
-        help="read a year's State Council holiday notice and write its notice block",
-        description=(
-            "Read the published text of 《国务院办公厅关于YYYY年部分节假日安排的通知》, show the days off\n"
-            "and make-up working days it gives, item by item, and write them as a notice block\n"
-            "(cited by the notice's number and date) that rule files and --notice load.\n"
-            "Without -o the summary goes to stderr and the block to stdout; with -o the summary\n"
-            "goes to stdout and the block is written after a y on the terminal, or with --yes.\n"
-            "A text it cannot read or that contradicts itself is an error at its line and column."
+        help=say(msg("read a year's State Council holiday notice and write its notice block")),
+        description=say(
+            msg(
+                "Read the published text of 《国务院办公厅关于YYYY年部分节假日安排的通知》,"
+                " show the days off\n"
+                "and make-up working days it gives, item by item, and write them as a notice block\n"
+                "(cited by the notice's number and date) that rule files and --notice load.\n"
+                "Without -o the summary goes to stderr and the block to stdout; with -o the summary\n"
+                "goes to stdout and the block is written after a y on the terminal, or with --yes.\n"
+                "A text it cannot read or that contradicts itself is an error at its line and column."
+            )
         ),
-        epilog="""\
+        epilog=say(
+            msg("""\
 examples:
   protrules calendar import-notice tests/data/notices/2025.txt
   protrules calendar import-notice notice-2027.txt -o rules/notice-2027.prl
-  protrules calendar import-notice - -o notice-2027.prl --yes < notice-2027.txt""",
+  protrules calendar import-notice - -o notice-2027.prl --yes < notice-2027.txt""")
+        ),
     )
-    importer.add_argument("file", metavar="FILE", help="the notice's plain text (UTF-8), or - for stdin")
-    importer.add_argument("-o", "--output", metavar="OUT", help="write the notice block to OUT")
-    importer.add_argument("--yes", action="store_true", help="write OUT without asking")
-    importer.add_argument("--force", action="store_true", help="replace OUT if it exists (never the input)")
+    importer.add_argument(
+        "file", metavar="FILE", help=say(msg("the notice's plain text (UTF-8), or - for stdin"))
+    )
+    importer.add_argument("-o", "--output", metavar="OUT", help=say(msg("write the notice block to OUT")))
+    importer.add_argument("--yes", action="store_true", help=say(msg("write OUT without asking")))
+    importer.add_argument(
+        "--force", action="store_true", help=say(msg("replace OUT if it exists (never the input)"))
+    )
     importer.set_defaults(func=cmd_import_notice, parser=importer)
