@@ -48,6 +48,8 @@ from tests.goldens import UPDATE
 
 DATA = Path(__file__).parent / "data" / "facts"
 EXPECTED = DATA / "expected_errors.txt"
+#: The same table in each language: the English one and the Chinese one beside it.
+EXPECTED_IN = {"en": EXPECTED, "zh": DATA / "expected_errors.zh.txt"}
 
 
 def _f(name: str, kind: Kind, title: str, optional: bool = False, **type_args: Any) -> FieldDecl:
@@ -130,8 +132,9 @@ def inputs_untouched() -> Iterator[None]:
     """No test in this module may change a byte (or the mtime) of a fixture it reads."""
     before = _digest(DATA)
     yield
-    after = {k: v for k, v in _digest(DATA).items() if not (UPDATE and k == str(EXPECTED))}
-    assert after == {k: v for k, v in before.items() if not (UPDATE and k == str(EXPECTED))}
+    written = {str(path) for path in EXPECTED_IN.values()} if UPDATE else set()
+    after = {k: v for k, v in _digest(DATA).items() if k not in written}
+    assert after == {k: v for k, v in before.items() if k not in written}
 
 
 @pytest.fixture
@@ -247,9 +250,9 @@ def test_ledger_to_mapping_rejects_a_type_the_schema_lacks() -> None:
 # --------------------------------------------------------------------------- bad ledgers
 
 
-def _expected_table() -> dict[str, list[str]]:
+def _expected_table(lang: str = "en") -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
-    for line in EXPECTED.read_text("utf-8").splitlines():
+    for line in EXPECTED_IN[lang].read_text("utf-8").splitlines():
         if line.startswith("  "):
             table[next(reversed(table))].append(line.strip())
         elif line and not line.startswith("#"):
@@ -257,17 +260,18 @@ def _expected_table() -> dict[str, list[str]]:
     return table
 
 
-def _errors_of(path: str) -> list[str]:
+def _errors_of(path: str, lang: str = "en") -> list[str]:
     with pytest.raises(FactErrors) as info:
         load_ledger(path, SCHEMA)
-    return [f"{e.code} | {e.location} | {e.message}" for e in info.value.errors]
+    return [f"{e.code} | {e.location} | {e.message_in(lang)}" for e in info.value.errors]
 
 
 def _bad_inputs() -> list[str]:
     return sorted(f"bad/{p.name}" for p in (DATA / "bad").iterdir())
 
 
-def test_every_bad_fixture_is_in_the_table(in_data: None) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_bad_fixture_is_in_the_table(in_data: None, lang: str) -> None:
     if UPDATE:
         parts = [
             "# Every bad input under tests/data/facts/bad and the exact errors it gives:",
@@ -275,9 +279,15 @@ def test_every_bad_fixture_is_in_the_table(in_data: None) -> None:
             "# Refresh: PROTRULES_UPDATE_GOLDEN=1 pytest tests/test_facts.py, then review the diff.",
         ]
         for path in _bad_inputs():
-            parts += ["", path, *(f"  {line}" for line in _errors_of(path))]
-        EXPECTED.write_text("\n".join(parts) + "\n", encoding="utf-8")
-    assert sorted(_expected_table()) == _bad_inputs()
+            parts += ["", path, *(f"  {line}" for line in _errors_of(path, lang))]
+        EXPECTED_IN[lang].write_text("\n".join(parts) + "\n", encoding="utf-8")
+    assert sorted(_expected_table(lang)) == _bad_inputs()
+
+
+@pytest.mark.parametrize("path", _bad_inputs())
+def test_bad_input_gives_exactly_the_expected_chinese_errors(path: str, in_data: None) -> None:
+    """The same errors as a 区 clerk reads them (``--lang zh``): expected_errors.zh.txt."""
+    assert _errors_of(path, "zh") == _expected_table("zh")[path]
 
 
 @pytest.mark.parametrize("path", _bad_inputs())

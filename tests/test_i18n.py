@@ -133,16 +133,6 @@ _TEXT_NAMES = {"hint", "message"}
 NOT_YET = {
     "calendar/_notice_sentences.py",
     "calendar/notice_text.py",
-    "calendar/notices.py",
-    "calendar/periods.py",
-    "facts/columnar.py",
-    "compiling/rules.py",
-    "calendar/workdays.py",
-    "compiling/ruleset.py",
-    "facts/ledgers.py",
-    "facts/files.py",  # split from facts/ledgers.py, as it was
-    "facts/validation.py",  # split from facts/ledgers.py, as it was
-    "facts/schema.py",
 }
 
 

@@ -40,6 +40,14 @@ class ProtrulesError(Exception):
 
 
 class CalendarError(ProtrulesError):
-    """A calendar question protrules cannot answer truthfully (e.g. an unpublished year)."""
+    """A calendar question protrules cannot answer truthfully (e.g. an unpublished year).
+
+    ``why`` is the reason alone, where the message is "invalid date `…`: why", for messages
+    that quote the date their own way (a ledger's "expected a date …, found …").
+    """
 
     code = "PRL501"
+
+    def __init__(self, message: Text, *, code: str | None = None, why: Text | None = None) -> None:
+        super().__init__(message, code=code)
+        self.why = why

@@ -138,10 +138,15 @@ def festival_days(year: int) -> dict[str, tuple[dt.date, ...]]:
     named = _statutory_names(year)
     if "春节" not in named or "元旦" not in named:
         from protrules.errors import CalendarError
+        from protrules.i18n import msg
 
         raise CalendarError(
-            f"the statutory holidays of {year} cannot be computed (holidays {holidays_version()}"
-            " knows the lunar calendar up to 2100)"
+            msg(
+                "the statutory holidays of {year} cannot be computed"
+                " (holidays {version} knows the lunar calendar up to 2100)",
+                year=year,
+                version=holidays_version(),
+            )
         )
     days: dict[str, set[dt.date]] = {}
     for name, found in named.items():

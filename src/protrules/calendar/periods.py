@@ -19,6 +19,7 @@ from typing import Final
 import attrs
 
 from protrules.errors import CalendarError
+from protrules.i18n import Message, Text, msg
 
 __all__ = ["UNITS", "Notice", "Period", "Vacation", "parse_date", "unit_of"]
 
@@ -27,11 +28,16 @@ UNITS: Final = ("year", "half", "quarter", "month", "week", "day")
 """The calendar units of :func:`unit_of` and :meth:`WorkCalendar.units` (每年, 每半年, 每季度, 每月,
 每周, 每日)."""
 
+#: The months with their year, as calendar/wording.py says them (2023年2月 / February 2023).
 _MONTHS: Final = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
+    msg("January {year}"), msg("February {year}"), msg("March {year}"), msg("April {year}"),
+    msg("May {year}"), msg("June {year}"), msg("July {year}"), msg("August {year}"),
+    msg("September {year}"), msg("October {year}"), msg("November {year}"), msg("December {year}"),
 )  # fmt: skip
-_WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS: Final = (
+    msg("Monday"), msg("Tuesday"), msg("Wednesday"), msg("Thursday"), msg("Friday"),
+    msg("Saturday"), msg("Sunday"),
+)  # fmt: skip
 _MAX_ORDINAL: Final = date.max.toordinal()
 
 
@@ -45,22 +51,36 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _check_date(value: object, what: str = "date") -> date:
+def _check_date(value: object, what: Text = "date") -> date:
     """``value`` if it is a plain date; datetimes and strings are caller bugs we name clearly."""
     if type(value) is date:
         return value
     if isinstance(value, dt.datetime):
-        raise CalendarError(f"{what} must be a date, not a datetime ({value})")
+        raise CalendarError(
+            msg("{what} must be a date, not a datetime ({value})", what=what, value=str(value))
+        )
     if isinstance(value, date):  # a date subclass: keep the calendar day
         return date(value.year, value.month, value.day)
-    raise CalendarError(f"{what} must be a date, not {type(value).__name__} `{_show(value)}`")
+    raise CalendarError(
+        msg(
+            "{what} must be a date, not {type} `{value}`",
+            what=what,
+            type=type(value).__name__,
+            value=_show(value),
+        )
+    )
 
 
-def _check_int(value: object, what: str) -> int:
+def _check_int(value: object, what: Text) -> int:
     """``value`` as an int; bools and floats are refused (1.5 months has no meaning here)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise CalendarError(
-            f"{what} must be a whole number, not {type(value).__name__} `{_show(value)}`"
+            msg(
+                "{what} must be a whole number, not {type} `{value}`",
+                what=what,
+                type=type(value).__name__,
+                value=_show(value),
+            )
         )
     return value
 
@@ -68,7 +88,7 @@ def _check_int(value: object, what: str) -> int:
 def _from_ordinal(ordinal: int) -> date:
     """``date.fromordinal`` with the 0001–9999 limit reported as a calendar error."""
     if not 1 <= ordinal <= _MAX_ORDINAL:
-        raise CalendarError("the result is outside the supported dates 0001-01-01..9999-12-31")
+        raise CalendarError(msg("the result is outside the supported dates 0001-01-01..9999-12-31"))
     return date.fromordinal(ordinal)
 
 
@@ -98,11 +118,11 @@ def _year_ranges(years: Iterable[int]) -> str:
 
 
 def _period_start(value: date) -> date:
-    return _check_date(value, "a period's start")
+    return _check_date(value, msg("a period's start"))
 
 
 def _period_end(value: date) -> date:
-    return _check_date(value, "a period's end")
+    return _check_date(value, msg("a period's end"))
 
 
 @attrs.frozen(order=True)
@@ -118,7 +138,9 @@ class Period:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise CalendarError(f"period ends ({self.end}) before it starts ({self.start})")
+            raise CalendarError(
+                msg("period ends ({end}) before it starts ({start})", end=self.end, start=self.start)
+            )
 
     def __contains__(self, d: object) -> bool:
         return isinstance(d, date) and self.start <= _check_date(d) <= self.end
@@ -148,21 +170,21 @@ class Period:
 
 def _check_period(value: object) -> Period:
     if not isinstance(value, Period):
-        raise CalendarError(f"expected a Period, not `{_show(value)}`")
+        raise CalendarError(msg("expected a Period, not `{value}`", value=_show(value)))
     return value
 
 
 def _date_tuple(value: Iterable[date]) -> tuple[date, ...]:
     """Sorted, de-duplicated dates, so two notices listing the same days compare equal."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise CalendarError(f"expected a list of dates, not `{_show(value)}`")
-    return tuple(sorted({_check_date(item, "a notice day") for item in value}))
+        raise CalendarError(msg("expected a list of dates, not `{value}`", value=_show(value)))
+    return tuple(sorted({_check_date(item, msg("a notice day")) for item in value}))
 
 
 def _notice_year(value: int) -> int:
-    year = _check_int(value, "a notice's year")
+    year = _check_int(value, msg("a notice's year"))
     if not 1 <= year <= 9999:
-        raise CalendarError(f"a notice's year must be 1..9999, not {year}")
+        raise CalendarError(msg("a notice's year must be 1..9999, not {year}", year=year))
     return year
 
 
@@ -187,28 +209,42 @@ class Notice:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.source, str) or not self.source.strip():
             raise CalendarError(
-                f"the notice for {self.year} needs a source (e.g. 国办发明电〔2026〕7号)"
+                msg("the notice for {year} needs a source (e.g. 国办发明电〔2026〕7号)", year=self.year)
             )
         for day in (*self.days_off, *self.make_up_days):
             if day.year != self.year and (day.year, day.month) != (self.year - 1, 12):
                 raise CalendarError(
-                    f"{day} is not in {self.year}, the year of the notice, nor in the December before it"
+                    msg(
+                        "{day} is not in {year}, the year of the notice, nor in the December before it",
+                        day=day,
+                        year=self.year,
+                    )
                 )
         for day in self.statutory:
             if day.year != self.year:
-                raise CalendarError(f"statutory holiday {day} is not in {self.year}, the year of the notice")
+                raise CalendarError(
+                    msg(
+                        "statutory holiday {day} is not in {year}, the year of the notice",
+                        day=day,
+                        year=self.year,
+                    )
+                )
         for day in self.make_up_days:
             if day.weekday() < 5:
                 raise CalendarError(
-                    f"make-up working day {day} is a {_WEEKDAYS[day.weekday()]}:"
-                    " make-up working days are Saturdays or Sundays"
+                    msg(
+                        "make-up working day {day} is a {weekday}:"
+                        " make-up working days are Saturdays or Sundays",
+                        day=day,
+                        weekday=_WEEKDAYS[day.weekday()],
+                    )
                 )
         both = sorted(set(self.days_off) & set(self.make_up_days))
         if both:
-            raise CalendarError(f"{both[0]} is both a day off and a make-up working day")
+            raise CalendarError(msg("{day} is both a day off and a make-up working day", day=both[0]))
         loose = sorted(set(self.statutory) - set(self.days_off))
         if loose:
-            raise CalendarError(f"statutory holiday {loose[0]} is not among the days off")
+            raise CalendarError(msg("statutory holiday {day} is not among the days off", day=loose[0]))
 
 
 @attrs.frozen
@@ -220,9 +256,11 @@ class Vacation:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise CalendarError("a vacation needs a name (e.g. 寒假)")
+            raise CalendarError(msg("a vacation needs a name (e.g. 寒假)"))
         if not isinstance(self.period, Period):
-            raise CalendarError(f"vacation {self.name} needs a Period, not `{_show(self.period)}`")
+            raise CalendarError(
+                msg("vacation {name} needs a Period, not `{value}`", name=self.name, value=_show(self.period))
+            )
 
     def __str__(self) -> str:
         return f"{self.name} {self.period}"
@@ -258,7 +296,7 @@ def unit_of(d: date, unit: str) -> Period:
     if unit == "day":
         return Period(d, d)
     raise CalendarError(
-        f"unknown calendar unit `{_show(unit)}`: use year, half, quarter, month, week or day"
+        msg("unknown calendar unit `{unit}`: use year, half, quarter, month, week or day", unit=_show(unit))
     )
 
 
@@ -287,27 +325,36 @@ def parse_date(text: str) -> date:
         except ValueError:
             pass  # year 0, month 13, February 30 …: the checks below say which
     if not isinstance(text, str):
-        raise CalendarError(f"a date must be text like 2023-04-01, not `{_show(text)}`")
+        raise CalendarError(msg("a date must be text like 2023-04-01, not `{value}`", value=_show(text)))
     shown = _show(text)
     if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
-        raise CalendarError(
-            f"invalid date `{shown}`: use ASCII digits 0-9 (not full-width or other digits)"
-        )
+        raise _invalid(shown, msg("use ASCII digits 0-9 (not full-width or other digits)"))
     parts = text.split("-")
     if (
         len(parts) != 3
         or [len(p) for p in parts] != [4, 2, 2]
         or not all(p.isascii() and p.isdigit() for p in parts)
     ):
-        raise CalendarError(f"invalid date `{shown}`: expected YYYY-MM-DD, e.g. 2023-04-01")
+        raise _invalid(shown, msg("expected YYYY-MM-DD, e.g. 2023-04-01"))
     year, month, day = (int(p) for p in parts)
     if year == 0:
-        raise CalendarError(f"invalid date `{shown}`: there is no year 0000")
+        raise _invalid(shown, msg("there is no year 0000"))
     if not 1 <= month <= 12:
-        raise CalendarError(f"invalid date `{shown}`: there is no month {month}")
+        raise _invalid(shown, msg("there is no month {month}", month=month))
     length = _calendar.monthrange(year, month)[1]
     if not 1 <= day <= length:
-        raise CalendarError(
-            f"invalid date `{shown}`: {_MONTHS[month - 1]} {year} has {length} days"
+        raise _invalid(
+            shown,
+            msg(
+                "{month} has {length} days",
+                month=Message(_MONTHS[month - 1].id, {"year": year}),
+                length=length,
+            ),
         )
     return date(year, month, day)
+
+
+def _invalid(shown: str, why: Message) -> CalendarError:
+    """``invalid date `…`: why``; the why is kept apart (``error.why``) for messages that
+    quote the date themselves, as a ledger's "expected a date …, found …" does."""
+    return CalendarError(msg("invalid date `{date}`: {why}", date=shown, why=why), why=why)

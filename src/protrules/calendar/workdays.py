@@ -45,6 +45,7 @@ from protrules.calendar.periods import (
     unit_of,
 )
 from protrules.errors import CalendarError
+from protrules.i18n import msg
 
 __all__ = [
     "UNITS",
@@ -112,20 +113,20 @@ class WorkCalendar:
         by_year: dict[int, Notice] = {}
         for notice in notices:
             if not isinstance(notice, Notice):
-                raise CalendarError(f"expected a Notice, not `{_show(notice)}`")
+                raise CalendarError(msg("expected a Notice, not `{value}`", value=_show(notice)))
             if notice.year in by_year and by_year[notice.year] != notice:
-                raise CalendarError(f"two different notices for {notice.year} were loaded")
+                raise CalendarError(msg("two different notices for {year} were loaded", year=notice.year))
             by_year[notice.year] = notice
         unique: set[Vacation] = set()
         for vacation in vacations:
             if not isinstance(vacation, Vacation):
-                raise CalendarError(f"expected a Vacation, not `{_show(vacation)}`")
+                raise CalendarError(msg("expected a Vacation, not `{value}`", value=_show(vacation)))
             unique.add(vacation)
         # Overlaps are refused because vacation_of must name one vacation per day.
         ordered = tuple(sorted(unique, key=lambda v: (v.period, v.name)))
         for a, b in itertools.pairwise(ordered):
             if a.period.overlaps(b.period):
-                raise CalendarError(f"vacations {a} and {b} overlap")
+                raise CalendarError(msg("vacations {a} and {b} overlap", a=str(a), b=str(b)))
         self._notices = by_year
         self._vacations = ordered
         self._vacation_starts = tuple(v.period.start.toordinal() for v in ordered)
@@ -180,9 +181,12 @@ class WorkCalendar:
     def _missing(self, year: int) -> None:
         if year not in self._notices and year not in self._library_years:
             raise CalendarError(
-                f"no published holiday notice for {year}: protrules knows"
-                f" {_year_ranges(self.published_years)}; load the year's notice as data"
-                " (days off, make-up working days, source)"
+                msg(
+                    "no published holiday notice for {year}: protrules knows {years};"
+                    " load the year's notice as data (days off, make-up working days, source)",
+                    year=year,
+                    years=_year_ranges(self.published_years),
+                )
             )
 
     def _year(self, year: int) -> YearTable:
@@ -316,7 +320,7 @@ class WorkCalendar:
                 n -= available
                 year, ordinal = year + 1, 0
                 if year > 9999:
-                    raise CalendarError(f"no working day that far after {d}")
+                    raise CalendarError(msg("no working day that far after {day}", day=d))
         high = _plus_days(d, -1)
         year, ordinal, wanted = high.year, high.toordinal(), -n
         while True:
@@ -327,7 +331,7 @@ class WorkCalendar:
             wanted -= i
             year, ordinal = year - 1, _MAX_ORDINAL
             if year < 1:
-                raise CalendarError(f"no working day that far before {d}")
+                raise CalendarError(msg("no working day that far before {day}", day=d))
 
     def working_days_between(self, a: date, b: date) -> int:
         """The number of working days in ``(a, b]``; ``-(working days in (b, a])`` if b < a.
@@ -382,7 +386,9 @@ class WorkCalendar:
             end = d + relativedelta(years=years, months=months + 3 * quarters)
             end = end + dt.timedelta(weeks=weeks, days=days)
         except (OverflowError, ValueError) as error:
-            raise CalendarError(f"the deadline from {d} is outside the supported dates") from error
+            raise CalendarError(
+                msg("the deadline from {day} is outside the supported dates", day=d)
+            ) from error
         if working_days:
             return self.add_working_days(end, working_days)
         return self.next_working_day(end)

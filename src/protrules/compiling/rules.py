@@ -30,6 +30,7 @@ from protrules.evaluation.findings import Missing
 from protrules.evaluation.results import UNKNOWN, Check, RuleResult
 from protrules.evaluation.runtime import Ctx
 from protrules.evaluation.verdicts import checked_result
+from protrules.i18n import msg
 from protrules.limits import BLOCK_DEPTH
 
 __all__ = ["KINDS", "MAX_LOOP_NESTING", "CompiledRule", "RuleTooComplexError", "explain_rule", "run_rule"]
@@ -76,10 +77,16 @@ class CompiledRule:
     def __init__(self, rule: ir.RuleDef, generate: bool = True) -> None:
         depth = _loop_depth(rule.body)
         if depth > MAX_LOOP_NESTING:
-            where = f" (line {rule.span.line})" if rule.span is not None else ""
+            where = msg(" (line {line})", line=rule.span.line) if rule.span is not None else ""
             raise RuleTooComplexError(
-                f"rule {rule.id}{where} nests {depth} `for each` inside one another; at most "
-                f"{MAX_LOOP_NESTING} can run: split it into smaller rules"
+                msg(
+                    "rule {rule}{where} nests {depth} `for each` inside one another; at most {most} can run:"
+                    " split it into smaller rules",
+                    rule=rule.id,
+                    where=where,
+                    depth=depth,
+                    most=MAX_LOOP_NESTING,
+                )
             )
         self.rule, self.generate = rule, generate
         self.written: dict[str, Function | None] = {}
@@ -183,7 +190,11 @@ def code_of(rule: ir.RuleDef, kind: str, text: str) -> CodeType:
     except (SyntaxError, RecursionError, MemoryError) as error:
         message = error.msg if isinstance(error, SyntaxError) else type(error).__name__
         raise RuleTooComplexError(
-            f"rule {rule.id} nests too deeply to run ({message}): split it into smaller rules"
+            msg(
+                "rule {rule} nests too deeply to run ({reason}): split it into smaller rules",
+                rule=rule.id,
+                reason=message,
+            )
         ) from None
 
 

@@ -154,8 +154,11 @@ class RuleSet:
             from protrules.language.diagnostics import suggest
 
             guess = suggest(rule_id, [r.id for r in self.program.rules])
-            hint = f"; did you mean {guess}?" if guess else ""
-            raise UnknownRuleError(f"unknown rule id {rule_id}{hint}")
+            if guess:
+                raise UnknownRuleError(
+                    msg("unknown rule id {rule}; did you mean {guess}?", rule=rule_id, guess=guess)
+                )
+            raise UnknownRuleError(msg("unknown rule id {rule}", rule=rule_id))
         return found
 
     def generated_source(self, rule_id: str, *, checks: bool = False, exact: bool = False) -> str:

@@ -44,6 +44,7 @@ from protrules.facts import fast
 from protrules.facts.ledgers import FactError, FactErrors, bounded, ledger_from_mapping
 from protrules.facts.model import FactType, Kind, Ledger
 from protrules.facts.problems import SHAPE
+from protrules.i18n import Text, msg
 
 
 class RuleSet(Protocol):
@@ -73,7 +74,7 @@ def _arrow() -> Any:
         import pyarrow.parquet as pq  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - the extra is not installed
         raise ProtrulesError(
-            "reading Parquet needs pyarrow: pip install 'protrules[parquet]'", code="PRL401"
+            msg("reading Parquet needs pyarrow: pip install 'protrules[parquet]'"), code="PRL401"
         ) from None
     return pq
 
@@ -253,7 +254,7 @@ def _rows(batch: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _error(where: str, message: str) -> FactErrors:
+def _error(where: str, message: Text) -> FactErrors:
     return FactErrors([FactError(where, message, code=SHAPE)])
 
 
@@ -286,7 +287,7 @@ def read_parquet(
         try:
             file = pq.ParquetFile(path, pre_buffer=False, memory_map=True)
         except Exception as exc:  # pyarrow's errors name no common base
-            raise _error(path, f"cannot read the Parquet file: {exc}") from None
+            raise _error(path, msg("cannot read the Parquet file: {reason}", reason=str(exc))) from None
         if not (lo is None and hi is None):
             table = pq.read_table(path, filters=[(key, op, value) for _, op, value in filters] or None)
             yield from table.to_batches(BATCH)
@@ -318,7 +319,9 @@ def read_parquet(
             yield _ledger(document, tables, schema, f"{root}[{ident}]")
     for groups in (*tables.values(), judged):
         if groups is not None and not groups.done:
-            message = f"rows for the entity {groups.peek()!r}, which entity.parquet does not list"
+            message = msg(
+                "rows for the entity {entity}, which entity.parquet does not list", entity=repr(groups.peek())
+            )
             raise _error(f"{groups.path}:row {groups.row}", message)
 
 

@@ -18,6 +18,8 @@ from protrules.facts.model import FactType, Ledger
 from protrules.facts.problems import DUPLICATE, READ, SHAPE, Errors, Where
 from protrules.facts.schema import ENTITY, ID_FIELD, JUDGEMENT, did_you_mean, expected
 from protrules.facts.validation import Facts, build_ledger, field_name, ident_of, judgement, record
+from protrules.i18n import Text, msg
+from protrules.i18n.system import os_reason
 from protrules.limits import LEDGER_BYTES
 
 __all__ = ["MAX_BYTES", "decode", "from_folder", "read_bytes", "reason"]
@@ -27,11 +29,11 @@ MAX_BYTES: Final = LEDGER_BYTES  # a larger file is almost certainly not one str
 
 def read_bytes(path: str, errs: Errors) -> bytes | None:
     """A file's bytes (a UTF-8 BOM skipped), never more than MAX_BYTES of them."""
-    too_big = f"the file is larger than the {MAX_BYTES // 2**20} MiB limit for one ledger file"
+    too_big = msg("the file is larger than the {mib} MiB limit for one ledger file", mib=MAX_BYTES // 2**20)
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            errs.add(path, "not a regular file", READ)
+            errs.add(path, msg("not a regular file"), READ)
             return None
         if info.st_size > MAX_BYTES:
             errs.add(path, too_big, READ)
@@ -41,10 +43,10 @@ def read_bytes(path: str, errs: Errors) -> bytes | None:
             if len(data) > info.st_size:  # it grew while read
                 data += handle.read(MAX_BYTES + 1 - len(data))
     except FileNotFoundError:
-        errs.add(path, "no such file or folder", READ)
+        errs.add(path, msg("no such file or folder"), READ)
         return None
     except OSError as exc:
-        errs.add(path, f"cannot read the file: {reason(exc)}", READ)
+        errs.add(path, msg("cannot read the file: {reason}", reason=reason(exc)), READ)
         return None
     if len(data) > MAX_BYTES:
         errs.add(path, too_big, READ)
@@ -68,15 +70,18 @@ def decode(data: bytes, path: str, errs: Errors) -> str | None:
         guess = (
             "UTF-16? " if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "GBK? " if _decodes(data, "gbk") else ""
         )
-        message = (
-            f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded ({guess}save as UTF-8)"
+        message = msg(
+            "the file is not UTF-8: byte 0x{byte} cannot be decoded ({guess}save as UTF-8)",
+            byte=f"{data[exc.start]:02x}",
+            guess=guess,
         )
         errs.add(f"{path}:{line}:{column}", message, READ)
         return None
 
 
-def reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
+def reason(exc: OSError) -> Text:
+    """Why the system refused a file, in the reader's language where protrules knows it."""
+    return os_reason(exc)
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -96,7 +101,7 @@ def _read_csv(path: str, errs: Errors) -> list[list[str]] | None:
     try:
         return list(reader)
     except csv.Error as exc:
-        errs.add(f"{path}:row {reader.line_num}", f"invalid CSV: {str(exc).lower()}", READ)
+        errs.add(f"{path}:row {reader.line_num}", msg("invalid CSV: {reason}", reason=str(exc).lower()), READ)
         return None
 
 
@@ -113,25 +118,35 @@ def _csv_rows(
     columns = [ID_FIELD, *ft.fields] if has_id else list(ft.fields)
     known = [f.name for f in columns]
     if not rows:
-        errs.add(path, f"the file is empty: expected a header row {','.join(known)}", SHAPE)
+        errs.add(
+            path, msg("the file is empty: expected a header row {columns}", columns=",".join(known)), SHAPE
+        )
         return
     header, used = rows[0], set[str]()
     for column, name in enumerate(header, start=1):
         if name in used:
-            errs.add(f"{path}:row 1, column {column}", f'duplicate column "{name}"', DUPLICATE)
+            errs.add(f"{path}:row 1, column {column}", msg('duplicate column "{name}"', name=name), DUPLICATE)
         elif name not in known:
-            hint = did_you_mean(name, known) or ("; separate columns with commas" if ";" in name else "")
-            errs.add(f"{path}:row 1, column {column}", f'unknown column "{name}" of {ft.name}{hint}', SHAPE)
+            hint = did_you_mean(name, known) or (msg("; separate columns with commas") if ";" in name else "")
+            message = msg('unknown column "{name}" of {type}{hint}', name=name, type=ft.name, hint=hint)
+            errs.add(f"{path}:row 1, column {column}", message, SHAPE)
         used.add(name)
     for f in columns:
         if f.name not in used and not f.optional:
-            errs.add(f"{path}:row 1", f"missing column {field_name(f)}: {expected(f.type)}", SHAPE)
+            message = msg(
+                "missing column {field}: {expected}", field=field_name(f), expected=expected(f.type)
+            )
+            errs.add(f"{path}:row 1", message, SHAPE)
     skip = [name for name in known if name not in used]
     for number, row in enumerate(rows[1:], start=2):
         if not row:
             continue  # a blank line holds no data
         if len(row) != len(header):
-            message = f"expected {len(header)} cells as in the header, found {len(row)}"
+            message = msg(
+                "expected {expected} cells as in the header, found {found}",
+                expected=len(header),
+                found=len(row),
+            )
             errs.add(f"{path}:row {number}", message, SHAPE)
             continue
         cells: dict[str, Any] = {}
@@ -150,24 +165,30 @@ def from_folder(path: str, schema: Mapping[str, FactType], errs: Errors) -> Ledg
     try:
         names = sorted(os.listdir(path))
     except OSError as exc:
-        errs.add(path, f"cannot read the folder: {reason(exc)}", READ)
+        errs.add(path, msg("cannot read the folder: {reason}", reason=reason(exc)), READ)
         return None
     allowed = ["entity.csv", "judgements.csv", *(f"{name}.csv" for name in schema)]
     for name in names:
         if not (name in allowed or name.startswith(".") or name == "README.md"):
-            message = (
-                "unexpected file: a CSV ledger folder holds entity.csv, judgements.csv and <fact type>.csv"
+            message = msg(
+                "unexpected file: a CSV ledger folder holds entity.csv, judgements.csv"
+                " and <fact type>.csv{hint}",
+                hint=did_you_mean(name, allowed),
             )
-            errs.add(os.path.join(path, name), message + did_you_mean(name, allowed), SHAPE)
+            errs.add(os.path.join(path, name), message, SHAPE)
     entity = None
     file = os.path.join(path, "entity.csv")
     if "entity.csv" not in names:
-        errs.add(path, "no entity.csv: a CSV ledger folder needs entity.csv with the columns id,name", SHAPE)
+        errs.add(
+            path, msg("no entity.csv: a CSV ledger folder needs entity.csv with the columns id,name"), SHAPE
+        )
     elif (rows := _read_csv(file, errs)) is not None:
         entities = list(_csv_rows(file, rows, ENTITY, errs))
         count = sum(1 for row in rows[1:] if row)
         if rows and count != 1:
-            errs.add(file, f"expected one row below the header (the entity), found {count}", SHAPE)
+            errs.add(
+                file, msg("expected one row below the header (the entity), found {count}", count=count), SHAPE
+            )
         elif entities:
             entity = entities[0]
 

@@ -110,7 +110,7 @@ def load_ledger(path: str | os.PathLike[str], schema: Mapping[str, FactType]) ->
         if os.path.isdir(name):
             return from_folder(name, schema, errs)
         if os.path.exists(name) and not name.lower().endswith(".json"):
-            errs.add(name, "expected a .json file or a CSV ledger folder (with entity.csv)", READ)
+            errs.add(name, msg("expected a .json file or a CSV ledger folder (with entity.csv)"), READ)
             return None
         data = read_bytes(name, errs)
         if data is None:
@@ -179,7 +179,7 @@ def note_entity(seen: dict[str, str], entity: str, path: str) -> None:
     """Record that the ledger at ``path`` holds ``entity``; a second ledger with an id already
     seen is an error, because their results could not be told apart."""
     if entity in seen:
-        message = f'the entity id "{entity}" is also the id of {seen[entity]}'
+        message = msg('the entity id "{entity}" is also the id of {path}', entity=entity, path=seen[entity])
         raise FactErrors([FactError(path, message, code=DUPLICATE)])
     seen[entity] = path
 
@@ -215,11 +215,13 @@ def _expand(path: str) -> list[str]:
                 if json_file or os.path.isfile(os.path.join(full, "entity.csv")):
                     items.append(full)
                 elif os.path.isdir(full) and any(n.endswith(".csv") for n in os.listdir(full)):
-                    errs.add(full, "CSV files but no entity.csv: add entity.csv (columns id,name)", SHAPE)
+                    errs.add(
+                        full, msg("CSV files but no entity.csv: add entity.csv (columns id,name)"), SHAPE
+                    )
         except OSError as exc:
-            errs.add(path, f"cannot read the folder: {reason(exc)}", READ)
+            errs.add(path, msg("cannot read the folder: {reason}", reason=reason(exc)), READ)
         if not items and not errs.items:
-            errs.add(path, "no ledgers here: expected .json files or CSV folders with entity.csv", SHAPE)
+            errs.add(path, msg("no ledgers here: expected .json files or CSV folders with entity.csv"), SHAPE)
         return items
 
     return collect(build)
@@ -239,7 +241,9 @@ def ledger_to_mapping(ledger: Ledger, schema: Mapping[str, FactType]) -> dict[st
     _expect_schema(schema, "ledger_to_mapping")
     errors = [
         FactError(
-            ledger.origin, f'the ledger covers "{name}", which the rule set does not declare', code=SHAPE
+            ledger.origin,
+            msg('the ledger covers "{name}", which the rule set does not declare', name=name),
+            code=SHAPE,
         )
         for name in ledger.facts
         if name not in schema

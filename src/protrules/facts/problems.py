@@ -93,7 +93,7 @@ class Errors:
     def __init__(self) -> None:
         self.items: list[FactError] = []
 
-    def add(self, where: str, message: str, code: str) -> None:
+    def add(self, where: str, message: Text, code: str) -> None:
         self.items.append(FactError(where, message, code=code))
         if len(self.items) >= MAX_ERRORS:
             raise Full

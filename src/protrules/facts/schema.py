@@ -25,6 +25,7 @@ from typing import Any, Final, TypeVar
 from protrules.calendar.workdays import parse_date
 from protrules.errors import CalendarError, ProtrulesError
 from protrules.facts.model import Duration, Fact, FactType, FieldDecl, Kind, Type
+from protrules.i18n import Message, Text, joined, msg
 from protrules.language.diagnostics import suggest
 from protrules.limits import MAX_NUMBER
 
@@ -65,9 +66,9 @@ _CELL_INT = re.compile(r"[+-]?[0-9]+")
 _CELL_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _CELL_BOOL: Final = {"true": True, "false": False, "是": True, "否": False}
 _EXPECTED: Final = {
-    Kind.TEXT: "text", Kind.INTEGER: "an integer", Kind.DECIMAL: "a number",
-    Kind.PERCENTAGE: 'a percentage like "50%"', Kind.BOOLEAN: "true or false",
-    Kind.DATE: "a date YYYY-MM-DD", Kind.DURATION: 'a duration like "3 months" or "30个工作日"',
+    Kind.TEXT: msg("text"), Kind.INTEGER: msg("an integer"), Kind.DECIMAL: msg("a number"),
+    Kind.PERCENTAGE: msg('a percentage like "50%"'), Kind.BOOLEAN: msg("true or false"),
+    Kind.DATE: msg("a date YYYY-MM-DD"), Kind.DURATION: msg('a duration like "3 months" or "30个工作日"'),
 }  # fmt: skip
 
 _TEXT = Type(Kind.TEXT)
@@ -106,7 +107,7 @@ class BadValue(ProtrulesError):
 class Invalid:
     """A JSON token the format forbids (NaN, a huge number), kept to be reported where it stands."""
 
-    def __init__(self, text: str, why: str) -> None:
+    def __init__(self, text: str, why: Message) -> None:
         self.text, self.why = (text if len(text) <= 40 else text[:37] + "..."), why
 
 
@@ -118,38 +119,39 @@ def quote(text: str) -> str:
     return json.dumps(text if len(text) <= 60 else text[:57] + "...", ensure_ascii=False)
 
 
-def found(value: object) -> str:
+def found(value: object) -> Text:
     """How a found value is shown in a message: as it would be written in JSON."""
     if isinstance(value, Invalid):
-        return f"{value.text}, which is {value.why}"
+        return msg("{text}, which is {why}", text=value.text, why=value.why)
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, str):
         return quote(value)
     if isinstance(value, int) and abs(value) > MAX_NUMBER:
-        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"  # str() may refuse
+        digits = int(value.bit_length() * math.log10(2)) + 1  # str() may refuse
+        return msg("a number of about {digits} digits", digits=digits)
     if isinstance(value, int | float | Decimal):
-        return f"the number {value}"
+        return msg("the number {value}", value=str(value))
     if isinstance(value, Mapping):
-        return "an object"
+        return msg("an object")
     if isinstance(value, list | tuple):
-        return "a list"
-    return f"a Python {type(value).__name__}"
+        return msg("a list")
+    return msg("a Python {type}", type=type(value).__name__)
 
 
-def expected(t: Type) -> str:
+def expected(t: Type) -> Text:
     """What a value of type ``t`` looks like, for "expected …, found …"."""
     if t.kind is Kind.ENUM:
-        return "one of " + ", ".join(quote(m) for m in t.members)
+        return msg("one of {members}", members=joined(quote(m) for m in t.members))
     if t.kind is Kind.FACT:
-        return f"the id of a {t.fact} record"
+        return msg("the id of a {fact} record", fact=str(t.fact))
     return _EXPECTED.get(t.kind, str(t))
 
 
-def did_you_mean(name: object, candidates: Iterable[str]) -> str:
+def did_you_mean(name: object, candidates: Iterable[str]) -> Text:
     """``; did you mean "x"?`` for the closest candidate, or nothing."""
     match = suggest(str(name), candidates)
-    return f'; did you mean "{match}"?' if match else ""
+    return msg('; did you mean "{match}"?', match=match) if match else ""
 
 
 def pointer_segment(key: object) -> str:
@@ -162,14 +164,14 @@ def pointer_segment(key: object) -> str:
 
 def _in_range(number: N) -> N:
     if abs(number) > MAX_NUMBER:
-        raise BadValue(f"expected a number within ±10^18, found {found(number)}")
+        raise BadValue(msg("expected a number within ±10^18, found {found}", found=found(number)))
     return number
 
 
 def integer(digits: str) -> int:
     """ASCII digits with an optional sign, as an int within range (long text is never parsed)."""
     if len(digits.lstrip("+-")) > 19:
-        raise BadValue(f"expected a number within ±10^18, found {quote(digits)}")
+        raise BadValue(msg("expected a number within ±10^18, found {found}", found=quote(digits)))
     return _in_range(int(digits))
 
 
@@ -188,7 +190,8 @@ def decode_value(t: Type, raw: object, *, cell: bool = False) -> Any:
     be a ``datetime.date`` (records from Python or Arrow; not a ``datetime``). A reference
     comes back as its id: linking it to a record needs the whole ledger.
     """
-    kind, hint = t.kind, ""
+    kind = t.kind
+    hint: Text = ""
     if kind is Kind.DATE and type(raw) is dt.date and not cell:  # from Python or Arrow, not JSON
         return raw
     if isinstance(raw, str):
@@ -211,7 +214,7 @@ def decode_value(t: Type, raw: object, *, cell: bool = False) -> Any:
             hint = did_you_mean(raw, t.members)
         elif not cell and kind in (Kind.INTEGER, Kind.DECIMAL):
             numeral = _CELL_INT if kind is Kind.INTEGER else _CELL_DECIMAL
-            hint = f"; write {raw} without quotes" if numeral.fullmatch(raw) else ""
+            hint = msg("; write {raw} without quotes", raw=raw) if numeral.fullmatch(raw) else ""
     elif isinstance(raw, bool):
         if kind is Kind.BOOLEAN:
             return raw
@@ -224,19 +227,28 @@ def decode_value(t: Type, raw: object, *, cell: bool = False) -> Any:
             return _in_range(Decimal(number))
         if kind is Kind.PERCENTAGE and finite:
             fraction = Decimal(number)
-            hint = f'; write "{raw}%"'
+            hint = msg('; write "{raw}%"', raw=str(raw))
             if 0 < abs(fraction) < 1:
-                hint += f', or "{percent_text(fraction)}" if {raw} is a fraction'
-    raise BadValue(f"expected {expected(t)}, found {found(raw)}{hint}")
+                hint = msg(
+                    '; write "{raw}%", or "{percent}" if {raw} is a fraction',
+                    raw=str(raw),
+                    percent=percent_text(fraction),
+                )
+    raise BadValue(
+        msg("expected {expected}, found {found}{hint}", expected=expected(t), found=found(raw), hint=hint)
+    )
 
 
 def _date(text: str) -> Any:
     try:
         return parse_date(text)
     except CalendarError as exc:  # "invalid date `…`: why"; keep the why when it adds something
-        why = exc.message.rpartition("`: ")[2]
-        why = "" if why.startswith("expected") else f": {why}"
-        raise BadValue(f"expected a date YYYY-MM-DD, found {quote(text)}{why}") from None
+        why = exc.why
+        if why is None or (isinstance(why, Message) and why.id.startswith("expected")):
+            raise BadValue(msg("expected a date YYYY-MM-DD, found {found}", found=quote(text))) from None
+        raise BadValue(
+            msg("expected a date YYYY-MM-DD, found {found}: {why}", found=quote(text), why=why)
+        ) from None
 
 
 def _duration(text: str) -> Duration:
@@ -244,7 +256,13 @@ def _duration(text: str) -> Duration:
     unit = DURATION_WORDS.get(match.group(2)) if match else None
     if match is None or unit is None:
         hint = did_you_mean(match.group(2), DURATION_WORDS) if match else ""
-        raise BadValue(f'expected a duration like "3 months" or "30个工作日", found {quote(text)}{hint}')
+        raise BadValue(
+            msg(
+                'expected a duration like "3 months" or "30个工作日", found {found}{hint}',
+                found=quote(text),
+                hint=hint,
+            )
+        )
     return Duration(integer(match.group(1)), unit)
 
 
@@ -327,7 +345,10 @@ def _record_schema(
 def fact_type_schema(fact_types: Mapping[str, FactType], name: str) -> dict[str, Any]:
     """The JSON Schema of one fact type's record (a member of ``facts.<name>``)."""
     if name not in fact_types:
-        raise ProtrulesError(f'unknown fact type "{name}"{did_you_mean(name, fact_types)}', code="PRL402")
+        raise ProtrulesError(
+            msg('unknown fact type "{name}"{hint}', name=name, hint=did_you_mean(name, fact_types)),
+            code="PRL402",
+        )
     return _record_schema(fact_types[name], fact_types)
 
 

@@ -32,6 +32,8 @@ from protrules.facts.schema import (
     pointer_segment,
 )
 from protrules.facts.typed import make_fact
+from protrules.i18n import Text, joined, msg
+from protrules.i18n.system import json_reason
 from protrules.limits import MAX_NUMBER
 
 __all__ = [
@@ -56,9 +58,11 @@ def field_name(f: FieldDecl) -> str:
     return f'"{f.name}" ({f.title})' if f.title else f'"{f.name}"'
 
 
-def _declared(schema: Mapping[str, FactType]) -> str:
+def _declared(schema: Mapping[str, FactType]) -> Text:
     """The declared fact types, when few enough to list in a message."""
-    return f"; the rule set declares {', '.join(sorted(schema))}" if 0 < len(schema) <= 12 else ""
+    if 0 < len(schema) <= 12:
+        return msg("; the rule set declares {types}", types=joined(sorted(schema)))
+    return ""
 
 
 # --------------------------------------------------------------------------- records
@@ -67,8 +71,8 @@ def _declared(schema: Mapping[str, FactType]) -> str:
 def ident_of(raw: object, where: str, errs: Errors, *, cell: bool) -> str | None:
     if isinstance(raw, str) and raw:
         return raw
-    shown = "an empty cell" if cell else found(raw)
-    errs.add(where, f"expected an id (non-empty text), found {shown}", FIELD)
+    shown = msg("an empty cell") if cell else found(raw)
+    errs.add(where, msg("expected an id (non-empty text), found {found}", found=shown), FIELD)
     return None
 
 
@@ -91,19 +95,27 @@ def record(
             if f.optional:
                 continue
             if raw is ABSENT:
-                errs.add(where(None), f"missing field {field_name(f)}: {expected(f.type)}", FIELD)
+                message = msg(
+                    "missing field {field}: {expected}", field=field_name(f), expected=expected(f.type)
+                )
+                errs.add(where(None), message, FIELD)
             else:
-                shown = "an empty cell" if cell else "null"
+                shown = msg("an empty cell") if cell else "null"
                 errs.add(
                     where(f.name),
-                    f"expected {expected(f.type)}, found {shown}; {field_name(f)} is required",
+                    msg(
+                        "expected {expected}, found {found}; {field} is required",
+                        expected=expected(f.type),
+                        found=shown,
+                        field=field_name(f),
+                    ),
                     FIELD,
                 )
             continue
         try:
             values[f.name] = decode_value(f.type, raw, cell=cell)
         except BadValue as bad:
-            errs.add(where(f.name), bad.message, VALUE)
+            errs.add(where(f.name), bad.msg, VALUE)
     return values
 
 
@@ -111,7 +123,8 @@ def judgement(values: dict[str, Any], where: Where, errs: Errors, origin: str) -
     """A judgement from its loaded fields; who judged which rule must not be left blank."""
     for f in JUDGEMENT.fields:
         if f.name in ("rule", "by") and values.get(f.name) == "":
-            errs.add(where(f.name), f'expected non-empty text, found ""; {field_name(f)} is required', FIELD)
+            message = msg('expected non-empty text, found ""; {field} is required', field=field_name(f))
+            errs.add(where(f.name), message, FIELD)
             del values[f.name]
     if not {"rule", "verdict", "by", "date"} <= values.keys():
         return None
@@ -139,7 +152,12 @@ class Facts:
             return
         first = self.ids[ft.name].get(ident)
         if first is not None:
-            message = f'duplicate {ft.name} id "{ident}": the first is at {first.origin}'
+            message = msg(
+                'duplicate {type} id "{id}": the first is at {origin}',
+                type=ft.name,
+                id=ident,
+                origin=first.origin,
+            )
             self.errs.add(where("id"), message, DUPLICATE)
             return
         fact = make_fact(ft, ident, values, origin)
@@ -159,14 +177,19 @@ class Facts:
             target, ident = str(f.type.fact), getattr(fact, attr)
             table = self.ids.get(target)
             if target not in self.schema:
-                message = f'{f.name} refers to the undeclared fact type "{target}"'
+                message = msg(
+                    '{field} refers to the undeclared fact type "{type}"', field=f.name, type=target
+                )
                 self.errs.add(where(f.name), message, REFERENCE)
             elif table is None:
-                message = f'refers to {target} "{ident}", but the ledger does not cover {target}'
+                message = msg(
+                    'refers to {type} "{id}", but the ledger does not cover {type}', type=target, id=ident
+                )
                 self.errs.add(where(f.name), message, REFERENCE)
             elif ident not in table:
                 near = did_you_mean(ident, table) if len(table) <= 1000 else ""
-                self.errs.add(where(f.name), f'no {target} record has the id "{ident}"{near}', REFERENCE)
+                message = msg('no {type} record has the id "{id}"{hint}', type=target, id=ident, hint=near)
+                self.errs.add(where(f.name), message, REFERENCE)
             else:
                 setattr(fact, attr, table[ident])
         return {name: tuple(facts) for name, facts in self.facts.items()}
@@ -176,19 +199,19 @@ class Facts:
 
 
 def _reject_constant(name: str) -> Invalid:
-    return Invalid(name, "not valid JSON")
+    return Invalid(name, msg("not valid JSON"))
 
 
 def _parse_int(text: str) -> int | Invalid:
     try:
         return integer(text)
     except BadValue:
-        return Invalid(text, "out of range (±10^18)")
+        return Invalid(text, msg("out of range (±10^18)"))
 
 
 def _parse_float(text: str) -> Decimal | Invalid:
     number = Decimal(text)
-    return number if abs(number) <= MAX_NUMBER else Invalid(text, "out of range (±10^18)")
+    return number if abs(number) <= MAX_NUMBER else Invalid(text, msg("out of range (±10^18)"))
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -197,7 +220,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 def parse_json(text: str, origin: str, errs: Errors) -> tuple[object, bool]:
     """The parsed document, and whether it needs :func:`_scan` (duplicate keys or ``\\ud800``)."""
     if not text.strip():
-        errs.add(origin, "the file is empty: expected a JSON object with entity and facts", READ)
+        errs.add(origin, msg("the file is empty: expected a JSON object with entity and facts"), READ)
         return ABSENT, False
     suspect = bool(_SURROGATE_ESCAPE.search(text))
 
@@ -221,12 +244,12 @@ def parse_json(text: str, origin: str, errs: Errors) -> tuple[object, bool]:
         )  # fmt: skip
         return tree, suspect
     except json.JSONDecodeError as exc:
-        message = exc.msg[:1].lower() + exc.msg[1:]
+        reason = json_reason(exc.msg)
         if not text[exc.pos :].strip():
-            message += " (the file ends early: is it truncated?)"
-        errs.add(f"{origin}:{exc.lineno}:{exc.colno}", f"invalid JSON: {message}", READ)
+            reason = msg("{reason} (the file ends early: is it truncated?)", reason=reason)
+        errs.add(f"{origin}:{exc.lineno}:{exc.colno}", msg("invalid JSON: {reason}", reason=reason), READ)
     except RecursionError:
-        errs.add(origin, "invalid JSON: nested too deeply", READ)
+        errs.add(origin, msg("invalid JSON: nested too deeply"), READ)
     return ABSENT, False
 
 
@@ -254,13 +277,13 @@ def _scan(tree: object, at: Callable[[str], str], errs: Errors) -> None:
             try:
                 node.encode("utf-8")
             except UnicodeEncodeError:
-                errs.add(
-                    pointer(trail), "text contains an unpaired surrogate escape (\\ud800-\\udfff)", VALUE
-                )
+                message = msg("text contains an unpaired surrogate escape (\\ud800-\\udfff)")
+                errs.add(pointer(trail), message, VALUE)
         elif isinstance(node, Mapping | list | tuple) and id(node) not in seen:
             seen.add(id(node))
             for key in getattr(node, "duplicates", ()):
-                errs.add(pointer((trail, key)), f'duplicate key "{key}": a key may appear once', DUPLICATE)
+                message = msg('duplicate key "{key}": a key may appear once', key=key)
+                errs.add(pointer((trail, key)), message, DUPLICATE)
             pairs = list(node.items()) if isinstance(node, Mapping) else list(enumerate(node))
             for key, value in reversed(pairs):
                 stack.append((value, (trail, key)))
@@ -298,14 +321,20 @@ def json_record(
 ) -> tuple[str | None, dict[str, Any], Where] | None:
     """A JSON object checked against a declaration: its keys, its id and its fields."""
     if not isinstance(obj, Mapping):
-        errs.add(at(pointer), f"expected a {ft.name} record (an object), found {found(obj)}", SHAPE)
+        message = msg("expected a {type} record (an object), found {found}", type=ft.name, found=found(obj))
+        errs.add(at(pointer), message, SHAPE)
         return None
     known = _keys(ft, has_id)
     for key in obj:
         if key not in known:
             errs.add(
                 at(f"{pointer}/{pointer_segment(key)}"),
-                f'unknown field "{key}" of {ft.name}{did_you_mean(key, known)}',
+                msg(
+                    'unknown field "{key}" of {type}{hint}',
+                    key=key,
+                    type=ft.name,
+                    hint=did_you_mean(key, known),
+                ),
                 FIELD,
             )
 
@@ -314,7 +343,9 @@ def json_record(
     if has_id:
         raw = obj.get("id", ABSENT)
         if raw is ABSENT:
-            errs.add(where(None), f"missing field {field_name(ID_FIELD)}: non-empty text", FIELD)
+            errs.add(
+                where(None), msg("missing field {field}: non-empty text", field=field_name(ID_FIELD)), FIELD
+            )
         elif isinstance(raw, str) and raw:
             ident = raw
         else:
@@ -333,27 +364,44 @@ def from_tree(
     if scan:
         _scan(data, at, errs)
     if not isinstance(data, Mapping):
-        errs.add(origin, f"expected a JSON object with entity and facts, found {found(data)}", SHAPE)
+        errs.add(
+            origin,
+            msg("expected a JSON object with entity and facts, found {found}", found=found(data)),
+            SHAPE,
+        )
         return None
     for key in data:
         if key not in _TOP_KEYS:
-            message = f'unknown key "{key}"{did_you_mean(key, _TOP_KEYS)}; expected {", ".join(_TOP_KEYS)}'
+            message = msg(
+                'unknown key "{key}"{hint}; expected {keys}',
+                key=key,
+                hint=did_you_mean(key, _TOP_KEYS),
+                keys=", ".join(_TOP_KEYS),
+            )
             errs.add(at(f"/{pointer_segment(key)}"), message, SHAPE)
     fmt = data.get("format", FORMAT)
     if not (isinstance(fmt, str) and fmt == FORMAT):
-        errs.add(at("/format"), f'expected "{FORMAT}", found {found(fmt)}', SHAPE)
+        errs.add(
+            at("/format"), msg('expected "{format}", found {found}', format=FORMAT, found=found(fmt)), SHAPE
+        )
     if not isinstance(data.get("$schema", ""), str):
-        errs.add(at("/$schema"), f"expected text (a schema URL), found {found(data['$schema'])}", SHAPE)
-    for key, what in (("entity", "an object with id and name"), ("facts", "an object of fact lists")):
+        message = msg("expected text (a schema URL), found {found}", found=found(data["$schema"]))
+        errs.add(at("/$schema"), message, SHAPE)
+    for key, what in (
+        ("entity", msg("an object with id and name")),
+        ("facts", msg("an object of fact lists")),
+    ):
         if key not in data:
-            errs.add(origin, f'missing key "{key}" ({what})', SHAPE)
+            errs.add(origin, msg('missing key "{key}" ({what})', key=key, what=what), SHAPE)
     entity = json_record(ENTITY, data["entity"], "/entity", at, errs) if "entity" in data else None
 
     facts = Facts(schema, errs)
     tables = data.get("facts", {})
     if not isinstance(tables, Mapping):
         errs.add(
-            at("/facts"), f"expected an object mapping fact types to lists, found {found(tables)}", SHAPE
+            at("/facts"),
+            msg("expected an object mapping fact types to lists, found {found}", found=found(tables)),
+            SHAPE,
         )
         tables = {}
     for name, records in tables.items():
@@ -361,10 +409,11 @@ def from_tree(
         ft = schema.get(name) if isinstance(name, str) else None
         if ft is None:
             hint = did_you_mean(name, schema) or _declared(schema)
-            errs.add(at(pointer), f'unknown fact type "{name}"{hint}', SHAPE)
+            errs.add(at(pointer), msg('unknown fact type "{name}"{hint}', name=name, hint=hint), SHAPE)
             continue
         if not isinstance(records, list | tuple):
-            errs.add(at(pointer), f"expected a list of {name} records, found {found(records)}", SHAPE)
+            message = msg("expected a list of {type} records, found {found}", type=name, found=found(records))
+            errs.add(at(pointer), message, SHAPE)
             continue
         facts.cover(name)
         for i, obj in enumerate(fast.as_dicts(records)):
@@ -376,7 +425,9 @@ def from_tree(
     judgements = []
     items = data.get("judgements", [])
     if not isinstance(items, list | tuple):
-        errs.add(at("/judgements"), f"expected a list of judgements, found {found(items)}", SHAPE)
+        errs.add(
+            at("/judgements"), msg("expected a list of judgements, found {found}", found=found(items)), SHAPE
+        )
         items = []
     for i, obj in enumerate(items):
         loaded = json_record(JUDGEMENT, obj, f"/judgements/{i}", at, errs, has_id=False)

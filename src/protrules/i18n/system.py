@@ -1,4 +1,5 @@
-"""The system's own words as messages: why a file cannot be read, why a date is no date.
+"""The system's own words as messages: why a file cannot be read, why a date is no date,
+why JSON is no JSON.
 
 Python's errors speak English (``OSError.strerror`` is the C library's text, a date's
 ``ValueError`` is ``datetime``'s). Where protrules hands such a reason on to a person it
@@ -13,7 +14,7 @@ import errno
 
 from protrules.i18n.messages import Text, msg
 
-__all__ = ["date_reason", "os_reason"]
+__all__ = ["date_reason", "json_reason", "os_reason"]
 
 _OS_REASONS = {
     errno.ENOENT: msg("no such file or directory"),
@@ -49,3 +50,25 @@ def date_reason(error: ValueError) -> Text:
     if text.startswith("year ") and text.endswith(" is out of range"):
         return msg("year {year} is out of range", year=text[5 : -len(" is out of range")])
     return text
+
+
+#: The standard library's ``json`` errors (``JSONDecodeError.msg``), as a person reads them.
+_JSON_REASONS = {
+    "Expecting value": msg("expecting value"),
+    "Expecting property name enclosed in double quotes": msg(
+        "expecting property name enclosed in double quotes"
+    ),
+    "Expecting ':' delimiter": msg("expecting ':' delimiter"),
+    "Expecting ',' delimiter": msg("expecting ',' delimiter"),
+    "Unterminated string starting at": msg("unterminated string starting at"),
+    "Invalid control character at": msg("invalid control character at"),
+    "Invalid \\escape": msg("invalid \\escape"),
+    "Invalid \\uXXXX escape": msg("invalid \\uXXXX escape"),
+    "Extra data": msg("extra data"),
+}
+
+
+def json_reason(reason: str) -> Text:
+    """Why ``json`` refused a document (``JSONDecodeError.msg``), in lower case."""
+    known = _JSON_REASONS.get(reason)
+    return known if known is not None else reason[:1].lower() + reason[1:]
