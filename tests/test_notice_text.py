@@ -286,6 +286,20 @@ def test_errors_render_with_the_line_and_a_caret_under_the_culprit() -> None:
     )
 
 
+def test_errors_render_in_chinese_with_the_same_place() -> None:
+    """A 区 clerk reads the same error, place, line and caret in Chinese (``--lang zh``)."""
+    text = (DATA / "2024.txt").read_text(encoding="utf-8").replace("2月4日（星期日）", "2月4日（星期六）")
+    with pytest.raises(NoticeTextError) as caught:
+        parse_notice_text(text, "notice.txt")
+    english, chinese = caught.value.render().splitlines(), caught.value.render("zh").splitlines()
+    assert chinese[0] == "错误[PRL503]: 写的是星期六，但 2024-02-04 是星期日"
+    assert chinese[1:] == english[1:]
+    text = (DATA / "2024.txt").read_text(encoding="utf-8").replace("二、春节", "二、春季")
+    with pytest.raises(NoticeTextError) as caught:
+        parse_notice_text(text, "notice.txt")
+    assert caught.value.render("zh").startswith("错误[PRL502]: 未知的节日 `春季`：各条只能写 元旦、春节、")
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import attrs
 
 from protrules.errors import CalendarError
-from protrules.i18n import Text, msg, render
+from protrules.i18n import Message, Text, msg, msgn, render
 from protrules.output import display_width
 
 __all__ = ["FESTIVALS", "FOLD", "Located", "NoticeTextError", "Statement", "numeral_value", "read_sentence"]
@@ -71,16 +71,21 @@ class NoticeTextError(CalendarError):
         super().__init__(
             msg("{where}: {message}", where=f"{name}:{at.line}:{at.column}", message=message), code=code
         )
-        self.detail = message
+        self.said = message
         self.name = name
         self.at = at
         self.text = text
         self.hint = hint
 
+    @property
+    def detail(self) -> str:
+        """What is wrong, in English, without the place."""
+        return render(self.said, "en")
+
     def render(self, lang: str = "en") -> str:
         """The error as a person reads it, in ``lang``: message, place, the line and a caret."""
         error = msg("error").render(lang)
-        detail = render(self.detail, lang)
+        detail = render(self.said, lang)
         lines = [f"{error}[{self.code}]: {detail}", f"  --> {self.name}:{self.at.line}:{self.at.column}"]
         if self.text.strip():
             number = str(self.at.line)
@@ -182,11 +187,16 @@ class _Sentence:
             self.pos = found.end()
         return found
 
-    def stuck(self, expected: str) -> NoticeTextError:
+    def stuck(self, expected: Message) -> NoticeTextError:
         self.skip()
         rest = self.text[self.pos :].strip()
-        seen = f"`{rest[:16]}{'…' if len(rest) > 16 else ''}`" if rest else "the end of the sentence"
-        return self.error(f"expected {expected} here, not {seen}", self.at(self.pos, len(self.text)))
+        seen: Text = msg("the end of the sentence")
+        if rest:
+            seen = f"`{rest[:16]}{'…' if len(rest) > 16 else ''}`"
+        return self.error(
+            msg("expected {expected} here, not {seen}", expected=expected, seen=seen),
+            self.at(self.pos, len(self.text)),
+        )
 
     # -- sentences
 
@@ -200,7 +210,7 @@ class _Sentence:
         if self.take("上班"):
             self.end()
             return Statement(make_up_days=self.make_up(days))
-        raise self.stuck("放假 or 上班")
+        raise self.stuck(msg("放假 or 上班"))
 
     def days_off(self, days: list[Dated]) -> Statement:
         """After ``…放假``: 调休, N天, then clauses 共N天 / 与周末连休 / 不调休 / …补休 / …上班."""
@@ -219,7 +229,7 @@ class _Sentence:
                 before, after = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
                 if before.weekday() != 6 and after.weekday() != 5:
                     raise self.error(
-                        f"与周末连休, but {_span(first, last)} is not next to a weekend",
+                        msg("与周末连休, but {days} is not next to a weekend", days=_span(first, last)),
                         self.at(start, self.pos), code="PRL503",
                     )  # fmt: skip
             elif self.take("不调休"):
@@ -230,27 +240,29 @@ class _Sentence:
                     for day, at in more:
                         if day.weekday() >= 5:
                             raise self.error(
-                                f"补休 on {day}, a {_weekday(day)}: a day off in lieu is a weekday",
+                                msg("补休 on {day}, a {weekday}: a day off in lieu is a weekday", day=day,
+                                    weekday=_weekday(day)),
                                 at, code="PRL503",
                             )  # fmt: skip
                     off += more
                 elif self.take("上班"):
                     work += self.make_up(more)
                 else:
-                    raise self.stuck("补休 or 上班")
+                    raise self.stuck(msg("补休 or 上班"))
         self.end()
         return Statement(days_off=tuple(off), make_up_days=tuple(work), no_make_up=no_make_up)
 
     def end(self) -> None:
         self.skip()
         if self.pos < len(self.text):
-            raise self.stuck("，or 。")
+            raise self.stuck(msg("，or 。"))
 
     def count(self, found: re.Match[str], days: list[Dated]) -> None:
         if int(found.group(1)) != len(days):
-            plural = "s" if len(days) != 1 else ""
+            said = msgn("{stated}, but {days} is {n} day", "{stated}, but {days} is {n} days", len(days),
+                        stated=found.group(0), days=_span(days[0][0], days[-1][0]))  # fmt: skip
             raise self.error(
-                f"{found.group(0)}, but {_span(days[0][0], days[-1][0])} is {len(days)} day{plural}",
+                said,
                 self.at(found.start(), found.end()), code="PRL503",
             )  # fmt: skip
 
@@ -258,8 +270,12 @@ class _Sentence:
         for day, at in days:
             if day.weekday() < 5:
                 raise self.error(
-                    f"make-up working day {day} is a {_weekday(day)}:"
-                    " make-up working days are Saturdays or Sundays",
+                    msg(
+                        "make-up working day {day} is a {weekday}: make-up working days are Saturdays"
+                        " or Sundays",
+                        day=day,
+                        weekday=_weekday(day),
+                    ),
                     at, code="PRL503",
                 )  # fmt: skip
         return tuple(days)
@@ -273,7 +289,9 @@ class _Sentence:
             last = self.one_date(first[0])
             if last[0] < first[0]:
                 raise self.error(
-                    f"the range ends ({last[0]}) before it starts ({first[0]})", last[1], code="PRL503"
+                    msg("the range ends ({last}) before it starts ({first})", last=last[0], first=first[0]),
+                    last[1],
+                    code="PRL503",
                 )
             span = (last[0] - first[0]).days
             return [
@@ -293,7 +311,7 @@ class _Sentence:
         elif after is not None and (found := self.match(_DAY)) is not None:
             year_text, month, day = str(after.year), after.month, int(found.group(1))
         else:
-            raise self.stuck("a date such as 2月10日")
+            raise self.stuck(msg("a date such as 2月10日"))
         at = self.at(found.start(), found.end())
         if year_text is not None:
             year = int(year_text)
@@ -304,10 +322,16 @@ class _Sentence:
         try:
             resolved = date(year, month, day)
         except ValueError:
-            raise self.error(f"{month}月{day}日 is not a date in {year}", at, code="PRL503") from None
+            raise self.error(
+                msg("{month}月{day}日 is not a date in {year}", month=month, day=day, year=year),
+                at,
+                code="PRL503",
+            ) from None
         if year != self.year and (year, month) != (self.year - 1, 12):
             raise self.error(
-                f"{resolved} is outside {self.year} and the December before it", at, code="PRL503"
+                msg("{day} is outside {year} and the December before it", day=resolved, year=self.year),
+                at,
+                code="PRL503",
             )
         self.annotation(resolved)
         return resolved, Located(at.line, at.column, self.pos - found.start())
@@ -319,7 +343,7 @@ class _Sentence:
             return
         close = self.text.find(")", self.pos)
         if close < 0:
-            raise self.error("a parenthesis that is not closed", self.at(self.pos))
+            raise self.error(msg("a parenthesis that is not closed"), self.at(self.pos))
         position = self.pos + 1
         for part in re.split(r"[、,]", self.text[self.pos + 1 : close]):
             stripped = part.strip()
@@ -329,13 +353,15 @@ class _Sentence:
             if (weekday := _WEEKDAY.fullmatch(stripped)) is not None:
                 said = "日" if weekday.group(1) == "天" else weekday.group(1)
                 if said != _WEEKDAYS[day.weekday()]:
-                    raise self.error(f"{stripped}, but {day} is a {_weekday(day)}", at, code="PRL503")
+                    said = msg("{stated}, but {day} is a {weekday}", stated=stripped, day=day,
+                               weekday=_weekday(day))  # fmt: skip
+                    raise self.error(said, at, code="PRL503")
             elif (lunar := _LUNAR.fullmatch(stripped)) is not None:
                 self.lunar(day, lunar, at)
             else:
                 raise self.error(
-                    f"`{stripped}` in the parentheses of {day}: expected its weekday (星期日, 周日)"
-                    " or its lunar date (农历正月初七)", at,
+                    msg("`{part}` in the parentheses of {day}: expected its weekday (星期日, 周日)"
+                        " or its lunar date (农历正月初七)", part=stripped, day=day), at,
                 )  # fmt: skip
         self.pos = close + 1
 
@@ -348,7 +374,7 @@ class _Sentence:
         else:
             month, number = found.group(2), _lunar_day(found.group(3))
             if number is None:
-                raise self.error(f"`{found.group(0)}` is not a lunar date", at)
+                raise self.error(msg("`{said}` is not a lunar date", said=found.group(0)), at)
             if month == "正":
                 candidates = {self.lunar_new_year + dt.timedelta(days=number - 1)}
             elif month == "腊":
@@ -356,12 +382,14 @@ class _Sentence:
                 candidates = {eve - dt.timedelta(days=length - number) for length in lengths}
             else:
                 raise self.error(
-                    f"{found.group(0)} cannot be checked: protrules checks 农历除夕, 正月 and 腊月 dates",
-                    at, hint="if the date is right, remove the lunar date from the parentheses",
+                    msg("{said} cannot be checked: protrules checks 农历除夕, 正月 and 腊月 dates",
+                        said=found.group(0)),
+                    at, hint=msg("if the date is right, remove the lunar date from the parentheses"),
                 )  # fmt: skip
         if day not in candidates:
-            shown = " or ".join(str(d) for d in sorted(candidates))
-            raise self.error(f"{found.group(0)} is {shown}, not {day}", at, code="PRL503")
+            shown = _either(sorted(candidates))
+            raise self.error(msg("{said} is {days}, not {day}", said=found.group(0), days=shown, day=day), at,
+                             code="PRL503")  # fmt: skip
 
 
 def _weekday(day: date) -> str:
@@ -370,3 +398,10 @@ def _weekday(day: date) -> str:
 
 def _span(first: date, last: date) -> str:
     return str(first) if first == last else f"{first}..{last}"
+
+
+def _either(days: list[date]) -> Text:
+    """One day, or two joined by "or" (a 腊月 day of a month of 29 or 30 days)."""
+    if len(days) == 1:
+        return str(days[0])
+    return msg("{first} or {second}", first=days[0], second=days[1])

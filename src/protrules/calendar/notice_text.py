@@ -34,6 +34,7 @@ from protrules.calendar._notice_sentences import (
 )
 from protrules.calendar.workdays import Notice
 from protrules.errors import CalendarError
+from protrules.i18n import Message, Text, msg
 
 __all__ = ["FESTIVALS", "Item", "Located", "NoticeText", "NoticeTextError", "day_runs", "parse_notice_text"]
 
@@ -127,7 +128,7 @@ class _Text:
         self.lines = [line.translate(FOLD) for line in self.raw]
 
     def error(
-        self, message: str, at: Located, *, code: str = "PRL502", hint: str | None = None
+        self, message: Text, at: Located, *, code: str = "PRL502", hint: Text | None = None
     ) -> NoticeTextError:
         text = self.raw[at.line - 1] if 1 <= at.line <= len(self.raw) else ""
         return NoticeTextError(message, self.name, at, text, code=code, hint=hint)
@@ -153,35 +154,40 @@ def parse_notice_text(text: str, name: str = "<notice>") -> NoticeText:
     """
     if len(text) > MAX_NOTICE_CHARS:
         raise NoticeTextError(
-            f"{len(text)} characters is not a holiday notice (one is about 1,000)", name, Located(1, 1), ""
+            msg("{count} characters is not a holiday notice (one is about 1,000)", count=len(text)),
+            name,
+            Located(1, 1),
+            "",
         )
     source = _Text(text, name)
     starts = [i for i, line in enumerate(source.lines) if _ITEM.match(line)]
     title, year = _title_and_year(source, starts[0] if starts else len(source.lines))
     if not starts:
         raise source.error(
-            "no numbered items (一、元旦：…): the notice's days are in its items",
+            msg("no numbered items (一、元旦：…): the notice's days are in its items"),
             Located(1, 1),
-            hint="put each item on its own line, as the notice is published",
+            hint=msg("put each item on its own line, as the notice is published"),
         )
     head_text, head_at = source.joined(0, starts[0])
     number_match = _NUMBER.search(head_text)
     if number_match is None:
         raise source.error(
-            "no document number (国办发明电〔YYYY〕N号) before the first item",
+            msg("no document number (国办发明电〔YYYY〕N号) before the first item"),
             head_at[0] if head_at else Located(1, 1),
-            hint="copy the notice with its number, as published",
+            hint=msg("copy the notice with its number, as published"),
         )
     number = f"国办发明电〔{number_match.group(1)}〕{int(number_match.group(2))}号"
     issued, signed_line = _signature(source, starts[-1] + 1)
     if int(number_match.group(1)) != issued.year:
         raise source.error(
-            f"the number {number} is of {number_match.group(1)}, but the notice is dated {issued}",
+            msg("the number {number} is of {year}, but the notice is dated {issued}", number=number,
+                year=number_match.group(1), issued=issued),
             head_at[number_match.start()], code="PRL503",
         )  # fmt: skip
     if not year - 1 <= issued.year <= year:
         raise source.error(
-            f"a notice for {year} dated {issued}: it is published in the year before, or in {year}",
+            msg("a notice for {year} dated {issued}: it is published in the year before, or in {year}",
+                year=year, issued=issued),
             Located(signed_line, 1), code="PRL503",
         )  # fmt: skip
     _outside_items(source, starts, signed_line)
@@ -189,7 +195,7 @@ def parse_notice_text(text: str, name: str = "<notice>") -> NoticeText:
         law = _notices.festival_days(year)
         lunar_new_year = _notices.lunar_new_year(year)
     except CalendarError as error:
-        raise source.error(error.message, Located(1, 1), code="PRL503") from None
+        raise source.error(error.msg, Located(1, 1), code="PRL503") from None
     items = _items(source, starts, year, lunar_new_year)
     return NoticeText(year, number, issued, title, _with_law(source, items, law))
 
@@ -204,23 +210,30 @@ def _title_and_year(source: _Text, first_item: int) -> tuple[str, int]:
         annual = _ANNUAL.fullmatch(title.group(1))
         if annual is None:
             raise source.error(
-                f"《{title.group(0)}》 is not a year's holiday notice"
-                " (国务院办公厅关于YYYY年部分节假日安排的通知)",
+                msg(
+                    "《{title}》 is not a year's holiday notice (国务院办公厅关于YYYY年部分节假日安排的通知)",
+                    title=title.group(0),
+                ),
                 Located(at[title.start(1)].line, at[title.start(1)].column, len(title.group(1))),
-                hint="an amendment changes a notice: edit that year's notice block by hand and cite both",
+                hint=msg(
+                    "an amendment changes a notice: edit that year's notice block by hand and cite both"
+                ),
             )
         title_year = int(annual.group(1)) if annual.group(1) else None
     preamble = _PREAMBLE_YEAR.search(head)
     year = title_year if title_year is not None else (int(preamble.group(1)) if preamble else None)
     if year is None:
         raise source.error(
-            "the notice names no year: neither its title 国务院办公厅关于YYYY年部分节假日安排的通知"
-            " nor 现将YYYY年… stands before the first item",
+            msg(
+                "the notice names no year: neither its title 国务院办公厅关于YYYY年部分节假日安排的通知"
+                " nor 现将YYYY年… stands before the first item"
+            ),
             Located(1, 1),
         )
     if preamble is not None and int(preamble.group(1)) != year:
         raise source.error(
-            f"the title is about {year}, but the text says 现将{preamble.group(1)}年",
+            msg("the title is about {year}, but the text says 现将{said}年", year=year,
+                said=preamble.group(1)),
             at[preamble.start(1)], code="PRL503",
         )  # fmt: skip
     return f"国务院办公厅关于{year}年部分节假日安排的通知", year
@@ -235,15 +248,16 @@ def _signature(source: _Text, after: int) -> tuple[date, int]:
                 return date(*(int(g) for g in match.groups())), index + 1
             except ValueError:
                 raise source.error(
-                    f"{match.group(1)}年{match.group(2)}月{match.group(3)}日 is not a date",
+                    msg("{year}年{month}月{day}日 is not a date", year=match.group(1), month=match.group(2),
+                        day=match.group(3)),
                     Located(index + 1, len(source.lines[index]) - len(source.lines[index].lstrip()) + 1),
                     code="PRL503",
                 ) from None
     last = max(i for i, line in enumerate(source.lines) if line.strip()) + 1
     raise source.error(
-        "no date of issue (YYYY年M月D日 on its own line, under 国务院办公厅) after the items",
+        msg("no date of issue (YYYY年M月D日 on its own line, under 国务院办公厅) after the items"),
         Located(last, 1),
-        hint="copy the notice to its end, with its date",
+        hint=msg("copy the notice to its end, with its date"),
     )
 
 
@@ -253,17 +267,17 @@ def _outside_items(source: _Text, starts: list[int], signed_line: int) -> None:
     for index in range(starts[0], starts[-1]):
         if index not in starts and source.lines[index].strip():
             raise source.error(
-                "a line between the numbered items that is not one",
+                msg("a line between the numbered items that is not one"),
                 Located(index + 1, len(source.lines[index]) - len(source.lines[index].lstrip()) + 1),
-                hint="join a wrapped item onto its line",
+                hint=msg("join a wrapped item onto its line"),
             )
     for index in range(starts[-1] + 1, len(source.lines)):
         match = _ANY_DATE.search(source.lines[index])
         if match is not None and index + 1 != signed_line:
             raise source.error(
-                "a date after the last numbered item: only the items give days",
+                msg("a date after the last numbered item: only the items give days"),
                 Located(index + 1, match.start() + 1, match.end() - match.start()),
-                hint="join a wrapped item onto its line, or remove what is not the notice's",
+                hint=msg("join a wrapped item onto its line, or remove what is not the notice's"),
             )
 
 
@@ -280,13 +294,17 @@ def _items(
         numeral = item_match.group(1)
         if numeral_value(numeral) != expected:
             raise source.error(
-                f"item {numeral}、 where item {_numeral(expected)}、 is due",
+                msg(
+                    "item {numeral}、 where item {expected}、 is due",
+                    numeral=numeral,
+                    expected=_numeral(expected),
+                ),
                 Located(index + 1, item_match.start(1) + 1, len(numeral)),
             )
         heading = _HEADING.match(line, item_match.end())
         if heading is None:
             raise source.error(
-                "an item reads 二、春节：… (the holidays, a colon, then their days)",
+                msg("an item reads 二、春节：… (the holidays, a colon, then their days)"),
                 Located(index + 1, item_match.end() + 1),
             )
         festivals: list[str] = []
@@ -297,11 +315,18 @@ def _items(
             offset += len(name) + 1
             name = name.strip()
             if name not in FESTIVALS:
-                raise source.error(f"unknown holiday `{name}`: the items name {'、'.join(FESTIVALS)}", at)
+                raise source.error(
+                    msg("unknown holiday `{name}`: the items name {names}", name=name,
+                        names="、".join(FESTIVALS)),
+                    at,
+                )
             if name in seen_festivals:
                 other, other_line = seen_festivals[name]
                 raise source.error(
-                    f"{name} has an item already ({other}、, line {other_line})", at, code="PRL503"
+                    msg("{name} has an item already ({other}、, line {line})", name=name, other=other,
+                        line=other_line),
+                    at,
+                    code="PRL503",
                 )
             seen_festivals[name] = (numeral, index + 1)
             festivals.append(name)
@@ -330,7 +355,7 @@ def _statements(
             statements.append(statement)
         position += len(sentence) + 1
     if not statements:
-        raise source.error("the item gives no days", Located(index + 1, start + 1))
+        raise source.error(msg("the item gives no days"), Located(index + 1, start + 1))
     return statements
 
 
@@ -346,18 +371,19 @@ def _item(
             notes.append(statement.note)
         for day, at in statement.days_off:
             if day in off:
-                raise source.error(f"{day} is a day off twice in this item", at, code="PRL503")
+                raise source.error(msg("{day} is a day off twice in this item", day=day), at, code="PRL503")
             off[day] = at
         for day, at in statement.make_up_days:
             if day in work:
-                raise source.error(f"{day} is a make-up working day twice in this item", at, code="PRL503")
+                twice = msg("{day} is a make-up working day twice in this item", day=day)
+                raise source.error(twice, at, code="PRL503")
             work[day] = at
         if statement.no_make_up is not None and any(s.make_up_days for s in statements):
             raise source.error(
-                "不调休, but the item has make-up working days", statement.no_make_up, code="PRL503"
+                msg("不调休, but the item has make-up working days"), statement.no_make_up, code="PRL503"
             )
     if not off:
-        raise source.error("the item gives no day off", Located(line, 1))
+        raise source.error(msg("the item gives no day off"), Located(line, 1))
     return Item(numeral, festivals, line, tuple(sorted(off)), tuple(sorted(work)), (), tuple(notes))
 
 
@@ -373,17 +399,16 @@ def _with_law(
         for day in item.days_off:
             if day in owner or day in working:
                 raise source.error(
-                    f"{day} is already {'a day off' if day in owner else 'a make-up working day'}"
-                    f" in item {owner.get(day) or working[day]}、",
+                    msg("{day} is already {what} in item {other}、", day=day, what=_what(day, owner),
+                        other=owner.get(day) or working[day]),
                     Located(item.line, 1), code="PRL503",
                 )  # fmt: skip
             owner[day] = item.numeral
         for day in item.make_up_days:
             if day in owner or day in working:
                 raise source.error(
-                    f"make-up working day {day} is already"
-                    f" {'a day off' if day in owner else 'a make-up working day'}"
-                    f" in item {owner.get(day) or working[day]}、",
+                    msg("make-up working day {day} is already {what} in item {other}、", day=day,
+                        what=_what(day, owner), other=owner.get(day) or working[day]),
                     Located(item.line, 1), code="PRL503",
                 )  # fmt: skip
             working[day] = item.numeral
@@ -392,7 +417,8 @@ def _with_law(
             for day in law.get(festival, ()):
                 if day not in item.days_off:
                     raise source.error(
-                        f"{day} is {festival} ({_LAW}), but not a day off in this item",
+                        msg("{day} is {festival} ({law}), but not a day off in this item", day=day,
+                            festival=festival, law=_LAW),
                         at, code="PRL503",
                     )  # fmt: skip
     statutory = sorted({d for days in law.values() for d in days})
@@ -401,12 +427,18 @@ def _with_law(
             festival = next(f for f, days in law.items() if day in days)
             last = read[-1][0]
             raise source.error(
-                f"{day} is {festival} ({_LAW}), but no item makes it a day off",
+                msg("{day} is {festival} ({law}), but no item makes it a day off", day=day, festival=festival,
+                    law=_LAW),
                 Located(last.line, 1), code="PRL503",
             )  # fmt: skip
     return tuple(
         attrs.evolve(item, statutory=tuple(d for d in statutory if d in item.days_off)) for item, _ in read
     )
+
+
+def _what(day: date, owner: dict[date, str]) -> Message:
+    """What a day already is in another item: a day off or a make-up working day."""
+    return msg("a day off") if day in owner else msg("a make-up working day")
 
 
 def _numeral(n: int) -> str:
