@@ -263,7 +263,7 @@ def _expected_table(lang: str = "en") -> dict[str, list[str]]:
 def _errors_of(path: str, lang: str = "en") -> list[str]:
     with pytest.raises(FactErrors) as info:
         load_ledger(path, SCHEMA)
-    return [f"{e.code} | {e.location} | {e.message_in(lang)}" for e in info.value.errors]
+    return [f"{e.code} | {e.location_in(lang)} | {e.message_in(lang)}" for e in info.value.errors]
 
 
 def _bad_inputs() -> list[str]:

@@ -7,6 +7,7 @@ and raises :class:`FactErrors` when it recorded anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
 
@@ -15,7 +16,7 @@ from protrules.i18n import Text, msg, msgn, render
 
 __all__ = [
     "DUPLICATE", "FIELD", "MAX_ERRORS", "READ", "REFERENCE", "SHAPE", "TOO_MANY", "VALUE",
-    "Errors", "FactError", "FactErrors", "Full", "Where", "collect",
+    "Errors", "FactError", "FactErrors", "Full", "Where", "collect", "place",
 ]  # fmt: skip
 
 MAX_ERRORS: Final = 100  # past this, more messages help nobody
@@ -33,13 +34,33 @@ T = TypeVar("T")
 Where = Callable[[str | None], str]  # field name (None: the record itself) → location
 
 
+#: A row of a spreadsheet or a Parquet file, and its column: ``staff.csv:row 3, column name``.
+_ROW = re.compile(r"(?P<path>.*):row (?P<row>\d+)(?:, column (?P<column>.*))?", re.S)
+
+
+def place(location: str) -> Text:
+    """A location as the reader's language writes it: a CSV or Parquet file's row and column
+    (``staff.csv:row 3, column name`` / ``staff.csv:第 3 行，列 name``); a JSON pointer or a
+    ``file:line:column`` is the same in every language, and stays as it is."""
+    found = _ROW.fullmatch(location)
+    if found is None:
+        return location
+    path, row, column = found.group("path", "row", "column")
+    if column is None:
+        return msg("{path}:row {row}", path=path, row=row)
+    return msg("{path}:row {row}, column {column}", path=path, row=row, column=column)
+
+
 class FactError(ProtrulesError):
-    """One problem in a ledger: ``location`` says where, ``message`` what was found and expected."""
+    """One problem in a ledger: ``location`` says where, ``message`` what was found and expected.
+
+    ``location`` is English (``staff.csv:row 3, column name``); :meth:`location_in` gives it in
+    another language, the file, JSON pointer, line and column the same."""
 
     code = VALUE
 
     def __init__(self, location: str, message: Text, *, code: str = VALUE) -> None:
-        located = msg("{where}: {message}", where=location, message=message) if location else message
+        located = msg("{where}: {message}", where=place(location), message=message) if location else message
         super().__init__(located, code=code)
         self.location = location
         self._text = message
@@ -51,6 +72,10 @@ class FactError(ProtrulesError):
     def message_in(self, lang: str) -> str:
         """What was found and expected, in ``lang`` (without the location)."""
         return render(self._text, lang)
+
+    def location_in(self, lang: str) -> str:
+        """Where the problem is, in ``lang``: :func:`place`."""
+        return render(place(self.location), lang)
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable, so errors cross process pools intact
         return (type(self), (self.location, self._text), self.__dict__)
@@ -73,7 +98,7 @@ class FactErrors(ProtrulesError):
     def render(self, lang: str = "en") -> str:
         """Each error in ``lang`` as ``error[CODE]: message`` with its location below, then a count."""
         error = msg("error").render(lang)
-        parts = [f"{error}[{e.code}]: {e.message_in(lang)}\n  --> {e.location}" for e in self.errors]
+        parts = [f"{error}[{e.code}]: {e.message_in(lang)}\n  --> {e.location_in(lang)}" for e in self.errors]
         count = len(self.errors)
         end = msgn("{n} error found", "{n} errors found", count)
         if self.truncated:

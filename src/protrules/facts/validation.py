@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from protrules.facts import fast
 from protrules.facts.model import Fact, FactType, FieldDecl, Judgement, Kind, Ledger, field_attribute
-from protrules.facts.problems import DUPLICATE, FIELD, READ, REFERENCE, SHAPE, VALUE, Errors, Where
+from protrules.facts.problems import DUPLICATE, FIELD, READ, REFERENCE, SHAPE, VALUE, Errors, Where, place
 from protrules.facts.schema import (
     ENTITY,
     FORMAT,
@@ -156,7 +156,7 @@ class Facts:
                 'duplicate {type} id "{id}": the first is at {origin}',
                 type=ft.name,
                 id=ident,
-                origin=first.origin,
+                origin=place(first.origin),
             )
             self.errs.add(where("id"), message, DUPLICATE)
             return
