@@ -1,9 +1,11 @@
 """What every ``protrules`` subcommand shares: errors, loading, dates, output, colour, progress.
 
 The command is a thin layer over the library: these helpers only turn command-line text into
-library calls and library results into bytes on a stream. Colour is added here and only
-here (never inside a message or a renderer), and only when stdout is a terminal and
-``NO_COLOR`` is not set; the progress line goes to stderr only when stderr is a terminal.
+library calls and library results into bytes on a stream. Here: reading the rule file, the
+ledgers (files, folders, standard input) and the shared arguments, and evaluating many
+ledgers in parallel. The command's language, usage errors and parser are in
+:mod:`protrules.cli.speaking`, colour, output files and progress in :mod:`protrules.cli.writing`;
+this module re-exports their names, so every helper is importable from here.
 """
 
 from __future__ import annotations
@@ -15,37 +17,40 @@ import functools
 import gc
 import os
 import re
-import secrets
-import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextvars import ContextVar
-from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from protrules.errors import ProtrulesError
-from protrules.i18n import (
-    LANGS,
-    Message,
-    Text,
-    check_language,
-    env_language,
-    gettext_for,
-    joined,
-    msg,
-    render,
+from protrules.cli.speaking import (
+    BAD_INPUT,
+    FINDINGS,
+    LANGUAGE,
+    MAX_WORK,
+    OK,
+    CliError,
+    Parser,
+    command_language,
+    say,
+    speaking,
 )
+from protrules.cli.writing import colour_enabled, colourize, emit, progress, terminal_width, write_atomic
+from protrules.errors import ProtrulesError
+from protrules.i18n import Message, Text, joined, msg
 from protrules.language.diagnostics import RuleFileError
 from protrules.limits import WORK_PER_ENTITY
-from protrules.output import wrap
 
 if TYPE_CHECKING:
     from protrules.compiling.ruleset import RuleSet
     from protrules.evaluation.results import EntityResult
     from protrules.facts.model import Ledger
+    from protrules.report.district import StreetPage
 
 __all__ = [
+    "BAD_INPUT",
+    "FINDINGS",
     "LANGUAGE",
     "MAX_WORK",
+    "OK",
     "STDIN",
     "CliError",
     "Parser",
@@ -58,6 +63,7 @@ __all__ = [
     "emit",
     "entity_failures",
     "evaluate_facts",
+    "findings_code",
     "jobs_arg",
     "load_facts",
     "load_rules",
@@ -75,110 +81,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-#: Exit codes: the documented contract of every subcommand.
-OK, FINDINGS, BAD_INPUT = 0, 1, 2
-
-
-#: The language the running command speaks (``"en"`` or ``"zh"``): :func:`speaking` sets it
-#: for the length of one command; messages, usage errors and help are rendered in it.
-LANGUAGE: ContextVar[str] = ContextVar("protrules_language", default="en")
-#: The evaluation budget per entity the running command was given (``--max-work``), if any.
-MAX_WORK: ContextVar[int | None] = ContextVar("protrules_max_work", default=None)
-
-
-def say(message: Text) -> str:
-    """A message in the running command's language (:data:`LANGUAGE`)."""
-    return render(message, LANGUAGE.get())
-
-
-class CliError(Exception):
-    """Bad input or usage: ``message`` is printed as ``protrules: error: …`` (exit 2).
-
-    ``rendered`` replaces that line when the error is already multi-line text a person
-    reads (a rule file's rendered diagnostics). The message is a :class:`~protrules.i18n.Message`
-    (or text the same in every language); ``message`` gives it in the command's language.
-    """
-
-    def __init__(self, message: Text, *, rendered: str | None = None, code: int = BAD_INPUT) -> None:
-        super().__init__(render(message))
-        self.msg = message
-        self.rendered = rendered
-        self.code = code
-
-    @property
-    def message(self) -> str:
-        """The message in the command's language."""
-        return say(self.msg)
-
-
-def command_language(argv: Sequence[str]) -> str:
-    """The language a command line asks for: its ``--lang`` (anywhere before ``--``), else the
-    locale (:func:`protrules.i18n.env_language`); a ``--lang`` naming another language is a
-    usage error."""
-    wanted = None
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == "--lang" and i + 1 < len(argv):
-            wanted = argv[i + 1]
-        elif arg.startswith("--lang="):
-            wanted = arg.partition("=")[2]
-    if wanted is None:
-        return env_language()
-    if wanted not in LANGS:
-        raise CliError(
-            msg("--lang: unknown language `{lang}` (choose from {choices})", lang=wanted, choices=LANGS)
-        )
-    return wanted
-
-
-@contextlib.contextmanager
-def speaking(lang: str) -> Iterator[None]:
-    """Run one command in ``lang``: its messages, and argparse's own (usage, help headings,
-    usage errors), which argparse looks up through its module's ``_`` and ``ngettext``."""
-    translations = gettext_for(check_language(lang))
-    token = LANGUAGE.set(lang)
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = translations.gettext, translations.ngettext  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
-        LANGUAGE.reset(token)
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Descriptions and examples kept verbatim; help wrapped by terminal columns, between
-    Chinese characters too (argparse breaks lines only at spaces, and Chinese has none)."""
-
-    def _split_lines(self, text: str, width: int) -> list[str]:
-        if text.isascii():
-            return super()._split_lines(text, width)
-        return wrap(text, width)
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with examples kept verbatim, usage errors as one ``protrules: error:`` line, and
-    ``--lang zh|en`` on every command (read before parsing, by :func:`command_language`)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-        if not self.add_help:  # a parent of other parsers: they have their own --lang
-            return
-        self.add_argument(
-            "--lang",
-            choices=LANGS,
-            default=argparse.SUPPRESS,
-            help=say(msg("language of messages and reports (default: the locale)")),
-        )
-
-    def error(self, message: str) -> NoReturn:
-        line = msg("protrules: error: {message} (see `{prog} --help`)", message=message, prog=self.prog)
-        sys.stderr.write(say(line) + "\n")
-        raise SystemExit(BAD_INPUT)
-
 
 # ------------------------------------------------------------------ input
 
@@ -480,6 +382,13 @@ def _collect_less() -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
+def findings_code(results: Sequence[EntityResult | StreetPage]) -> int:
+    """check's, rank's and report's exit code: 1 when an entity does not meet the standard."""
+    from protrules.evaluation.results import MEETS
+
+    return OK if all(r.status == MEETS for r in results) else FINDINGS
+
+
 # ------------------------------------------------------------------ arguments
 
 
@@ -594,130 +503,3 @@ def _non_negative(what: Message | None = None, zero: Message | None = None) -> C
 
 jobs_arg = _non_negative(msg("a whole number of processes"), msg("0 (one per core)"))
 top_arg = _non_negative()
-
-
-# ------------------------------------------------------------------ output
-
-
-def colour_enabled(stream: IO[str]) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def terminal_width(stream: IO[str] | None = None) -> int:
-    """The columns of the terminal ``stream`` (stdout) writes to; 80 when it is not a terminal,
-    so that output to a pipe or a file does not depend on the window it was started from."""
-    stream = stream or sys.stdout
-    isatty = getattr(stream, "isatty", None)
-    if not (isatty and isatty()):
-        return 80
-    return shutil.get_terminal_size((80, 24)).columns
-
-
-_RESET = "\033[0m"
-_STYLES = {
-    "✓ pass": "\033[32m",
-    "✗ fail": "\033[31m",
-    "… pending": "\033[33m",
-    "? unknown": "\033[35m",
-    "一票否决 vetoed": "\033[1;31m",
-    "不达标 fails": "\033[31m",
-    "待定 incomplete": "\033[33m",
-    "达标 meets": "\033[32m",
-    "★ named": "\033[1;32m",
-    "逾期 overdue": "\033[31m",
-    "待办 due": "\033[33m",
-    "working day": "\033[32m",
-    "rest day": "\033[33m",
-}
-_LINE_STYLES = {"FAIL ": "\033[31m", "ERROR ": "\033[1;31m", "ok ": "\033[32m"}
-_TOKENS = re.compile("|".join(re.escape(k) for k in sorted(_STYLES, key=len, reverse=True)))
-_HEADINGS = {"error": "\033[1;31m", "warning": "\033[1;33m", "错误": "\033[1;31m", "警告": "\033[1;33m"}
-_DIAGNOSTIC = re.compile(r"^(error|warning|错误|警告)(\[PRL\d+\])", re.MULTILINE)
-
-
-def colourize(text: str) -> str:
-    """ANSI colours for verdicts, statuses and diagnostic headings (terminal output only)."""
-    text = _TOKENS.sub(lambda m: f"{_STYLES[m.group(0)]}{m.group(0)}{_RESET}", text)
-    text = _DIAGNOSTIC.sub(lambda m: f"{_HEADINGS[m.group(1)]}{m.group(0)}{_RESET}", text)
-    lines = []
-    for line in text.split("\n"):
-        for prefix, style in _LINE_STYLES.items():
-            if line.startswith(prefix):
-                line = f"{style}{prefix}{_RESET}{line[len(prefix) :]}"
-                break
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write UTF-8 text to a temp file beside ``path`` and rename it over ``path``.
-
-    A reader never sees half a file. A new file gets the mode any program's new file gets
-    (0666 less the umask: 0644 under the usual 022), so a report can be shared; a file that
-    is replaced keeps its mode.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise CliError(msg("no such folder: {path}", path=os.path.dirname(path) or directory))
-    mode = None
-    with contextlib.suppress(OSError):
-        mode = os.stat(path).st_mode & 0o7777
-    fd, temp = _create_beside(directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
-def _create_beside(directory: str) -> tuple[int, str]:
-    """A new, empty temp file in ``directory``, created as ``open(…, "w")`` would create it.
-
-    Not ``tempfile.mkstemp``: it creates its files 0600 whatever the umask, and the rename
-    then left every report readable by its owner only.
-    """
-    for _ in range(100):
-        temp = os.path.join(directory, f".protrules-{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name in {directory}")  # pragma: no cover
-
-
-def emit(text: str, output: str | None = None, *, colour: bool = True) -> None:
-    """Text to ``--output FILE`` (plain, atomically) or to stdout (coloured on a terminal)."""
-    if output is not None and output != "-":
-        write_atomic(output, text)
-        return
-    if colour and colour_enabled(sys.stdout):
-        text = colourize(text)
-    sys.stdout.write(text)
-
-
-def progress(items: Iterable[T], total: int, what: str = "ledgers") -> Iterator[T]:
-    """Yield ``items``, with a progress bar, rate and time left on stderr when it is a terminal.
-
-    Nothing is written when stderr is not a terminal (a pipe, a file, a CI log) or for fewer
-    than two items; the bar is erased when the run ends.
-    """
-    stream = sys.stderr
-    isatty = getattr(stream, "isatty", None)
-    if total < 2 or not (isatty and isatty()):
-        yield from items
-        return
-    from tqdm import tqdm
-
-    with tqdm(
-        items, total=total, unit=f" {what}", file=stream, leave=False, dynamic_ncols=True, mininterval=0.2
-    ) as bar:
-        yield from bar

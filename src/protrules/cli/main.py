@@ -35,6 +35,7 @@ from protrules.cli.common import (
     emit,
     entity_failures,
     evaluate_facts,
+    findings_code,
     load_facts,
     load_rules,
     rules_and_district,
@@ -42,20 +43,17 @@ from protrules.cli.common import (
     terminal_width,
     top_arg,
 )
+from protrules.cli.programme import cmd_due, cmd_rank
 from protrules.errors import ProtrulesError
 from protrules.i18n import env_language, joined, msg
 from protrules.i18n.system import os_reason
 from protrules.output import display_width
 
 if TYPE_CHECKING:
-    import datetime as dt
 
     from protrules.checking.ir import Program
-    from protrules.compiling.ruleset import RuleSet
     from protrules.evaluation.results import EntityResult, RuleResult
     from protrules.i18n import Message
-    from protrules.programme.due import Obligation
-    from protrules.report.district import StreetPage
 
 __all__ = ["build_parser", "main"]
 
@@ -113,13 +111,6 @@ def _settled(result: EntityResult) -> EntityResult:
     return result.settle()
 
 
-def _findings(results: Sequence[EntityResult | StreetPage]) -> int:
-    """check's, rank's and report's exit code: 1 when an entity does not meet the standard."""
-    from protrules.evaluation.results import MEETS
-
-    return OK if all(r.status == MEETS for r in results) else FINDINGS
-
-
 def _layout(args: argparse.Namespace, program: Program, results: Sequence[EntityResult]) -> str:
     """The text layout: one entity's summary, the rules × entities table, or one line each."""
     from protrules.report import render
@@ -165,7 +156,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         report = build_report(ruleset, args.facts, as_of, DEFAULT_WITHIN, args.jobs, traces=False)
         emit(markdown_report(report), args.output, colour=False)
-        return _findings(report.streets)
+        return findings_code(report.streets)
     # Text shows verdicts, reasons and evidence, never single checks.
     keep = args.format == "json" and not args.no_checks
     # Results are kept until all are rendered: each is settled as it arrives, so none holds facts.
@@ -175,7 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         text = _layout(args, ruleset.program, results)
     emit(text, args.output, colour=args.format == "text")
-    return _findings(results)
+    return findings_code(results)
 
 
 # ------------------------------------------------------------------ explain
@@ -239,89 +230,6 @@ def _nothing_to_explain(wanted: Sequence[str], only: Sequence[str]) -> Message:
             "nothing to explain: none of {rules} is {verdicts}", rules=joined(wanted), verdicts=verdicts
         )
     return msg("nothing to explain: none is {verdicts}", verdicts=verdicts)
-
-
-# ------------------------------------------------------------------ rank
-
-
-def cmd_rank(args: argparse.Namespace) -> int:
-    from protrules.evaluation.results import fictional_lines
-    from protrules.programme.ranking import for_ranking, rank, ranking_json, ranking_text
-
-    ruleset = rules_and_district(args)
-    as_of = as_of_arg(args, ruleset)
-    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs, checks=False, keep=for_ranking)
-    cap = args.top if args.top is not None else ruleset.program.cap
-    if ruleset.program.programme is not None:  # the programme's steps decide who is named
-        from protrules.programme.selection import select
-        from protrules.programme.selection_report import selection_json, selection_text
-
-        selection = select(ruleset.program, results, ruleset.district, as_of, cap)
-        if args.format == "json":
-            text = selection_json(ruleset.program, selection)
-        else:
-            text = selection_text(ruleset.program, selection, lang=args.lang)
-        emit(text, args.output, colour=args.format == "text")
-        return _findings(results)
-    ranking = rank(results, cap)
-    if args.format == "json":
-        text = ranking_json(ruleset.program, ranking, as_of)
-    else:
-        notes = fictional_lines(results, args.lang)
-        text = ranking_text(ruleset.program, ranking, as_of, notes, lang=args.lang)
-    emit(text, args.output, colour=args.format == "text")
-    return _findings(results)
-
-
-# ------------------------------------------------------------------ due
-
-
-def cmd_due(args: argparse.Namespace) -> int:
-    from protrules.programme.due import OVERDUE, due_json, due_text, horizon, obligations, parse_duration
-
-    ruleset = rules_and_district(args)
-    as_of = as_of_arg(args, ruleset)
-    until = None
-    within_days = None
-    if args.within is not None:
-        try:
-            until = horizon(ruleset.calendar, as_of, parse_duration(args.within))
-        except ProtrulesError as error:
-            raise CliError(msg("--within: {message}", message=error.msg)) from None
-        within_days = (until - as_of).days
-    results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
-    items = obligations(ruleset, results, within_days)
-    if ruleset.program.programme is not None:  # and the district's, for the programme's steps
-        items = _with_programme(ruleset, results, as_of, items, within_days)
-    if args.format == "json":
-        text = due_json(ruleset.program, items, as_of, until)
-    else:
-        from protrules.evaluation.results import fictional_lines
-
-        notes = fictional_lines(results, args.lang)
-        text = due_text(ruleset.program, items, as_of, until, notes, lang=args.lang)
-    emit(text, args.output, colour=args.format == "text")
-    # A finding is an obligation past its deadline; what merely falls due is not one yet.
-    return FINDINGS if any(o.state == OVERDUE for o in items) else OK
-
-
-def _with_programme(
-    ruleset: RuleSet,
-    results: list[EntityResult],
-    as_of: dt.date,
-    items: list[Obligation],
-    within_days: int | None,
-) -> list[Obligation]:
-    """The streets' obligations and the district's steps of the programme, soonest first."""
-    from protrules.programme.due import programme_obligations
-    from protrules.programme.ranking import for_ranking
-    from protrules.programme.selection import select
-
-    district = ruleset.district
-    who = (district.id, district.name) if district is not None else ("district", say(msg("区 district")))
-    selection = select(ruleset.program, [for_ranking(r) for r in results], district, as_of)
-    steps = programme_obligations(selection, who, within_days)
-    return sorted([*steps, *items], key=lambda o: o.deadline)  # stable: the district's first on a day
 
 
 # ------------------------------------------------------------------ schema
