@@ -390,3 +390,18 @@ def test_a_chinese_function_in_an_english_file_names_the_english_one() -> None:
         "`计数` is Chinese, and this file is written in English (its first word is English):"
         " write `count`, or the whole file in Chinese"
     )
+
+
+def test_a_diagnostic_quotes_keywords_in_the_authors_dialect() -> None:
+    """A hint that names a keyword names it as the file writes it: `设` in a Chinese file, in
+    either language of the messages; `let` in an English one."""
+    from protrules import limits
+
+    deep = "(" * (limits.PAREN_DEPTH + 1) + "1" + ")" * (limits.PAREN_DEPTH + 1)
+    for head, require, let in ((ZH_HEAD, "要求", "`设`"), (EN_HEAD, "require", "`let`")):
+        with pytest.raises(RuleFileError) as info:
+            parse(head + f"        {require} {deep} >= 1\n", "t.prl")
+        (found,) = info.value.diagnostics
+        assert found.code == "PRL107"
+        assert found.hint_text("en") == f"split the expression with {let} names"
+        assert found.hint_text("zh") == f"用 {let} 名称拆分表达式"

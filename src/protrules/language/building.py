@@ -21,7 +21,7 @@ from protrules.i18n import Message, msg
 from protrules.i18n.system import date_reason
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, Span
-from protrules.language.dialects import Reading
+from protrules.language.dialects import Reading, quoted
 from protrules.limits import (
     BLOCK_DEPTH,
     EXPRESSION_DEPTH,
@@ -208,7 +208,8 @@ class TreeReader:
         if data in _LEVELS:
             depth += 1
             if depth == EXPRESSION_DEPTH + 1:
-                self._too_deep(tree.meta, "expression", EXPRESSION_DEPTH, msg("name its parts with `let`"))
+                hint = msg("name its parts with {let}", let=quoted("let", self.dialect))
+                self._too_deep(tree.meta, "expression", EXPRESSION_DEPTH, hint)
                 return _TOO_DEEP, 0, 0
         elif data in _BLOCKS:
             blocks += 1
@@ -234,7 +235,11 @@ class TreeReader:
         else:
             code, message = (
                 "PRL109",
-                msg("more than {limit} `for each` blocks nested in one another", limit=limit),
+                msg(
+                    "more than {limit} {for_each} blocks nested in one another",
+                    limit=limit,
+                    for_each=quoted("for each", self.dialect),
+                ),
             )
         self.errors.append(Diagnostic(code, message, self._span(meta), hint=hint))
 

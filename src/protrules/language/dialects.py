@@ -330,6 +330,12 @@ def keyword_zh(en: str) -> str:
     return _phrases()[en]
 
 
+def quoted(keyword: str, dialect: str) -> str:
+    """An English keyword as an author of ``dialect`` writes it, in backticks, for a diagnostic
+    that names it: `let` / `设`, `for each` / `对每个`."""
+    return f"`{keyword_zh(keyword) if dialect == 'zh' else keyword}`"
+
+
 def _named(node: object) -> Iterator[tuple[str, object]]:
     """Every node of a tree that holds a name where a Chinese keyword or built-in could be read
     instead, with that name."""

@@ -347,8 +347,8 @@ _FRIENDLY: dict[str, Text] = {
     "DECIMAL": msg("a decimal number"),
     "PERCENT": msg("a percentage"),
     "COMPARE": msg("a comparison"),
-    "ADD_OP": "`+` or `-`",
-    "MUL_OP": "`*` or `/`",
+    "ADD_OP": msg("`+` or `-`"),
+    "MUL_OP": msg("`*` or `/`"),
     "OPTIONAL": "`?`",
     "$END": msg("end of file"),
 }

@@ -22,6 +22,7 @@ from typing import Final
 
 from protrules.i18n import Message, Text, msg
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span
+from protrules.language.dialects import detect_dialect, quoted
 from protrules.limits import PAREN_DEPTH
 
 __all__ = ["FULL_WIDTH_HINTS", "character_hint", "scan"]
@@ -91,7 +92,7 @@ def scan(text: str, source: Source, limit: int) -> list[Diagnostic]:
                             text,
                             at,
                             source,
-                            msg("split the expression with `let` names"),
+                            _split_hint(text),
                         )
                     ],
                     source,
@@ -119,6 +120,11 @@ def scan(text: str, source: Source, limit: int) -> list[Diagnostic]:
         )
         raise RuleFileError([*found, diagnostic], source)
     return found
+
+
+def _split_hint(text: str) -> Message:
+    """Split a deep expression with names, `let` in the file's own dialect (`设` in Chinese)."""
+    return msg("split the expression with {let} names", let=quoted("let", detect_dialect(text)))
 
 
 def _bad(text: str, at: int, source: Source) -> Diagnostic:
