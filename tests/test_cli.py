@@ -539,6 +539,9 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert not colour_enabled(_Tty())
     coloured = colourize("  1.1.1  ✗ fail 未通过\nFAIL  x\n")
     assert "\033[31m✗ fail\033[0m" in coloured and coloured.count("\033[0m") == 2
+    coloured = colourize("1.1.1  ✗ 未通过    ✓ 通过\n长宁区未成年人保护示范街道（镇）创建达标体系\n")
+    assert "\033[31m✗ 未通过\033[0m" in coloured and "\033[32m✓ 通过\033[0m" in coloured
+    assert coloured.count("\033[0m") == 2  # 达标 in a title stays plain
 
 
 def test_colour_is_applied_to_terminal_stdout(monkeypatch: pytest.MonkeyPatch) -> None:

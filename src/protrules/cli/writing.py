@@ -59,6 +59,14 @@ _STYLES = {
     "待办 due": "\033[33m",
     "working day": "\033[32m",
     "rest day": "\033[33m",
+    # The Chinese output's verdicts and marks, where each is a token of its own (a status such
+    # as 达标 is also a word of prose and of titles, 创建达标体系, and stays plain).
+    "✓ 通过": "\033[32m",
+    "✗ 未通过": "\033[31m",
+    "… 未到期": "\033[33m",
+    "? 缺少数据": "\033[35m",
+    "★ 命名": "\033[1;32m",
+    "★ 已命名": "\033[1;32m",
 }
 _LINE_STYLES = {"FAIL ": "\033[31m", "ERROR ": "\033[1;31m", "ok ": "\033[32m"}
 _TOKENS = re.compile("|".join(re.escape(k) for k in sorted(_STYLES, key=len, reverse=True)))
