@@ -71,3 +71,13 @@ def test_chinese_output(
     code, out = _run(capsys, *args)
     assert code == exit_code
     goldens.compare(GOLDEN / name, out)
+
+
+def test_an_imported_notice_is_summed_up_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """``calendar import-notice`` prints what it read (to stderr, the block to stdout) in the
+    reader's language: the items, their days off, make-up days and statutory days, and how the
+    notice compares with the calendar; the notice block itself is the rule file's."""
+    assert main(["calendar", "import-notice", "tests/data/notices/2024.txt", "--lang", "zh"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("# 国务院办公厅关于2024年部分节假日安排的通知\nnotice 2024 source")
+    goldens.compare(GOLDEN / "calendar-import-notice.txt", err)

@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from protrules.i18n import Text, msg
+
 # Names ``holidays`` gives (in zh_CN) to the strict statutory days of 《全国年节及纪念日放假办法》.
 # Observed days are labelled "…（补假）", swapped days "休息日（由 … 调休）", and one-off
 # days ("春节延长假期", the 2015 victory anniversary) have their own names: none of them is
@@ -35,6 +37,21 @@ _LANGUAGE = "zh_CN"
 # (the per-year table of the State Council's swaps, which exists exactly for published
 # years). 2001–2026 is what holidays 0.109 has checked against the official notices.
 _FALLBACK_YEARS = range(2001, 2027)
+
+
+#: The source of a year the calendar reads from ``holidays`` (data: the same in every language).
+_LIBRARY_SOURCE = "国务院办公厅 holiday notices as published in holidays "
+
+
+def source_text(source: str) -> Text:
+    """A notice's source as a person reads it: the ``holidays`` library's in the reader's
+    language, a citation (国办发明电〔2023〕7号) as it is written."""
+    if source.startswith(_LIBRARY_SOURCE):
+        return msg(
+            "国务院办公厅 holiday notices as published in holidays {version}",
+            version=source[len(_LIBRARY_SOURCE) :],
+        )
+    return source
 
 
 class LibraryYear(NamedTuple):
@@ -104,7 +121,7 @@ def library_year(year: int) -> LibraryYear:
             statutory.append(day)
     workdays: Any = getattr(calendar, "weekend_workdays", set())
     make_up = [day for day in workdays if isinstance(day, dt.date) and day.year == year]
-    source = f"国务院办公厅 holiday notices as published in holidays {holidays_version()}"
+    source = f"{_LIBRARY_SOURCE}{holidays_version()}"
     return LibraryYear(
         year, tuple(sorted(days_off)), tuple(sorted(make_up)), tuple(sorted(statutory)), source
     )

@@ -15,6 +15,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from protrules.calendar.notices import source_text
 from protrules.calendar.wording import duration_words
 from protrules.calendar.workdays import Notice, Period, WorkCalendar
 from protrules.cli.common import (
@@ -239,7 +240,7 @@ def cmd_blocks(args: argparse.Namespace) -> int:
                 statutory=statutory_total,
             )
         ),
-        say(msg("source: {source}", source=notice.source)),
+        say(msg("source: {source}", source=source_text(notice.source))),
         "",
     ]
     for block in blocks:
@@ -302,41 +303,51 @@ def _read_notice(path: str) -> tuple[str, str]:
         ) from None  # fmt: skip
 
 
-def notice_summary(text: NoticeText, calendar: WorkCalendar) -> str:
-    """What ``import-notice`` found, for a person to confirm against the published notice."""
+def notice_summary(text: NoticeText, calendar: WorkCalendar, lang: str = "en") -> str:
+    """What ``import-notice`` found, in ``lang``, for a person to confirm against the published
+    notice."""
     from protrules.calendar.notices import holidays_version
     from protrules.output import display_width, pad
 
     notice = text.notice()
     days_off = sum(len(item.days_off) for item in text.items)
     make_up = sum(len(item.make_up_days) for item in text.items)
-    lines = [
-        f"《{text.title}》 {text.citation}",
-        f"{text.year}: {len(text.items)} items, {days_off} days off ({len(notice.statutory)} statutory),"
-        f" {make_up} make-up working days",
-        "",
-    ]
+    counts = msg(
+        "{year}: {items} items, {off} days off ({statutory} statutory), {work} make-up working days",
+        year=text.year,
+        items=len(text.items),
+        off=days_off,
+        statutory=len(notice.statutory),
+        work=make_up,
+    )
+    lines = [f"《{text.title}》 {text.citation}", counts.render(lang), ""]
     heads = [f"{item.numeral}、{'、'.join(item.festivals)}" for item in text.items]
+    labels = {key: label.render(lang) for key, label in _LABELS.items()}
     width = max(display_width(head) for head in heads) + 2
+    label_width = max(10, *(display_width(label) for label in labels.values()))
     for head, item in zip(heads, text.items, strict=True):
-        count = f"{len(item.days_off)} day{'s' if len(item.days_off) != 1 else ''}"
-        rows = [("off", f"{_spans(item.days_off)} ({count})")]
+        count = msgn("{n} day", "{n} days", len(item.days_off)).render(lang)
+        rows = [("off", msg("{days} ({count})", days=_spans(item.days_off), count=count).render(lang))]
         if item.make_up_days:
             rows.append(("work", ", ".join(_day(d) for d in item.make_up_days)))
-        rows.append(("statutory", _spans(item.statutory) or "none"))
-        rows += [("note", f"{note} (no day off)") for note in item.notes]
-        for i, (label, value) in enumerate(rows):
-            lines.append(f"{pad(head if i == 0 else '', width)}{label:<10} {value}".rstrip())
-    lines += [
-        "",
-        f"statutory: the days {_LAW} grants, from the lunar calendar (holidays {holidays_version()});"
-        " the notice gives the rest.",
-        _compared(notice, calendar),
-    ]
+        rows.append(("statutory", _spans(item.statutory) or msg("none").render(lang)))
+        rows += [("note", msg("{note} (no day off)", note=note).render(lang)) for note in item.notes]
+        for i, (key, value) in enumerate(rows):
+            label = pad(labels[key], label_width)
+            lines.append(f"{pad(head if i == 0 else '', width)}{label} {value}".rstrip())
+    law = msg(
+        "statutory: the days {law} grants, from the lunar calendar (holidays {version}); the notice gives"
+        " the rest.",
+        law=_LAW,
+        version=holidays_version(),
+    )
+    lines += ["", law.render(lang), _compared(notice, calendar, lang)]
     return "\n".join(lines) + "\n"
 
 
 _LAW = "《全国年节及纪念日放假办法》"
+#: The summary's row labels: the days off, the make-up working days, the statutory days, a note.
+_LABELS = {"off": msg("off"), "work": msg("work"), "statutory": msg("statutory"), "note": msg("note")}
 
 
 def _spans(days: tuple[dt.date, ...]) -> str:
@@ -346,26 +357,46 @@ def _spans(days: tuple[dt.date, ...]) -> str:
     return ", ".join(_day(a) if a == b else f"{_day(a)} .. {_day(b)}" for a, b in day_runs(days))
 
 
-def _compared(notice: Notice, calendar: WorkCalendar) -> str:
-    """How the notice compares, day by day, with what the calendar already holds for its year."""
+def _compared(notice: Notice, calendar: WorkCalendar, lang: str) -> str:
+    """How the notice compares, day by day, with what the calendar already holds for its year,
+    in ``lang``."""
     year = notice.year
     if year not in calendar.published_years:
-        return f"{year} is not in the calendar yet (it knows {_years(calendar)}): this notice adds it."
+        return msg(
+            "{year} is not in the calendar yet (it knows {years}): this notice adds it.",
+            year=year,
+            years=_years(calendar),
+        ).render(lang)
     loaded = calendar.with_notices([notice])
     first = min((*notice.days_off, *notice.make_up_days, dt.date(year, 1, 1)))
     days = [first + dt.timedelta(days=i) for i in range((dt.date(year, 12, 31) - first).days + 1)]
     known = [d for d in days if d.year in calendar.published_years]
     differ = [d for d in known if calendar.is_working_day(d) != loaded.is_working_day(d)]
-    source = calendar.notice(year).source
+    source = source_text(calendar.notice(year).source)
     if not differ:
-        return f"The calendar already has {year} ({source}): the same working days, day by day."
+        return msg(
+            "The calendar already has {year} ({source}): the same working days, day by day.",
+            year=year,
+            source=source,
+        ).render(lang)
+    kind = {True: msg("working"), False: msg("rest")}
     shown = "".join(
-        f"\n  {_day(d)}: a {'working' if loaded.is_working_day(d) else 'rest'} day by this notice,"
-        f" a {'working' if calendar.is_working_day(d) else 'rest'} day in the calendar"
+        msg(
+            "\n  {day}: a {now} day by this notice, a {before} day in the calendar",
+            day=_day(d),
+            now=kind[loaded.is_working_day(d)],
+            before=kind[calendar.is_working_day(d)],
+        ).render(lang)
         for d in differ
     )
-    plural = "s differ" if len(differ) != 1 else " differs"
-    return f"The calendar already has {year} ({source}); {len(differ)} day{plural}:{shown}"
+    return msgn(
+        "The calendar already has {year} ({source}); {n} day differs:{days}",
+        "The calendar already has {year} ({source}); {n} days differ:{days}",
+        len(differ),
+        year=year,
+        source=source,
+        days=shown,
+    ).render(lang)
 
 
 def _years(calendar: WorkCalendar) -> str:
@@ -393,7 +424,7 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
             )
     text, name = _read_notice(args.file)
     found = parse_notice_text(text, name)
-    summary = notice_summary(found, _calendar(args))
+    summary = notice_summary(found, _calendar(args), LANGUAGE.get())
     block = found.block()
     if args.output is None:
         sys.stderr.write(summary)
@@ -408,12 +439,18 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
                     path=args.output,
                 )
             )
-        answer = input(f"Write the notice block for {found.year} to {args.output}? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            sys.stdout.write("nothing written\n")
+        question = msg(
+            "Write the notice block for {year} to {path}? [y/N] ", year=found.year, path=args.output
+        )
+        answer = input(say(question))
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            sys.stdout.write(say(msg("nothing written")) + "\n")
             return FINDINGS
     emit(block, args.output)
-    sys.stdout.write(f"wrote {args.output}: notice {found.year} ({found.citation})\n")
+    wrote = msg(
+        "wrote {path}: notice {year} ({citation})", path=args.output, year=found.year, citation=found.citation
+    )
+    sys.stdout.write(say(wrote) + "\n")
     return OK
 
 
