@@ -32,7 +32,8 @@ HEAVY = ("lark", "msgspec", "holidays", "pyarrow")
 def test_the_shipped_tables_are_of_this_grammar() -> None:
     for dialect in DIALECTS:
         assert lalr._signature(dialect) == tables.TABLES[dialect]["signature"], (
-            "the grammar (or Lark) changed: write the tables again with `python -m protrules.language.lalr`"
+            "the grammar (or Lark) changed: write the tables again"
+            " with `python -m protrules.language.tablegen`"
         )
 
 
@@ -41,7 +42,7 @@ def test_the_driver_s_tables_are_of_this_grammar() -> None:
     parsers; a grammar changed since makes the driver leave every text to Lark."""
     for dialect in DIALECTS:
         assert driver.signature(dialect) == driver_tables.TABLES[dialect]["signature"], (
-            "the grammar changed: write the tables again with `python -m protrules.language.lalr`"
+            "the grammar changed: write the tables again with `python -m protrules.language.tablegen`"
         )
         assert driver._tables(dialect) is not None
 

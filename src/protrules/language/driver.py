@@ -14,7 +14,7 @@ reductions in three callables (positions, child filter, single-child expansion) 
 through four generators (lexer, contextual lexer, keyword check, indenter); with importing
 Lark and loading its tables that was about two thirds of the parse of the Changning standard.
 This loop reads the same tables (Lark's analysis of the grammar, written beside it by
-``python -m protrules.language.lalr`` to ``grammar/driver_tables.py``: each state's actions,
+``python -m protrules.language.tablegen`` to ``grammar/driver_tables.py``: each state's actions,
 each rule's shape and each state's terminals as the regular expressions of Lark's contextual
 lexer, compiled on first use) in one function: it lexes a token, finds what the indenter
 makes of it (line ends, blocks opened and closed) and whether it is a keyword written against
@@ -143,7 +143,7 @@ _Reduction = tuple[int, str, "str | None", bool, "tuple[tuple[int, bool], ...] |
 
 class Tables:
     """A dialect's tables in the shape the loop reads (``grammar/driver_tables.py``, written by
-    :func:`protrules.language.lalr.driver_tables`)."""
+    :func:`protrules.language.tablegen.driver_tables`)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         #: Each state's actions: a terminal or rule name → the state shifted to, or ``~i`` to

@@ -10,11 +10,10 @@ parentheses, a misspelt keyword …), or, should Lark read the text after all, i
 Only :func:`protrules.language.parser.parse` imports this module, when a file has a syntax
 error: ``import protrules``, parsing a file without one and a rule set read from the program
 cache never import Lark. The parse tables are not built at run time: ``python -m
-protrules.language.lalr`` builds them from the grammars and writes them, as Python literals,
-to ``grammar/tables.py`` (Lark's, which load in a few milliseconds from their bytecode) and
-``grammar/driver_tables.py`` (the driver's, :func:`driver_tables`), from the same parsers;
-building them takes ~150 ms a dialect, and Lark numbers the states differently each time, so
-both files change whenever they are written. Tests hold both to the grammars. Lark's own cache
+protrules.language.tablegen`` builds them from the grammars and writes them, as Python
+literals, to ``grammar/tables.py`` (Lark's, which load in a few milliseconds from their
+bytecode) and ``grammar/driver_tables.py`` (the driver's); tests hold both to the grammars.
+Lark's own cache
 (``cache=True``) is not used: it is a pickle in the shared temporary folder under a name
 anyone can work out, so another local user could plant one that runs code as whoever parses
 next.
@@ -25,9 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import lark
@@ -39,10 +36,7 @@ from lark.exceptions import (
     UnexpectedInput,
     UnexpectedToken,
 )
-from lark.grammar import Rule
 from lark.indenter import Indenter
-from lark.lexer import TerminalDef, UnlessCallback
-from lark.parsers.lalr_analysis import Shift
 from lark.tree import Tree
 
 from protrules.i18n import Message, Text, joined, msg
@@ -52,14 +46,12 @@ from protrules.language.building import Unbuilt
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Source, Span, did_you_mean, suggest
 from protrules.language.dialects import keyword_hint
 from protrules.language.driver import joined as keyword_joined
-from protrules.language.driver import signature
 from protrules.language.grammar import grammar_text
-from protrules.language.keywords import DIALECTS
 from protrules.language.recovery import MAX_SYNTAX_ERRORS, Blanker
 from protrules.language.scan import character_hint
 from protrules.language.words import UNITS
 
-__all__ = ["Building", "driver_tables", "lark_parser", "parse_body", "write_tables"]
+__all__ = ["Building", "lark_parser", "parse_body"]
 
 
 class _Indent(Indenter):
@@ -197,106 +189,6 @@ def _words_of(lark: Lark, indent: _Indent) -> None:
     indent.keywords = frozenset(name for name, text in words.items() if _is_word(text))
     first = {spelling.split()[0] for spelling in UNITS}
     indent.units = frozenset(name for name, text in words.items() if text in first)
-
-
-def write_tables(path: Path) -> None:
-    """Build every dialect's parse tables from its grammar and write them as Python modules
-    beside ``path``: Lark's (``tables.py``) and, from the same parsers, the driver's
-    (``driver_tables.py``)."""
-    found: dict[str, dict[str, Any]] = {}
-    driving: dict[str, dict[str, Any]] = {}
-    for dialect in DIALECTS:
-        indent = _Indent()
-        built = _build(dialect, indent)
-        _words_of(built, indent)
-        driving[dialect] = driver_tables(built, dialect)
-        data, memo = built.memo_serialize([TerminalDef, Rule])
-        data["options"] = {name: value for name, value in data["options"].items() if name not in _LOADED}
-        found[dialect] = {"signature": _signature(dialect), "data": data, "memo": memo}
-    for name, tables, what in (
-        ("tables.py", found, "The LALR tables of each dialect's grammar"),
-        ("driver_tables.py", driving, "The tables of each dialect's grammar for protrules.language.driver"),
-    ):
-        (path.parent / name).write_text(
-            f'"""{what}, written by ``python -m protrules.language.lalr``:\n'
-            'do not edit (see :mod:`protrules.language.lalr`)."""\n\n'
-            "from typing import Any\n\n"
-            f"TABLES: dict[str, dict[str, Any]] = {tables!r}\n",
-            encoding="utf-8",
-        )
-
-
-def driver_tables(lark: Lark, dialect: str) -> dict[str, Any]:
-    """What :class:`protrules.language.driver.Tables` reads of a dialect's Lark parser: its
-    parse table, what each reduction does, each state's scanner (the regular expressions of
-    Lark's contextual lexer and the keywords a name may spell) and the indenter's words."""
-    frontend = lark.parser
-    table = frontend.parser.parser.parse_table
-    rules: dict[Any, int] = {}
-    reductions: list[tuple[Any, ...]] = []
-    actions: dict[int, dict[str, int]] = {}
-    for state, row in table.states.items():
-        actions[state] = {}
-        for symbol, (action, arg) in row.items():
-            if action is Shift:
-                actions[state][symbol] = arg
-                continue
-            index = rules.get(arg)
-            if index is None:
-                index = rules[arg] = len(reductions)
-                reductions.append(_reduction(arg))
-            actions[state][symbol] = ~index
-    contextual = frontend.lexer.lexer
-    scanners: list[tuple[list[str], dict[str, dict[str, str]]]] = []
-    shared: dict[int, int] = {}
-    accepts: dict[int, int] = {}
-    for state, lexer in contextual.lexers.items():
-        index = shared.get(id(lexer))
-        if index is None:
-            assert not lexer.g_regex_flags
-            patterns = [mre.pattern for mre in lexer.scanner._mres]
-            words: dict[str, dict[str, str]] = {}
-            for kind, callback in lexer.callback.items():
-                assert isinstance(callback, UnlessCallback)
-                spelt: dict[str, str] = {}
-                for terminal in reversed(callback.scanner.terminals):  # the first in Lark's order wins
-                    assert terminal.pattern.type == "str" and not terminal.pattern.flags
-                    spelt[terminal.pattern.value] = terminal.name
-                words[kind] = spelt
-            index = shared[id(lexer)] = len(scanners)
-            scanners.append((patterns, words))
-        accepts[state] = index
-    indent = lark.options.postlex
-    assert isinstance(indent, _Indent)
-    return {
-        "signature": signature(dialect),
-        "start": table.start_states["start"],
-        "end": table.end_states["start"],
-        "actions": actions,
-        "reductions": reductions,
-        "accepts": accepts,
-        "scanners": scanners,
-        "ignore": sorted(contextual.root_lexer.ignore_types),
-        "keywords": sorted(indent.keywords),
-        "units": sorted(indent.units),
-        "tab": indent.tab_len,
-    }
-
-
-def _reduction(rule: Any) -> tuple[Any, ...]:
-    """What reducing ``rule`` does (Lark's ``ParseTreeBuilder``, decided once)."""
-    name = str(rule.alias or rule.options.template_source or rule.origin.name)
-    keep = rule.options.keep_all_tokens
-    kept: list[tuple[int, bool]] = []
-    for index, symbol in enumerate(rule.expansion):
-        if keep or not (symbol.is_term and symbol.filter_out):
-            kept.append((index, not symbol.is_term and symbol.name.startswith("_")))
-    whole = len(kept) == len(rule.expansion) and not any(spliced for _, spliced in kept)
-    single = bool(rule.options.expand1) and not rule.alias
-    tree = None if name.startswith("_") else name
-    if single and whole and len(rule.expansion) == 1:
-        return -1, str(rule.origin.name), tree, single, None  # passes its child through unchanged
-    return len(rule.expansion), str(rule.origin.name), tree, single, None if whole else tuple(kept)
 
 
 def parse_body(body: str, name: str, source: Source, lexical: list[Diagnostic], dialect: str) -> n.Module:
@@ -629,7 +521,3 @@ def _line_end_span(line: int, source: Source) -> Span:
     text = source.line(line).split("#", 1)[0].rstrip()
     column = len(text) + 1
     return Span(line, column, line, column + 1, source.name)
-
-
-if __name__ == "__main__":
-    write_tables(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "grammar" / "tables.py")

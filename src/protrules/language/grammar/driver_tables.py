@@ -1,5 +1,5 @@
-"""The tables of each dialect's grammar for protrules.language.driver, written by ``python -m protrules.language.lalr``:
-do not edit (see :mod:`protrules.language.lalr`)."""
+"""The tables of each dialect's grammar for protrules.language.driver, written by ``python -m protrules.language.tablegen``:
+do not edit (see :mod:`protrules.language.tablegen`)."""
 
 from typing import Any
 

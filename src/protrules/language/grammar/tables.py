@@ -1,5 +1,5 @@
-"""The LALR tables of each dialect's grammar, written by ``python -m protrules.language.lalr``:
-do not edit (see :mod:`protrules.language.lalr`)."""
+"""The LALR tables of each dialect's grammar, written by ``python -m protrules.language.tablegen``:
+do not edit (see :mod:`protrules.language.tablegen`)."""
 
 from typing import Any
 
