@@ -228,6 +228,10 @@ def test_nesting_past_the_limit_in_a_program_built_otherwise_is_refused_when_com
     monkeypatch.setattr(building, "BLOCK_DEPTH", 30)  # a program the parser's bound did not see
     with pytest.raises(RuleTooComplexError, match=r"rule 1.1 \(line 10\) nests 21 `for each`"):
         _compile(_nested(21))
+    from protrules.language.formatter import format_source
+
+    with pytest.raises(RuleTooComplexError, match=r"rule 1.1 \(line \d+\) nests 21 `对每个`"):
+        _compile(format_source(_nested(21), dialect="zh"))  # named as the file writes it
 
 
 def test_index_readers_read_a_field_as_attrgetter_does() -> None:

@@ -104,3 +104,17 @@ def test_changning_has_no_findings_beyond_unused_declarations() -> None:
     found, _ = _lint_file(CHANGNING)
     serious = [f"{d.code} {d.span}: {d.message}" for d in found if not d.code.startswith("PRL70")]
     assert serious == []
+
+
+def test_a_finding_quotes_keywords_as_the_file_writes_them() -> None:
+    """The same rule file in the Chinese dialect: a loop whose `where` keeps no unit is told to
+    check its `满足`, in either language of the messages."""
+    from protrules.language.diagnostics import Source
+    from protrules.language.formatter import format_source
+
+    text = (ROOT / "tests" / "cases" / "lint" / "constants.prl").read_text(encoding="utf-8")
+    for source, where in ((text, "`where`"), (format_source(text, dialect="zh"), "`满足`")):
+        program = protrules.check(protrules.parse(source, "c.prl"), Source("c.prl", source))
+        hints = {d.hint_text("en") for d in lint(program) if d.code == "PRL713"}
+        assert f"check the {where}" in hints
+        assert f"检查 {where} 条件" in {d.hint_text("zh") for d in lint(program) if d.code == "PRL713"}

@@ -44,6 +44,7 @@ from protrules.facts.model import Kind
 from protrules.i18n import Message, Text, joined, msg
 from protrules.language import nodes as n
 from protrules.language.diagnostics import Diagnostic, RuleFileError, Span
+from protrules.language.dialects import detect_dialect, quoted
 from protrules.language.parser import parse
 
 __all__ = ["CODES", "expressions", "lint", "module_rules"]
@@ -117,6 +118,7 @@ class _Linter:
         self.program = program
         self.module = module
         self.lines = program.source_text.removeprefix("\ufeff").split("\n")
+        self.dialect = detect_dialect(program.source_text)  # keywords are quoted as the file writes them
         self.found: list[Diagnostic] = []
         self.decls: list[n.Decl] = list(module.declarations) if module is not None else []
         try:
@@ -312,8 +314,9 @@ class _Linter:
             word = _UNIT_WORDS.get(loop.unit, loop.unit)
             why = msg("it has no {unit}", unit=word)
             if loop.condition is not None:
-                why = msg("no {unit} of it satisfies the `where`", unit=word)
-            hint = msg("check the `where`")
+                where = quoted("where", self.dialect)
+                why = msg("no {unit} of it satisfies the {where}", unit=word, where=where)
+            hint = msg("check the {where}", where=quoted("where", self.dialect))
             if loop.unit == "vacation":
                 hint = msg("declare the school vacations it covers")
             span = loop.condition.span if loop.condition is not None else loop.period.span

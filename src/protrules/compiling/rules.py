@@ -31,6 +31,7 @@ from protrules.evaluation.results import UNKNOWN, Check, RuleResult
 from protrules.evaluation.runtime import Ctx
 from protrules.evaluation.verdicts import checked_result
 from protrules.i18n import msg
+from protrules.language.dialects import detect_dialect, quoted
 from protrules.limits import BLOCK_DEPTH
 
 __all__ = ["KINDS", "MAX_LOOP_NESTING", "CompiledRule", "RuleTooComplexError", "explain_rule", "run_rule"]
@@ -74,15 +75,16 @@ class CompiledRule:
 
     __slots__ = ("fallbacks", "generate", "rule", "saved", "written")
 
-    def __init__(self, rule: ir.RuleDef, generate: bool = True) -> None:
+    def __init__(self, rule: ir.RuleDef, generate: bool = True, source_text: str = "") -> None:
         depth = _loop_depth(rule.body)
         if depth > MAX_LOOP_NESTING:
             where = msg(" (line {line})", line=rule.span.line) if rule.span is not None else ""
             raise RuleTooComplexError(
                 msg(
-                    "rule {rule}{where} nests {depth} `for each` inside one another; at most {most} can run:"
+                    "rule {rule}{where} nests {depth} {for_each} inside one another; at most {most} can run:"
                     " split it into smaller rules",
                     rule=rule.id,
+                    for_each=quoted("for each", detect_dialect(source_text)),  # as the file writes it
                     where=where,
                     depth=depth,
                     most=MAX_LOOP_NESTING,

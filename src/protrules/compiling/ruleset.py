@@ -75,7 +75,7 @@ class RuleSet:
         self.max_work = max_work
         self.generate = generate
         self._calendar: WorkCalendar | None = None
-        self._rules = tuple(CompiledRule(rule, generate) for rule in program.rules)
+        self._rules = tuple(CompiledRule(rule, generate, program.source_text) for rule in program.rules)
         self._params = {name: p.values for name, p in program.params.items()}
         #: The district ledger every evaluated ledger is read with (:meth:`with_district`).
         self.district: Ledger | None = None
