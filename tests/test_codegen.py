@@ -255,3 +255,50 @@ def test_index_readers_read_a_field_as_attrgetter_does() -> None:
     for bad in ("class", "a.b", "x = 1", ""):
         with pytest.raises(ValueError):
             _readers(bad)
+
+
+SPANS = """standard "s":
+    title: "t"
+    assessment: 评估期
+    calendar: china
+period 评估期 = 2023-01-02 .. 2023-04-02
+period 一月 = 2023-01-01 .. 2023-01-31
+period 三月 = 2023-03-01 .. 2023-03-31
+fact venue "场所":
+    name: text "名称"
+fact venue_session "开放记录":
+    venue: venue "场所"
+    date: date "日期"
+area 1 "a":
+    rule 1.1 "open every week of January and March":
+        clause: "c"
+        for each 场所 in venue:
+            for each week 周 of 评估期 where 周 in 一月 or 周 in 三月:
+                let 本周 = (venue_session where venue_session.venue = 场所 and venue_session.date in 周)
+                require distinct(本周, 本周.date) >= 2
+                require exists(本周 as s where s.date is rest day)
+"""
+
+
+def test_evidence_gathered_as_spans_of_a_run_is_the_exact_codes() -> None:
+    """Generated code without checks keeps the facts of a run's consecutive slices (the weeks
+    a loop visits) as one span: the weeks it skips (February), another venue's run, and a run
+    out of date order (sliced by the run's own method) leave exactly the exact code's evidence."""
+    generated, closures = _compile(SPANS), _compile(SPANS, generate=False)
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=i) for i in range(0, 95, 2)]
+    sessions = [{"id": f"A{i}", "venue": "V1", "date": d.isoformat()} for i, d in enumerate(days)]
+    sessions += [{"id": f"B{i}", "venue": "V2", "date": d.isoformat()} for i, d in enumerate(days[::3])]
+    shuffled = [{"id": f"C{i}", "venue": "V3", "date": d.isoformat()} for i, d in enumerate(reversed(days))]
+    venues = [{"id": v, "name": v} for v in ("V1", "V2", "V3")]
+    for rows in (sessions, sessions + shuffled, shuffled):
+        data = {"entity": {"id": "s1", "name": "一街"}, "facts": {"venue": venues, "venue_session": rows}}
+        ledger = ledger_from_mapping(data, generated.fact_types, origin="test")
+        fast = generated.evaluate(ledger, dt.date(2023, 6, 30), checks=False)
+        exact = closures.evaluate(ledger, dt.date(2023, 6, 30), checks=False)
+        assert fast == exact
+        found = fast.results[0].evidence
+        assert found == exact.results[0].evidence
+        assert not any(f"venue_session:{s['id']}" in found for s in rows if s["date"][5:7] == "02")
+        assert len(found) > 20
+    assert _fallbacks(generated) == {"1.1": 0}
+    assert "F.append(span_" in (generated.generated_source("1.1") or "")

@@ -21,6 +21,7 @@ is the one run on clean ledgers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from protrules.checking import ir
@@ -28,17 +29,21 @@ from protrules.checking.ir import CONST, DEC, INC
 from protrules.compiling.codegen_expr import Unsupported, Written
 from protrules.compiling.codegen_select import Emitter
 from protrules.evaluation.definite import FALLBACK, HELPERS, PerCalendar
-from protrules.evaluation.findings import Advice, Compared, NotApplicable, Pass
+from protrules.evaluation.findings import Advice, Compared, Finding, NotApplicable, Pass, Requirement
 from protrules.evaluation.indexes import any_node
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, Check, RuleResult, combine_verdicts
 from protrules.evaluation.runtime import Ctx
-from protrules.evaluation.tally import Tally, check_evidence, evidence, evidence_ids, labelled, reason
-from protrules.evaluation.verdicts import Requirement, checked_result, tallied_result
+from protrules.evaluation.tally import Noted, Tally, check_evidence, evidence, evidence_ids, labelled, reason
+from protrules.evaluation.verdicts import checked_result, tallied_result
 from protrules.facts.model import Fact
 
 __all__ = ["FALLBACK", "write"]
 
 GeneratedRule = Callable[[Ctx], RuleResult]
+
+#: A loop pass's label as the writer keeps it: the loop's name and the Python expression of
+#: the value it visits (a tally), or ``""`` and the variable holding the label (checks kept).
+Label = tuple[str, str]
 
 
 def _finish(
@@ -60,7 +65,7 @@ def _finish(
         tally.first_verdict = next(iter(first), "") if count == 1 else ""  # the only check's
         return tallied_result(rule, ctx, tally)
     verdict = combine_verdicts(first)
-    why = reason(first.get(verdict))
+    why = partial(reason, first.get(verdict))  # written when first read, as the evidence is
     return RuleResult(rule.id, rule.title, rule.kind, rule.weight, verdict, why, due, evidence(facts), ())
 
 
@@ -93,10 +98,13 @@ class _Writer:
         self.counted = rule.kind == "assessed" and not checks
         self.e = Emitter()
         self.e.namespace = namespace(rule, checks)
+        if not checks and not _applies(rule.body):  # `applies` rolls the evidence back: no spans
+            self.e.spanned = "F"
 
     def write(self) -> str:
         e = self.e
         self.block(self.rule.body, [], None, None)
+        e.flush()
         e.line(self.finish())
         head = ["def rule(ctx):"]
         head += [
@@ -119,36 +127,52 @@ class _Writer:
         return "return _finish(C, ctx, n, first, tdue, F, W)"
 
     # -- noting checks
-    def note(self, verdict: str, context: list[str], detail: str, *, text: str = "",
-             due: str | None = None, evidence: str | None = None) -> None:  # fmt: skip
-        """Checks.note or Tally.note, written out. A tally keeps only the first check of each
-        verdict, so its context and detail are built only then; only an assessed rule reads
-        how many checks a tally noted (one not-applicable check means no judgement is asked
-        for)."""
+    def note(self, verdict: str, context: list[Label], *, text: str, due: str | None = None,
+             evidence: str | None = None, requirement: Requirement | None = None,
+             compared: tuple[str, str] = ("None", "None"),
+             finding: Finding | None = None) -> None:  # fmt: skip
+        """Checks.note or Tally.note, written out: a check of the statement whose text is
+        ``text``, its finding a requirement's comparison (``requirement`` and the values
+        ``compared``) or a constant ``finding``. A tally keeps only the first check of each
+        verdict, and of it only what it was noted with (:class:`~protrules.evaluation.tally.
+        Noted`: the passes and the finding are built only for the verdict the rule ends with);
+        only an assessed rule reads how many checks a tally noted (one not-applicable check
+        means no judgement is asked for)."""
         e = self.e
+        values = [*compared, verdict, due or "None"] if requirement is not None else []
         if self.checks:
             found = f"_evidence_of({evidence})" if evidence is not None else "()"
-            e.line(f"CK.append(_Check({text}, {_context(context)}, {verdict}, {detail}, {due}, {found}))")
+            if requirement is not None:
+                detail = f"_Compared({e.const(requirement)}, {', '.join(values)})"
+            else:
+                detail = e.const(finding)
+            where = f"{_context(context)}, {verdict}, {detail}, {due}, {found}"
+            e.line(f"CK.append(_Check({e.const(text)}, {where}))")
             return
         if self.counted:
             e.line("n += 1")
+        noted = e.const(Noted(tuple(name for name, _ in context), requirement, finding))
+        parts = "".join(f", {value}" for _, value in context) + "".join(f", {value}" for value in values)
         e.line(f"if {verdict} not in first:")
         with e.block():
-            e.line(f"first[{verdict}] = ({_context(context)}, {detail})")
+            e.line(f"first[{verdict}] = ({noted}{parts or ','})")
 
-    def note_na(self, stmt: ir.Stmt, context: list[str], cause: str, unit: str | None = None) -> None:
+    def note_na(self, stmt: ir.Stmt, context: list[Label], cause: str, unit: str | None = None) -> None:
         """A check saying why a pass or the rule is n/a (its finding is written once, here)."""
-        finding = NotApplicable(cause, stmt, unit)
-        self.note("_NA", context, self.e.const(finding), text=self.e.const(stmt.text))
+        self.note("_NA", context, finding=NotApplicable(cause, stmt, unit), text=stmt.text)
 
-    def label(self, expr: str) -> str:
-        """A loop pass's label: every check of the pass reads it when checks are kept (so it is
-        written once), a tally only the first of each verdict (so it is written then)."""
-        return self.e.temp(expr, "lb") if self.checks else expr
+    def label(self, name: str, value: str) -> Label:
+        """A loop pass's label, named ``name`` (a loop's name, as it reads): every check of the
+        pass reads it when checks are kept (so it is written once, into a variable), a tally
+        only the first of each verdict, and only when the rule ends with that verdict (so it
+        keeps the name and the value)."""
+        if self.checks:
+            return ("", self.e.temp(f"_Pass({self.e.const(name)}, {value})", "lb"))
+        return (name, value)
 
     # -- statements
     def block(
-        self, stmts: tuple[ir.Stmt, ...], context: list[str], due: str | None, mark: str | None
+        self, stmts: tuple[ir.Stmt, ...], context: list[Label], due: str | None, mark: str | None
     ) -> None:
         e = self.e
         for stmt in stmts:
@@ -178,7 +202,7 @@ class _Writer:
         e.line(f"{name} = []")
         return name
 
-    def require(self, stmt: ir.RequireS, context: list[str], due: str | None) -> None:
+    def require(self, stmt: ir.RequireS, context: list[Label], due: str | None) -> None:
         e = self.e
         req = Requirement.of(stmt)
         evidence = e.evidence = self.evidence()
@@ -199,10 +223,10 @@ class _Writer:
                 e.covered = set()
         verdict = e.fresh("v")
         self.verdict(verdict, ok, due, stmt.monotonicity)
-        detail = f"_Compared({e.const(req)}, {left}, {right}, {verdict}, {due or 'None'})"
-        self.note(verdict, context, detail, text=e.const(req.text), due=due, evidence=evidence)
+        self.note(verdict, context, text=req.text, due=due, evidence=evidence, requirement=req,
+                  compared=(left, right))
 
-    def advise(self, stmt: ir.AdviseS, context: list[str]) -> None:
+    def advise(self, stmt: ir.AdviseS, context: list[Label]) -> None:
         """Advice never decides a verdict: a tally counts it unevaluated, checks keep it."""
         e = self.e
         if not self.checks:
@@ -253,7 +277,7 @@ class _Writer:
             with e.block():
                 e.line(f"{verdict} = _PASS if {ok} else _FAIL")
 
-    def applies(self, stmt: ir.AppliesS, context: list[str], mark: str | None) -> None:
+    def applies(self, stmt: ir.AppliesS, context: list[Label], mark: str | None) -> None:
         """A pass (or the rule) that does not apply: its checks give way to the one saying why
         (the lets stay)."""
         e = self.e
@@ -273,14 +297,14 @@ class _Writer:
             self.note_na(stmt, context, "does not apply")
             e.line("continue" if mark is not None else self.finish())
 
-    def _pass(self, body: tuple[ir.Stmt, ...], context: list[str], due: str | None) -> None:
+    def _pass(self, body: tuple[ir.Stmt, ...], context: list[Label], due: str | None) -> None:
         mark = None
         if any(isinstance(stmt, ir.AppliesS) for stmt in body):  # a pass that may not apply
             mark = self.e.fresh("mk")
             self.e.line(f"{mark} = {'len(CK)' if self.checks else '(n, len(first), tdue, len(F))'}")
         self.block(body, context, due, mark)
 
-    def for_facts(self, stmt: ir.ForFactsS, context: list[str], due: str | None) -> None:
+    def for_facts(self, stmt: ir.ForFactsS, context: list[Label], due: str | None) -> None:
         e = self.e
         facts = e.temp(e.value(stmt.source))
         e.line(f"W += len({facts})")
@@ -295,13 +319,13 @@ class _Writer:
                 with e.block():
                     e.line("continue")
             e.line(f"{matched} += 1")
-            label = self.label(f"_Pass({e.const(stmt.name)}, {var})")
+            label = self.label(stmt.name, var)
             self._pass(stmt.body, [*context, label], due)
         e.line(f"if not {matched}:")
         with e.block():
             self.note_na(stmt, context, "no facts to check")
 
-    def for_periods(self, stmt: ir.ForPeriodsS, context: list[str]) -> None:
+    def for_periods(self, stmt: ir.ForPeriodsS, context: list[Label]) -> None:
         e = self.e
         period = e.temp(e.value(stmt.period))
         label, var = e.fresh("l"), e.fresh("p")
@@ -333,11 +357,19 @@ class _Writer:
         e.line(f"for {label}, {var} in {units}:")
         with e.loop(f"len({units})"):
             due = e.temp(f"{var}.end", "d")
-            labelled = self.label(f"_Pass({e.const(stmt.name)}, {label})")
+            labelled = self.label(stmt.name, label)
             self._pass(stmt.body, [*context, labelled], due)
         e.line(f"if not {units}:")
         with e.block():
             self.note_na(stmt, context, "no units to check", stmt.unit)
+
+
+def _applies(stmts: tuple[ir.Stmt, ...]) -> bool:
+    """Whether any statement, or any statement of a loop's body, is an `applies`."""
+    return any(
+        isinstance(s, ir.AppliesS) or (isinstance(s, ir.ForFactsS | ir.ForPeriodsS) and _applies(s.body))
+        for s in stmts
+    )
 
 
 def _static(node: ir.Node, var: str) -> bool:
@@ -346,8 +378,9 @@ def _static(node: ir.Node, var: str) -> bool:
     return not any_node(node, lambda n: isinstance(n, ir.Ref) and not (n.scope == "local" and n.key == var))
 
 
-def _context(labels: list[str]) -> str:
-    return "(" + "".join(f"{label}, " for label in labels) + ")"
+def _context(labels: list[Label]) -> str:
+    """The context of a check, as Python: a tuple of its passes' labels (checks kept)."""
+    return "(" + "".join(f"{label}, " for _, label in labels) + ")"
 
 
 _RESULTS: dict[str, Any] = {

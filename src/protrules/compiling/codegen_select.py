@@ -90,6 +90,11 @@ class Emitter(Expressions):
         self.days: dict[str, tuple[str, str]] = {}
         #: How many times the loops around the code being written run (innermost last).
         self.passes: list[str] = []
+        #: Python names of selections an index may answer with a slice of a plain run → the
+        #: run's facts, the slice's ends and the name that is None where it did not.
+        self.spans: dict[str, tuple[str, str, str, str]] = {}
+        #: The evidence list whose run slices are joined into spans (:meth:`join`), if any.
+        self.spanned: str | None = None
 
     # -- expressions with statements
     def value(self, node: ir.Node, any_order: bool = False) -> str:
@@ -231,6 +236,7 @@ class Emitter(Expressions):
             self.line(f"{found}, {clean} = {run}.facts[{lo}:{hi}], True")
             if days is not None:
                 self.line(f"{days} = {run}.dates[{lo}:{hi}]")
+                self.spans[out] = (f"{run}.facts", lo, hi, days)
         self.line("else:")
         with self.block():
             how = "any_order" if any_order else "between"
@@ -276,9 +282,10 @@ class Emitter(Expressions):
             return f"len({source})"
         if func in ("exists", "none"):
             if evidence is not None and source not in self.covered:
-                self.line(f"if {source}:")
-                with self.block():
-                    self.line(f"{evidence}.append({source})")
+                if not self.join(source):
+                    self.line(f"if {source}:")
+                    with self.block():
+                        self.line(f"{evidence}.append({source})")
                 self.covered.add(source)  # all its facts, or it has none
             return f"(len({source}) {'!=' if func == 'exists' else '=='} 0)"
         assert node.arg is not None
@@ -323,9 +330,52 @@ class Emitter(Expressions):
         """An aggregate's facts join the requirement's evidence (once is enough)."""
         if self.evidence is None or source in self.covered:
             return
-        self.line(f"{self.evidence}.append({source})")
+        if not self.join(source):
+            self.line(f"{self.evidence}.append({source})")
         if whole:
             self.covered.add(source)
+
+    def join(self, source: str) -> bool:
+        """A selection's facts join the evidence as a span of its run, where an index answered
+        it with a slice: a loop over consecutive periods (the weeks of a year) slices the run
+        at consecutive places, and the spans of one run that meet or overlap are kept as one
+        slice (taken when another run's slice comes, and at the end) instead of a slice each.
+        False (nothing written) where the evidence is not kept so."""
+        found = self.spans.get(source)
+        if found is None or self.evidence is None or self.evidence != self.spanned:
+            return False
+        facts, lo, hi, days = found
+        run, start, end = self._span()
+        self.line(f"if {days} is None:")  # not a slice of the run this time
+        with self.block():
+            self.line(f"if {source}:")
+            with self.block():
+                self.line(f"{self.evidence}.append({source})")
+        self.line(f"elif {run} is {facts} and {start} <= {lo} <= {end}:")
+        with self.block():
+            self.line(f"if {hi} > {end}:")
+            with self.block():
+                self.line(f"{end} = {hi}")
+        self.line("else:")
+        with self.block():
+            self.line(f"if {run} is not None:")
+            with self.block():
+                self.line(f"{self.evidence}.append({run}[{start}:{end}])")
+            self.line(f"{run}, {start}, {end} = {facts}, {lo}, {hi}")
+        return True
+
+    def _span(self) -> tuple[str, str, str]:
+        """The span being gathered: its run's facts (None: no span yet) and its ends."""
+        return self.once("span", "run", "None"), self.once("span", "lo", "0"), self.once("span", "hi", "0")
+
+    def flush(self) -> None:
+        """The last span joins the evidence (at the end of the function)."""
+        if ("span", "run") not in self.prelude:
+            return
+        run, start, end = self._span()
+        self.line(f"if {run} is not None:")
+        with self.block():
+            self.line(f"{self.spanned}.append({run}[{start}:{end}])")
 
     def _fused(self, node: ir.Aggregate) -> str | None:
         """``distinct(S as s where …, s.date)``, ``count(S where …)``: one comprehension over

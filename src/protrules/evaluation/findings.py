@@ -351,13 +351,16 @@ class Pass(str):
     """One pass of a `for each` a check belongs to: ``年 = 2023``, ``居民区 = R016`` as text,
     with the loop's name and what it visits (a :class:`Unit` or a fact) as data."""
 
+    __slots__ = ("name", "value")  # a check of every loop pass has one: no dict each
+
     name: str
     value: Any
 
     def __new__(cls, name: str, value: Any) -> Pass:
-        label = value.id if isinstance(value, Fact | Ref) else value
-        made = super().__new__(cls, f"{name} = {label}")
-        made.name, made.value = name, value
+        label = value.id if isinstance(value, _IDENTIFIED) else value
+        made = str.__new__(cls, f"{name} = {label}")
+        made.name = name
+        made.value = value
         return made
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -392,6 +395,10 @@ class Ref:
     type: str
     id: str
     values: dict[str, Any] = attrs.field(eq=False, hash=False)
+
+
+#: What a pass or a finding names by its id.
+_IDENTIFIED = (Fact, Ref)
 
 
 def _light(value: Any) -> Any:

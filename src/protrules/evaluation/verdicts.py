@@ -123,23 +123,41 @@ def _reason(verdict: str, checks: list[Check]) -> Reason:
     return Reason((), NoRequirement())
 
 
+#: A score's precision: four decimal places.
+_QUANTUM = Decimal("0.0001")
+
+
 def decide_entity(
     ledger: Ledger, as_of: dt.date, results: list[RuleResult], *, with_checks: bool = True
 ) -> EntityResult:
     """Status and score from rule results (docs/domain.md, “Verdicts, status and score”)."""
-    vetoed_by = tuple(r.rule for r in results if r.kind == "veto" and r.verdict == FAIL)
-    scored = [r for r in results if r.counts_in_score]
-    passed = sum((r.weight for r in scored if r.verdict == PASS), 0)
-    applicable = sum((r.weight for r in scored), 0)
-    score = (Decimal(passed) / Decimal(applicable)).quantize(Decimal("0.0001")) if applicable else None
-    required = [r for r in results if r.kind in ("required", "assessed")]
+    vetoed: list[str] = []
+    passed: Any = 0
+    applicable: Any = 0
+    failed = undecided = False
+    for r in results:  # one pass: every evaluation of an entity ends here
+        kind, found = r.kind, r.verdict
+        if kind == "veto":
+            if found == FAIL:
+                vetoed.append(r.rule)
+            elif found in (UNKNOWN, PENDING):
+                undecided = True
+        elif kind in ("required", "assessed"):
+            if found == FAIL:
+                failed = True
+            elif found in (UNKNOWN, PENDING):
+                undecided = True
+            if found != NA:  # counts in the score
+                applicable += r.weight
+                if found == PASS:
+                    passed += r.weight
+    score = (Decimal(passed) / Decimal(applicable)).quantize(_QUANTUM) if applicable else None
+    vetoed_by = tuple(vetoed)
     if vetoed_by:
         status = VETOED
-    elif any(r.verdict == FAIL for r in required):
+    elif failed:
         status = FAILS
-    elif any(r.verdict in (UNKNOWN, PENDING) for r in required) or any(
-        r.kind == "veto" and r.verdict in (UNKNOWN, PENDING) for r in results
-    ):
+    elif undecided:
         status = INCOMPLETE
     else:
         status = MEETS
