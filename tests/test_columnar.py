@@ -210,3 +210,13 @@ def test_one_table_with_a_type_column() -> None:
         ("b", ["M1"]),
     ]
     assert ledgers[0].facts["meeting"][1].values["date"] == dt.date(2023, 6, 1)
+
+
+def test_a_folder_without_entity_parquet_is_told_so_in_chinese(folder: Path, tmp_path: Path) -> None:
+    bad = _copy(folder, tmp_path / "no-entity")
+    (bad / "entity.parquet").unlink()
+    with pytest.raises(FactErrors) as info:
+        list(read_parquet(bad, TYPES))
+    (error,) = info.value.errors
+    assert error.message.startswith("no entity.parquet: a Parquet ledger folder needs entity.parquet")
+    assert error.message_in("zh").startswith("没有 entity.parquet：Parquet 台账文件夹需要 entity.parquet")

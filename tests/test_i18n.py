@@ -125,6 +125,7 @@ _USER_FACING = {
     "expect": ((3,), ()),  # the type checker's expect(node, type, expr, what)
     "arity": ((1,), ()),
     "FactError": ((1,), ("message",)),
+    "_error": ((1,), ()),  # the Parquet reader's _error(where, message)
 }
 #: Variables that hold a message before it is handed to one of those calls.
 _TEXT_NAMES = {"hint", "message"}

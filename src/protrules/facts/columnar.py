@@ -115,7 +115,7 @@ class _Groups:
                 self.done = True
                 return
             if "entity" not in batch.schema.names:
-                raise _error(self.path, 'no "entity" column: each row says which entity it belongs to')
+                raise _error(self.path, msg('no "entity" column: each row says which entity it belongs to'))
             column = batch.column("entity")
             text = types.is_string(column.type) or types.is_large_string(column.type)
             try:
@@ -137,7 +137,7 @@ class _Groups:
             except UnicodeDecodeError:
                 raise _error(
                     f"{self.path}:rows {self.row}–{self.row + batch.num_rows - 1}",
-                    "text that is not UTF-8: write text columns as UTF-8",
+                    msg("text that is not UTF-8: write text columns as UTF-8"),
                 ) from None
 
     def as_dicts(self, rows: list[Any]) -> list[Any]:
@@ -166,8 +166,12 @@ class _Groups:
         if upcoming is not None and (not isinstance(upcoming, str) or upcoming <= entity):
             raise _error(
                 f"{self.path}:row {self.row}",
-                f"rows for the entity {upcoming!r} come after those of {entity!r}, or entity.parquet does"
-                " not list it: sort every file by entity id and list every entity in entity.parquet",
+                msg(
+                    "rows for the entity {upcoming} come after those of {entity}, or entity.parquet does"
+                    " not list it: sort every file by entity id and list every entity in entity.parquet",
+                    upcoming=repr(upcoming),
+                    entity=repr(entity),
+                ),
             )
         return taken
 
@@ -277,10 +281,11 @@ def read_parquet(
     filters += [("entity", "<", hi)] if hi is not None else []
     names = sorted(os.listdir(root)) if os.path.isdir(root) else []
     if "entity.parquet" not in names:
-        raise _error(root, "no entity.parquet: a Parquet ledger folder needs entity.parquet (id, name)")
+        raise _error(root, msg("no entity.parquet: a Parquet ledger folder needs entity.parquet (id, name)"))
     unknown = [n for n in names if n.endswith(".parquet") and n not in _OTHER and n[:-8] not in schema]
     if unknown:
-        raise _error(os.path.join(root, unknown[0]), f'"{unknown[0][:-8]}" is not a declared fact type')
+        message = msg('"{name}" is not a declared fact type', name=unknown[0][:-8])
+        raise _error(os.path.join(root, unknown[0]), message)
 
     def batches(name: str, key: str) -> Iterator[Any]:
         path = os.path.join(root, name)
@@ -307,7 +312,8 @@ def read_parquet(
             row += 1
             ident = entity.get("id")
             if not isinstance(ident, str) or (previous is not None and ident <= previous):
-                raise _error(f"{entity_path}:row {row}", "expected entity ids as text, sorted, each once")
+                message = msg("expected entity ids as text, sorted, each once")
+                raise _error(f"{entity_path}:row {row}", message)
             previous = ident
             covers = entity.pop("covers", None)
             facts = {name: groups.take(ident) for name, groups in tables.items()}
@@ -361,7 +367,7 @@ def ledgers_from_tables(
             if current is not None:
                 yield _from_rows(current, names, facts, schema, origin)
             if current is not None and (not isinstance(entity, str) or entity < current):
-                raise _error(f"{origin}:row {number}", "expected rows sorted by entity id")
+                raise _error(f"{origin}:row {number}", msg("expected rows sorted by entity id"))
             current, facts = entity, {name: [] for name in covered}
         facts.setdefault(kind, []).append({k: v for k, v in row.items() if v is not None})
     if current is not None:

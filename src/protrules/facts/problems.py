@@ -36,6 +36,7 @@ Where = Callable[[str | None], str]  # field name (None: the record itself) → 
 
 #: A row of a spreadsheet or a Parquet file, and its column: ``staff.csv:row 3, column name``.
 _ROW = re.compile(r"(?P<path>.*):row (?P<row>\d+)(?:, column (?P<column>.*))?", re.S)
+_ROWS = re.compile(r"(?P<path>.*):rows (?P<first>\d+)–(?P<last>\d+)", re.S)
 
 
 def place(location: str) -> Text:
@@ -44,6 +45,10 @@ def place(location: str) -> Text:
     ``file:line:column`` is the same in every language, and stays as it is."""
     found = _ROW.fullmatch(location)
     if found is None:
+        rows = _ROWS.fullmatch(location)
+        if rows is not None:
+            path, first, last = rows.group("path", "first", "last")
+            return msg("{path}:rows {first}–{last}", path=path, first=first, last=last)
         return location
     path, row, column = found.group("path", "row", "column")
     if column is None:
