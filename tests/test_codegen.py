@@ -301,4 +301,4 @@ def test_evidence_gathered_as_spans_of_a_run_is_the_exact_codes() -> None:
         assert not any(f"venue_session:{s['id']}" in found for s in rows if s["date"][5:7] == "02")
         assert len(found) > 20
     assert _fallbacks(generated) == {"1.1": 0}
-    assert "F.append(span_" in (generated.generated_source("1.1") or "")
+    assert "F += span_" in (generated.generated_source("1.1") or "")

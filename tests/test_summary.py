@@ -186,3 +186,14 @@ def test_a_settled_result_holds_no_facts(
         held = [getattr(c, "value", None) for c in why.context]
         held += [getattr(why.finding, "left", None), getattr(why.finding, "right", None)]
         assert not any(isinstance(v, protrules.Fact) for v in held), r.rule
+
+
+def test_a_result_made_the_quick_way_is_the_same_result() -> None:
+    """Generated code makes its results with ``tallied`` (each slot set by its descriptor):
+    every field set, equal, hashed and shown as ``RuleResult(…)`` makes it."""
+    from protrules.evaluation.results import RuleResult, tallied
+
+    fields = ("1.1", "t", "required", 2, "pass", "r", dt.date(2024, 1, 1), ("meeting:M1",))
+    quick, made = tallied(*fields), RuleResult(*fields, ())
+    assert quick == made and repr(quick) == repr(made) and hash(quick) == hash(made)
+    assert all(getattr(quick, f.name) == getattr(made, f.name) for f in attrs.fields(RuleResult))

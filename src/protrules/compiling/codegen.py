@@ -20,8 +20,7 @@ is the one run on clean ledgers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from protrules.checking import ir
@@ -29,11 +28,11 @@ from protrules.checking.ir import CONST, DEC, INC
 from protrules.compiling.codegen_expr import Unsupported, Written
 from protrules.compiling.codegen_select import Emitter
 from protrules.evaluation.definite import FALLBACK, HELPERS, PerCalendar
-from protrules.evaluation.findings import Advice, Compared, Finding, NotApplicable, Pass, Requirement
+from protrules.evaluation.findings import Advice, Compared, Finding, NotApplicable, Noted, Pass, Requirement
 from protrules.evaluation.indexes import any_node
-from protrules.evaluation.results import FAIL, NA, PASS, PENDING, Check, RuleResult, combine_verdicts
+from protrules.evaluation.results import FAIL, NA, PASS, PENDING, UNKNOWN, Check, RuleResult, tallied
 from protrules.evaluation.runtime import Ctx
-from protrules.evaluation.tally import Noted, Tally, check_evidence, evidence, evidence_ids, labelled, reason
+from protrules.evaluation.tally import Tally, check_evidence, evidence_ids, labelled
 from protrules.evaluation.verdicts import checked_result, tallied_result
 from protrules.facts.model import Fact
 
@@ -50,23 +49,37 @@ def _finish(
     rule: ir.RuleDef,
     ctx: Ctx,
     count: int,
-    first: dict[str, tuple[tuple[str, ...], Any]],
+    first: dict[str, tuple[Any, ...]],
     due: Any,
-    facts: list[Iterable[Fact]],
+    facts: list[Fact],
     work: int,
 ) -> RuleResult:
-    """The rule result from the generated function's tally, as
+    """The rule result from the generated function's tally (``first``: the entries of
+    :class:`~protrules.evaluation.findings.Noted`; ``facts``: every fact the checks read), as
     :func:`~protrules.evaluation.verdicts.tallied_result` gives it from a tally."""
     if work:
-        ctx.spend(work)
+        ctx.work += work
+        if ctx.max_work and ctx.work > ctx.max_work:
+            ctx.spend(0)  # past the bound: its error
     if rule.kind == "assessed":  # the judgement joins the checks: the tally's own path
         tally = Tally()
-        tally.count, tally.first, tally.due, tally.facts = count, first, due, facts
+        tally.count, tally.first, tally.due, tally.facts = count, first, due, [facts] if facts else []
         tally.first_verdict = next(iter(first), "") if count == 1 else ""  # the only check's
         return tallied_result(rule, ctx, tally)
-    verdict = combine_verdicts(first)
-    why = partial(reason, first.get(verdict))  # written when first read, as the evidence is
-    return RuleResult(rule.id, rule.title, rule.kind, rule.weight, verdict, why, due, evidence(facts), ())
+    if FAIL in first:  # combine_verdicts, for the verdicts noted
+        verdict = FAIL
+    elif UNKNOWN in first:
+        verdict = UNKNOWN
+    elif PENDING in first:
+        verdict = PENDING
+    elif PASS in first:
+        verdict = PASS
+    else:
+        verdict = NA
+    # the reason and the evidence as the result writes them when first read: what the deciding
+    # check was noted with, and the facts read
+    why = first.get(verdict, ())
+    return tallied(rule.id, rule.title, rule.kind, rule.weight, verdict, why, due, facts or ())
 
 
 def _checked(
@@ -98,8 +111,10 @@ class _Writer:
         self.counted = rule.kind == "assessed" and not checks
         self.e = Emitter()
         self.e.namespace = namespace(rule, checks)
-        if not checks and not _applies(rule.body):  # `applies` rolls the evidence back: no spans
-            self.e.spanned = "F"
+        if not checks:  # a tally's evidence: one flat list of facts
+            self.e.flat = "F"
+            if not _applies(rule.body):  # `applies` rolls the evidence back: no spans
+                self.e.spanned = "F"
 
     def write(self) -> str:
         e = self.e

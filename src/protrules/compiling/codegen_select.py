@@ -95,6 +95,8 @@ class Emitter(Expressions):
         self.spans: dict[str, tuple[str, str, str, str]] = {}
         #: The evidence list whose run slices are joined into spans (:meth:`join`), if any.
         self.spanned: str | None = None
+        #: The evidence list that holds facts, not selections (a tally's), if any.
+        self.flat: str | None = None
 
     # -- expressions with statements
     def value(self, node: ir.Node, any_order: bool = False) -> str:
@@ -285,7 +287,7 @@ class Emitter(Expressions):
                 if not self.join(source):
                     self.line(f"if {source}:")
                     with self.block():
-                        self.line(f"{evidence}.append({source})")
+                        self.gather(evidence, source)
                 self.covered.add(source)  # all its facts, or it has none
             return f"(len({source}) {'!=' if func == 'exists' else '=='} 0)"
         assert node.arg is not None
@@ -316,7 +318,7 @@ class Emitter(Expressions):
                 against = self.temp(f"[{var} for {var}, ok in {pairs} if not ok]", "x")
         if func == "every":
             if evidence is not None and source not in self.covered:  # every counterexample, or all
-                self.line(f"{evidence}.append({against} or {source})")
+                self.gather(evidence, f"({against} or {source})")
             return f"(not {against})"
         self._evidence(source, whole=True)
         summary = f"_summary_of({self.const(func)}, {values}, {source}, {percentage})"
@@ -331,9 +333,17 @@ class Emitter(Expressions):
         if self.evidence is None or source in self.covered:
             return
         if not self.join(source):
-            self.line(f"{self.evidence}.append({source})")
+            self.gather(self.evidence, source)
         if whole:
             self.covered.add(source)
+
+    def gather(self, evidence: str, facts: str) -> None:
+        """Facts (a Python expression for a sequence of them) join an evidence list: a tally's
+        holds the facts themselves, one list for the whole rule, a check's each selection."""
+        if evidence == self.flat:
+            self.line(f"{evidence} += {facts}")
+        else:
+            self.line(f"{evidence}.append({facts})")
 
     def join(self, source: str) -> bool:
         """A selection's facts join the evidence as a span of its run, where an index answered
@@ -350,7 +360,7 @@ class Emitter(Expressions):
         with self.block():
             self.line(f"if {source}:")
             with self.block():
-                self.line(f"{self.evidence}.append({source})")
+                self.gather(self.evidence, source)
         self.line(f"elif {run} is {facts} and {start} <= {lo} <= {end}:")
         with self.block():
             self.line(f"if {hi} > {end}:")
@@ -360,7 +370,7 @@ class Emitter(Expressions):
         with self.block():
             self.line(f"if {run} is not None:")
             with self.block():
-                self.line(f"{self.evidence}.append({run}[{start}:{end}])")
+                self.gather(self.evidence, f"{run}[{start}:{end}]")
             self.line(f"{run}, {start}, {end} = {facts}, {lo}, {hi}")
         return True
 
@@ -370,12 +380,12 @@ class Emitter(Expressions):
 
     def flush(self) -> None:
         """The last span joins the evidence (at the end of the function)."""
-        if ("span", "run") not in self.prelude:
+        if ("span", "run") not in self.prelude or self.spanned is None:
             return
         run, start, end = self._span()
         self.line(f"if {run} is not None:")
         with self.block():
-            self.line(f"{self.spanned}.append({run}[{start}:{end}])")
+            self.gather(self.spanned, f"{run}[{start}:{end}]")
 
     def _fused(self, node: ir.Aggregate) -> str | None:
         """``distinct(S as s where …, s.date)``, ``count(S where …)``: one comprehension over

@@ -38,12 +38,14 @@ __all__ = [
     "NoRequirement",
     "NotApplicable",
     "NotJudged",
+    "Noted",
     "Pass",
     "Reason",
     "Requirement",
     "Text",
     "finding_of",
     "json_value",
+    "noted_reason",
     "shown",
 ]
 
@@ -479,3 +481,39 @@ def json_value(value: Any, node: ir.Node | None = None) -> Any:
     if isinstance(value, Duration | Period):
         return str(value)
     return show(value)
+
+
+class Noted:
+    """Where generated code noted the first check of a verdict, without the check: the names of
+    its loop passes and its finding (a constant one, or a requirement's comparison). The code
+    keeps ``(noted, *values)`` — the passes' values, then what was compared, the verdict and
+    the due date — and :func:`noted_reason` builds the passes and the finding only for the verdict
+    the rule ends with (a rule notes the first check of each verdict it meets, and most are
+    never read)."""
+
+    __slots__ = ("finding", "names", "requirement")
+
+    def __init__(
+        self, names: tuple[str, ...], requirement: Requirement | None, finding: Finding | None
+    ) -> None:
+        self.names, self.requirement, self.finding = names, requirement, finding
+
+    def reason(self, values: tuple[Any, ...]) -> Reason:
+        names = self.names
+        context = tuple(map(Pass, names, values)) if names else ()  # map stops with the names
+        if self.requirement is None:
+            return Reason(context, self.finding)  # type: ignore[arg-type]
+        left, right, verdict, due = values[len(names):]
+        return Reason(context, Compared(self.requirement, left, right, verdict, due))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Noted, (self.names, self.requirement, self.finding))
+
+
+def noted_reason(entry: tuple[Any, ...]) -> Reason:
+    """A rule's reason from what generated code noted of the check that decided it (``(noted,
+    *values)``, :class:`Noted`); ``()``: the rule noted no check of its verdict."""
+    if not entry:
+        return Reason((), NoRequirement())
+    noted: Noted = entry[0]
+    return noted.reason(entry[1:])

@@ -181,9 +181,10 @@ class _Run:
         in_order = sorted(dates)
         self.ascending = dates == in_order  # an identity check per item when they are in order
         self.ledger, self.ledger_dates = tuple(facts), dates
+        ordered = self.ledger  # in date order already: the same tuple
         if not self.ascending:
-            facts = [facts[i] for i in sorted(range(len(dates)), key=dates.__getitem__)]
-        self.dates, self.facts, self.positions, self.missing = in_order, tuple(facts), positions, missing
+            ordered = tuple([facts[i] for i in sorted(range(len(dates)), key=dates.__getitem__)])
+        self.dates, self.facts, self.positions, self.missing = in_order, ordered, positions, missing
         self.plain = self.ascending and not missing
 
     def between(self, start: Any, end: Any) -> Found:

@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from protrules.evaluation.findings import Finding, Reason, Text, finding_of
+from protrules.evaluation.findings import Finding, Reason, Text, finding_of, noted_reason
+from protrules.facts.model import Fact
 from protrules.i18n import Message, joined, msg
 
 __all__ = [
@@ -66,13 +67,15 @@ class TraceStep:
 Detail = str | Finding | Callable[[], str]
 
 
-def _text(detail: Detail | Reason | Callable[[], Reason | str]) -> str:
+def _text(detail: Detail | Reason | Callable[[], Reason | str] | tuple[Any, ...]) -> str:
     """What equality sees of a detail or a reason: the author's form."""
     if isinstance(detail, str):
         return detail
     if isinstance(detail, Finding | Reason):
         return detail.source()
-    made = detail()
+    if detail.__class__ is tuple:
+        return noted_reason(detail).source()
+    made = detail()  # type: ignore[operator]
     return made if isinstance(made, str) else made.source()
 
 
@@ -125,11 +128,21 @@ class Check:
                         self.advisory, self.trace))  # fmt: skip
 
 
-Evidence = tuple[str, ...] | Callable[[], tuple[str, ...]]
+#: A rule's evidence: its sorted ``type:id`` references, or what lists them when first read —
+#: the facts its checks read (a list, each fact as often as it was read) or a function.
+Evidence = tuple[str, ...] | list[Fact] | Callable[[], tuple[str, ...]]
+
+#: A rule's reason: text, the data, or what makes it when first read — a function, or what
+#: generated code noted of the deciding check (a tuple, findings.noted_reason).
+Why = str | Reason | Callable[[], Reason | str] | tuple[Any, ...]
 
 
 def _ids(evidence: Evidence) -> tuple[str, ...]:
-    return evidence if isinstance(evidence, tuple) else evidence()
+    if evidence.__class__ is tuple:
+        return evidence
+    if evidence.__class__ is list:
+        return tuple(sorted({f"{f.type}:{f.id}" for f in set(evidence)}))
+    return evidence()  # type: ignore[operator]
 
 
 @attrs.frozen
@@ -139,11 +152,14 @@ class RuleResult:
     ``reason`` is the first check that gave the verdict (:class:`~protrules.evaluation.findings.
     Reason`: its loop passes and finding; ``why``), or text. ``reason`` reads as the author's form
     (``年 = 2023: count(…) = 1, required >= 2; was due 2023-12-31``); a report words ``why`` in a
-    language (:func:`protrules.report.reasons.reason_words`). ``evidence`` may be given as a
-    function that lists it: an evaluation without checks does so, because the evidence of a
+    language (:func:`protrules.report.reasons.reason_words`). An evaluation without checks
+    gives both as what makes them when first read: ``reason`` as a function, or as what the
+    deciding check was noted with (a tuple, :func:`~protrules.evaluation.findings.noted_reason`),
+    and ``evidence`` as a function or as the list of facts its checks read. The evidence of a
     rule over a year of ledgers is hundreds of sorted ``type:id`` strings that a batch run
-    ranking streets never reads; it is then listed on first reading. Equality, hashing and
-    ``repr`` see the text; pickling keeps the reason's data.
+    ranking streets never reads, and a result held as few objects costs the collector less
+    while thousands are kept. Equality, hashing and ``repr`` see the text; pickling keeps the
+    reason's data.
     """
 
     rule: str
@@ -151,7 +167,7 @@ class RuleResult:
     kind: str
     weight: Any
     verdict: str
-    _reason: str | Reason | Callable[[], Reason | str] = attrs.field(alias="reason", eq=_text)
+    _reason: Why = attrs.field(alias="reason", eq=_text)
     due: dt.date | None
     _evidence: Evidence = attrs.field(alias="evidence", eq=_ids)
     checks: tuple[Check, ...]
@@ -169,8 +185,11 @@ class RuleResult:
         """Why the verdict, as data: the first check that gave it (its loop passes and finding)."""
         reason = self._reason
         if not isinstance(reason, Reason):
-            made = reason if isinstance(reason, str) else reason()
-            reason = made if isinstance(made, Reason) else Reason((), Text(made))
+            if reason.__class__ is tuple:
+                reason = noted_reason(reason)
+            else:
+                made = reason if isinstance(reason, str) else reason()  # type: ignore[operator]
+                reason = made if isinstance(made, Reason) else Reason((), Text(made))
             object.__setattr__(self, "_reason", reason)
         return reason
 
@@ -178,8 +197,8 @@ class RuleResult:
     def evidence(self) -> tuple[str, ...]:
         """The sorted ``type:id`` references of the facts the rule's checks read."""
         evidence = self._evidence
-        if not isinstance(evidence, tuple):
-            evidence = evidence()
+        if evidence.__class__ is not tuple:
+            evidence = _ids(evidence)
             object.__setattr__(self, "_evidence", evidence)
         return evidence
 
@@ -197,6 +216,36 @@ class RuleResult:
     def __reduce__(self) -> tuple[Any, ...]:
         return (RuleResult, (self.rule, self.title, self.kind, self.weight, self.verdict, self.why,
                              self.due, self.evidence, self.checks, self.lets))  # fmt: skip
+
+
+#: Each field's slot setter: ``tallied`` sets every field, as attrs' ``__init__`` does.
+_SET: dict[str, Any] = {f.name: RuleResult.__dict__[f.name].__set__ for f in attrs.fields(RuleResult)}
+
+
+def tallied(
+    rule: str, title: str, kind: str, weight: Any, verdict: str, reason: Any, due: dt.date | None,
+    evidence: Evidence,
+) -> RuleResult:
+    """``RuleResult(rule, title, kind, weight, verdict, reason, due, evidence, ())``, made the
+    quicker way (each slot set by its own descriptor, not through ``object.__setattr__``): every
+    rule of every evaluation without checks makes one."""
+    made: RuleResult = object.__new__(RuleResult)
+    _set_rule(made, rule)
+    _set_title(made, title)
+    _set_kind(made, kind)
+    _set_weight(made, weight)
+    _set_verdict(made, verdict)
+    _set_reason(made, reason)
+    _set_due(made, due)
+    _set_evidence(made, evidence)
+    _set_checks(made, ())
+    _set_lets(made, ())
+    return made
+
+
+_set_rule, _set_title, _set_kind = _SET["rule"], _SET["title"], _SET["kind"]
+_set_weight, _set_verdict, _set_reason = _SET["weight"], _SET["verdict"], _SET["_reason"]
+_set_due, _set_evidence, _set_checks, _set_lets = _SET["due"], _SET["_evidence"], _SET["checks"], _SET["lets"]
 
 
 @attrs.frozen

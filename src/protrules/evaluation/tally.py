@@ -19,21 +19,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from protrules.evaluation.findings import (
-    Compared,
-    Finding,
-    NoRequirement,
-    Pass,
-    Reason,
-    Requirement,
-    finding_of,
-)
+from protrules.evaluation.findings import Finding, NoRequirement, Noted, Reason, finding_of, noted_reason
 from protrules.evaluation.results import NA, PENDING, Check, combine_verdicts
 from protrules.facts.model import Fact
 
 __all__ = [
     "Checks",
-    "Noted",
     "Reason",
     "Sink",
     "Tally",
@@ -185,40 +176,13 @@ class Tally:
         return evidence(self.facts, self.ids)
 
 
-class Noted:
-    """Where generated code noted the first check of a verdict, without the check: the names of
-    its loop passes and its finding (a constant one, or a requirement's comparison). The code
-    keeps ``(noted, *values)`` — the passes' values, then what was compared, the verdict and
-    the due date — and :func:`reason` builds the passes and the finding only for the verdict
-    the rule ends with (a rule notes the first check of each verdict it meets, and most are
-    never read)."""
-
-    __slots__ = ("finding", "names", "requirement")
-
-    def __init__(
-        self, names: tuple[str, ...], requirement: Requirement | None, finding: Finding | None
-    ) -> None:
-        self.names, self.requirement, self.finding = names, requirement, finding
-
-    def reason(self, values: tuple[Any, ...]) -> Reason:
-        names = self.names
-        context = tuple(map(Pass, names, values)) if names else ()  # map stops with the names
-        if self.requirement is None:
-            return Reason(context, self.finding)  # type: ignore[arg-type]
-        left, right, verdict, due = values[len(names):]
-        return Reason(context, Compared(self.requirement, left, right, verdict, due))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Noted, (self.names, self.requirement, self.finding))
-
-
 def reason(first: tuple[Any, ...] | None) -> Reason:
     """A rule's reason from the first check of its verdict: its context and finding, or what
     generated code noted of it (:class:`Noted`); its text is written when first read."""
     if first is None:
         return Reason((), NoRequirement())
     if first[0].__class__ is Noted:
-        return first[0].reason(first[1:])
+        return noted_reason(first)
     context, detail = first
     return Reason(context, detail if isinstance(detail, Finding) else finding_of(detail))
 
