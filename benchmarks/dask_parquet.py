@@ -42,6 +42,7 @@ def main() -> int:
     rules = protrules.load_rules(ROOT / "rules" / "changning_2023.prl")
     day = rules.default_as_of()
     bases = replicas.example_ledgers(ROOT / "examples" / "changning", rules.fact_types)
+    rules = replicas.with_district(rules, ROOT / "examples" / "changning")  # as `protrules check` reads it
     with tempfile.TemporaryDirectory() as scratch:
         folder = replicas.parquet_folder(bases, args.entities, Path(scratch) / "district", rules.fact_types)
         start = time.perf_counter()

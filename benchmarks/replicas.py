@@ -112,15 +112,29 @@ def load(path: Path, fact_types: Mapping[str, FactType]) -> Ledger:
 
 
 def example_ledgers(folder: Path, fact_types: Mapping[str, FactType]) -> list[Ledger]:
-    """Every ledger in ``folder`` (JSON files; CSV folders too with protrules' loader)."""
+    """Every street ledger in ``folder`` (JSON files; CSV folders too with protrules' loader),
+    not the district ledger (``_district.json``: no street; see :func:`with_district`)."""
     found = []
     for path in sorted(folder.iterdir()):
+        if path.stem == DISTRICT:
+            continue
         if path.suffix == ".json" or (path.is_dir() and (path / "entity.csv").exists()):
             try:
                 found.append(load(path, fact_types))
             except ImportError:
                 continue
     return found
+
+
+#: The district ledger's name in a folder of ledgers (protrules.facts.district.DISTRICT).
+DISTRICT = "_district"
+
+
+def with_district(rules: Any, folder: Path) -> Any:
+    """``rules`` reading every street with the district ledger of ``folder`` (its
+    ``_district.json``), as ``protrules check`` reads a folder; ``rules`` when there is none."""
+    path = folder / f"{DISTRICT}.json"
+    return rules.with_district(load(path, rules.fact_types)) if path.exists() else rules
 
 
 def replicated(bases: Sequence[Ledger], n: int) -> Iterator[Ledger]:
@@ -146,11 +160,11 @@ def copied(base: Ledger, ident: str, name: str) -> Ledger:
             new[id(fact)] = copy
             out.append(copy)
         facts[type_name] = tuple(out)
-    for records in facts.values():
-        for fact in records:
+    for type_name, records in base.facts.items():  # the originals' references, to the copies
+        for fact, copy in zip(records, facts[type_name], strict=True):
             for key, value in fact.values.items():
                 if isinstance(value, Fact):
-                    _set(fact, key, new[id(value)])
+                    _set(copy, key, new[id(value)])
     return Ledger(ident, name, facts, base.judgements, base.origin)
 
 
