@@ -747,6 +747,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--parquet", type=int, default=10000,
                         help="Changning entities read from Parquet (0: skip)")  # fmt: skip
     parser.add_argument("--only-parquet", action="store_true", help="only the Parquet scale run")
+    parser.add_argument("--only-scale", action="store_true",
+                        help="only part 3: the streams, the Parquet run and the process pool")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (few streets, small streams)")
     parser.add_argument("--skip-standards", action="store_true", help="only the six-rule comparison")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -775,8 +777,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Times are CPU time of the process measured (`time.process_time`), but where marked wall.",
         "",
     ]
-    if args.only_parquet:
-        args.stream, args.pool = [], 0
+    if args.only_parquet or args.only_scale:
+        if args.only_parquet:
+            args.stream, args.pool = [], 0
         scale(args, out)
         print("\n".join(out), flush=True)
         print(f"(load average {os.getloadavg()[0]:.1f} at the end)")
