@@ -695,3 +695,26 @@ def test_explain_shows_each_let_beside_the_check_of_its_loop_pass(capsys: pytest
     for i in lets:  # the next line is the check of the same loop pass
         context = lines[i].split(" (", 1)[1].split(")", 1)[0]
         assert lines[i + 1].startswith("  check ") and f"({context})" in lines[i + 1], lines[i : i + 2]
+
+
+def test_due_lists_no_obligations_of_a_street_that_did_not_apply(capsys: pytest.CaptureFixture[str]) -> None:
+    # docs/domain.md, “The programme”: only applicants are assessed, so only they owe anything.
+    # 江苏路 never applied; 天山路 applied late, on 2023-05-08.
+    streets = [f"examples/changning/{s}.json" for s in ("jiangsu", "tianshan", "huayang")]
+    args = ["due", "rules/changning_2023.prl", *streets, "--district", "examples/changning/_district.json"]
+    _, out, _ = run(capsys, *args, "--as-of", "2023-05-01")
+    line = "not applied, so no obligations under the programme: 江苏路街道 (jiangsu), 天山路街道 (tianshan)"
+    assert line in out.splitlines()[:4]
+    assert "(jiangsu)  " not in out and "(tianshan)  " not in out and "(huayang)  " in out
+    _, out, _ = run(capsys, *args, "--as-of", "2023-06-01")
+    assert "not applied, so no obligations under the programme: 江苏路街道 (jiangsu)" in out
+    assert "(jiangsu)  " not in out and "(tianshan)  " in out
+    _, out, _ = run(capsys, "--lang", "zh", *args, "--as-of", "2023-06-01")
+    assert "未申报，不承担创建程序下的义务：江苏路街道 (jiangsu)" in out
+    _, out, _ = run(capsys, *args, "--as-of", "2023-06-01", "--format", "json")
+    data = json.loads(out)
+    assert data["not_applied"] == [{"id": "jiangsu", "name": "江苏路街道"}]
+    assert {o["entity"]["id"] for o in data["obligations"]} == {"tianshan", "huayang", "changning-district"}
+    # without a programme there is no such key
+    _, out, _ = run(capsys, "due", RULES, DEMO, "--as-of", "2023-09-30", "--format", "json")
+    assert "not_applied" not in json.loads(out)

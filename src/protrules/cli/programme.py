@@ -24,7 +24,7 @@ from protrules.cli.common import (
     say,
 )
 from protrules.errors import ProtrulesError
-from protrules.i18n import msg
+from protrules.i18n import joined, msg
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -86,14 +86,19 @@ def cmd_due(args: argparse.Namespace) -> int:
         within_days = (until - as_of).days
     results = evaluate_facts(args.facts, ruleset, as_of, args.jobs)
     items = obligations(ruleset, results, within_days)
-    if ruleset.program.programme is not None:  # and the district's, for the programme's steps
-        items = _with_programme(ruleset, results, as_of, items, within_days)
+    not_applied: list[tuple[str, str]] | None = None
+    if ruleset.program.programme is not None:  # the applicants' and the district's steps
+        items, not_applied = _with_programme(ruleset, results, as_of, items, within_days)
     if args.format == "json":
-        text = due_json(ruleset.program, items, as_of, until)
+        text = due_json(ruleset.program, items, as_of, until, not_applied)
     else:
         from protrules.evaluation.results import fictional_lines
 
         notes = fictional_lines(results, args.lang)
+        if not_applied:
+            names = joined([f"{name} ({entity})" for entity, name in not_applied])
+            line = msg("not applied, so no obligations under the programme: {names}", names=names)
+            notes.append(line.render(args.lang))
         text = due_text(ruleset.program, items, as_of, until, notes, lang=args.lang)
     emit(text, args.output, colour=args.format == "text")
     # A finding is an obligation past its deadline; what merely falls due is not one yet.
@@ -106,9 +111,10 @@ def _with_programme(
     as_of: dt.date,
     items: list[Obligation],
     within_days: int | None,
-) -> list[Obligation]:
-    """The streets' obligations and the district's steps of the programme, soonest first."""
-    from protrules.programme.due import programme_obligations
+) -> tuple[list[Obligation], list[tuple[str, str]]]:
+    """The applicants' obligations and the district's steps of the programme, soonest first,
+    and the streets that did not apply (who owe nothing under the programme)."""
+    from protrules.programme.due import for_applicants, programme_obligations
     from protrules.programme.ranking import for_ranking
     from protrules.programme.selection import select
 
@@ -116,4 +122,6 @@ def _with_programme(
     who = (district.id, district.name) if district is not None else ("district", say(msg("区 district")))
     selection = select(ruleset.program, [for_ranking(r) for r in results], district, as_of)
     steps = programme_obligations(selection, who, within_days)
-    return sorted([*steps, *items], key=lambda o: o.deadline)  # stable: the district's first on a day
+    kept, not_applied = for_applicants(items, selection)
+    # sorted is stable: the district's step comes first on a day
+    return sorted([*steps, *kept], key=lambda o: o.deadline), not_applied

@@ -40,6 +40,7 @@ __all__ = [
     "Obligation",
     "due_json",
     "due_text",
+    "for_applicants",
     "horizon",
     "obligations",
     "parse_duration",
@@ -196,9 +197,17 @@ def due_text(
 
 
 def due_json(
-    program: Program, items: Sequence[Obligation], as_of: dt.date, until: dt.date | None = None
+    program: Program,
+    items: Sequence[Obligation],
+    as_of: dt.date,
+    until: dt.date | None = None,
+    not_applied: Sequence[tuple[str, str]] | None = None,
 ) -> str:
-    """Obligations as JSON (format ``protrules-due/1``), byte-identical for equal input."""
+    """Obligations as JSON (format ``protrules-due/1``), byte-identical for equal input.
+
+    ``not_applied`` (with a programme: the (id, name) of the streets that did not apply, whose
+    obligations :func:`for_applicants` left out) adds the key ``not_applied``."""
+    extra = {} if not_applied is None else {"not_applied": [{"id": i, "name": n} for i, n in not_applied]}
     return dumps(
         {
             "format": DUE_FORMAT,
@@ -219,6 +228,7 @@ def due_json(
                 }
                 for o in items
             ],
+            **extra,
         }
     )
 
@@ -254,3 +264,19 @@ def programme_obligations(
             )
         )
     return out
+
+
+def for_applicants(
+    items: Sequence[Obligation], selection: Selection
+) -> tuple[list[Obligation], list[tuple[str, str]]]:
+    """The obligations of the streets that applied, and the (id, name) of those that did not.
+
+    Under a programme only applicants are assessed (docs/domain.md, “The programme”): a street
+    that has not applied on the as-of date owes nothing under it, so its rules' deadlines are
+    no obligations; ``protrules due`` names such streets in one line instead. The district's
+    own steps (:func:`programme_obligations`) are kept."""
+    applied = {e.entity for e in selection.entries if e.applied is not None}
+    streets = {e.entity for e in selection.entries}
+    kept = [o for o in items if o.entity in applied or o.entity not in streets]
+    not_applied = [(e.entity, e.name) for e in selection.entries if e.applied is None]
+    return kept, not_applied
