@@ -199,6 +199,44 @@ def test_real_rule_files_agree_on_both_backends(data: st.DataObject) -> None:
     assert rules.evaluate(ledger, as_of, checks=False) == without_checks(full)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_real_rule_files_agree_with_a_district_ledger(data: st.DataObject) -> None:
+    """A street's ledger read with a district ledger (protrules.facts.district): the compiled
+    code and the reference interpreter see the same merged facts, the programme's records
+    left to the district."""
+    path = data.draw(st.sampled_from(sorted((ROOT / "rules").glob("*.prl"))), label="file")
+    plain = _load(path)
+    ledger = data.draw(ledgers(plain, covered="some"), label="ledger")
+    district = data.draw(ledgers(plain, covered="some", prefix="d"), label="district")
+    rules = plain.with_district(district)
+    as_of = data.draw(st.one_of(as_of_dates(rules), st.dates(dt.date(2023, 1, 1), dt.date(2025, 6, 30))))
+    full = rules.evaluate(ledger, as_of)
+    assert decided(full) == evaluate_reference(rules.program, ledger, as_of, district)
+    assert untraced(rules.explain(ledger, as_of=as_of)) == list(full.results)
+    assert rules.evaluate(ledger, as_of, checks=False) == without_checks(full)
+
+
+def test_the_changning_streets_agree_with_the_district_ledger() -> None:
+    """The example streets with the example district ledger: the rehab and allowance policies
+    (7.3.1, 7.3.3) and the bureaus' appraisal rules (8.1.1, 8.1.2) are the district's, so
+    without it the reference interpreter would judge those rules otherwise."""
+    from protrules.facts.ledgers import load_ledger
+
+    plain = _load(ROOT / "rules" / "changning_2023.prl")
+    district = load_ledger(ROOT / "examples" / "changning" / "_district.json", plain.fact_types)
+    rules = plain.with_district(district)
+    differs = set()
+    for street in ("huayang", "chengjiaqiao", "jiangsu"):
+        ledger = load_ledger(ROOT / "examples" / "changning" / f"{street}.json", rules.fact_types)
+        for as_of in (dt.date(2023, 11, 1), dt.date(2024, 3, 31)):
+            compiled = decided(rules.evaluate(ledger, as_of))
+            assert compiled == evaluate_reference(rules.program, ledger, as_of, district), (street, as_of)
+            alone = evaluate_reference(rules.program, ledger, as_of)
+            differs |= {rule for rule in compiled if compiled[rule] != alone[rule]}
+    assert {"7.3.1", "7.3.3", "8.1.1", "8.1.2"} <= differs
+
+
 def untraced(results: list[protrules.RuleResult]) -> list[protrules.RuleResult]:
     """``explain``'s results less the traces: what an evaluation gives."""
     return [attrs.evolve(r, checks=tuple(attrs.evolve(c, trace=()) for c in r.checks)) for r in results]

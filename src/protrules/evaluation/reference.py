@@ -16,6 +16,7 @@ from typing import Any
 from protrules.calendar.workdays import Period, WorkCalendar
 from protrules.checking import ir
 from protrules.checking.ir import CONST, DEC, INC
+from protrules.checking.programme import RECORDS
 from protrules.errors import CalendarError
 from protrules.evaluation.results import FAIL, NA, PASS, PENDING, UNKNOWN, EntityResult, combine_verdicts
 from protrules.evaluation.runtime import (
@@ -37,6 +38,7 @@ from protrules.evaluation.runtime import (
     undecided,
     units,
 )
+from protrules.facts.district import with_district
 from protrules.facts.known import as_known_on
 from protrules.facts.model import Fact, Kind, Ledger
 from protrules.i18n import Text, msg
@@ -385,11 +387,15 @@ class _NotApplicable(Exception):
 
 
 def evaluate_reference(
-    program: ir.Program, ledger: Ledger, as_of: dt.date
+    program: ir.Program, ledger: Ledger, as_of: dt.date, district: Ledger | None = None
 ) -> dict[str, tuple[str, dt.date | None, tuple[str, ...]]]:
     """Every rule's (verdict, due date, evidence) by the reference interpreter, on the ledger
-    as it stood on ``as_of`` (:func:`protrules.facts.known.as_known_on`)."""
-    ledger, _ = as_known_on(ledger, program.fact_types, as_of)
+    as it stood on ``as_of`` (:func:`protrules.facts.known.as_known_on`), read with the
+    ``district`` ledger's facts as :meth:`RuleSet.with_district <protrules.RuleSet.with_district>`
+    reads it: the district's rows after the street's, the programme's records left to the
+    district (:func:`protrules.facts.district.with_district`)."""
+    own = RECORDS if program.programme is not None else ()
+    ledger, _ = as_known_on(with_district(ledger, district, own), program.fact_types, as_of)
     interpreter = _Interpreter(program, ledger, as_of)
     return {rule.id: interpreter.rule(rule) for rule in program.rules}
 

@@ -214,7 +214,7 @@ def check_program(rules: RuleSet, exact: RuleSet, ledger: Ledger, as_of: dt.date
         full = rules.evaluate(ledger, as_of)
     except ProtrulesError as error:
         return f"evaluation refused ({error.code})"
-    reference = evaluate_reference(rules.program, ledger, as_of)
+    reference = evaluate_reference(rules.program, ledger, as_of, rules.district)
     assert decided(full) == reference, (decided(full), reference)
     exactly = exact.evaluate(ledger, as_of)
     assert exactly == full

@@ -172,8 +172,13 @@ def _order(rules: RuleSet) -> list[str]:
 
 
 @st.composite
-def ledgers(draw: st.DrawFn, rules: RuleSet, *, max_facts: int = 6, covered: str = "all") -> Ledger:
-    """A whole entity: every fact type (or some, with ``covered="some"``), and judgements."""
+def ledgers(
+    draw: st.DrawFn, rules: RuleSet, *, max_facts: int = 6, covered: str = "all", prefix: str = ""
+) -> Ledger:
+    """A whole entity: every fact type (or some, with ``covered="some"``), and judgements.
+
+    ``prefix`` starts every fact id: a district ledger drawn with one shares no id with a
+    street's (protrules.facts.district)."""
     facts: dict[str, list[Fact]] = {}
     for name in _order(rules):
         if covered == "some" and not draw(st.booleans()):
@@ -187,7 +192,8 @@ def ledgers(draw: st.DrawFn, rules: RuleSet, *, max_facts: int = 6, covered: str
             continue
         count = draw(st.integers(0, max_facts))
         facts[name] = [
-            draw(fact_records(rules, name, ident=f"{name[:3]}{i + 1}", targets=facts)) for i in range(count)
+            draw(fact_records(rules, name, ident=f"{prefix}{name[:3]}{i + 1}", targets=facts))
+            for i in range(count)
         ]
     judgements = []
     for rule in rules.rules:
