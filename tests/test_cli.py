@@ -164,10 +164,13 @@ def test_ledgers_are_read_as_they_are_evaluated(
 
 
 def test_check_markdown_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", RULES, DEMO, "--format", "markdown")
+    code, out, _ = run(capsys, "check", "--lang", "zh", RULES, DEMO, "--format", "markdown")
     assert code == 1
     assert out.startswith("# 督导报告：社区未成年人服务站工作规范（示例）\n")
     assert "## 星星站（一票否决" in out
+    code, out, _ = run(capsys, "check", RULES, DEMO, "--format", "markdown")  # the locale's: English
+    assert out.startswith("# Supervision report: 社区未成年人服务站工作规范（示例）\n")
+    assert "## 星星站 (vetoed" in out
 
 
 def test_check_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -144,5 +144,8 @@ def test_results_record_the_version_and_calendar_data_they_were_computed_with() 
     explained = json.loads(explain_json(rules.program, ledger, rules.explain(ledger, as_of=AS_OF), AS_OF))
     assert explained["computed_with"] == recorded
     footer = markdown_report(district_of(rules.program, [result])).rstrip().splitlines()[-1]
-    assert footer.startswith(f"计算依据 computed with: protrules {protrules.__version__} · holidays ")
-    assert footer.endswith("notices in the rule file: 2027")
+    assert footer.startswith(f"计算依据：protrules {protrules.__version__} · holidays ")
+    assert footer.endswith("年放假通知） · 规则文件所载通知：2027")
+    footer = markdown_report(district_of(rules.program, [result], lang="en")).rstrip().splitlines()[-1]
+    assert footer.startswith(f"Computed with: protrules {protrules.__version__} · holidays ")
+    assert footer.endswith(" · notices in the rule file: 2027")

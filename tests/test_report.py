@@ -40,7 +40,14 @@ def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 @pytest.fixture(scope="module")
 def changning(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
     path = tmp_path_factory.mktemp("report") / "督导报告.html"
-    assert main(["report", CN_RULES, CN, "-o", str(path)]) == 1
+    assert main(["report", "--lang", "zh", CN_RULES, CN, "-o", str(path)]) == 1
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def changning_en(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    assert main(["report", "--lang", "en", CN_RULES, CN, "-o", str(path)]) == 1
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
@@ -106,7 +113,7 @@ def test_the_programme_steps_and_what_falls_due(changning: BeautifulSoup) -> Non
     # applications and the assessment are done; 公示 waits for the review panel's decision on
     # the tie at the cap; nobody is named yet.
     steps = one(changning, "section#programme").select("li.step")
-    states = [(s.time.get_text(), s["class"][1]) for s in steps]
+    states = [(s.time["datetime"], s["class"][1]) for s in steps]
     assert states == [
         ("2023-04-30", "done"),
         ("2024-03-31", "done"),
@@ -114,8 +121,9 @@ def test_the_programme_steps_and_what_falls_due(changning: BeautifulSoup) -> Non
         ("2024-05-31", "due"),
     ]
     details = [text(one(s, ".detail")) for s in steps]
-    assert details[0] == "8 applied (1 late: tianshan)"
-    assert "review panel" in details[2] and details[3] == "none named yet"
+    assert details[0] == "8 个申报（1 个逾期申报：tianshan）"
+    assert "评审" in details[2] and details[3] == "尚未命名"
+    assert steps[0].time.get_text() == "2023年4月30日"  # as an official writes a date
     due = one(changning, "section#due")
     assert "逾期" in text(due)
 
@@ -123,16 +131,16 @@ def test_the_programme_steps_and_what_falls_due(changning: BeautifulSoup) -> Non
 def test_the_ranking_says_who_applied_and_how_far_each_came(changning: BeautifulSoup) -> None:
     ranking = one(changning, "section#ranking")
     rows = {text(r.select("td")[1]): r for r in ranking.select("table.ranking tbody tr")}
-    assert text(rows["天山路街道"].select("td")[2]) == "2023-05-08 逾期"  # applied late: flagged
-    assert text(rows["华阳路街道"].select("td")[-1]) == "待评审 tied"
-    assert text(rows["程家桥街道"].select("td")[-1]) == "一票否决 excluded"
+    assert text(rows["天山路街道"].select("td")[2]) == "2023年5月8日 逾期"  # applied late: flagged
+    assert text(rows["华阳路街道"].select("td")[-1]) == "待评审"
+    assert text(rows["程家桥街道"].select("td")[-1]) == "一票否决"
     assert [a.get_text() for a in one(ranking, "p.absent").select("a")] == ["北新泾街道", "江苏路街道"]
     assert "华阳路街道、天山路街道、新华路街道、新泾镇" in text(one(ranking, "p.tied"))
 
 
 def test_the_report_says_the_example_is_fictional(changning: BeautifulSoup) -> None:
     line = text(one(changning, "header.cover p.fictional"))
-    assert line.startswith("示例数据 fictional: every entity — 虚构示例数据")
+    assert line.startswith("示例数据（虚构）：全部对象 — 虚构示例数据")
 
 
 def test_each_street_page_leads_with_its_problems(changning: BeautifulSoup) -> None:
@@ -176,7 +184,7 @@ def _hostile_ledger(tmp_path: Path) -> Path:
 
 
 def test_no_value_from_a_ledger_can_become_markup(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, html = report(capsys, RULES, str(_hostile_ledger(tmp_path)))
+    code, html = report(capsys, "--lang", "zh", RULES, str(_hostile_ledger(tmp_path)))
     assert code == 1
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select("script, img") == []
@@ -187,7 +195,7 @@ def test_no_value_from_a_ledger_can_become_markup(capsys: pytest.CaptureFixture[
     assert "<img src=x onerror=alert(2)>&amp;" in reason
     assert "<img src=x" in one(problem, "details.trace pre").get_text()
     assert all(b.get_text() != "评估组" for b in soup.select("b"))
-    code, markdown = report(capsys, RULES, str(_hostile_ledger(tmp_path)), "-f", "markdown")
+    code, markdown = report(capsys, "--lang", "zh", RULES, str(_hostile_ledger(tmp_path)), "-f", "markdown")
     assert not re.search(r"(?<!\\)[<\[]", markdown), "an unescaped < or [ could start markup"
     assert r"\<script>alert(1)\</script>" in markdown and r"\[link\](http://x)" in markdown
 
@@ -199,12 +207,67 @@ def test_the_same_input_gives_the_same_bytes(capsys: pytest.CaptureFixture[str])
 
 def test_golden_html_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     args = (RULES, DEMO, "--as-of", "2023-09-30", "--within", "4 months")
-    compare(GOLDEN / "demo-report.html", report(capsys, *args)[1])
+    compare(GOLDEN / "demo-report.html", report(capsys, *args)[1])  # English: the test's locale
     compare(GOLDEN / "demo-report.md", report(capsys, *args, "-f", "markdown")[1])
+    compare(GOLDEN / "demo-report.zh.html", report(capsys, "--lang", "zh", *args)[1])
+    compare(GOLDEN / "demo-report.zh.md", report(capsys, "--lang", "zh", *args, "-f", "markdown")[1])
+
+
+#: Where the report's own words are: headings, labels, column heads, folds (not the ledgers' data).
+WORDS = ", ".join(
+    ("h2", "section > h3", "h4", "dl.meta dt", "details > summary", "table.ranking th", "table.due th",
+     "table.tally thead th")
+)  # fmt: skip
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _words(soup: BeautifulSoup) -> list[str]:
+    out = []
+    for tag in soup.select(WORDS):
+        for aside in tag.select(".aside, .id"):  # an aside holds data too (a date, a street id)
+            aside.extract()
+        if not tag.find_parent("section", class_="street") or tag.name != "h2":  # a street's name
+            out.append(text(tag))
+    return [w for w in out if w and w != "#"]
+
+
+def test_the_report_reads_in_one_language(changning: BeautifulSoup, changning_en: BeautifulSoup) -> None:
+    # Every heading and label is a catalogue message: Chinese alone, or English alone — never
+    # the bilingual literal ("名称 entity") they were.
+    chinese, english = _words(changning), _words(changning_en)
+    assert len(chinese) == len(english) > 100
+    assert [w for w in chinese if re.search("[A-Za-z]", w)] == []
+    assert [w for w in english if CJK.search(w)] == []
+    assert one(changning_en, "html")["lang"] == "en"
+    assert text(one(changning_en, "section#overview h2")) == "Overview"
+    assert text(one(changning, "section#overview h2")) == "总览"
+    # dates: ISO in English, as an official writes them in Chinese
+    assert text(one(changning_en, "dl.meta time")) == "2024-03-31"
+    assert text(one(changning, "dl.meta time")) == "2024年3月31日"
+    rows = {text(r.select("td")[1]): r for r in changning_en.select("table.ranking tbody tr")}
+    assert text(rows["天山路街道"].select("td")[2]) == "2023-05-08 late"
+    assert text(rows["华阳路街道"].select("td")[-1]) == "tied, for the review panel"
+    # the reasons and explanations are in the report's language too
+    first = changning_en.select("section#street-hongqiao article.problem")[0]
+    reason = text(one(first, "dd.reason"))
+    assert reason.startswith("2023: ") and not CJK.search(reason.split("(")[0])
+    assert "check 1" in one(first, "details.trace pre").get_text()
+
+
+def test_the_report_speaks_the_locales_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = (RULES, DEMO, "--as-of", "2023-09-30", "-f", "markdown")
+    english = report(capsys, *args)[1]
+    assert english.startswith("# Supervision report: ")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    chinese = report(capsys, *args)[1]
+    assert chinese.startswith("# 督导报告：") and "评估基准日：2023年9月30日" in chinese
+    assert report(capsys, "--lang", "en", *args)[1] == english
 
 
 def test_the_markdown_report_leads_with_each_streets_problems(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = report(capsys, CN_RULES, CN, "--format", "markdown")
+    code, out = report(capsys, "--lang", "zh", CN_RULES, CN, "--format", "markdown")
     assert code == 1
     section = out[out.index("## 虹桥街道") :]
     section = section[: section.index("\n## ", 1)]
@@ -212,14 +275,14 @@ def test_the_markdown_report_leads_with_each_streets_problems(capsys: pytest.Cap
     assert headings[0].startswith("### 问题清单") and headings[1].startswith("### 分领域小计")
     items = re.findall(r"^\d+\. \*\*(\S+) ", section, re.M)
     assert items == ["2.1.3", "2.1.4", "3.2.1", "10.1.3"]
-    assert "| **合计 total** | **80** |" in section
-    assert out.splitlines()[2].startswith("**示例数据 fictional: every entity")
+    assert "| **合计** | **80** |" in section
+    assert out.splitlines()[2].startswith("**示例数据（虚构）：全部对象")
     ranking = out[out.index("### 排名") : out.index("### 一票否决")]
-    assert "| 1 | 天山路街道 | 2023-05-08（逾期 late） | 100.0% | 0 | 达标 | 待评审 tied |" in ranking
-    assert "未申报 not applied（不评估 not assessed）：北新泾街道、江苏路街道" in ranking
-    assert "命名 named: 无 none" in ranking
+    assert "| 1 | 天山路街道 | 2023年5月8日（逾期） | 100.0% | 0 | 达标 | 待评审 |" in ranking
+    assert "未申报（不评估）：北新泾街道、江苏路街道" in ranking
+    assert "命名：无" in ranking
     # check --format markdown writes the same report
-    assert main(["check", CN_RULES, CN, "-f", "markdown"]) == 1
+    assert main(["check", "--lang", "zh", CN_RULES, CN, "-f", "markdown"]) == 1
     assert capsys.readouterr().out == out
 
 

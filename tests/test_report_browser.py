@@ -37,7 +37,7 @@ def report_file() -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "changning.html"
     rules, facts = ROOT / "rules/changning_2023.prl", ROOT / "examples/changning"
-    assert main(["report", str(rules), str(facts), "-o", str(path)]) == 1
+    assert main(["report", "--lang", "zh", str(rules), str(facts), "-o", str(path)]) == 1
     return path
 
 

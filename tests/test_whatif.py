@@ -189,18 +189,22 @@ def test_every_report_shows_the_values_set_and_the_published_ones(example: protr
     results = [what_if.evaluate(x, AS_OF) for x in ledgers]
     program = what_if.program
     banner = "参数 parameters set for this evaluation: 每年会议次数 = 3 (published: 2)\n"
+    # the report's own label reads in one language: English, then Chinese
+    english = markdown_report(district_of(program, results, lang="en"))
+    assert "Parameters set for this evaluation: 每年会议次数 = 3 (published: 2)  \n" in english
+    chinese = markdown_report(district_of(program, results, lang="zh"))
+    assert "本次评估设定的参数：每年会议次数 = 3（标准原值：2）  \n" in chinese
     for text in (
         render.summary_text(program, results[0]),
         render.table_text(program, results),
         render.explain_text(program, ledgers[0], what_if.explain(ledgers[0], ["1.1.1"], AS_OF), AS_OF),
         render.summary_table(program, results),
-        markdown_report(district_of(program, results)),
         ranking_text(program, rank(results, 1), AS_OF),
         due_text(program, obligations(what_if, results, None), AS_OF),
     ):
         assert banner in text.replace("  \n", "\n")
-    html = html_report(district_of(program, results))
-    assert "每年会议次数 = 3 (published: 2)" in html
+    assert "每年会议次数 = 3 (published: 2)" in html_report(district_of(program, results, lang="en"))
+    assert "每年会议次数 = 3（标准原值：2）" in html_report(district_of(program, results))
     wanted = {"parameters_set": {"每年会议次数": "3"}, "parameters_published": {"每年会议次数": "2"}}
     for document in (
         render.report_json(program, results, AS_OF),

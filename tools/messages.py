@@ -8,8 +8,9 @@ Run from the repository root (Babel is in the ``test`` extra)::
 
 ``update`` adds new ids untranslated and drops ids no longer used; translate the new entries
 (the ``msgstr`` lines) and ``compile``. The ids are the first argument of ``msg(…)`` and the
-first two of ``msgn(…)`` in ``src/``, and the ``_(…)`` / ``ngettext(…)`` messages of the
-standard library's ``argparse`` (usage errors and help headings). docs/i18n.md explains more.
+first two of ``msgn(…)`` in ``src/``, the ``_(…)`` / ``ngettext(…)`` messages of the report's
+Jinja2 templates, and those of the standard library's ``argparse`` (usage errors and help
+headings). docs/i18n.md explains more.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ HEADER = """\
 KEYWORDS = {"msg": None, "msgn": (1, 2)}
 ARGPARSE = "argparse.py"
 ARGPARSE_KEYWORDS = {"_": None, "ngettext": (1, 2)}
+#: The report's Jinja2 templates: their ``_()`` / ``ngettext()`` messages (Jinja2's i18n
+#: extension, %-style fields), read by Jinja2's own extractor for Babel.
+TEMPLATES = SOURCE / "protrules" / "report" / "templates"
+TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 
 
 def extract() -> Catalog:
@@ -54,6 +59,15 @@ def extract() -> Catalog:
         )
     for filename, _lineno, message, comments, context in found:
         template.add(message, None, [(f"src/{filename}", 0)], auto_comments=comments, context=context)
+    for template_file in sorted(TEMPLATES.glob("*.j2")):
+        for _lineno, message, comments, context in extract_from_file(
+            "jinja2.ext:babel_extract", template_file, keywords=TEMPLATE_KEYWORDS,
+            options={"trim_blocks": "true", "lstrip_blocks": "true"},
+        ):  # fmt: skip
+            template.add(
+                message, None, [(str(template_file.relative_to(ROOT)), 0)], auto_comments=comments,
+                context=context,
+            )  # fmt: skip
     for _lineno, message, comments, context in extract_from_file(
         "python", argparse.__file__, keywords=ARGPARSE_KEYWORDS
     ):

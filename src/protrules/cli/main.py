@@ -154,7 +154,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         from protrules.cli.report import DEFAULT_WITHIN, build_report
         from protrules.report.markdown import markdown_report
 
-        report = build_report(ruleset, args.facts, as_of, DEFAULT_WITHIN, args.jobs, traces=False)
+        report = build_report(
+            ruleset, args.facts, as_of, DEFAULT_WITHIN, args.jobs, traces=False, lang=args.lang
+        )
         emit(markdown_report(report), args.output, colour=False)
         return findings_code(report.streets)
     # Text shows verdicts, reasons and evidence, never single checks.

@@ -54,9 +54,9 @@ class Street:
 
 
 def street(
-    ruleset: RuleSet, ledger: Ledger, *, as_of: dt.date, until: dt.date, traces: bool = True
+    ruleset: RuleSet, ledger: Ledger, *, as_of: dt.date, until: dt.date, traces: bool = True, lang: str = "zh"
 ) -> Street:
-    """Evaluate one ledger and build its page (in a worker process with ``--jobs``)."""
+    """Evaluate one ledger and build its page in ``lang`` (in a worker process with ``--jobs``)."""
     from protrules.programme.due import obligations
     from protrules.programme.ranking import for_ranking
     from protrules.report.district import problem_rules, street_page
@@ -65,7 +65,9 @@ def street(
     items = obligations(ruleset, [result], (until - as_of).days)
     wanted = problem_rules(result, until)
     traced = ruleset.explain(ledger, wanted, as_of) if traces and wanted else []
-    page = street_page(ruleset.program, result, ledger=ledger, traced=traced, obligations=items, until=until)
+    page = street_page(
+        ruleset.program, result, ledger=ledger, traced=traced, obligations=items, until=until, lang=lang
+    )
     return Street(page, for_ranking(result), tuple(items))
 
 
@@ -78,8 +80,9 @@ def build_report(
     *,
     traces: bool = True,
     top: int | None = None,
+    lang: str = "zh",
 ) -> District:
-    """The district's report from the ledgers FACTS arguments name."""
+    """The district's report from the ledgers FACTS arguments name, in ``lang``."""
     from protrules.errors import ProtrulesError
     from protrules.evaluation.results import fictional_lines
     from protrules.programme.due import horizon, parse_duration
@@ -90,7 +93,7 @@ def build_report(
         until = horizon(ruleset.calendar, as_of, parse_duration(within))
     except ProtrulesError as error:
         raise CliError(msg("--within: {message}", message=error.msg)) from None
-    work = functools.partial(street, as_of=as_of, until=until, traces=traces)
+    work = functools.partial(street, as_of=as_of, until=until, traces=traces, lang=lang)
     streets = map_ledgers(facts, ruleset, work, jobs)
     cap = top if top is not None else ruleset.program.cap
     program, ranked = ruleset.program, [s.ranked for s in streets]
@@ -106,7 +109,8 @@ def build_report(
         until=until,
         horizon=within,
         selection=selection,
-        fictional=fictional_lines(ranked),
+        fictional=fictional_lines(ranked, lang),
+        lang=lang,
     )
 
 
@@ -116,7 +120,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     ruleset = rules_and_district(args)
     as_of = as_of_arg(args, ruleset)
     report = build_report(
-        ruleset, args.facts, as_of, args.within, args.jobs, traces=args.format == "html", top=args.top
+        ruleset,
+        args.facts,
+        as_of,
+        args.within,
+        args.jobs,
+        traces=args.format == "html",
+        top=args.top,
+        lang=args.lang,
     )
     if args.compare is not None:  # the section on what changed since an earlier version
         from protrules.errors import ProtrulesError

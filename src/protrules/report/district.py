@@ -201,6 +201,8 @@ class District:
     selection: Selection | None = None
     #: The line saying which entities are fictional examples (empty when none is).
     fictional: tuple[str, ...] = ()
+    #: The language the report reads in ("zh" or "en"): its pages' reasons and traces are in it.
+    lang: str = "zh"
 
     def street(self, entity: str) -> StreetPage:
         for page in self.streets:
@@ -262,8 +264,9 @@ def street_page(
     traced: Sequence[RuleResult] = (),
     obligations: Sequence[Obligation] = (),
     until: dt.date | None = None,
+    lang: str = "zh",
 ) -> StreetPage:
-    """One street's page from its result.
+    """One street's page from its result, its reasons and traces in ``lang``.
 
     The 问题清单 holds the rules :func:`problem_rules` names. ``ledger`` gives the facts each
     rests on (none without it);
@@ -273,12 +276,12 @@ def street_page(
     traces = {r.rule: r for r in traced}
     by_id = {r.rule: r for r in result.results}
     problems = [
-        _problem(program, result, by_id[rule_id], ledger, traces.get(rule_id))
+        _problem(program, result, by_id[rule_id], ledger, traces.get(rule_id), lang)
         for rule_id in problem_rules(result, until)
     ]
     area_of = {rule.id: rule.area for rule in program.rules}
     rules = tuple(
-        RuleLine(r.rule, r.title, r.kind, r.verdict, reason_text(r, program), area_of.get(r.rule, ""))
+        RuleLine(r.rule, r.title, r.kind, r.verdict, reason_text(r, program, lang), area_of.get(r.rule, ""))
         for r in result.results
     )
     return StreetPage(
@@ -304,6 +307,7 @@ def _problem(
     result: RuleResult,
     ledger: Ledger | None,
     traced: RuleResult | None,
+    lang: str,
 ) -> Problem:
     rule = program.rule(result.rule)
     area = rule.area if rule else ""
@@ -320,7 +324,7 @@ def _problem(
     trace = ""
     if traced is not None and ledger is not None:
         shown = tuple(v for v in VERDICTS if v != PASS)
-        text = explain_text(program, ledger, [traced], entity.as_of, checks=shown, heading=False, lang="zh")
+        text = explain_text(program, ledger, [traced], entity.as_of, checks=shown, heading=False, lang=lang)
         trace = textwrap.dedent(text).strip("\n")
     return Problem(
         rule=result.rule,
@@ -333,7 +337,7 @@ def _problem(
         item_title=program.items.get(item or "", ""),
         clause=rule.clause if rule else "",
         note=rule.note if rule else None,
-        reason=reason_text(result, program),
+        reason=reason_text(result, program, lang),
         due=result.due,
         days_left=(result.due - entity.as_of).days if result.due is not None else None,
         facts=tuple(facts),
@@ -352,17 +356,17 @@ def _deciding_evidence(result: RuleResult) -> tuple[str, ...]:
 
 
 def programme_steps(
-    program: Program, as_of: dt.date, selection: Selection | None = None
+    program: Program, as_of: dt.date, selection: Selection | None = None, lang: str = "zh"
 ) -> tuple[Step, ...]:
     """The programme's steps, in date order, as a report shows them.
 
     The one place the report learns where the programme stands. With the programme a rule file
     declares (its ``selection`` as of the date), each step says whether the district has done it
     and what (``protrules rank``'s steps); without one, the dates the standard declares, each
-    marked done, today, next or later against ``as_of``.
+    marked done, today, next or later against ``as_of``. What was done reads in ``lang``.
     """
     if selection is not None:
-        return tuple(Step(s.step, s.title, s.due, s.state, s.detail) for s in selection.steps)
+        return tuple(Step(s.step, s.title, s.due, s.state, s.said.render(lang)) for s in selection.steps)
     dated = sorted(program.dates.items(), key=lambda item: (item[1], item[0]))
     steps = []
     seen_next = False
@@ -404,10 +408,12 @@ def build_district(
     horizon: str | None = None,
     selection: Selection | None = None,
     fictional: Sequence[str] = (),
+    lang: str = "zh",
 ) -> District:
     """The report from the streets' pages, the ranking and the obligations of every street;
     with a programme, its ``selection`` as of the date; ``fictional``, the line saying which
-    entities are fictional examples (:func:`~protrules.evaluation.results.fictional_lines`)."""
+    entities are fictional examples (:func:`~protrules.evaluation.results.fictional_lines`);
+    ``lang``, the language the pages were built in and the report reads in."""
     assessment = None
     name = program.assessment
     if name is not None and name in program.periods:
@@ -418,7 +424,7 @@ def build_district(
         title=program.title,
         standard=program.id,
         source=str(source) if source is not None else None,
-        parameters=tuple(beside_published(program)),
+        parameters=tuple(beside_published(program, lang)),
         entity_word=str(program.settings.get("entity", "单位")),
         as_of=as_of,
         until=until,
@@ -428,11 +434,12 @@ def build_district(
         ranking=ranking,
         due=_falling_due(obligations, until),
         overdue=sum(1 for o in obligations if o.state == OVERDUE),
-        steps=programme_steps(program, as_of, selection),
+        steps=programme_steps(program, as_of, selection, lang),
         assessment=assessment,
-        computed_with=computed_with_line(computed_with(program)),
+        computed_with=computed_with_line(computed_with(program), lang),
         selection=selection,
         fictional=tuple(fictional),
+        lang=lang,
     )
 
 
@@ -445,8 +452,10 @@ def district_of(
     until: dt.date | None = None,
     horizon: str | None = None,
     district: Ledger | None = None,
+    lang: str = "zh",
 ) -> District:
-    """A report from results alone: pages without facts or traces, ranked by the standard's cap.
+    """A report from results alone, in ``lang``: pages without facts or traces, ranked by the
+    standard's cap.
 
     What a caller of the Python API has at hand; ``protrules report`` builds each page with
     the street's ledger and traces instead (:func:`street_page`, :func:`build_district`). With
@@ -459,7 +468,7 @@ def district_of(
         if not results:
             raise ValueError("a report of no results needs its as_of date")
         as_of = results[0].as_of
-    pages = [street_page(program, r, obligations=obligations, until=until) for r in results]
+    pages = [street_page(program, r, obligations=obligations, until=until, lang=lang) for r in results]
     selection = select(program, results, district, as_of) if program.programme is not None else None
     return build_district(
         program,
@@ -470,5 +479,6 @@ def district_of(
         until=until,
         horizon=horizon,
         selection=selection,
-        fictional=fictional_lines(results),
+        fictional=fictional_lines(results, lang),
+        lang=lang,
     )

@@ -13,7 +13,6 @@ page) and a score bar for each street in the ranking.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,60 +21,27 @@ import jinja2
 from markupsafe import Markup
 
 from protrules._version import __version__
-from protrules.evaluation.results import FAIL, NA, PASS, PENDING, STATUS_ZH, UNKNOWN, VERDICT_ZH, VERDICTS
+from protrules.evaluation.labels import KIND_WORD, STATUS_WORD, VERDICT_WORD
+from protrules.evaluation.results import NA, PASS, VERDICTS
+from protrules.i18n import Message, gettext_for, joined, msg
 from protrules.output import display_width
-from protrules.programme.selection_report import STAGE_TEXT
 from protrules.report.diff import Tables, tables
 from protrules.report.district import District
+from protrules.report.labels import (
+    GROUPS,
+    LABELS,
+    PROGRAMME_STATE,
+    STAGE,
+    STEP_STATE,
+    applicants_only,
+    day,
+    horizon_text,
+    no_problems,
+    overdue_line,
+)
 from protrules.report.render import MARKS
 
-__all__ = ["LABELS", "HeatMap", "heat_map", "html_report", "street_anchor"]
-
-#: Every heading and label of the page, Chinese first with its English gloss: the one place a
-#: message catalogue replaces.
-LABELS: Mapping[str, tuple[str, str]] = {
-    "report": ("督导报告", "supervision report"),
-    "as_of": ("评估基准日", "as of"),
-    "source": ("依据", "source"),
-    "parameters": ("参数", "parameters set for this evaluation"),
-    "revision": ("修订比较", "changes from an earlier version"),
-    "assessment": ("评估期", "assessment period"),
-    "horizon": ("即将到期", "falls due"),
-    "contents": ("目录", "contents"),
-    "overview": ("总览", "overview"),
-    "heat_map": ("分领域结果", "streets × areas"),
-    "ranking": ("排名", "ranking"),
-    "vetoes": ("一票否决", "vetoes"),
-    "programme": ("创建程序", "programme"),
-    "due": ("即将到期", "falls due next"),
-    "problems": ("问题清单", "problems"),
-    "areas": ("分领域小计", "per area"),
-    "all_rules": ("全部条款", "every clause"),
-    "clause": ("条款", "clause"),
-    "reason": ("理由", "reason"),
-    "facts": ("依据", "facts"),
-    "trace": ("推理过程", "explain"),
-    "deadline": ("到期日", "deadline"),
-    "entity": ("名称", "entity"),
-    "rule": ("条款", "rule"),
-    "context": ("情形", "context"),
-    "left": ("剩余", "days left"),
-    "score": ("得分", "score"),
-    "status": ("结果", "status"),
-    "failed": ("未通过", "failed"),
-    "named": ("命名", "named"),
-    "applied": ("申报", "applied"),
-    "stage": ("进程", "stage"),
-    "step": ("步骤", "step"),
-    "date": ("日期", "date"),
-    "total": ("合计", "total"),
-    "open": ("待处理", "open"),
-    "note": ("解释", "note"),
-}
-_STEP_STATE = {"done": "已过", "today": "当日", "next": "下一步", "later": "未到"}
-#: A step of a programme the rule file declares: the district's own state on it.
-_PROGRAMME_STATE = {"done": "已完成", "due": "待办", "overdue": "逾期"}
-_GROUPS = {FAIL: "未通过", UNKNOWN: "缺少数据", PENDING: "即将到期"}
+__all__ = ["HeatMap", "heat_map", "html_report", "street_anchor"]
 
 # Heat-map geometry, in SVG user units (pixels at 100 %).
 _CELL_W, _CELL_H, _GAP, _HEAD, _CHAR = 46, 22, 2, 26, 7
@@ -117,7 +83,9 @@ class HeatMap:
 
 
 def heat_map(district: District) -> HeatMap:
-    """Lay out the heat map: one row per street, one column per area of the standard."""
+    """Lay out the heat map: one row per street, one column per area of the standard; the
+    cells' tooltips in the report's language."""
+    lang = district.lang
     label_width = max([display_width(p.name) for p in district.streets] + [8]) * _CHAR + 12
     columns = tuple(
         (label_width + i * (_CELL_W + _GAP) + _CELL_W // 2, area, title)
@@ -134,23 +102,22 @@ def heat_map(district: District) -> HeatMap:
                 continue
             verdict = tally.worst
             text = MARKS[verdict] if verdict in (PASS, NA) else f"{MARKS[verdict]} {tally.counts[verdict]}"
-            counts = "，".join(f"{VERDICT_ZH[v]} {n}" for v, n in tally.counts.items() if n)
-            cells.append(
-                HeatCell(
-                    label_width + i * (_CELL_W + _GAP),
-                    y,
-                    verdict,
-                    text,
-                    f"{page.name} · {area} {title}：{counts}",
-                )
+            counts = joined(
+                msg("{verdict} {n}", verdict=VERDICT_WORD[v], n=n) for v, n in tally.counts.items() if n
             )
+            tooltip = msg("{entity} · {area} {title}: {counts}", entity=page.name, area=area, title=title,
+                          counts=counts)  # fmt: skip
+            cells.append(HeatCell(label_width + i * (_CELL_W + _GAP), y, verdict, text, tooltip.render(lang)))
         rows.append(HeatRow(y, page.name, "#" + street_anchor(page.entity), tuple(cells)))
     width = label_width + len(district.areas) * (_CELL_W + _GAP)
     height = _HEAD + len(district.streets) * (_CELL_H + _GAP)
     return HeatMap(width, height, label_width, _CELL_W, _CELL_H, columns, tuple(rows))
 
 
-def _environment() -> jinja2.Environment:
+def _environment(lang: str) -> jinja2.Environment:
+    """The template's environment in ``lang``: Jinja2's i18n extension reads the project's
+    catalogue (``_()`` and ``ngettext()`` in the template, %-style fields), and ``say`` renders
+    the Python side's messages in the same language."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("protrules.report", "templates"),
         autoescape=True,  # every value is text: a fact can never inject markup
@@ -158,33 +125,42 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(gettext_for(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["percent"] = _percent
     env.filters["bar"] = _bar
     env.filters["anchor"] = street_anchor
+    env.filters["say"] = lambda message: "" if message is None else Message.render(message, lang)
+    env.filters["day"] = lambda value: day(value, lang)
     env.globals.update(
         t=LABELS,
-        status_zh=STATUS_ZH,
-        verdict_zh=VERDICT_ZH,
+        lang=lang,
+        applicants_only=applicants_only,
+        overdue_line=overdue_line,
+        no_problems=no_problems,
+        html_lang="zh-CN" if lang == "zh" else "en",
+        status_word=STATUS_WORD,
+        verdict_word=VERDICT_WORD,
+        kind_word=KIND_WORD,
         marks=MARKS,
-        groups=_GROUPS,
-        step_state=_STEP_STATE,
-        programme_state=_PROGRAMME_STATE,
-        stage_text=STAGE_TEXT,
+        groups=GROUPS,
+        step_state=STEP_STATE,
+        programme_state=PROGRAMME_STATE,
+        stage=STAGE,
         verdicts=VERDICTS,
         version=__version__,
     )
     return env
 
 
-_ENV: jinja2.Environment | None = None
+_ENV: dict[str, jinja2.Environment] = {}
 
 
-def _template(name: str) -> jinja2.Template:
-    global _ENV
-    if _ENV is None:
-        _ENV = _environment()
-    return _ENV.get_template(name)
+def _template(name: str, lang: str) -> jinja2.Template:
+    if lang not in _ENV:
+        _ENV[lang] = _environment(lang)
+    return _ENV[lang].get_template(name)
 
 
 def _percent(score: Decimal | None) -> str:
@@ -197,15 +173,18 @@ def _bar(score: Decimal | None) -> str:
 
 
 def html_report(district: District) -> str:
-    """The whole report as one HTML document (UTF-8 text, the same bytes for the same input)."""
-    css = _template("report.css").render()
+    """The whole report as one HTML document in the district's language (``District.lang``):
+    UTF-8 text, the same bytes for the same input."""
+    lang = district.lang
+    css = _template("report.css", lang).render()
     selection = district.selection
     context: dict[str, Any] = {
         "d": district,
+        "horizon": horizon_text(district.until, district.horizon, lang),
         "entries": {e.entity: e for e in selection.entries} if selection is not None else {},
         "css": Markup(css),  # the package's own stylesheet, not data
         "heat": heat_map(district),
         "revision": tables(district.revision) if district.revision is not None else None,
         "revision_heads": Tables,
     }
-    return _template("report.html.j2").render(context)
+    return _template("report.html.j2", lang).render(context)

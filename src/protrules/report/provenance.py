@@ -16,6 +16,7 @@ from typing import Any
 from protrules._version import __version__
 from protrules.calendar.notices import holidays_version, library_years
 from protrules.checking.ir import Program
+from protrules.i18n import joined, msg
 
 __all__ = ["computed_with", "computed_with_line"]
 
@@ -32,11 +33,17 @@ def computed_with(program: Program) -> dict[str, Any]:
     }
 
 
-def computed_with_line(data: dict[str, Any]) -> str:
-    """The same in one line for a report's footer."""
+def computed_with_line(data: dict[str, Any], lang: str = "en") -> str:
+    """The same in one line for a report's footer, in ``lang``."""
     years = data["holidays_years"]
-    covered = f"（{years[0]}–{years[1]} 年放假通知 notices）" if years else ""
-    line = f"计算依据 computed with: protrules {data['protrules']} · holidays {data['holidays']}{covered}"
+    line = msg(
+        "Computed with: protrules {protrules} · holidays {holidays}",
+        protrules=data["protrules"],
+        holidays=data["holidays"],
+    ).render(lang)
+    if years:
+        line += msg(" (the notices of {first}–{last})", first=years[0], last=years[1]).render(lang)
     if data["notices"]:
-        line += " · 规则文件所载通知 notices in the rule file: " + ", ".join(map(str, data["notices"]))
+        notices = joined(map(str, data["notices"]))
+        line += msg(" · notices in the rule file: {years}", years=notices).render(lang)
     return line
