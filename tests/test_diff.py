@@ -146,17 +146,24 @@ def test_jobs_give_the_same_output(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_the_district_report_has_a_revision_section(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["report", str(HERE / "new.prl"), str(HERE), "--compare", str(HERE / "old.prl")]
-    main([*args, "-f", "markdown"])
+    main([*args, "-f", "markdown"])  # in the locale's language: English
     markdown = capsys.readouterr().out
-    assert "## 修订比较 changes from 会议与培训（旧版） (2023)" in markdown
-    assert "| 2.1 新任职培训 | changed | logic 规则, weight 权重 |" in markdown
-    assert "| 乙 (b) | 待定 incomplete → 不达标 fails | 75.0% → 25.0% | #1 → #2 | - | 4 |" in markdown
-    main(args)
+    assert "## Changes from 会议与培训（旧版） (2023)" in markdown
+    assert "| 2.1 新任职培训 | changed | logic, weight |" in markdown
+    assert "| 乙 (b) | incomplete → fails | 75.0% → 25.0% | #1 → #2 | - | 4 |" in markdown
+    main(["--lang", "zh", *args, "-f", "markdown"])
+    markdown = capsys.readouterr().out
+    assert "## 修订比较（对照 会议与培训（旧版） (2023)）" in markdown
+    assert "| 条款 | 变化 | 修改内容 |" in markdown
+    assert "| 2.1 新任职培训 | 修改 | 规则、权重 |" in markdown
+    assert "| 乙 (b) | 待定 → 不达标 | 75.0% → 25.0% | 第 1 名 → 第 2 名 | - | 4 |" in markdown
+    main(["--lang", "zh", *args])
     html = capsys.readouterr().out
     assert '<section id="revision" class="revision">' in html and '<a href="#revision">' in html
-    assert "<td>乙 (b)</td><td>待定 incomplete → 不达标 fails</td>" in html
+    assert "<td>乙 (b)</td><td>待定 → 不达标</td>" in html
+    assert "<th>条款</th><th>变化</th><th>修改内容</th>" in html
     main(["report", str(HERE / "new.prl"), str(HERE), "-f", "markdown"])
-    assert "修订比较" not in capsys.readouterr().out
+    assert "Changes from" not in capsys.readouterr().out
 
 
 EXAMPLE = protrules.load_rules(ROOT / "rules" / "example.prl")
@@ -190,5 +197,5 @@ def test_the_impact_is_what_evaluating_both_gives(override: tuple[str, str]) -> 
 
 def test_markdown_section_escapes_table_cells(versions: tuple[protrules.RuleSet, protrules.RuleSet]) -> None:
     lines = diff_markdown(compare(*versions))
-    assert lines[0] == "## 修订比较 changes from 会议与培训（旧版） (2023)"
+    assert lines[0] == "## Changes from 会议与培训（旧版） (2023)"
     assert all("\n" not in line for line in lines)

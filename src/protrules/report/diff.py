@@ -7,13 +7,15 @@ template reads the same :class:`~protrules.programme.diff.Diff`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
+from protrules.evaluation.labels import STATUS_WORD, VERDICT_WORD
 from protrules.evaluation.results import STATUS_ZH
+from protrules.i18n import Message, msg
 from protrules.output import display_width, dumps, pad
 from protrules.programme.diff import (
     ADDED,
@@ -23,10 +25,21 @@ from protrules.programme.diff import (
     EntityChange,
     FieldChange,
     ParameterChange,
+    VerdictFlip,
     Version,
 )
 
-__all__ = ["DIFF_FORMAT", "Tables", "diff_json", "diff_markdown", "diff_text", "summary", "tables"]
+__all__ = [
+    "DIFF_FORMAT",
+    "HEADS",
+    "Tables",
+    "diff_json",
+    "diff_markdown",
+    "diff_text",
+    "summary",
+    "summary_message",
+    "tables",
+]
 
 DIFF_FORMAT = "protrules-diff/1"
 _MARK = {ADDED: "+", REMOVED: "-", "changed": "~"}
@@ -41,24 +54,46 @@ _LABEL = {
 }
 
 
-def _counts(items: Sequence[Any], what: str, unchanged: int | None = None) -> str:
-    parts = [f"{sum(1 for i in items if i.change == c)} {c}" for c in (ADDED, REMOVED, "changed")]
-    if unchanged is not None:
-        parts.append(f"{unchanged} unchanged")
-    return f"{what}: " + ", ".join(parts)
+_CHANGE = {ADDED: msg("added"), REMOVED: msg("removed"), "changed": msg("changed")}
+_WHAT = {"clauses": msg("clauses"), "parameters": msg("parameters"), "declarations": msg("declarations")}
+#: A clause's fields, as the report's revision section names them.
+_FIELD = {
+    "title": msg("title"),
+    "clause": msg("clause text"),
+    "note": msg("reading"),
+    "logic": msg("logic"),
+    "weight": msg("weight"),
+    "kind": msg("kind"),
+    "place": msg("place"),
+}
+
+
+def _counts(items: Sequence[Any], what: Message, unchanged: int | None = None) -> Message:
+    added, removed, changed = (sum(1 for i in items if i.change == c) for c in (ADDED, REMOVED, "changed"))
+    if unchanged is None:
+        return msg("{what}: {added} added, {removed} removed, {changed} changed",
+                   what=what, added=added, removed=removed, changed=changed)  # fmt: skip
+    return msg("{what}: {added} added, {removed} removed, {changed} changed, {unchanged} unchanged",
+               what=what, added=added, removed=removed, changed=changed, unchanged=unchanged)  # fmt: skip
+
+
+def summary_message(diff: Diff) -> Message:
+    """One line: how many clauses and parameters changed, and what it does to the entities."""
+    clauses = _counts(diff.clauses, _WHAT["clauses"], diff.unchanged)
+    parameters = _counts(diff.parameters, _WHAT["parameters"])
+    if diff.impact is None:
+        return msg("{clauses}; {parameters}", clauses=clauses, parameters=parameters)
+    impact = diff.impact
+    return msg(
+        "{clauses}; {parameters}; {flips} verdicts flip, {changes} of {entities} entities change",
+        clauses=clauses, parameters=parameters, flips=len(impact.flips), changes=len(impact.changes),
+        entities=impact.entities,
+    )  # fmt: skip
 
 
 def summary(diff: Diff) -> str:
-    """One line: how many clauses and parameters changed, and what it does to the entities."""
-    line = (
-        f"{_counts(diff.clauses, 'clauses', diff.unchanged)}; {_counts(diff.parameters, 'parameters')}"
-    )
-    if diff.impact is not None:
-        impact = diff.impact
-        line += (
-            f"; {len(impact.flips)} verdicts flip, {len(impact.changes)} of {impact.entities} entities change"
-        )
-    return line
+    """:func:`summary_message` in English, as ``protrules diff`` prints it."""
+    return summary_message(diff).render("en")
 
 
 def _version(version: Version) -> str:
@@ -99,14 +134,14 @@ def diff_text(diff: Diff) -> str:
     if diff.overrides:
         shown = "; ".join(f"{n} = {v} (published: {p})" for n, v, p in diff.overrides)
         lines.append(f"参数 parameters set for this evaluation (new version): {shown}")
-    lines += ["", f"条款 {_counts(diff.clauses, 'clauses', diff.unchanged)}"]
+    lines += ["", f"条款 {_counts(diff.clauses, _WHAT['clauses'], diff.unchanged)}"]
     for clause in diff.clauses:
         lines += _clause_text(clause)
-    lines += ["", f"参数 {_counts(diff.parameters, 'parameters')}"]
+    lines += ["", f"参数 {_counts(diff.parameters, _WHAT['parameters'])}"]
     for param in diff.parameters:
         lines += _parameter_text(param)
     if diff.declarations:
-        lines += ["", f"声明 {_counts(diff.declarations, 'declarations')}"]
+        lines += ["", f"声明 {_counts(diff.declarations, _WHAT['declarations'])}"]
         for decl in diff.declarations:
             lines.append(f"  {_MARK[decl.change]} {decl.kind} {decl.name}")
             if decl.change == "changed":
@@ -286,7 +321,8 @@ def diff_json(diff: Diff) -> str:
 
 @attrs.frozen
 class Tables:
-    """A comparison as the district report's tables show it: headings, then rows of cells."""
+    """A comparison as the district report's tables show it, in one language: each table's
+    headings, then its rows of cells."""
 
     old: str  # the earlier version, as its header names it
     summary: str
@@ -294,52 +330,111 @@ class Tables:
     parameters: tuple[tuple[str, ...], ...]
     entities: tuple[tuple[str, ...], ...]
     flips: tuple[tuple[str, ...], ...]
+    heads: Mapping[str, tuple[str, ...]]  # clauses, parameters, entities, flips → the headings
 
-    CLAUSES: ClassVar[tuple[str, ...]] = ("条款 clause", "变化 change", "内容 changed fields")
-    PARAMETERS: ClassVar[tuple[str, ...]] = ("参数 parameter", "旧 old", "新 new")
-    ENTITIES: ClassVar[tuple[str, ...]] = (
-        "名称 entity", "结果 status", "得分 score", "排名 rank", "命名 named", "翻转 flips",
-    )  # fmt: skip
-    FLIPS: ClassVar[tuple[str, ...]] = ("名称 entity", "条款 rule", "结论 verdict", "理由 reason")
+    def sections(self) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
+        """(headings, rows) of each table that has rows, in order."""
+        tables = (
+            ("clauses", self.clauses), ("parameters", self.parameters), ("entities", self.entities),
+            ("flips", self.flips),
+        )  # fmt: skip
+        return [(self.heads[name], rows) for name, rows in tables if rows]
 
 
-def tables(diff: Diff) -> Tables:
-    """The rows of the district report's section on a revision (Markdown and HTML alike)."""
-    impact = diff.impact
-    return Tables(
-        old=_version(diff.old),
-        summary=summary(diff),
-        clauses=tuple(
-            (f"{c.rule} {c.title}", c.change, ", ".join(_LABEL[f.field] for f in c.fields) or "—")
-            for c in diff.clauses
+#: The headings of the revision section's tables.
+HEADS: Mapping[str, tuple[Message, ...]] = {
+    "clauses": (msg("Clause"), msg("Change"), msg("Changed fields")),
+    "parameters": (msg("Parameter"), msg("Old"), msg("New")),
+    "entities": (msg("Entity"), msg("Status"), msg("Score"), msg("Rank"), msg("Named"), msg("Flips")),
+    "flips": (msg("Entity"), msg("Clause"), msg("Verdict"), msg("Reason")),
+}
+
+
+def _both(old: str, new: str) -> str:
+    return old if old == new else f"{old} → {new}"
+
+
+def _place_words(position: int | None, applied: bool, lang: str) -> str:
+    if not applied:
+        return msg("not applied").render(lang)
+    if position is None:
+        return msg("excluded (vetoed)").render(lang)
+    return msg("#{position}", position=position).render(lang)
+
+
+def _entity_cells(change: EntityChange, lang: str) -> tuple[str, ...]:
+    def status(value: str) -> str:
+        return STATUS_WORD[value].render(lang)
+
+    return (
+        f"{change.name} ({change.entity})",
+        _both(status(change.old_status), status(change.new_status)),
+        _both(_percent(change.old_score), _percent(change.new_score)),
+        _both(
+            _place_words(change.old_position, change.old_applied, lang),
+            _place_words(change.new_position, change.new_applied, lang),
         ),
-        parameters=tuple((p.name, _values(p.old), _values(p.new)) for p in diff.parameters),
-        entities=tuple(tuple(_entity_row(c)) for c in impact.changes) if impact else (),
-        flips=tuple(
-            (f"{f.name} ({f.entity})", f"{f.rule} {f.title}", f"{f.old or '—'} → {f.new or '—'}", f.reason)
-            for f in impact.flips
-        )
-        if impact
-        else (),
+        _both("★" if change.old_named else "-", "★" if change.new_named else "-"),
+        str(change.flips),
     )
 
 
-def diff_markdown(diff: Diff) -> list[str]:
-    """The district report's section on a revision: what changed, and its impact."""
+def _values_words(values: Sequence[tuple[dt.date | None, str, str | None]], lang: str) -> str:
+    if not values:
+        return "—"
+    shown = [value if since is None else msg("{value} from {date}", value=value, date=since)
+             for since, value, _ in values]  # fmt: skip
+    return msg(", ").render(lang).join(item if isinstance(item, str) else item.render(lang) for item in shown)
+
+
+def _verdict(verdict: str | None, lang: str) -> str:
+    return VERDICT_WORD[verdict].render(lang) if verdict else "—"
+
+
+def _flip_cells(flip: VerdictFlip, lang: str) -> tuple[str, ...]:
+    verdicts = f"{_verdict(flip.old, lang)} → {_verdict(flip.new, lang)}"
+    return (f"{flip.name} ({flip.entity})", f"{flip.rule} {flip.title}", verdicts, flip.reason)
+
+
+def tables(diff: Diff, lang: str = "en") -> Tables:
+    """The rows of the district report's section on a revision (Markdown and HTML alike), in
+    ``lang``."""
+    impact = diff.impact
+
+    def say(message: Message) -> str:
+        return message.render(lang)
+
+    return Tables(
+        old=_version(diff.old),
+        summary=say(summary_message(diff)),
+        clauses=tuple(
+            (
+                f"{c.rule} {c.title}",
+                say(_CHANGE[c.change]),
+                say(msg(", ")).join(say(_FIELD[f.field]) for f in c.fields) or "—",
+            )
+            for c in diff.clauses
+        ),
+        parameters=tuple(
+            (p.name, _values_words(p.old, lang), _values_words(p.new, lang)) for p in diff.parameters
+        ),
+        entities=tuple(_entity_cells(c, lang) for c in impact.changes) if impact else (),
+        flips=tuple(_flip_cells(f, lang) for f in impact.flips) if impact else (),
+        heads={name: tuple(say(head) for head in heads) for name, heads in HEADS.items()},
+    )
+
+
+def diff_markdown(diff: Diff, lang: str = "en") -> list[str]:
+    """The district report's section on a revision, in ``lang``: what changed, and its impact."""
 
     def md(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
-    shown = tables(diff)
-    lines = [f"## 修订比较 changes from {md(shown.old)}", "", f"{md(shown.summary)}.", ""]
-    for heads, rows in (
-        (Tables.CLAUSES, shown.clauses),
-        (Tables.PARAMETERS, shown.parameters),
-        (Tables.ENTITIES, shown.entities),
-        (Tables.FLIPS, shown.flips),
-    ):
-        if rows:
-            lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
-            lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
-            lines.append("")
+    shown = tables(diff, lang)
+    heading = msg("Changes from {old}", old=md(shown.old)).render(lang)
+    lines = [f"## {heading}", "", msg("{summary}.", summary=md(shown.summary)).render(lang), ""]
+    for heads, rows in shown.sections():
+        lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+        lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
+        lines.append("")
     return lines

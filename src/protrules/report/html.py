@@ -25,7 +25,7 @@ from protrules.evaluation.labels import KIND_WORD, STATUS_WORD, VERDICT_WORD
 from protrules.evaluation.results import NA, PASS, VERDICTS
 from protrules.i18n import Message, gettext_for, joined, msg
 from protrules.output import display_width
-from protrules.report.diff import Tables, tables
+from protrules.report.diff import tables
 from protrules.report.district import District
 from protrules.report.labels import (
     GROUPS,
@@ -184,7 +184,6 @@ def html_report(district: District) -> str:
         "entries": {e.entity: e for e in selection.entries} if selection is not None else {},
         "css": Markup(css),  # the package's own stylesheet, not data
         "heat": heat_map(district),
-        "revision": tables(district.revision) if district.revision is not None else None,
-        "revision_heads": Tables,
+        "revision": tables(district.revision, lang) if district.revision is not None else None,
     }
     return _template("report.html.j2", lang).render(context)

@@ -89,7 +89,7 @@ class _Writer:
         lines = [f"# {self.say(heading)}", ""]
         lines += self.meta()
         if d.revision is not None:  # a report on a revision says first what changed
-            lines += diff_markdown(d.revision)
+            lines += diff_markdown(d.revision, self.lang)
         lines += self.overview()
         for page in d.streets:
             lines += self.street(page)
