@@ -239,6 +239,8 @@ def test_the_report_reads_in_one_language(changning: BeautifulSoup, changning_en
     assert [w for w in chinese if re.search("[A-Za-z]", w)] == []
     assert [w for w in english if CJK.search(w)] == []
     assert one(changning_en, "html")["lang"] == "en"
+    fictional = text(one(changning_en, "header.cover p.fictional"))
+    assert fictional.startswith("Fictional example data: every entity — ")
     assert text(one(changning_en, "section#overview h2")) == "Overview"
     assert text(one(changning, "section#overview h2")) == "总览"
     # dates: ISO in English, as an official writes them in Chinese

@@ -84,10 +84,10 @@ def build_report(
 ) -> District:
     """The district's report from the ledgers FACTS arguments name, in ``lang``."""
     from protrules.errors import ProtrulesError
-    from protrules.evaluation.results import fictional_lines
     from protrules.programme.due import horizon, parse_duration
     from protrules.programme.selection import programme_ranking, select
     from protrules.report.district import build_district
+    from protrules.report.labels import fictional_lines
 
     try:
         until = horizon(ruleset.calendar, as_of, parse_duration(within))

@@ -412,7 +412,7 @@ def build_district(
 ) -> District:
     """The report from the streets' pages, the ranking and the obligations of every street;
     with a programme, its ``selection`` as of the date; ``fictional``, the line saying which
-    entities are fictional examples (:func:`~protrules.evaluation.results.fictional_lines`);
+    entities are fictional examples (:func:`~protrules.report.labels.fictional_lines`);
     ``lang``, the language the pages were built in and the report reads in."""
     assessment = None
     name = program.assessment
@@ -461,8 +461,8 @@ def district_of(
     the street's ledger and traces instead (:func:`street_page`, :func:`build_district`). With
     a programme, ``district`` is the ledger holding its records (applications, reviews …).
     """
-    from protrules.evaluation.results import fictional_lines
     from protrules.programme.selection import programme_ranking, select
+    from protrules.report.labels import fictional_lines
 
     if as_of is None:
         if not results:

@@ -9,12 +9,12 @@ Dates read as the reader writes them: 2024年3月31日 in Chinese, 2024-03-31 in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from protrules.calendar.wording import day_words, duration_words
 from protrules.errors import ProtrulesError
 from protrules.evaluation.labels import STATUS_WORD, VERDICT_WORD
-from protrules.evaluation.results import FAIL, PENDING, UNKNOWN
+from protrules.evaluation.results import FAIL, PENDING, UNKNOWN, EntityResult, fictional_message
 from protrules.i18n import Message, msg, msgn
 from protrules.language.words import parse_duration
 
@@ -28,6 +28,7 @@ __all__ = [
     "VERDICT_WORD",
     "applicants_only",
     "day",
+    "fictional_lines",
     "horizon_text",
     "no_problems",
     "overdue_line",
@@ -153,3 +154,18 @@ def no_problems(until: dt.date | None, lang: str) -> Message:
     return msg(
         "None: no clause fails or lacks data, and nothing falls due until {date}.", date=day(until, lang)
     )
+
+
+def fictional_lines(results: Sequence[EntityResult], lang: str) -> list[str]:
+    """The report's line saying which entities are fictional examples, in ``lang`` alone (none
+    when none is): :func:`~protrules.evaluation.results.fictional_message`'s who and notes,
+    without the bilingual label ``check`` prints."""
+    message = fictional_message(results)
+    if message is None:
+        return []
+    args = dict(message.args)
+    if "notes" in args:
+        line = msg("Fictional example data: {who} — {notes}", who=args["who"], notes=args["notes"])
+    else:
+        line = msg("Fictional example data: {who}", who=args["who"])
+    return [line.render(lang)]
