@@ -1,7 +1,7 @@
 """Golden files of the Chinese output (``--lang zh``), beside the English ones, which keep theirs.
 
 What a 区未保办 official reads: check's summary, table and one-line-per-street layout, explain,
-rank, due and the Markdown 督导报告, run through the command line as a person runs them.
+rank, due, diff and the Markdown 督导报告, run through the command line as a person runs them.
 Refresh with ``PROTRULES_UPDATE_GOLDEN=1 pytest tests/test_golden_zh.py`` and review the diff.
 """
 
@@ -62,6 +62,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
         ("calendar-deadline.txt", ("calendar", "deadline", "2023-01-31", "3个月"), 0),
         ("calendar-between.txt", ("calendar", "between", "2023-09-28", "2023-10-09"), 0),
         ("calendar-blocks.txt", ("calendar", "blocks", "2023"), 0),
+        ("diff.txt", ("diff", "tests/diff/old.prl", "tests/diff/new.prl", "tests/diff/"), 1),
+        ("report-demo.md", ("report", EXAMPLE, DEMO, "-f", "markdown"), 1),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )

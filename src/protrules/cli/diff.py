@@ -46,7 +46,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             diff = compare(old, new, args.facts or None, as_of=as_of)
     except ProtrulesError as error:
         raise CliError(error.msg) from None
-    text = diff_json(diff) if args.format == "json" else diff_text(diff)
+    text = diff_json(diff) if args.format == "json" else diff_text(diff, args.lang)
     emit(text, args.output, colour=args.format == "text")
     return OK if diff.empty else FINDINGS
 

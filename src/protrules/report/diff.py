@@ -13,8 +13,7 @@ from typing import Any
 
 import attrs
 
-from protrules.evaluation.labels import STATUS_WORD, VERDICT_WORD
-from protrules.evaluation.results import STATUS_ZH
+from protrules.evaluation.labels import KIND_WORD, STATUS_LABEL, STATUS_WORD, VERDICT_WORD
 from protrules.i18n import Message, msg
 from protrules.output import display_width, dumps, pad
 from protrules.programme.diff import (
@@ -43,15 +42,6 @@ __all__ = [
 
 DIFF_FORMAT = "protrules-diff/1"
 _MARK = {ADDED: "+", REMOVED: "-", "changed": "~"}
-_LABEL = {
-    "title": "title 标题",
-    "clause": "clause 条款",
-    "note": "reading 解释",
-    "logic": "logic 规则",
-    "weight": "weight 权重",
-    "kind": "kind 类型",
-    "place": "place 位置",
-}
 
 
 _CHANGE = {ADDED: msg("added"), REMOVED: msg("removed"), "changed": msg("changed")}
@@ -105,126 +95,177 @@ def _percent(score: Decimal | None) -> str:
     return "-" if score is None else f"{score * 100:.1f}%"
 
 
-def _position(position: int | None, applied: bool = True) -> str:
+def _position(position: int | None, applied: bool = True, lang: str = "en") -> str:
     if not applied:
-        return "not applied"
-    return "excluded" if position is None else f"#{position}"
+        return msg("not applied").render(lang)
+    if position is None:
+        return msg("excluded").render(lang)
+    return msg("#{position}", position=position).render(lang)
 
 
-def _values(values: Sequence[tuple[dt.date | None, str, str | None]]) -> str:
+def _values(values: Sequence[tuple[dt.date | None, str, str | None]], lang: str = "en") -> str:
     if not values:
         return "—"
-    return ", ".join(value + (f" from {since}" if since is not None else "") for since, value, _ in values)
+    shown = (value if since is None else msg("{value} from {date}", value=value, date=since).render(lang)
+             for since, value, _ in values)  # fmt: skip
+    return msg(", ").render(lang).join(shown)
 
 
-def _sources(values: Sequence[tuple[dt.date | None, str, str | None]]) -> str:
-    return "; ".join(dict.fromkeys(source or "—" for _, _, source in values))
+def _sources(values: Sequence[tuple[dt.date | None, str, str | None]], lang: str = "en") -> str:
+    return msg("; ").render(lang).join(dict.fromkeys(source or "—" for _, _, source in values))
 
 
 # ------------------------------------------------------------------ text
 
+#: A clause's fields as ``protrules diff`` lists what changed: by their names in the rule file.
+_FIELD_NAME = {**_FIELD, "clause": msg("clause"), "note": msg("note")}
+#: A clause's fields as ``protrules diff`` heads them (English keeps the Chinese word beside).
+_LABEL = {
+    "title": msg("title 标题"),
+    "clause": msg("clause 条款"),
+    "note": msg("reading 解释"),
+    "logic": msg("logic 规则"),
+    "weight": msg("weight 权重"),
+    "kind": msg("kind 类型"),
+    "place": msg("place 位置"),
+}
 
-def diff_text(diff: Diff) -> str:
-    """The comparison for a terminal: clauses, parameters, declarations, then the impact."""
+
+def diff_text(diff: Diff, lang: str = "en") -> str:
+    """The comparison for a terminal, in ``lang``: clauses, parameters, declarations, then the
+    impact."""
+
+    def say(message: Message) -> str:
+        return message.render(lang)
+
     lines = [
-        f"比较 diff: {_version(diff.old)} → {_version(diff.new)}",
-        f"  旧 old: {diff.old.source}",
-        f"  新 new: {diff.new.source}",
+        say(msg("比较 diff: {old} → {new}", old=_version(diff.old), new=_version(diff.new))),
+        say(msg("  旧 old: {source}", source=diff.old.source)),
+        say(msg("  新 new: {source}", source=diff.new.source)),
     ]
     if diff.overrides:
-        shown = "; ".join(f"{n} = {v} (published: {p})" for n, v, p in diff.overrides)
-        lines.append(f"参数 parameters set for this evaluation (new version): {shown}")
-    lines += ["", f"条款 {_counts(diff.clauses, _WHAT['clauses'], diff.unchanged)}"]
+        shown = msg("; ").render(lang).join(
+            say(msg("{name} = {value} (published: {published})", name=n, value=v, published=p))
+            for n, v, p in diff.overrides
+        )
+        lines.append(say(msg("参数 parameters set for this evaluation (new version): {shown}", shown=shown)))
+    lines += ["", say(msg("条款 {counts}", counts=_counts(diff.clauses, _WHAT["clauses"], diff.unchanged)))]
     for clause in diff.clauses:
-        lines += _clause_text(clause)
-    lines += ["", f"参数 {_counts(diff.parameters, _WHAT['parameters'])}"]
+        lines += _clause_text(clause, lang)
+    lines += ["", say(msg("参数 {counts}", counts=_counts(diff.parameters, _WHAT["parameters"])))]
     for param in diff.parameters:
-        lines += _parameter_text(param)
+        lines += _parameter_text(param, lang)
     if diff.declarations:
-        lines += ["", f"声明 {_counts(diff.declarations, _WHAT['declarations'])}"]
+        lines += ["", say(msg("声明 {counts}", counts=_counts(diff.declarations, _WHAT["declarations"])))]
         for decl in diff.declarations:
             lines.append(f"  {_MARK[decl.change]} {decl.kind} {decl.name}")
             if decl.change == "changed":
                 change = FieldChange("declaration", decl.old, decl.new)
                 lines += [f"      {line}" for line in change.lines()]
     if diff.impact is not None:
-        lines += _impact_text(diff)
+        lines += _impact_text(diff, lang)
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _clause_text(clause: ClauseChange) -> list[str]:
+def _clause_text(clause: ClauseChange, lang: str) -> list[str]:
     head = f"  {_MARK[clause.change]} {clause.rule} {clause.title}"
     if clause.change != "changed":
-        return [f"{head}   ({clause.change})"]
-    out = [f"{head}   (changed: {', '.join(f.field for f in clause.fields)})"]
+        return [f"{head}   ({_CHANGE[clause.change].render(lang)})"]
+    fields = msg(", ").render(lang).join(_FIELD_NAME[f.field].render(lang) for f in clause.fields)
+    changed = msg("changed: {fields}", fields=fields).render(lang)
+    out = [f"{head}   ({changed})"]
     for field in clause.fields:
+        label = _LABEL[field.field]
         if field.field in ("weight", "kind", "place"):
-            out.append(f"      {_LABEL[field.field]}: {field.old or '—'} → {field.new or '—'}")
-        elif field.field == "logic":
-            out.append(f"      {_LABEL[field.field]}:")
+            old, new = (_kind(v, lang) if field.field == "kind" else v or "—" for v in (field.old, field.new))
+            out.append("      " + msg("{label}: {value}", label=label, value=f"{old} → {new}").render(lang))
+            continue
+        out.append("      " + msg("{label}:", label=label).render(lang))
+        if field.field == "logic":
             out += [f"        {line}" for line in field.lines()]
         else:
-            out.append(f"      {_LABEL[field.field]}:")
             out += [f"        - {field.old or '—'}", f"        + {field.new or '—'}"]
     return out
 
 
-def _parameter_text(param: ParameterChange) -> list[str]:
+def _kind(kind: str | None, lang: str) -> str:
+    """A rule's kind in ``lang`` (the code itself in English)."""
+    return KIND_WORD[kind].render(lang) if kind in KIND_WORD else kind or "—"
+
+
+def _parameter_text(param: ParameterChange, lang: str) -> list[str]:
     title = f" {param.title}" if param.title else ""
     if param.change == ADDED:
-        return [f"  + {param.name}{title}: {_values(param.new)}   (source: {_sources(param.new)})"]
+        source = msg("(source: {source})", source=_sources(param.new, lang)).render(lang)
+        return [f"  + {param.name}{title}: {_values(param.new, lang)}   {source}"]
     if param.change == REMOVED:
-        return [f"  - {param.name}{title}: {_values(param.old)}"]
-    out = [f"  ~ {param.name}{title}: {_values(param.old)} → {_values(param.new)}"]
+        return [f"  - {param.name}{title}: {_values(param.old, lang)}"]
+    out = [f"  ~ {param.name}{title}: {_values(param.old, lang)} → {_values(param.new, lang)}"]
     if _sources(param.old) != _sources(param.new):
-        out.append(f"      source: {_sources(param.old)} → {_sources(param.new)}")
+        sources = f"{_sources(param.old, lang)} → {_sources(param.new, lang)}"
+        out.append("      " + msg("source: {sources}", sources=sources).render(lang))
     return out
 
 
-def _impact_text(diff: Diff) -> list[str]:
+def _impact_text(diff: Diff, lang: str) -> list[str]:
     impact = diff.impact
     assert impact is not None
-    lines = [
-        "",
-        f"影响 impact on {impact.entities} entities as of {impact.as_of}: "
-        f"{len(impact.flips)} verdicts flip, {len(impact.changes)} entities change",
-    ]
+
+    def say(message: Message) -> str:
+        return message.render(lang)
+
+    heading = msg(
+        "影响 impact on {entities} entities as of {date}: {flips} verdicts flip, {changes} entities change",
+        entities=impact.entities,
+        date=impact.as_of,
+        flips=len(impact.flips),
+        changes=len(impact.changes),
+    )
+    lines = ["", say(heading)]
     if impact.changes:
-        rows = [["名称 entity", "结果 status", "得分 score", "排名 rank", "命名 named", "翻转 flips"]]
-        rows += [_entity_row(change) for change in impact.changes]
+        rows = [[say(head) for head in _IMPACT_HEADS]]
+        rows += [_entity_row(change, lang) for change in impact.changes]
         widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
         lines += ["  " + "  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    named = [", ".join(n for _, n in places) or "none" for places in (impact.old_named, impact.new_named)]
-    lines.append("  命名 named: " + (named[0] if named[0] == named[1] else f"{named[0]} → {named[1]}"))
+    names = [msg(", ").render(lang).join(n for _, n in places) or say(msg("none"))
+             for places in (impact.old_named, impact.new_named)]  # fmt: skip
+    named = names[0] if names[0] == names[1] else f"{names[0]} → {names[1]}"
+    lines.append("  " + say(msg("命名 named: {names}", names=named)))
     if impact.flips:
-        lines += ["", "  翻转的结论 verdicts that flip:"]
+        lines += ["", "  " + say(msg("翻转的结论 verdicts that flip:"))]
         for flip in impact.flips:
-            verdicts = f"{flip.old or '—'} → {flip.new or '—'}"
+            verdicts = f"{_verdict(flip.old, lang)} → {_verdict(flip.new, lang)}"
             lines.append(f"    {flip.name} ({flip.entity})  {flip.rule} {flip.title}: {verdicts}")
             if flip.new not in ("pass", None) and flip.reason:
                 lines.append(f"      ↳ {flip.reason}")
     return lines
 
 
-def _entity_row(change: EntityChange) -> list[str]:
-    def both(old: str, new: str) -> str:
-        return old if old == new else f"{old} → {new}"
+#: The impact table's headings in ``protrules diff`` (English keeps the Chinese word first).
+_IMPACT_HEADS = (
+    msg("名称 entity"), msg("结果 status"), msg("得分 score"), msg("排名 rank"), msg("命名 named"),
+    msg("翻转 flips"),
+)  # fmt: skip
+
+
+def _entity_row(
+    change: EntityChange, lang: str = "en", statuses: Mapping[str, Message] = STATUS_LABEL
+) -> list[str]:
+    """An entity's row of the impact: ``protrules diff`` shows its statuses with their Chinese
+    word in English (``STATUS_LABEL``), the report in its language alone (``STATUS_WORD``)."""
 
     def status(value: str) -> str:
-        return f"{STATUS_ZH[value]} {value}"
-
-    def named(value: bool) -> str:
-        return "★" if value else "-"
+        return statuses[value].render(lang)
 
     return [
         f"{change.name} ({change.entity})",
-        both(status(change.old_status), status(change.new_status)),
-        both(_percent(change.old_score), _percent(change.new_score)),
-        both(
-            _position(change.old_position, change.old_applied),
-            _position(change.new_position, change.new_applied),
+        _both(status(change.old_status), status(change.new_status)),
+        _both(_percent(change.old_score), _percent(change.new_score)),
+        _both(
+            _position(change.old_position, change.old_applied, lang),
+            _position(change.new_position, change.new_applied, lang),
         ),
-        both(named(change.old_named), named(change.new_named)),
+        _both("★" if change.old_named else "-", "★" if change.new_named else "-"),
         str(change.flips),
     ]
 
@@ -354,39 +395,6 @@ def _both(old: str, new: str) -> str:
     return old if old == new else f"{old} → {new}"
 
 
-def _place_words(position: int | None, applied: bool, lang: str) -> str:
-    if not applied:
-        return msg("not applied").render(lang)
-    if position is None:
-        return msg("excluded (vetoed)").render(lang)
-    return msg("#{position}", position=position).render(lang)
-
-
-def _entity_cells(change: EntityChange, lang: str) -> tuple[str, ...]:
-    def status(value: str) -> str:
-        return STATUS_WORD[value].render(lang)
-
-    return (
-        f"{change.name} ({change.entity})",
-        _both(status(change.old_status), status(change.new_status)),
-        _both(_percent(change.old_score), _percent(change.new_score)),
-        _both(
-            _place_words(change.old_position, change.old_applied, lang),
-            _place_words(change.new_position, change.new_applied, lang),
-        ),
-        _both("★" if change.old_named else "-", "★" if change.new_named else "-"),
-        str(change.flips),
-    )
-
-
-def _values_words(values: Sequence[tuple[dt.date | None, str, str | None]], lang: str) -> str:
-    if not values:
-        return "—"
-    shown = [value if since is None else msg("{value} from {date}", value=value, date=since)
-             for since, value, _ in values]  # fmt: skip
-    return msg(", ").render(lang).join(item if isinstance(item, str) else item.render(lang) for item in shown)
-
-
 def _verdict(verdict: str | None, lang: str) -> str:
     return VERDICT_WORD[verdict].render(lang) if verdict else "—"
 
@@ -416,9 +424,9 @@ def tables(diff: Diff, lang: str = "en") -> Tables:
             for c in diff.clauses
         ),
         parameters=tuple(
-            (p.name, _values_words(p.old, lang), _values_words(p.new, lang)) for p in diff.parameters
+            (p.name, _values(p.old, lang), _values(p.new, lang)) for p in diff.parameters
         ),
-        entities=tuple(_entity_cells(c, lang) for c in impact.changes) if impact else (),
+        entities=tuple(tuple(_entity_row(c, lang, STATUS_WORD)) for c in impact.changes) if impact else (),
         flips=tuple(_flip_cells(f, lang) for f in impact.flips) if impact else (),
         heads={name: tuple(say(head) for head in heads) for name, heads in HEADS.items()},
     )
