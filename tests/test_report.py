@@ -126,6 +126,9 @@ def test_the_programme_steps_and_what_falls_due(changning: BeautifulSoup) -> Non
     assert steps[0].time.get_text() == "2023年4月30日"  # as an official writes a date
     due = one(changning, "section#due")
     assert "逾期" in text(due)
+    # the streets that did not apply owe nothing under the programme: said once, not listed
+    assert text(one(due, "p.not-applied")) == "未申报，不承担创建程序下的义务：北新泾街道、江苏路街道"
+    assert text(one(due, "p.overdue")).startswith("逾期：15 项")  # 18 with 江苏路街道's three
 
 
 def test_the_ranking_says_who_applied_and_how_far_each_came(changning: BeautifulSoup) -> None:

@@ -26,7 +26,7 @@ from protrules.evaluation.results import FAIL, NA, PASS, PENDING, UNKNOWN, VERDI
 from protrules.evaluation.runtime import show
 from protrules.facts.model import Ledger
 from protrules.programme.diff import Diff
-from protrules.programme.due import OVERDUE, Obligation
+from protrules.programme.due import OVERDUE, Obligation, for_applicants
 from protrules.programme.ranking import Ranking
 from protrules.programme.selection import Selection
 from protrules.report.provenance import computed_with, computed_with_line
@@ -203,6 +203,9 @@ class District:
     fictional: tuple[str, ...] = ()
     #: The language the report reads in ("zh" or "en"): its pages' reasons and traces are in it.
     lang: str = "zh"
+    #: With a programme, the entities that did not apply: they owe nothing under it, so their
+    #: obligations are not in ``due`` or ``overdue`` (docs/domain.md, “The programme”).
+    not_applied: tuple[str, ...] = ()
 
     def street(self, entity: str) -> StreetPage:
         for page in self.streets:
@@ -420,6 +423,9 @@ def build_district(
         period = program.periods[name]
         assessment = (program.titles.get(name, name), period.start, period.end)
     source = program.settings.get("source")
+    not_applied: list[tuple[str, str]] = []
+    if selection is not None:  # only applicants owe anything under the programme
+        obligations, not_applied = for_applicants(obligations, selection)
     return District(
         title=program.title,
         standard=program.id,
@@ -440,6 +446,7 @@ def build_district(
         selection=selection,
         fictional=tuple(fictional),
         lang=lang,
+        not_applied=tuple(name for _, name in not_applied),
     )
 
 

@@ -37,6 +37,7 @@ from protrules.report.labels import (
     day,
     horizon_text,
     no_problems,
+    not_applied_line,
     overdue_line,
 )
 from protrules.report.render import MARKS
@@ -139,6 +140,7 @@ def _environment(lang: str) -> jinja2.Environment:
         applicants_only=applicants_only,
         overdue_line=overdue_line,
         no_problems=no_problems,
+        not_applied_line=not_applied_line,
         html_lang="zh-CN" if lang == "zh" else "en",
         status_word=STATUS_WORD,
         verdict_word=VERDICT_WORD,

@@ -15,7 +15,7 @@ from protrules.calendar.wording import day_words, duration_words
 from protrules.errors import ProtrulesError
 from protrules.evaluation.labels import STATUS_WORD, VERDICT_WORD
 from protrules.evaluation.results import FAIL, PENDING, UNKNOWN, EntityResult, fictional_message
-from protrules.i18n import Message, msg, msgn
+from protrules.i18n import Message, joined, msg, msgn
 from protrules.language.words import parse_duration
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "fictional_lines",
     "horizon_text",
     "no_problems",
+    "not_applied_line",
     "overdue_line",
 ]
 
@@ -169,3 +170,8 @@ def fictional_lines(results: Sequence[EntityResult], lang: str) -> list[str]:
     else:
         line = msg("Fictional example data: {who}", who=args["who"])
     return [line.render(lang)]
+
+
+def not_applied_line(names: Sequence[str]) -> Message:
+    """The entities that did not apply, whose deadlines are no obligations under the programme."""
+    return msg("not applied, so no obligations under the programme: {names}", names=joined(names))

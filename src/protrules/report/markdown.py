@@ -33,6 +33,7 @@ from protrules.report.labels import (
     day,
     horizon_text,
     no_problems,
+    not_applied_line,
     overdue_line,
 )
 from protrules.report.render import MARKS
@@ -330,6 +331,8 @@ class _Writer:
         d = self.d
         horizon = md(horizon_text(d.until, d.horizon, self.lang))
         lines = ["", "### " + self.titled(LABELS["due"], horizon), ""]
+        if d.not_applied:
+            lines += [self.say(not_applied_line([md(name) for name in d.not_applied])), ""]
         if d.overdue:
             lines += [self.say(overdue_line(d.overdue)), ""]
         if not d.due:
