@@ -28,10 +28,12 @@ from protrules.i18n import joined, msg
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Sequence
 
     from protrules.compiling.ruleset import RuleSet
+    from protrules.evaluation.findings import Finding
     from protrules.evaluation.results import EntityResult
-    from protrules.programme.due import Obligation
+    from protrules.programme.due import Obligation, Wording
 
 __all__ = ["cmd_due", "cmd_rank"]
 
@@ -99,10 +101,28 @@ def cmd_due(args: argparse.Namespace) -> int:
             names = joined([f"{name} ({entity})" for entity, name in not_applied])
             line = msg("not applied, so no obligations under the programme: {names}", names=names)
             notes.append(line.render(args.lang))
-        text = due_text(ruleset.program, items, as_of, until, notes, lang=args.lang)
+        text = due_text(
+            ruleset.program, items, as_of, until, notes, lang=args.lang, words=_wording(ruleset),
+            calendar=ruleset.calendar,
+        )
     emit(text, args.output, colour=args.format == "text")
     # A finding is an obligation past its deadline; what merely falls due is not one yet.
     return FINDINGS if any(o.state == OVERDUE for o in items) else OK
+
+
+def _wording(ruleset: RuleSet) -> Wording:
+    """An obligation's loop passes and finding in plain words (the reports' wording)."""
+    from protrules.report.reasons import context_words, finding_words
+
+    program, calendar = ruleset.program, ruleset.calendar
+
+    def words(finding: Finding, context: Sequence[str], lang: str) -> tuple[str, str]:
+        return (
+            context_words(context, program, lang, calendar),
+            finding_words(finding, program, lang, calendar, context=context),
+        )
+
+    return words
 
 
 def _with_programme(

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Protocol
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from protrules.calendar.wording import day_words
 from protrules.calendar.workdays import WorkCalendar
 from protrules.checking.ir import Program
 from protrules.checking.parameters import parameters_json, parameters_line
 from protrules.compiling.ruleset import RuleSet
 from protrules.errors import ProtrulesError
+from protrules.evaluation.findings import Finding
 from protrules.evaluation.results import FAIL, PENDING, EntityResult
 from protrules.facts.model import Duration
 from protrules.i18n import Message, Text, msg, msgn, render
@@ -38,6 +41,7 @@ __all__ = [
     "DUE_FORMAT",
     "OVERDUE",
     "Obligation",
+    "Wording",
     "due_json",
     "due_text",
     "for_applicants",
@@ -70,6 +74,15 @@ class Obligation:
     days_left: int  # calendar days from as_of to deadline; negative = overdue
     state: str  # DUE or OVERDUE
     evidence: tuple[str, ...] = ()
+    finding: Finding | None = None  # what the check found, as data (None: a programme step)
+
+
+class Wording(Protocol):
+    """Puts a check's loop passes and finding in plain words, in a language (the reports'
+    :func:`~protrules.report.reasons.context_words` and ``finding_words``: the programme stage
+    sits below the reports, so whoever renders hands them in)."""
+
+    def __call__(self, finding: Finding, context: Sequence[str], lang: str) -> tuple[str, str]: ...
 
 
 def obligations(
@@ -117,6 +130,7 @@ def obligations(
                     days_left=days_left,
                     state=state,
                     evidence=check.evidence,
+                    finding=check.finding,
                 )
                 key = (check.due, result.entity, order.get(rule_result.rule, len(order)), number)
                 found.append((key, obligation))
@@ -169,29 +183,47 @@ def due_text(
     until: dt.date | None = None,
     notes: Sequence[str] = (),
     lang: str = "en",
+    words: Wording | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> str:
     """Obligations for a person, in ``lang``: one block each, soonest first; ``notes`` are
-    header lines (which entities are fictional examples)."""
+    header lines (which entities are fictional examples).
+
+    With ``words``, each obligation reads in plain words — its loop passes and what its check
+    found (「2023年第三季度」「家庭教育活动0次，要求至少1次」) — and in Chinese its deadline as an
+    official writes it, with the kind of day when that matters (``calendar``: 2023年10月7日（调休
+    上班日）); without, in the author's form, the requirement as the rule file writes it. The
+    author's form stays in ``explain`` and in the JSON."""
+    day: object = as_of
+    end: object = until
+    if lang == "zh" and words is not None:  # as an official writes a day: 2023年11月1日
+        day, end = day_words(as_of, lang), until and day_words(until, lang)
     if until is not None:
         heading = msg(
-            "{title} — obligations as of {date}, due by {until}", title=program.title, date=as_of, until=until
+            "{title} — obligations as of {date}, due by {until}", title=program.title, date=day, until=end
         )
     else:
-        heading = msg("{title} — obligations as of {date}", title=program.title, date=as_of)
+        heading = msg("{title} — obligations as of {date}", title=program.title, date=day)
     overdue = sum(1 for o in items if o.state == OVERDUE)
     counts = msg("待办 due: {due}    逾期 overdue: {overdue}", due=len(items) - overdue, overdue=overdue)
     lines = [heading.render(lang), *notes, *parameters_line(program, lang), counts.render(lang)]
     if not items:
         lines += ["", msg("nothing falls due").render(lang)]
     for o in items:
-        context = f" [{'; '.join(o.context)}]" if o.context else ""
         state = msg("{state}, {days}", state=_STATE_LABEL[o.state], days=_days(o.days_left))
+        deadline = day_words(o.deadline, lang, calendar) if lang == "zh" and words else str(o.deadline)
+        if words is not None and o.finding is not None:
+            passes, found = words(o.finding, o.context, lang)
+            context = f" [{passes}]" if passes else ""
+            said = [f"  → {found}"]
+        else:
+            context = f" [{'; '.join(o.context)}]" if o.context else ""
+            said = [f"  {render(o.requirement, lang)}", f"  → {render(o.detail, lang)}"]
         lines += [
             "",
-            f"{o.deadline}  {state.render(lang)}",
+            f"{deadline}  {state.render(lang)}",
             f"  {o.entity_name} ({o.entity})  {o.rule} {o.title}{context}",
-            f"  {render(o.requirement, lang)}",
-            f"  → {render(o.detail, lang)}",
+            *said,
         ]
     return "\n".join(lines) + "\n"
 
