@@ -162,3 +162,26 @@ def test_results_without_checks_are_refused_not_read_as_nothing_due() -> None:
     assert obligations(rules, [rules.evaluate(ledger, as_of)])  # something falls due
     with pytest.raises(ValueError, match="huayang was evaluated with checks=False"):
         obligations(rules, [rules.evaluate(ledger, as_of, checks=False)])
+
+
+def test_the_command_says_each_obligation_in_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """`protrules due` words what each check found, as explain's reasons do (issue 17 item 2):
+    no rule source, Chinese days as an official writes them; the API without ``words`` and the
+    JSON keep the author's form."""
+    from protrules.cli.main import main
+
+    demo = str(ROOT / "examples" / "demo" / "xingxing.json")
+    rules_file = str(ROOT / "rules" / "example.prl")
+    assert main(["due", rules_file, demo, "--as-of", "2023-09-30", "--lang", "zh"]) == 1
+    zh = capsys.readouterr().out
+    assert "截至 2023年9月30日 的待办事项" in zh
+    assert "2023年9月5日  逾期，超过期限 25 天" in zh
+    assert "  星星站 (xingxing)  1.1.1 每年至少召开两次协调会议 [2023年]\n  → 协调会议1次，要求至少2次" in zh
+    assert "require" not in zh and "count(" not in zh and "is false" not in zh
+    assert main(["due", rules_file, demo, "--as-of", "2023-09-30", "--lang", "en"]) == 1
+    en = capsys.readouterr().out
+    assert "  → 协调会议: 1 time, required at least 2 times (due 2023-12-31)" in en
+    assert "[staff P02]" in en and "require exists" not in en and "count(" not in en
+    assert main(["due", rules_file, demo, "--as-of", "2023-09-30", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["obligations"][1]["requirement"].startswith("require count(")
