@@ -305,7 +305,7 @@ def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", RULES, XING, "1.1.1")
     assert code == 1  # 1.1.1 fails
     # the example says it is fictional, then the rule
-    fictional = "示例数据 fictional: 星星站 — 虚构示例数据 fictional example data"
+    fictional = "Fictional example data: 星星站 — 虚构示例数据 fictional example data"
     assert out.startswith(f"{fictional}\n\n规则 1.1.1 每年")
     assert "理由 reason: 2023: 协调会议: 1 time, required at least 2 times (by 2023-12-31)\n" in out
     assert "原式 source: 年 = 2023: count(协调会议) = 1, required >= 2; was due 2023-12-31\n" in out
@@ -356,7 +356,7 @@ def test_due_lists_overdue_and_pending(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 1  # 2.1.1 is overdue
     assert out.startswith(
         "社区未成年人服务站工作规范（示例） — obligations as of 2023-09-30\n"
-        "示例数据 fictional: every entity — 虚构示例数据 fictional example data\n"
+        "Fictional example data: every entity — 虚构示例数据 fictional example data\n"
         "待办 due: 3    逾期 overdue: 1\n"
     )
     assert out.index("2023-09-05  逾期 overdue") < out.index("2023-12-31  待办 due")

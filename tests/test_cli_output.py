@@ -64,7 +64,7 @@ def _district(tmp_path: Path, copies: int) -> Path:
 def test_check_keeps_the_table_when_it_fits(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", RULES, DEMO)
     assert code == 1
-    assert out.splitlines()[1].startswith("示例数据 fictional: every entity")  # the examples say so
+    assert out.splitlines()[1].startswith("Fictional example data: every entity")  # the examples say so
     assert out.splitlines()[3].startswith("规则 rule    星星站     阳光站")
 
 
@@ -75,7 +75,7 @@ def test_check_switches_to_one_line_per_entity_when_the_table_is_too_wide(
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == "长宁区未成年人保护示范街道（镇）创建达标体系 — as of 2024-03-31, 10 entities"
-    assert lines[1].startswith("示例数据 fictional: every entity")
+    assert lines[1].startswith("Fictional example data: every entity")
     assert lines[3].split() == [
         "名称", "entity", "结果", "status", "得分", "score",
         "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "N", "问题", "open",

@@ -170,7 +170,7 @@ def test_explain_says_what_was_left_out(
     args = ["explain", "rules/changning_2023.prl", "examples/changning/huayang.json", "4.1.1"]
     assert main([*args, "--as-of", "2023-11-01"]) == 1  # 4.1.1 is not passed (yet)
     header = capsys.readouterr().out.splitlines()
-    assert header[0].startswith("示例数据 fictional: 华阳路街道")  # the example says so first
+    assert header[0].startswith("Fictional example data: 华阳路街道")  # the example says so first
     assert header[1].startswith("截至 known on 2023-11-01: left out ")
     assert main([*args, "--as-of", "2023-11-01", "--format", "json"]) == 1
     left = json.loads(capsys.readouterr().out)["left_out"]

@@ -300,8 +300,8 @@ def fictional_message(results: Sequence[EntityResult]) -> Message | None:
     who = msg("every entity") if len(marked) == len(results) else joined(r.name for r in marked)
     notes = sorted({r.note for r in marked if r.note})
     if notes:
-        return msg("示例数据 fictional: {who} — {notes}", who=who, notes=" / ".join(notes))
-    return msg("示例数据 fictional: {who}", who=who)
+        return msg("Fictional example data: {who} — {notes}", who=who, notes=" / ".join(notes))
+    return msg("Fictional example data: {who}", who=who)
 
 
 def fictional_lines(results: Sequence[EntityResult], lang: str = "en") -> list[str]:

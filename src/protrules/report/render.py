@@ -459,9 +459,9 @@ def explain_text(
     ``lang`` is also the language of the frame (headings, labels, counts).
     """
     if ledger.note:
-        fictional = msg("示例数据 fictional: {who} — {notes}", who=ledger.name, notes=ledger.note)
+        fictional = msg("Fictional example data: {who} — {notes}", who=ledger.name, notes=ledger.note)
     else:
-        fictional = msg("示例数据 fictional: {who}", who=ledger.name)
+        fictional = msg("Fictional example data: {who}", who=ledger.name)
     header = [
         *([fictional.render(lang)] if ledger.fictional else []),
         *parameters_line(program, lang),
