@@ -120,3 +120,19 @@ def test_findings_without_a_program_still_read() -> None:
     assert finding_words(NotJudged(), None, "zh") == "尚无评估组的评定"
     assert finding_words(NotJudged(), None, "en") == "no assessor's judgement recorded"
     assert finding_words(Missing(msg("division by zero")), None, "zh") == "除数为零"
+
+
+def test_a_fact_of_the_evidence_reads_with_the_rule_files_titles_in_chinese() -> None:
+    """Explain's and the report's evidence lines: in Chinese the declared titles and the values
+    as an official writes them; in English the ledger's own names, as before."""
+    from protrules.report.reasons import fact_words
+
+    rules = protrules.load_rules(ROOT / "rules" / "example.prl")
+    ledger = load_ledger(ROOT / "examples" / "demo" / "xingxing.json", rules.fact_types)
+    meeting = next(f for f in ledger.facts["meeting"] if f.id == "M1")
+    assert fact_words(meeting, rules.program, "zh") == (
+        "会议 M1：召开日期 2023年5月12日，会议类型 “协调会议”，是否形成纪要 是"
+    )
+    english = "meeting M1: date 2023-05-12, kind 协调会议, minutes true"
+    assert fact_words(meeting, rules.program, "en") == english
+    assert render.fact_line(meeting) == fact_words(meeting)

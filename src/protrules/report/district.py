@@ -30,8 +30,8 @@ from protrules.programme.due import OVERDUE, Obligation, for_applicants
 from protrules.programme.ranking import Ranking
 from protrules.programme.selection import Selection
 from protrules.report.provenance import computed_with, computed_with_line
-from protrules.report.reasons import reason_words
-from protrules.report.render import WORST_FIRST, explain_text, fact_line, lookup
+from protrules.report.reasons import fact_words, reason_words
+from protrules.report.render import WORST_FIRST, explain_text, lookup
 
 __all__ = [
     "PROBLEMS",
@@ -323,7 +323,7 @@ def _problem(
                 break
             fact = lookup(ledger, ref)
             if fact is not None:
-                facts.append(fact_line(fact))
+                facts.append(fact_words(fact, program, lang))
     trace = ""
     if traced is not None and ledger is not None:
         shown = tuple(v for v in VERDICTS if v != PASS)

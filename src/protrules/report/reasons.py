@@ -137,6 +137,23 @@ def context_words(
     return _Words(program, lang, calendar).context(context)
 
 
+def fact_words(
+    fact: Fact, program: ir.Program | None = None, lang: str = "en", calendar: object | None = None
+) -> str:
+    """A fact of the evidence as one line. In Chinese with the titles the rule file declares and
+    the values as an official writes them (``协调会议 M1：召开日期 2023年5月12日，类别 “协调会议”，
+    是否形成纪要 是``); in English as the ledger names them (``meeting M1: date 2023-05-12, kind
+    协调会议, minutes true``)."""
+    if lang != "zh":
+        shown = (f"{k} {v.id if isinstance(v, Fact) else show(v)}" for k, v in fact.values.items())
+        return f"{fact.type} {fact.id}: {', '.join(shown)}"
+    words = _Words(program, lang, calendar)
+    values = "，".join(
+        f"{words.field_title(fact.type, k)} {words.value(v)}" for k, v in fact.values.items()
+    )
+    return f"{words.fact_title(fact.type)} {fact.id}：{values}"
+
+
 def condition_words(node: ir.Node, program: ir.Program | None = None, lang: str = "en") -> str:
     """A condition of the checked program in words (what does not read as words: its source)."""
     return _Words(program, lang, None).node(node)

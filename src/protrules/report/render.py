@@ -35,7 +35,7 @@ from protrules.facts.model import Fact, Ledger
 from protrules.i18n import Message, joined, msg, msgn
 from protrules.output import display_width, dumps, pad
 from protrules.report.provenance import computed_with
-from protrules.report.reasons import finding_words, reason_words
+from protrules.report.reasons import fact_words, finding_words, reason_words
 
 __all__ = [
     "MARKS",
@@ -428,9 +428,9 @@ def summary_table(program: Program, results: Sequence[EntityResult], *, lang: st
 
 
 def fact_line(fact: Fact) -> str:
-    """A fact as one line: ``meeting M1: date 2023-05-12, kind 协调会议, minutes true``."""
-    values = ", ".join(f"{k} {show(v) if not isinstance(v, Fact) else v.id}" for k, v in fact.values.items())
-    return f"{fact.type} {fact.id}: {values}"
+    """A fact as one line: ``meeting M1: date 2023-05-12, kind 协调会议, minutes true``
+    (:func:`~protrules.report.reasons.fact_words` in English)."""
+    return fact_words(fact)
 
 
 def explain_text(
@@ -563,7 +563,8 @@ def _explain_checks(
         for ref in check.evidence[:max_facts]:
             fact = lookup(ledger, ref)
             if fact is not None:
-                out.append("      " + msg("依据 fact: {fact}", fact=fact_line(fact)).render(lang))
+                line = msg("依据 fact: {fact}", fact=fact_words(fact, program, lang))
+                out.append("      " + line.render(lang))
         if len(check.evidence) > max_facts:
             more = len(check.evidence) - max_facts
             out.append("      " + msg("… and {n} more facts", n=more).render(lang))
