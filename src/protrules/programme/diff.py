@@ -27,6 +27,7 @@ import attrs
 from protrules.checking.ir import ParamDef, Program
 from protrules.checking.parameters import value_text
 from protrules.compiling.ruleset import RuleSet
+from protrules.evaluation.findings import Reason
 from protrules.evaluation.results import EntityResult
 from protrules.facts.model import Ledger
 from protrules.language import nodes as n
@@ -129,7 +130,10 @@ class VerdictFlip:
     title: str
     old: str | None
     new: str | None
-    reason: str  # the new version's reason (the old one's for a removed rule)
+    reason: str  # the new version's reason (the old one's for a removed rule), the author's form
+    #: The same reason as data, and the program it is worded from (a report says it in plain words).
+    why: Reason | None = attrs.field(default=None, eq=False, repr=False)
+    program: Program | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -387,9 +391,14 @@ def _impact(
         for rule_id in order:
             was, now = first.verdicts.get(rule_id), second.verdicts.get(rule_id)
             if was != now:
-                result = second.result(rule_id) or first.result(rule_id)
+                result, program = second.result(rule_id), new
+                if result is None:  # a removed rule: the old version's reason
+                    result, program = first.result(rule_id), old
                 reason = result.reason if result is not None else ""
-                flip = VerdictFlip(second.entity, second.name, rule_id, titles[rule_id], was, now, reason)
+                why = result.why if result is not None else None
+                flip = VerdictFlip(
+                    second.entity, second.name, rule_id, titles[rule_id], was, now, reason, why, program
+                )
                 mine.append(flip)
         flips += mine
         p, q = old_rank.place(first.entity), new_rank.place(second.entity)

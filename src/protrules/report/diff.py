@@ -27,6 +27,7 @@ from protrules.programme.diff import (
     VerdictFlip,
     Version,
 )
+from protrules.report.reasons import reason_words
 
 __all__ = [
     "DIFF_FORMAT",
@@ -35,6 +36,7 @@ __all__ = [
     "diff_json",
     "diff_markdown",
     "diff_text",
+    "flip_reason",
     "summary",
     "summary_message",
     "tables",
@@ -237,7 +239,7 @@ def _impact_text(diff: Diff, lang: str) -> list[str]:
             verdicts = f"{_verdict(flip.old, lang)} → {_verdict(flip.new, lang)}"
             lines.append(f"    {flip.name} ({flip.entity})  {flip.rule} {flip.title}: {verdicts}")
             if flip.new not in ("pass", None) and flip.reason:
-                lines.append(f"      ↳ {flip.reason}")
+                lines.append(f"      ↳ {flip_reason(flip, lang)}")
     return lines
 
 
@@ -401,7 +403,15 @@ def _verdict(verdict: str | None, lang: str) -> str:
 
 def _flip_cells(flip: VerdictFlip, lang: str) -> tuple[str, ...]:
     verdicts = f"{_verdict(flip.old, lang)} → {_verdict(flip.new, lang)}"
-    return (f"{flip.name} ({flip.entity})", f"{flip.rule} {flip.title}", verdicts, flip.reason)
+    return (f"{flip.name} ({flip.entity})", f"{flip.rule} {flip.title}", verdicts, flip_reason(flip, lang))
+
+
+def flip_reason(flip: VerdictFlip, lang: str = "en") -> str:
+    """Why a flipped verdict is what it now is, in plain words (the author's form when the flip
+    holds no reason as data; the JSON keeps the author's form)."""
+    if flip.why is None:
+        return flip.reason
+    return reason_words(flip.why, flip.program, lang)
 
 
 def tables(diff: Diff, lang: str = "en") -> Tables:
