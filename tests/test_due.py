@@ -178,6 +178,7 @@ def test_the_command_says_each_obligation_in_plain_words(capsys: pytest.CaptureF
     assert "2023年9月5日  逾期，超过期限 25 天" in zh
     assert "  星星站 (xingxing)  1.1.1 每年至少召开两次协调会议 [2023年]\n  → 协调会议1次，要求至少2次" in zh
     assert "require" not in zh and "count(" not in zh and "is false" not in zh
+    assert "→ 每项协调会议均形成纪要（2023年12月31日到期）" in zh  # a yes/no field states its answer
     assert main(["due", rules_file, demo, "--as-of", "2023-09-30", "--lang", "en"]) == 1
     en = capsys.readouterr().out
     assert "  → 协调会议: 1 time, required at least 2 times (due 2023-12-31)" in en

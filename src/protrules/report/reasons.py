@@ -374,7 +374,7 @@ class _Words:
                 )  # fmt: skip
         if condition is None:
             return self.value(value)
-        test = self.node(condition)
+        test = self.condition(condition)
         if value is True:
             return self.say(msg("met: {test}", test=test))
         if value is False:
@@ -416,9 +416,24 @@ class _Words:
         """A condition on a selection's own facts: their fields read without the variable."""
         self.own.add(var)
         try:
-            return self.node(node)
+            return self.condition(node)
         finally:
             self.own.discard(var)
+
+    def condition(self, node: ir.Node) -> str:
+        """A condition as a reader states it. A yes/no field whose Chinese title asks a question
+        (是否形成纪要) states its answer where it stands as a condition of its own facts: 每项协调
+        会议均形成纪要, not 均是否形成纪要 (compared with a value, it keeps its title: 是否形成纪要为否)."""
+        text = self.node(node)
+        if (
+            self.lang == "zh"
+            and isinstance(node, ir.GetAttr)
+            and node.type.kind is Kind.BOOLEAN
+            and text.startswith("是否")
+            and len(text) > 2
+        ):
+            return text[2:]
+        return text
 
     # -- conditions and values of the program
     def node(self, node: ir.Node) -> str:
@@ -445,14 +460,14 @@ class _Words:
                 return self.value(node.op == "and")
             if any(self.static(o) is (node.op == "or") for o in operands):
                 return self.value(node.op == "or")
-            parts = [self.node(o) for o in operands]
+            parts = [self.condition(o) for o in operands]
             joiner = msg("{left} and {right}") if node.op == "and" else msg("{left} or {right}")
             text = parts[0]
             for part in parts[1:]:
                 text = Message(joiner.id, {"left": text, "right": part}).render(self.lang)
             return text
         if isinstance(node, ir.Not):
-            return say(msg("not so that {test}", test=self.node(node.operand)))
+            return say(msg("not so that {test}", test=self.condition(node.operand)))
         if isinstance(node, ir.Cmp):
             table = _DATES_COMPARED if node.left.type.kind is Kind.DATE else _COMPARED
             return say(
