@@ -194,9 +194,10 @@ def due_text(
     official writes it, with the kind of day when that matters (``calendar``: 2023年10月7日（调休
     上班日）); without, in the author's form, the requirement as the rule file writes it. The
     author's form stays in ``explain`` and in the JSON."""
+    official = lang == "zh" and words is not None  # days as an official writes them: 2023年11月1日
     day: object = as_of
     end: object = until
-    if lang == "zh" and words is not None:  # as an official writes a day: 2023年11月1日
+    if official:
         day, end = day_words(as_of, lang), until and day_words(until, lang)
     if until is not None:
         heading = msg(
@@ -211,7 +212,7 @@ def due_text(
         lines += ["", msg("nothing falls due").render(lang)]
     for o in items:
         state = msg("{state}, {days}", state=_STATE_LABEL[o.state], days=_days(o.days_left))
-        deadline = day_words(o.deadline, lang, calendar) if lang == "zh" and words else str(o.deadline)
+        deadline = day_words(o.deadline, lang, calendar) if official else str(o.deadline)
         if words is not None and o.finding is not None:
             passes, found = words(o.finding, o.context, lang)
             context = f" [{passes}]" if passes else ""
